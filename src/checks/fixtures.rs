@@ -1,0 +1,286 @@
+//! Small inventories for check unit tests.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::{CheckResult, Context, Status};
+use crate::config::Thresholds;
+use crate::inventory::*;
+
+pub const ACCOUNT: &str = "111111111111";
+pub const REGION: &str = "us-east-1";
+
+pub fn fixture_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap()
+}
+
+pub fn days_ago(days: i64) -> DateTime<Utc> {
+    fixture_now() - Duration::days(days)
+}
+
+pub fn denied(operation: &str) -> CollectionError {
+    CollectionError {
+        service: "test".into(),
+        operation: operation.into(),
+        region: None,
+        resource: None,
+        kind: ErrorKind::AccessDenied,
+        code: Some("AccessDenied".into()),
+        message: "User is not authorized".into(),
+    }
+}
+
+pub fn base_inventory() -> Inventory {
+    let mut regional = BTreeMap::new();
+    regional.insert(
+        REGION.to_string(),
+        RegionInventory {
+            ec2: Collected::Ok(Ec2 {
+                vpcs: vec![],
+                subnets: vec![],
+                route_tables: vec![],
+                vpc_endpoints: vec![],
+                instances: vec![],
+                launch_templates: vec![],
+                instance_metadata_defaults: Collected::Ok(MetadataDefaults {
+                    http_tokens: Some("required".into()),
+                    ..Default::default()
+                }),
+            }),
+            acm: Collected::Ok(Acm::default()),
+            apigateway: Collected::Ok(ApiGateway::default()),
+        },
+    );
+    Inventory {
+        format_version: INVENTORY_FORMAT_VERSION,
+        scan: ScanInfo {
+            posture_version: "test".into(),
+            started_at: fixture_now(),
+            finished_at: fixture_now(),
+            mode: "current-account".into(),
+            caller_account_id: ACCOUNT.into(),
+            caller_arn: format!("arn:aws:iam::{ACCOUNT}:user/scanner"),
+            requested_regions: vec![REGION.into()],
+        },
+        organization: None,
+        accounts: vec![AccountInventory {
+            account_id: ACCOUNT.into(),
+            name: Some("test".into()),
+            ou_path: None,
+            access: AccountAccess::Caller,
+            regions: Collected::Ok(vec![REGION.into()]),
+            iam: Collected::Ok(Iam {
+                credential_report: Collected::Ok(CredentialReport {
+                    generated_at: Some(fixture_now()),
+                    rows: vec![],
+                }),
+                users: Collected::Ok(vec![]),
+                password_policy: Collected::Ok(None),
+                account_summary: Collected::Ok(BTreeMap::new()),
+            }),
+            s3: Collected::Ok(S3 {
+                account_public_access_block: Collected::Ok(None),
+                buckets: Collected::Ok(vec![]),
+            }),
+            regional,
+        }],
+    }
+}
+
+const REPORT_HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+
+/// An inventory whose credential report has these CSV rows; ListUsers agrees with the report.
+pub fn inventory_with_report(rows: &[&str]) -> Inventory {
+    let text = std::iter::once(REPORT_HEADER)
+        .chain(rows.iter().copied())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let report = credential_report::parse(text.as_bytes(), Some(fixture_now())).unwrap();
+    let users = report
+        .rows
+        .iter()
+        .filter(|r| !r.is_root())
+        .map(|r| IamUser {
+            user_name: r.user.clone(),
+            arn: r.arn.clone(),
+            created: r.user_creation_time.value().copied().unwrap_or_else(fixture_now),
+            password_last_used: r.password_last_used.value().copied(),
+            details: None,
+        })
+        .collect();
+    let mut inv = base_inventory();
+    let iam = iam_mut(&mut inv);
+    iam.credential_report = Collected::Ok(report);
+    iam.users = Collected::Ok(users);
+    inv
+}
+
+pub fn iam_mut(inv: &mut Inventory) -> &mut Iam {
+    match &mut inv.accounts[0].iam {
+        Collected::Ok(i) => i,
+        Collected::Failed(_) => panic!("fixture iam failed"),
+    }
+}
+
+pub fn s3_mut(inv: &mut Inventory) -> &mut S3 {
+    match &mut inv.accounts[0].s3 {
+        Collected::Ok(s) => s,
+        Collected::Failed(_) => panic!("fixture s3 failed"),
+    }
+}
+
+pub fn region_mut(inv: &mut Inventory) -> &mut RegionInventory {
+    inv.accounts[0].regional.get_mut(REGION).unwrap()
+}
+
+pub fn ec2_mut(inv: &mut Inventory) -> &mut Ec2 {
+    match &mut region_mut(inv).ec2 {
+        Collected::Ok(e) => e,
+        Collected::Failed(_) => panic!("fixture ec2 failed"),
+    }
+}
+
+pub fn acm_mut(inv: &mut Inventory) -> &mut Acm {
+    match &mut region_mut(inv).acm {
+        Collected::Ok(e) => e,
+        Collected::Failed(_) => panic!("fixture acm failed"),
+    }
+}
+
+pub fn apigw_mut(inv: &mut Inventory) -> &mut ApiGateway {
+    match &mut region_mut(inv).apigateway {
+        Collected::Ok(e) => e,
+        Collected::Failed(_) => panic!("fixture apigateway failed"),
+    }
+}
+
+pub fn fail_credential_report(inv: &mut Inventory) {
+    iam_mut(inv).credential_report = Collected::Failed(denied("GetCredentialReport"));
+}
+
+/// A bucket with every setting collected and compliant except what the test changes.
+pub fn bucket(name: &str) -> Bucket {
+    Bucket {
+        name: name.into(),
+        region: Collected::Ok(REGION.into()),
+        policy: Collected::Ok(None),
+        public_access_block: Collected::Ok(Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        })),
+        acl_grants: Collected::Ok(vec![]),
+        object_ownership: Collected::Ok(Some("BucketOwnerEnforced".into())),
+        default_encryption: Collected::Ok(Some(vec!["aws:kms".into()])),
+        versioning: Collected::Ok(Some("Enabled".into())),
+        logging_target: Collected::Ok(Some("logs".into())),
+    }
+}
+
+pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckResult> {
+    let thresholds = Thresholds::default();
+    let ctx = Context {
+        inventory: inv,
+        thresholds: &thresholds,
+        now: fixture_now() + Duration::days(days_later),
+    };
+    let def = super::REGISTRY
+        .iter()
+        .find(|c| c.id == check)
+        .unwrap_or_else(|| panic!("no check {check}"));
+    (def.evaluate)(&ctx)
+}
+
+pub fn results(inv: &Inventory, check: &str) -> Vec<CheckResult> {
+    results_at(inv, check, 0)
+}
+
+pub fn statuses(inv: &Inventory, check: &str) -> Vec<Status> {
+    results(inv, check).iter().map(|r| r.status).collect()
+}
+
+pub fn statuses_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<Status> {
+    results_at(inv, check, days_later).iter().map(|r| r.status).collect()
+}
+
+/// An ACM certificate expiring in `days_left` days (None: no expiry date yet).
+pub fn cert(arn: &str, days_left: Option<i64>) -> Certificate {
+    Certificate {
+        arn: arn.into(),
+        domain_name: Some("example.com".into()),
+        cert_type: Some("AMAZON_ISSUED".into()),
+        status: Some("ISSUED".into()),
+        not_after: days_left.map(|d| days_ago(-d)),
+        not_before: None,
+        renewal_eligibility: Some("ELIGIBLE".into()),
+        key_algorithm: Some("RSA_2048".into()),
+        in_use_by: vec![],
+    }
+}
+
+/// A REST API with one resource `/items` and these (method, authorization type) pairs.
+pub fn rest_api(id: &str, methods: &[(&str, &str)]) -> RestApi {
+    RestApi {
+        id: id.into(),
+        name: Some(id.into()),
+        endpoint_types: vec!["REGIONAL".into()],
+        resources: Collected::Ok(vec![ApiResource {
+            id: "r1".into(),
+            path: "/items".into(),
+            methods: methods
+                .iter()
+                .map(|(m, a)| ApiMethod {
+                    http_method: m.to_string(),
+                    authorization_type: Some(a.to_string()),
+                    authorizer_id: None,
+                    api_key_required: false,
+                })
+                .collect(),
+        }]),
+        authorizers: Collected::Ok(vec![]),
+        stages: Collected::Ok(vec![]),
+    }
+}
+
+/// The base inventory in organization mode: the fixture account is the management account;
+/// Security and Workloads OUs; only FullAWSAccess attached; no delegated administrators.
+pub fn org_inventory() -> Inventory {
+    let mut inv = base_inventory();
+    inv.scan.mode = "organization".into();
+    inv.organization = Some(Collected::Ok(Organization {
+        id: "o-test".into(),
+        arn: format!("arn:aws:organizations::{ACCOUNT}:organization/o-test"),
+        management_account_id: ACCOUNT.into(),
+        feature_set: Some("ALL".into()),
+        roots: vec![OrgRoot {
+            id: "r-root".into(),
+            name: "Root".into(),
+            enabled_policy_types: vec!["SERVICE_CONTROL_POLICY".into()],
+        }],
+        organizational_units: vec![
+            OrganizationalUnit { id: "ou-sec".into(), name: "Security".into(), parent_id: "r-root".into() },
+            OrganizationalUnit { id: "ou-wl".into(), name: "Workloads".into(), parent_id: "r-root".into() },
+        ],
+        accounts: vec![OrgAccount {
+            id: ACCOUNT.into(),
+            name: "management".into(),
+            email: None,
+            status: "ACTIVE".into(),
+            parent_id: Some("r-root".into()),
+        }],
+        scp_attachments: Collected::Ok(
+            [("r-root".to_string(), vec![PolicyRef { id: "p-FullAWSAccess".into(), name: "FullAWSAccess".into(), aws_managed: true }])].into(),
+        ),
+        delegated_administrators: Collected::Ok(vec![]),
+    }));
+    inv
+}
+
+pub fn org_mut(inv: &mut Inventory) -> &mut Organization {
+    match inv.organization.as_mut() {
+        Some(Collected::Ok(o)) => o,
+        _ => panic!("fixture has no organization"),
+    }
+}

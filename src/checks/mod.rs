@@ -1,0 +1,359 @@
+//! Checks: pure, synchronous functions of the inventory, one file per check.
+//!
+//! Each check returns results with one of four statuses. A check never guesses: when the data it
+//! needs was not collected, the result is `NotAssessed` with the collection error as the reason.
+//! The registry below is the one list of checks in code; `checks/<id>.toml` holds each check's
+//! metadata, and a test asserts that the two agree.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Thresholds;
+use crate::inventory::{AccountAccess, AccountInventory, Collected, Inventory, RegionInventory};
+
+mod acm_certificate_expiry;
+mod acm_certificate_imported;
+mod acm_certificate_rsa_key_length;
+mod apigateway_domain_tls;
+mod apigateway_method_authorization;
+mod apigateway_stage;
+mod ec2_account_imdsv2_default;
+mod ec2_instance_imdsv2;
+mod ec2_launch_template_imdsv2;
+mod iam_access_key_rotation;
+mod iam_password_policy;
+mod iam_root;
+mod iam_user_console_mfa;
+mod iam_user_initial_access_key_unused;
+mod iam_user_multiple_active_keys;
+mod iam_user_unused_credentials;
+mod iam_users;
+mod org_delegated_admin_security;
+mod org_foundational_ous;
+mod org_management_account_no_workloads;
+mod org_scope;
+mod org_scp_guardrails;
+mod resource_policy_parseable;
+mod s3_account_block_public_access;
+mod s3_bucket_acl_public;
+mod s3_bucket_block_public_access;
+mod s3_bucket_policy_public;
+mod s3_bucket_settings;
+mod s3_bucket_tls_enforced;
+mod s3_buckets;
+mod vpc_s3_gateway_endpoint_full_access;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+/// Outcome of one check on one resource.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// There was nothing to check (e.g. no cache on the stage).
+    NotApplicable,
+    /// The inputs were not collected; `reason` says why. Never a pass.
+    NotAssessed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NotApplicable => "not_applicable",
+            Status::NotAssessed => "not_assessed",
+        }
+    }
+}
+
+/// One fact that decided a result: where it is (a path in the inventory or document) and what
+/// it was.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Evidence {
+    pub path: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CheckResult {
+    pub check_id: String,
+    pub status: Status,
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// ARN where the resource has one, otherwise a stable identifier.
+    pub resource: String,
+    /// One sentence: what was found.
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+}
+
+impl CheckResult {
+    pub fn with(&mut self, path: impl Into<String>, value: impl ToString) -> &mut Self {
+        self.evidence.push(Evidence {
+            path: path.into(),
+            value: value.to_string(),
+        });
+        self
+    }
+}
+
+/// What checks read besides the inventory: thresholds and the clock.
+pub struct Context<'a> {
+    pub inventory: &'a Inventory,
+    pub thresholds: &'a Thresholds,
+    /// "Now" for age computations; injectable so tests (and `evaluate --now`) can age data.
+    pub now: DateTime<Utc>,
+}
+
+impl Context<'_> {
+    /// The ARN partition of the scanned accounts (`aws`, `aws-cn`, `aws-us-gov`).
+    pub fn partition(&self) -> &str {
+        self.inventory
+            .scan
+            .caller_arn
+            .split(':')
+            .nth(1)
+            .filter(|p| !p.is_empty())
+            .unwrap_or("aws")
+    }
+
+    pub fn days_since(&self, t: DateTime<Utc>) -> i64 {
+        (self.now - t).num_days()
+    }
+}
+
+/// A check as registered in code.
+pub struct CheckDef {
+    pub id: &'static str,
+    pub evaluate: fn(&Context) -> Vec<CheckResult>,
+}
+
+/// Every check posture runs. Order here is the order of evaluation only; reports sort results.
+pub static REGISTRY: &[CheckDef] = &[
+    iam_root::ACCESS_KEYS,
+    iam_root::MFA,
+    iam_root::RECENT_USE,
+    iam_user_console_mfa::CHECK,
+    iam_user_unused_credentials::CHECK,
+    iam_access_key_rotation::CHECK,
+    iam_user_multiple_active_keys::CHECK,
+    iam_user_initial_access_key_unused::CHECK,
+    iam_password_policy::LENGTH,
+    iam_password_policy::REUSE,
+    s3_account_block_public_access::CHECK,
+    s3_bucket_block_public_access::CHECK,
+    s3_bucket_policy_public::PUBLIC,
+    s3_bucket_policy_public::PUBLIC_WRITE,
+    s3_bucket_acl_public::CHECK,
+    s3_bucket_tls_enforced::CHECK,
+    s3_bucket_settings::ACLS_DISABLED,
+    s3_bucket_settings::DEFAULT_ENCRYPTION,
+    s3_bucket_settings::VERSIONING,
+    s3_bucket_settings::ACCESS_LOGGING,
+    resource_policy_parseable::CHECK,
+    ec2_instance_imdsv2::CHECK,
+    ec2_launch_template_imdsv2::CHECK,
+    ec2_account_imdsv2_default::CHECK,
+    vpc_s3_gateway_endpoint_full_access::CHECK,
+    acm_certificate_expiry::CHECK,
+    acm_certificate_rsa_key_length::CHECK,
+    acm_certificate_imported::CHECK,
+    apigateway_method_authorization::CHECK,
+    apigateway_stage::EXECUTION_LOGGING,
+    apigateway_stage::ACCESS_LOGGING,
+    apigateway_stage::WAF,
+    apigateway_stage::TRACING,
+    apigateway_stage::CLIENT_CERTIFICATE,
+    apigateway_stage::CACHE_ENCRYPTED,
+    apigateway_domain_tls::CHECK,
+    org_scp_guardrails::CHECK,
+    org_foundational_ous::CHECK,
+    org_delegated_admin_security::CHECK,
+    org_management_account_no_workloads::CHECK,
+];
+
+/// Run every check (or those whose id is in `only`) and return results in a stable order.
+pub fn evaluate(ctx: &Context, only: Option<&[String]>) -> Vec<CheckResult> {
+    let mut results: Vec<CheckResult> = REGISTRY
+        .iter()
+        .filter(|c| only.is_none_or(|ids| ids.iter().any(|i| i == c.id)))
+        .flat_map(|c| (c.evaluate)(ctx))
+        .collect();
+    results.sort_by(|a, b| {
+        (&a.check_id, &a.account_id, &a.region, &a.resource).cmp(&(
+            &b.check_id,
+            &b.account_id,
+            &b.region,
+            &b.resource,
+        ))
+    });
+    results
+}
+
+// ------------------------------------------------------------------ helpers shared by checks
+
+/// Results of one check, with constructors that fill in the check id.
+pub(crate) struct Results {
+    check: &'static str,
+    pub items: Vec<CheckResult>,
+}
+
+impl Results {
+    pub fn new(check: &'static str) -> Self {
+        Results {
+            check,
+            items: Vec::new(),
+        }
+    }
+
+    fn make(
+        &self,
+        status: Status,
+        account: &str,
+        region: Option<&str>,
+        resource: &str,
+        message: String,
+    ) -> CheckResult {
+        CheckResult {
+            check_id: self.check.to_string(),
+            status,
+            account_id: account.to_string(),
+            region: region.map(str::to_string),
+            resource: resource.to_string(),
+            message,
+            evidence: Vec::new(),
+        }
+    }
+
+    pub fn pass(&mut self, account: &str, region: Option<&str>, resource: &str, msg: impl Into<String>) -> &mut CheckResult {
+        let r = self.make(Status::Pass, account, region, resource, msg.into());
+        self.push(r)
+    }
+
+    pub fn fail(&mut self, account: &str, region: Option<&str>, resource: &str, msg: impl Into<String>) -> &mut CheckResult {
+        let r = self.make(Status::Fail, account, region, resource, msg.into());
+        self.push(r)
+    }
+
+    pub fn not_applicable(&mut self, account: &str, region: Option<&str>, resource: &str, msg: impl Into<String>) -> &mut CheckResult {
+        let r = self.make(Status::NotApplicable, account, region, resource, msg.into());
+        self.push(r)
+    }
+
+    pub fn not_assessed(&mut self, account: &str, region: Option<&str>, resource: &str, reason: impl Into<String>) -> &mut CheckResult {
+        let r = self.make(Status::NotAssessed, account, region, resource, reason.into());
+        self.push(r)
+    }
+
+    fn push(&mut self, r: CheckResult) -> &mut CheckResult {
+        self.items.push(r);
+        self.items.last_mut().expect("just pushed")
+    }
+
+    /// Add evidence to the last result.
+    pub fn evidence(&mut self, path: impl Into<String>, value: impl ToString) -> &mut Self {
+        if let Some(last) = self.items.last_mut() {
+            last.evidence.push(Evidence {
+                path: path.into(),
+                value: value.to_string(),
+            });
+        }
+        self
+    }
+
+    /// Unwrap collected data, or record `NotAssessed` for `resource` and return `None`.
+    pub fn collected<'d, T>(
+        &mut self,
+        data: &'d Collected<T>,
+        account: &str,
+        region: Option<&str>,
+        resource: &str,
+    ) -> Option<&'d T> {
+        match data {
+            Collected::Ok(v) => Some(v),
+            Collected::Failed(e) => {
+                self.not_assessed(account, region, resource, format!("not assessed: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Accounts posture could enter; for the others, record `NotAssessed` on `resource_of`.
+    pub fn accessible_accounts<'i>(
+        &mut self,
+        inventory: &'i Inventory,
+    ) -> Vec<&'i AccountInventory> {
+        let mut out = Vec::new();
+        for acct in &inventory.accounts {
+            match &acct.access {
+                AccountAccess::Denied { role_arn, error } => {
+                    let resource = account_resource(&acct.account_id);
+                    self.not_assessed(
+                        &acct.account_id,
+                        None,
+                        &resource,
+                        format!("not assessed: could not assume {role_arn}: {}", error.message),
+                    );
+                }
+                _ => out.push(acct),
+            }
+        }
+        out
+    }
+
+    /// Every (account, region, regional data) posture collected; records `NotAssessed` for
+    /// accounts it could not enter or whose regions could not be listed.
+    pub fn regions<'i>(
+        &mut self,
+        inventory: &'i Inventory,
+    ) -> Vec<(&'i AccountInventory, &'i str, &'i RegionInventory)> {
+        let mut out = Vec::new();
+        for acct in self.accessible_accounts(inventory) {
+            let resource = account_resource(&acct.account_id);
+            if self
+                .collected(&acct.regions, &acct.account_id, None, &resource)
+                .is_some()
+            {
+                for (region, data) in &acct.regional {
+                    out.push((acct, region.as_str(), data));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The identifier used for account-scope results.
+pub fn account_resource(account_id: &str) -> String {
+    format!("AWS::::Account:{account_id}")
+}
+
+/// Render an optional date for evidence.
+pub(crate) fn show_date(d: Option<DateTime<Utc>>) -> String {
+    d.map(|d| d.to_rfc3339()).unwrap_or_else(|| "never".into())
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::REGISTRY;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_kebab_case() {
+        let mut seen = HashSet::new();
+        for c in REGISTRY {
+            assert!(seen.insert(c.id), "duplicate check id {}", c.id);
+            assert!(
+                c.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
+                "{} is not kebab-case",
+                c.id
+            );
+        }
+        assert!(REGISTRY.len() >= 30);
+    }
+}

@@ -1,0 +1,53 @@
+use super::org_scope::organization;
+use super::{CheckDef, Results};
+
+/// OU names the SRA recommends directly under the root (matched case-insensitively as a word
+/// of the OU name, so `Security`, `security-ou` and `Workloads-Prod` count).
+const REQUIRED: &[&str] = &["security", "workloads"];
+
+pub const CHECK: CheckDef = CheckDef {
+    id: "org-foundational-ous",
+    evaluate: |ctx| {
+        let mut out = Results::new("org-foundational-ous");
+        let Some(org) = organization(ctx, &mut out) else { return out.items };
+        let top: Vec<&str> = org
+            .organizational_units
+            .iter()
+            .filter(|o| org.roots.iter().any(|r| r.id == o.parent_id))
+            .map(|o| o.name.as_str())
+            .collect();
+        let missing: Vec<&str> = REQUIRED
+            .iter()
+            .copied()
+            .filter(|want| {
+                !top.iter().any(|name| {
+                    name.to_ascii_lowercase()
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .any(|w| w == *want)
+                })
+            })
+            .collect();
+        let mgmt = &org.management_account_id;
+        if missing.is_empty() {
+            out.pass(mgmt, None, &org.arn, "the root has Security and Workloads OUs");
+        } else {
+            out.fail(mgmt, None, &org.arn, format!("the root lacks foundational OUs: {}", missing.join(", ")));
+        }
+        out.evidence("top_level_ous", top.join(", "));
+        out.items
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+
+    #[test]
+    fn ous() {
+        let mut inv = org_inventory();
+        assert_eq!(statuses(&inv, "org-foundational-ous"), vec![Status::Pass]);
+        org_mut(&mut inv).organizational_units.retain(|o| o.name != "Workloads");
+        assert_eq!(statuses(&inv, "org-foundational-ous"), vec![Status::Fail]);
+    }
+}

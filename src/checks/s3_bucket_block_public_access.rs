@@ -1,0 +1,62 @@
+use super::s3_buckets::{bucket_region, effective_bpa, for_each_bucket};
+use super::{CheckDef, Results};
+
+pub const CHECK: CheckDef = CheckDef {
+    id: "s3-bucket-block-public-access",
+    evaluate: |ctx| {
+        let mut out = Results::new("s3-bucket-block-public-access");
+        for_each_bucket(ctx, &mut out, |out, acct, s3, b, arn| {
+            let id = &acct.account_id;
+            let region = bucket_region(b);
+            match effective_bpa(s3, b) {
+                Err(reason) => {
+                    out.not_assessed(id, region, arn, format!("not assessed: {reason}"));
+                }
+                Ok(bpa) => {
+                    let s = bpa.settings;
+                    let off: Vec<&str> = [
+                        ("BlockPublicAcls", s.block_public_acls),
+                        ("IgnorePublicAcls", s.ignore_public_acls),
+                        ("BlockPublicPolicy", s.block_public_policy),
+                        ("RestrictPublicBuckets", s.restrict_public_buckets),
+                    ]
+                    .into_iter()
+                    .filter(|(_, on)| !on)
+                    .map(|(n, _)| n)
+                    .collect();
+                    if off.is_empty() {
+                        out.pass(id, region, arn, format!("Block Public Access is fully on for {} (bucket or account level)", b.name));
+                    } else {
+                        out.fail(id, region, arn, format!("Block Public Access settings off for {} at both bucket and account level: {}", b.name, off.join(", ")));
+                    }
+                    out.evidence("bucket.public_access_block", format!("{:?}", bpa.bucket))
+                        .evidence("account.public_access_block", format!("{:?}", bpa.account));
+                }
+            }
+        });
+        out.items
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::inventory::{Collected, PublicAccessBlock};
+
+    #[test]
+    fn either_layer_counts() {
+        let mut inv = base_inventory();
+        let mut b = bucket("b");
+        b.public_access_block = Collected::Ok(None);
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
+        assert_eq!(statuses(&inv, "s3-bucket-block-public-access"), vec![Status::Fail]);
+        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        }));
+        assert_eq!(statuses(&inv, "s3-bucket-block-public-access"), vec![Status::Pass]);
+    }
+}

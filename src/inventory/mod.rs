@@ -1,0 +1,563 @@
+//! The inventory: plain serde types describing what was collected, independent of SDK types.
+//!
+//! A scan's inventory can be saved (`scan --save-inventory`) and evaluated again offline
+//! (`posture evaluate`). Every piece of data that needed an API call is wrapped in
+//! [`Collected`], so a failed call is recorded next to the data it would have produced and a
+//! check can say "not assessed" instead of guessing.
+
+pub mod credential_report;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use credential_report::{CredentialReport, CredentialReportRow};
+
+/// Version of the inventory file format. Bump on any incompatible change.
+pub const INVENTORY_FORMAT_VERSION: u32 = 1;
+
+/// The outcome of collecting one piece of data.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Collected<T> {
+    /// The calls succeeded; the value is what AWS returned.
+    Ok(T),
+    /// A call failed; the data is unknown (never "empty").
+    Failed(CollectionError),
+}
+
+impl<T> Collected<T> {
+    pub fn as_ref(&self) -> Result<&T, &CollectionError> {
+        match self {
+            Collected::Ok(v) => Ok(v),
+            Collected::Failed(e) => Err(e),
+        }
+    }
+
+    pub fn error(&self) -> Option<&CollectionError> {
+        match self {
+            Collected::Ok(_) => None,
+            Collected::Failed(e) => Some(e),
+        }
+    }
+}
+
+impl<T> From<Result<T, CollectionError>> for Collected<T> {
+    fn from(r: Result<T, CollectionError>) -> Self {
+        match r {
+            Ok(v) => Collected::Ok(v),
+            Err(e) => Collected::Failed(e),
+        }
+    }
+}
+
+/// Why a call failed, classified so that reports can group and explain failures.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// AccessDenied, UnauthorizedOperation, an SCP deny, ...
+    AccessDenied,
+    /// The region is not enabled for the account or the service is not available there.
+    RegionUnavailable,
+    /// The API does not exist at this endpoint (typical of emulators).
+    NotImplemented,
+    /// Throttling that persisted through every retry.
+    Throttled,
+    /// Credentials could not be obtained or were rejected.
+    Credentials,
+    /// Network, timeout or other transport failure.
+    Transport,
+    /// Anything else (the code and message say what).
+    Other,
+}
+
+/// A failed collection call, with enough context to act on it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CollectionError {
+    pub service: String,
+    pub operation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    pub kind: ErrorKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for CollectionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.service, self.operation)?;
+        if let Some(r) = &self.region {
+            write!(f, " in {r}")?;
+        }
+        if let Some(r) = &self.resource {
+            write!(f, " on {r}")?;
+        }
+        write!(f, " failed")?;
+        if let Some(c) = &self.code {
+            write!(f, " ({c})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Everything a scan collected.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Inventory {
+    pub format_version: u32,
+    pub scan: ScanInfo,
+    /// Present when the scan ran in organization mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Collected<Organization>>,
+    pub accounts: Vec<AccountInventory>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScanInfo {
+    pub posture_version: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    /// `current-account` or `organization`.
+    pub mode: String,
+    /// The account whose credentials ran the scan.
+    pub caller_account_id: String,
+    pub caller_arn: String,
+    /// Regions requested with `--regions`, or empty when discovered per account.
+    #[serde(default)]
+    pub requested_regions: Vec<String>,
+}
+
+/// One account and everything collected in it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountInventory {
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Path of OU names from the root, e.g. `Root/Workloads`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ou_path: Option<String>,
+    /// How posture got in: `caller` credentials or an assumed role ARN.
+    pub access: AccountAccess,
+    /// Regions scanned in this account; `Failed` when region discovery failed.
+    pub regions: Collected<Vec<String>>,
+    pub iam: Collected<Iam>,
+    pub s3: Collected<S3>,
+    #[serde(default)]
+    pub regional: BTreeMap<String, RegionInventory>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "via")]
+pub enum AccountAccess {
+    /// The scanner's own credentials.
+    Caller,
+    /// A role assumed in the account.
+    AssumedRole { role_arn: String },
+    /// No access: nothing in this account was assessed.
+    Denied {
+        role_arn: String,
+        error: CollectionError,
+    },
+}
+
+/// Per-region data of one account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegionInventory {
+    pub ec2: Collected<Ec2>,
+    pub acm: Collected<Acm>,
+    pub apigateway: Collected<ApiGateway>,
+}
+
+// ---------------------------------------------------------------- IAM
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Iam {
+    pub credential_report: Collected<CredentialReport>,
+    /// Users from ListUsers; the credential report may be older than these.
+    pub users: Collected<Vec<IamUser>>,
+    /// `None` when the account has no password policy (NoSuchEntity).
+    pub password_policy: Collected<Option<PasswordPolicy>>,
+    pub account_summary: Collected<BTreeMap<String, i64>>,
+}
+
+/// A user from ListUsers, with details fetched only for users missing from the credential
+/// report (the report is the cheaper source; see the collector).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IamUser {
+    pub user_name: String,
+    pub arn: String,
+    pub created: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_last_used: Option<DateTime<Utc>>,
+    /// Present only for users absent from the credential report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Collected<IamUserDetails>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IamUserDetails {
+    /// Creation date of the console password, `None` when the user has none.
+    pub login_profile_created: Option<DateTime<Utc>>,
+    pub mfa_devices: usize,
+    pub access_keys: Vec<AccessKey>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AccessKey {
+    pub access_key_id: String,
+    pub active: bool,
+    pub created: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct PasswordPolicy {
+    pub minimum_password_length: Option<i32>,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase_characters: bool,
+    pub require_lowercase_characters: bool,
+    pub allow_users_to_change_password: bool,
+    pub max_password_age: Option<i32>,
+    pub password_reuse_prevention: Option<i32>,
+    pub hard_expiry: Option<bool>,
+}
+
+// ---------------------------------------------------------------- S3
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct S3 {
+    /// Account-level Block Public Access (S3 Control); `None` when not configured.
+    pub account_public_access_block: Collected<Option<PublicAccessBlock>>,
+    pub buckets: Collected<Vec<Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    pub fn all_enabled(&self) -> bool {
+        self.block_public_acls
+            && self.ignore_public_acls
+            && self.block_public_policy
+            && self.restrict_public_buckets
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Bucket {
+    pub name: String,
+    pub region: Collected<String>,
+    /// The raw policy document; `None` when the bucket has no policy.
+    pub policy: Collected<Option<String>>,
+    pub public_access_block: Collected<Option<PublicAccessBlock>>,
+    pub acl_grants: Collected<Vec<AclGrant>>,
+    /// `BucketOwnerEnforced`, `BucketOwnerPreferred`, `ObjectWriter`; `None` when unset.
+    pub object_ownership: Collected<Option<String>>,
+    /// SSE algorithms of the default encryption rules; `None` when not configured.
+    pub default_encryption: Collected<Option<Vec<String>>>,
+    /// `Enabled`, `Suspended`, or `None` when never enabled.
+    pub versioning: Collected<Option<String>>,
+    /// Target bucket of server access logging; `None` when disabled.
+    pub logging_target: Collected<Option<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AclGrant {
+    /// `CanonicalUser`, `Group` or `AmazonCustomerByEmail`.
+    pub grantee_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grantee_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grantee_id: Option<String>,
+    pub permission: String,
+}
+
+pub const ALL_USERS_URI: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
+pub const AUTHENTICATED_USERS_URI: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+
+// ---------------------------------------------------------------- EC2
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ec2 {
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub instances: Vec<Instance>,
+    pub launch_templates: Vec<LaunchTemplate>,
+    /// Account-level instance metadata defaults (GetInstanceMetadataDefaults).
+    pub instance_metadata_defaults: Collected<MetadataDefaults>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Vpc {
+    pub vpc_id: String,
+    pub cidr_block: Option<String>,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Subnet {
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub cidr_block: Option<String>,
+    pub availability_zone: Option<String>,
+    pub map_public_ip_on_launch: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RouteTable {
+    pub route_table_id: String,
+    pub vpc_id: String,
+    pub main: bool,
+    pub subnet_ids: Vec<String>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Route {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_cidr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_prefix_list: Option<String>,
+    /// igw-..., nat-..., vpce-..., local, ...
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct VpcEndpoint {
+    pub vpc_endpoint_id: String,
+    pub vpc_id: String,
+    pub service_name: String,
+    /// `Gateway`, `Interface`, `GatewayLoadBalancer`, ...
+    pub endpoint_type: String,
+    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    pub route_table_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct MetadataOptions {
+    /// `required` or `optional`; `None` when the API did not say (AWS default: optional).
+    pub http_tokens: Option<String>,
+    /// `enabled` or `disabled`; `None` means enabled.
+    pub http_endpoint: Option<String>,
+    pub http_put_response_hop_limit: Option<i32>,
+}
+
+impl MetadataOptions {
+    pub fn endpoint_enabled(&self) -> bool {
+        self.http_endpoint.as_deref() != Some("disabled")
+    }
+    pub fn tokens_required(&self) -> bool {
+        self.http_tokens.as_deref() == Some("required")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Instance {
+    pub instance_id: String,
+    pub state: Option<String>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub instance_profile_arn: Option<String>,
+    pub public_ip: Option<String>,
+    pub metadata_options: MetadataOptions,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LaunchTemplate {
+    pub launch_template_id: String,
+    pub name: String,
+    pub default_version: Option<i64>,
+    /// Metadata options of the default version; `None` when that version sets none.
+    pub default_version_metadata: Collected<Option<MetadataOptions>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct MetadataDefaults {
+    pub http_tokens: Option<String>,
+    pub http_endpoint: Option<String>,
+    pub http_put_response_hop_limit: Option<i32>,
+}
+
+// ---------------------------------------------------------------- ACM
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Acm {
+    pub certificates: Vec<Certificate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Certificate {
+    pub arn: String,
+    pub domain_name: Option<String>,
+    /// `IMPORTED`, `AMAZON_ISSUED`, `PRIVATE`.
+    pub cert_type: Option<String>,
+    pub status: Option<String>,
+    pub not_after: Option<DateTime<Utc>>,
+    pub not_before: Option<DateTime<Utc>>,
+    /// `ELIGIBLE` / `INELIGIBLE`.
+    pub renewal_eligibility: Option<String>,
+    /// e.g. `RSA_2048`, `EC_prime256v1`.
+    pub key_algorithm: Option<String>,
+    pub in_use_by: Vec<String>,
+}
+
+// ---------------------------------------------------------------- API Gateway (REST)
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ApiGateway {
+    pub rest_apis: Vec<RestApi>,
+    pub domain_names: Vec<DomainName>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RestApi {
+    pub id: String,
+    pub name: Option<String>,
+    pub endpoint_types: Vec<String>,
+    pub resources: Collected<Vec<ApiResource>>,
+    pub authorizers: Collected<Vec<Authorizer>>,
+    pub stages: Collected<Vec<Stage>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ApiResource {
+    pub id: String,
+    pub path: String,
+    pub methods: Vec<ApiMethod>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ApiMethod {
+    pub http_method: String,
+    /// `NONE`, `AWS_IAM`, `CUSTOM`, `COGNITO_USER_POOLS`.
+    pub authorization_type: Option<String>,
+    pub authorizer_id: Option<String>,
+    pub api_key_required: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Authorizer {
+    pub id: String,
+    pub name: Option<String>,
+    pub authorizer_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Stage {
+    pub name: String,
+    pub tracing_enabled: bool,
+    pub web_acl_arn: Option<String>,
+    pub client_certificate_id: Option<String>,
+    pub cache_cluster_enabled: bool,
+    pub access_log_destination: Option<String>,
+    /// Method settings keyed by `resource/method` (`*/*` = all methods).
+    pub method_settings: BTreeMap<String, MethodSetting>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct MethodSetting {
+    pub logging_level: Option<String>,
+    pub caching_enabled: bool,
+    pub cache_data_encrypted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DomainName {
+    pub domain_name: String,
+    pub certificate_arn: Option<String>,
+    pub regional_certificate_arn: Option<String>,
+    /// `TLS_1_0`, `TLS_1_2`, or a newer `SecurityPolicy_*` name.
+    pub security_policy: Option<String>,
+    pub endpoint_types: Vec<String>,
+}
+
+// ---------------------------------------------------------------- Organizations
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub arn: String,
+    pub management_account_id: String,
+    pub feature_set: Option<String>,
+    pub roots: Vec<OrgRoot>,
+    pub organizational_units: Vec<OrganizationalUnit>,
+    /// All accounts of the organization, whatever their state.
+    pub accounts: Vec<OrgAccount>,
+    /// SCPs attached to each target (root, OU or account id).
+    pub scp_attachments: Collected<BTreeMap<String, Vec<PolicyRef>>>,
+    pub delegated_administrators: Collected<Vec<DelegatedAdministrator>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OrgRoot {
+    pub id: String,
+    pub name: String,
+    pub enabled_policy_types: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OrganizationalUnit {
+    pub id: String,
+    pub name: String,
+    pub parent_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OrgAccount {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    /// `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, ...
+    pub status: String,
+    pub parent_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PolicyRef {
+    pub id: String,
+    pub name: String,
+    pub aws_managed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DelegatedAdministrator {
+    pub account_id: String,
+    pub account_name: Option<String>,
+    pub service_principals: Vec<String>,
+}
+
+impl Organization {
+    /// The OU path (`Root/Security`) of a parent id.
+    pub fn path_of(&self, parent_id: &str) -> String {
+        let mut parts = Vec::new();
+        let mut current = parent_id.to_string();
+        // Bounded walk: a corrupt saved inventory with a cycle must not hang.
+        for _ in 0..64 {
+            if let Some(ou) = self.organizational_units.iter().find(|o| o.id == current) {
+                parts.push(ou.name.clone());
+                current = ou.parent_id.clone();
+            } else {
+                if self.roots.iter().any(|r| r.id == current) {
+                    parts.push("Root".to_string());
+                }
+                break;
+            }
+        }
+        parts.reverse();
+        parts.join("/")
+    }
+}

@@ -1,0 +1,18 @@
+//! IAM policy documents: parsing every legal form, and the questions checks ask of them.
+//!
+//! Parsing is manual over `serde_json::Value` so that a document that is not a valid policy is
+//! reported with where it broke (`Statement[2].Principal: ...`) instead of a generic serde error.
+
+mod document;
+mod questions;
+mod wildcard;
+
+pub use document::{
+    Condition, ConditionOperator, Effect, NameList, ParseError, Policy, Principal, Statement,
+    parse,
+};
+pub use questions::{
+    PublicGrant, grants_public_access, is_full_access_endpoint_policy, tls_enforced,
+    write_actions_granted,
+};
+pub use wildcard::wildcard_match;

@@ -7,3 +7,5 @@ pub mod checks;
 pub mod config;
 pub mod inventory;
 pub mod policy;
+pub mod aws;
+pub mod collect;

@@ -1,0 +1,172 @@
+//! Turning SDK errors into recorded collection errors and user-facing setup errors.
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use crate::inventory::{CollectionError, ErrorKind};
+
+/// Errors that stop a scan before it starts; each says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("{what}\n  cause: {cause}\n  what to do: {advice}")]
+    Credentials {
+        what: String,
+        cause: String,
+        advice: String,
+    },
+    #[error("could not list the organization's accounts with {caller}\n  cause: {cause}\n  what to do: run posture --org with credentials of the management account or of a delegated administrator for AWS Organizations (organizations:ListAccounts), or scan one account without --org")]
+    OrgDiscovery { caller: String, cause: String },
+    #[error("{0}")]
+    Targets(String),
+}
+
+impl SetupError {
+    pub fn credentials(profile: Option<&str>, e: CollectionError) -> SetupError {
+        let what = match profile {
+            Some(p) => format!("could not use the AWS credentials of profile `{p}`"),
+            None => "could not find usable AWS credentials".to_string(),
+        };
+        let advice = match (profile, e.kind) {
+            (Some(p), ErrorKind::Credentials) if e.message.contains("not defined") || e.message.contains("could not be") => {
+                format!("check that profile `{p}` exists in ~/.aws/config (or AWS_CONFIG_FILE); for IAM Identity Center run `aws sso login --profile {p}`")
+            }
+            (Some(p), _) => format!("check profile `{p}`; for IAM Identity Center profiles run `aws sso login --profile {p}`"),
+            (None, _) => "set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role is available (ECS task role, EC2 instance profile, web identity)".to_string(),
+        };
+        SetupError::Credentials {
+            what,
+            cause: e.message,
+            advice,
+        }
+    }
+}
+
+/// Classify an AWS error code (and HTTP status) into an [`ErrorKind`].
+pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> ErrorKind {
+    let code = code.unwrap_or("");
+    match code {
+        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "UnauthorizedAccess"
+        | "AuthorizationError" | "Forbidden" | "AllAccessDisabled" | "AuthorizationErrorException" => {
+            ErrorKind::AccessDenied
+        }
+        "OptInRequired" | "InvalidRegion" | "UnrecognizedClientException" => ErrorKind::RegionUnavailable,
+        "InvalidClientTokenId" | "ExpiredToken" | "ExpiredTokenException" | "SignatureDoesNotMatch"
+        | "InvalidAccessKeyId" | "AuthFailure" | "IncompleteSignature" => ErrorKind::Credentials,
+        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException"
+        | "SlowDown" | "RequestThrottled" | "ProvisionedThroughputExceededException" => ErrorKind::Throttled,
+        "InvalidAction" | "UnknownOperationException" | "NotImplemented" | "InternalFailure"
+            if status == Some(501) || code != "InternalFailure" =>
+        {
+            ErrorKind::NotImplemented
+        }
+        _ => match status {
+            Some(501) => ErrorKind::NotImplemented,
+            Some(403) => ErrorKind::AccessDenied,
+            Some(429) => ErrorKind::Throttled,
+            _ if message.contains("not yet implemented") || message.contains("not implemented") => {
+                ErrorKind::NotImplemented
+            }
+            _ => ErrorKind::Other,
+        },
+    }
+}
+
+/// Record a failed SDK call. The message never contains credentials: SDK error messages carry
+/// the service's error text and codes, not request signatures.
+pub fn collection_error<E, R>(
+    service: &str,
+    operation: &str,
+    region: Option<&str>,
+    resource: Option<&str>,
+    err: &SdkError<E, R>,
+) -> CollectionError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + HasStatus,
+{
+    let (code, message, status, kind_hint) = match err {
+        SdkError::ServiceError(ctx) => {
+            let e = ctx.err();
+            let status = ctx.raw().status_code();
+            (
+                e.code().map(str::to_string),
+                e.message().map(str::to_string).unwrap_or_else(|| e.to_string()),
+                status,
+                None,
+            )
+        }
+        SdkError::TimeoutError(_) => (None, "the call timed out".to_string(), None, Some(ErrorKind::Transport)),
+        SdkError::DispatchFailure(d) => {
+            let text = DisplayErrorContext(err).to_string();
+            let kind = if text.contains("credentials") || text.contains("Credentials") {
+                ErrorKind::Credentials
+            } else if d.is_timeout() || d.is_io() {
+                ErrorKind::Transport
+            } else {
+                ErrorKind::Transport
+            };
+            (None, text, None, Some(kind))
+        }
+        other => {
+            let text = DisplayErrorContext(other).to_string();
+            let kind = if text.contains("credentials") || text.contains("profile") {
+                ErrorKind::Credentials
+            } else {
+                ErrorKind::Other
+            };
+            (None, text, None, Some(kind))
+        }
+    };
+    let kind = kind_hint.unwrap_or_else(|| classify(code.as_deref(), status, &message));
+    CollectionError {
+        service: service.to_string(),
+        operation: operation.to_string(),
+        region: region.map(str::to_string),
+        resource: resource.map(str::to_string),
+        kind,
+        code,
+        message: one_line(&message),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.len() > 500 {
+        let mut end = 500;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}…", &s[..end])
+    } else {
+        s
+    }
+}
+
+/// The HTTP status of a raw response, where there is one.
+pub trait HasStatus {
+    fn status_code(&self) -> Option<u16>;
+}
+
+impl HasStatus for aws_smithy_runtime_api::http::Response {
+    fn status_code(&self) -> Option<u16> {
+        Some(self.status().as_u16())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert_eq!(classify(Some("AccessDenied"), Some(403), ""), ErrorKind::AccessDenied);
+        assert_eq!(classify(Some("UnauthorizedOperation"), Some(403), ""), ErrorKind::AccessDenied);
+        assert_eq!(classify(Some("ThrottlingException"), Some(400), ""), ErrorKind::Throttled);
+        assert_eq!(classify(Some("InvalidAction"), Some(400), ""), ErrorKind::NotImplemented);
+        assert_eq!(classify(None, Some(501), ""), ErrorKind::NotImplemented);
+        assert_eq!(classify(Some("OptInRequired"), Some(401), ""), ErrorKind::RegionUnavailable);
+        assert_eq!(classify(Some("ExpiredToken"), Some(400), ""), ErrorKind::Credentials);
+        assert_eq!(classify(Some("Weird"), Some(400), ""), ErrorKind::Other);
+    }
+}

@@ -1,0 +1,179 @@
+//! AWS SDK configuration: the credentials chain, regions, endpoint overrides, retries, and the
+//! one shared HTTP client. This is the only module that builds SDK clients.
+
+mod errors;
+mod resolver;
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::tls;
+
+pub use errors::{SetupError, classify, collection_error};
+
+/// Region used for global services (IAM, Organizations, STS) and region discovery when none is
+/// configured.
+pub const DEFAULT_HOME_REGION: &str = "us-east-1";
+
+/// The session name posture gives to every role it assumes, so CloudTrail shows who read.
+pub const SESSION_NAME: &str = "posture-scan";
+
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// Maximum attempts per call, including the first (throttling and transient errors).
+    pub max_attempts: u32,
+}
+
+/// The caller's SDK configuration and what every per-account configuration derives from.
+#[derive(Clone, Debug)]
+pub struct Aws {
+    pub base: SdkConfig,
+    pub home_region: String,
+    /// Path-style S3 addressing, needed by endpoint overrides such as emulators.
+    s3_path_style: bool,
+}
+
+/// The scanner's identity, from sts:GetCallerIdentity.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub account_id: String,
+    pub arn: String,
+}
+
+impl Aws {
+    /// Load the standard AWS configuration chain (environment, profile, SSO, web identity,
+    /// container, instance metadata) and honour `AWS_ENDPOINT_URL[_<SERVICE>]`.
+    pub async fn load(opts: &ConnectOptions) -> Aws {
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::AwsLc,
+            ))
+            .build_with_resolver(resolver::LoopbackAwareResolver);
+        let retry = RetryConfig::standard()
+            .with_max_attempts(opts.max_attempts.max(1))
+            .with_initial_backoff(Duration::from_millis(200))
+            .with_max_backoff(Duration::from_secs(20));
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .operation_attempt_timeout(Duration::from_secs(60))
+            .build();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(http)
+            .retry_config(retry)
+            .timeout_config(timeouts);
+        if let Some(p) = &opts.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(r) = &opts.region {
+            loader = loader.region(Region::new(r.clone()));
+        }
+        let mut base = loader.load().await;
+        let home_region = base
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| DEFAULT_HOME_REGION.to_string());
+        if base.region().is_none() {
+            base = base
+                .to_builder()
+                .region(Region::new(home_region.clone()))
+                .build();
+        }
+        let s3_path_style = base.endpoint_url().is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL").is_some();
+        Aws {
+            base,
+            home_region,
+            s3_path_style,
+        }
+    }
+
+    /// Who the configured credentials belong to. Fails with advice when there are none.
+    pub async fn identity(&self, profile: Option<&str>) -> Result<Identity, SetupError> {
+        identity_of(&self.base)
+            .await
+            .map_err(|e| SetupError::credentials(profile, e))
+    }
+
+    /// A configuration for one account that uses the given credentials.
+    pub fn with_credentials(&self, creds: SharedCredentialsProvider) -> SdkConfig {
+        self.base.to_builder().credentials_provider(creds).build()
+    }
+
+    /// Credentials for `role_arn`, refreshed by the SDK before they expire.
+    pub async fn assume_role(
+        &self,
+        role_arn: &str,
+        external_id: Option<&str>,
+        session: Duration,
+    ) -> SharedCredentialsProvider {
+        let mut b = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+            .session_name(SESSION_NAME)
+            .session_length(session)
+            .configure(&self.base);
+        if let Some(id) = external_id {
+            b = b.external_id(id);
+        }
+        SharedCredentialsProvider::new(b.build().await)
+    }
+
+    pub fn s3(&self, conf: &SdkConfig, region: &str) -> aws_sdk_s3::Client {
+        let c = aws_sdk_s3::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .force_path_style(self.s3_path_style)
+            .build();
+        aws_sdk_s3::Client::from_conf(c)
+    }
+
+    pub fn s3control(&self, conf: &SdkConfig) -> aws_sdk_s3control::Client {
+        aws_sdk_s3control::Client::new(conf)
+    }
+
+    pub fn ec2(&self, conf: &SdkConfig, region: &str) -> aws_sdk_ec2::Client {
+        let c = aws_sdk_ec2::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_ec2::Client::from_conf(c)
+    }
+
+    pub fn acm(&self, conf: &SdkConfig, region: &str) -> aws_sdk_acm::Client {
+        let c = aws_sdk_acm::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_acm::Client::from_conf(c)
+    }
+
+    pub fn apigateway(&self, conf: &SdkConfig, region: &str) -> aws_sdk_apigateway::Client {
+        let c = aws_sdk_apigateway::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_apigateway::Client::from_conf(c)
+    }
+
+    pub fn iam(&self, conf: &SdkConfig) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(conf)
+    }
+
+    pub fn organizations(&self, conf: &SdkConfig) -> aws_sdk_organizations::Client {
+        aws_sdk_organizations::Client::new(conf)
+    }
+}
+
+/// sts:GetCallerIdentity with a configuration.
+pub async fn identity_of(conf: &SdkConfig) -> Result<Identity, crate::inventory::CollectionError> {
+    let sts = aws_sdk_sts::Client::new(conf);
+    let out = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| collection_error("sts", "GetCallerIdentity", None, None, &e))?;
+    Ok(Identity {
+        account_id: out.account().unwrap_or_default().to_string(),
+        arn: out.arn().unwrap_or_default().to_string(),
+    })
+}

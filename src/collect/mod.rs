@@ -1,0 +1,276 @@
+//! Collection: discover the accounts to scan, enter each one, and run the per-service
+//! collectors with bounded concurrency. Failures become recorded collection errors on the
+//! (account, region, service) they concern; the scan always goes on.
+
+mod acm;
+mod apigateway;
+mod ec2;
+mod iam;
+mod organizations;
+mod s3;
+mod util;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures::StreamExt;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::aws::{Aws, SetupError, identity_of};
+use crate::inventory::*;
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub organization: bool,
+    pub role_name: String,
+    pub external_id: Option<String>,
+    pub session_duration: Duration,
+    /// Only these accounts (organization mode).
+    pub accounts: Vec<String>,
+    pub exclude_accounts: Vec<String>,
+    /// Regions to scan; empty = every region enabled for each account.
+    pub regions: Vec<String>,
+    /// Accounts scanned at once.
+    pub account_concurrency: usize,
+    /// Concurrent per-resource calls within one account and service.
+    pub call_concurrency: usize,
+    pub progress: bool,
+    pub profile: Option<String>,
+}
+
+/// Run collection and return the inventory. Errors only when there is nothing to scan.
+pub async fn scan(aws: &Aws, opts: &ScanOptions) -> Result<Inventory, SetupError> {
+    let started_at = Utc::now();
+    let me = aws.identity(opts.profile.as_deref()).await?;
+    let (organization, targets) = if opts.organization {
+        let org = organizations::collect(&aws.organizations(&aws.base))
+            .await
+            .map_err(|e| SetupError::OrgDiscovery {
+                caller: me.arn.clone(),
+                cause: e.to_string(),
+            })?;
+        let targets = select_accounts(&org, opts)?;
+        (Some(Collected::Ok(org)), targets)
+    } else {
+        (None, vec![(me.account_id.clone(), None, None)])
+    };
+
+    let bar = progress_bar(opts.progress, targets.len() as u64);
+    let aws = Arc::new(aws.clone());
+    let caller_account = me.account_id.clone();
+    let mut accounts: Vec<AccountInventory> = futures::stream::iter(targets)
+        .map(|(id, name, ou)| {
+            let aws = aws.clone();
+            let opts = opts.clone();
+            let caller = caller_account.clone();
+            let bar = bar.clone();
+            async move {
+                let label = name.clone().unwrap_or_else(|| id.clone());
+                bar.set_message(format!("scanning {label}"));
+                let inv = scan_account(&aws, &opts, &caller, id, name, ou).await;
+                bar.inc(1);
+                inv
+            }
+        })
+        .buffer_unordered(opts.account_concurrency.max(1))
+        .collect()
+        .await;
+    bar.finish_and_clear();
+    accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    Ok(Inventory {
+        format_version: INVENTORY_FORMAT_VERSION,
+        scan: ScanInfo {
+            posture_version: env!("CARGO_PKG_VERSION").to_string(),
+            started_at,
+            finished_at: Utc::now(),
+            mode: if opts.organization { "organization" } else { "current-account" }.to_string(),
+            caller_account_id: me.account_id,
+            caller_arn: me.arn,
+            requested_regions: opts.regions.clone(),
+        },
+        organization,
+        accounts,
+    })
+}
+
+fn progress_bar(enabled: bool, total: u64) -> ProgressBar {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] accounts {pos}/{len} {wide_msg}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+type Target = (String, Option<String>, Option<String>);
+
+/// ACTIVE accounts of the organization after `--accounts` / `--exclude-accounts`.
+fn select_accounts(org: &Organization, opts: &ScanOptions) -> Result<Vec<Target>, SetupError> {
+    let unknown: Vec<&String> = opts
+        .accounts
+        .iter()
+        .chain(opts.exclude_accounts.iter())
+        .filter(|id| !org.accounts.iter().any(|a| &a.id == *id))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(SetupError::Targets(format!(
+            "account(s) {} given to --accounts/--exclude-accounts are not in organization {}\n  what to do: list the organization's accounts with `aws organizations list-accounts` and pass their 12-digit ids",
+            unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+            org.id
+        )));
+    }
+    let targets: Vec<Target> = org
+        .accounts
+        .iter()
+        .filter(|a| a.status == "ACTIVE")
+        .filter(|a| opts.accounts.is_empty() || opts.accounts.contains(&a.id))
+        .filter(|a| !opts.exclude_accounts.contains(&a.id))
+        .map(|a| (a.id.clone(), Some(a.name.clone()), a.parent_id.as_ref().map(|p| org.path_of(p))))
+        .collect();
+    if targets.is_empty() {
+        return Err(SetupError::Targets(
+            "no ACTIVE account of the organization is left to scan after --accounts/--exclude-accounts".into(),
+        ));
+    }
+    Ok(targets)
+}
+
+async fn scan_account(
+    aws: &Aws,
+    opts: &ScanOptions,
+    caller_account: &str,
+    account_id: String,
+    name: Option<String>,
+    ou_path: Option<String>,
+) -> AccountInventory {
+    let role_arn = format!("arn:{}:iam::{account_id}:role/{}", partition_of(&aws.home_region), opts.role_name);
+    let (conf, access) = if account_id == caller_account {
+        (aws.base.clone(), AccountAccess::Caller)
+    } else {
+        let creds = aws
+            .assume_role(&role_arn, opts.external_id.as_deref(), opts.session_duration)
+            .await;
+        let conf = aws.with_credentials(creds);
+        // Prove the role works (and that it lands in the right account) before collecting.
+        match identity_of(&conf).await {
+            Ok(id) if id.account_id == account_id => (conf, AccountAccess::AssumedRole { role_arn }),
+            Ok(id) => {
+                let error = CollectionError {
+                    service: "sts".into(),
+                    operation: "AssumeRole".into(),
+                    region: None,
+                    resource: Some(role_arn.clone()),
+                    kind: ErrorKind::Credentials,
+                    code: None,
+                    message: format!("the assumed role acts in account {}, not {account_id}", id.account_id),
+                };
+                return denied_account(account_id, name, ou_path, role_arn, error);
+            }
+            Err(mut error) => {
+                error.operation = "AssumeRole".into();
+                error.resource = Some(role_arn.clone());
+                return denied_account(account_id, name, ou_path, role_arn, error);
+            }
+        }
+    };
+
+    let home = aws.home_region.clone();
+    let regions: Collected<Vec<String>> = if !opts.regions.is_empty() {
+        Collected::Ok(opts.regions.clone())
+    } else {
+        discover_regions(aws, &conf, &home).await
+    };
+    let n = opts.call_concurrency.max(1);
+    let iam_client = aws.iam(&conf);
+    let iam_fut = iam::collect(&iam_client, n);
+    let s3_fut = s3::collect(aws, &conf, &account_id, &home, n);
+    let region_list = match &regions {
+        Collected::Ok(r) => r.clone(),
+        Collected::Failed(_) => Vec::new(),
+    };
+    let regional_fut = futures::stream::iter(region_list)
+        .map(|region| {
+            let conf = conf.clone();
+            async move {
+                let ec2_client = aws.ec2(&conf, &region);
+                let acm_client = aws.acm(&conf, &region);
+                let gw_client = aws.apigateway(&conf, &region);
+                let (ec2, acm, apigateway) = tokio::join!(
+                    ec2::collect(&ec2_client, &region, n),
+                    acm::collect(&acm_client, &region, n),
+                    apigateway::collect(&gw_client, &region, n),
+                );
+                (region, RegionInventory { ec2, acm, apigateway })
+            }
+        })
+        .buffer_unordered(4)
+        .collect::<BTreeMap<String, RegionInventory>>();
+    let (iam, s3, regional) = tokio::join!(iam_fut, s3_fut, regional_fut);
+    AccountInventory {
+        account_id,
+        name,
+        ou_path,
+        access,
+        regions,
+        iam: Collected::Ok(iam),
+        s3: Collected::Ok(s3),
+        regional,
+    }
+}
+
+fn denied_account(
+    account_id: String,
+    name: Option<String>,
+    ou_path: Option<String>,
+    role_arn: String,
+    error: CollectionError,
+) -> AccountInventory {
+    AccountInventory {
+        account_id,
+        name,
+        ou_path,
+        access: AccountAccess::Denied {
+            role_arn,
+            error: error.clone(),
+        },
+        regions: Collected::Failed(error.clone()),
+        iam: Collected::Failed(error.clone()),
+        s3: Collected::Failed(error),
+        regional: BTreeMap::new(),
+    }
+}
+
+/// Regions enabled for the account (DescribeRegions without AllRegions lists only those).
+async fn discover_regions(aws: &Aws, conf: &aws_config::SdkConfig, home: &str) -> Collected<Vec<String>> {
+    let client = aws.ec2(conf, home);
+    match client.describe_regions().send().await {
+        Ok(out) => {
+            let mut r: Vec<String> = out
+                .regions()
+                .iter()
+                .filter(|r| r.opt_in_status() != Some("not-opted-in"))
+                .filter_map(|r| r.region_name().map(str::to_string))
+                .collect();
+            r.sort();
+            Collected::Ok(r)
+        }
+        Err(e) => Collected::Failed(crate::aws::collection_error("ec2", "DescribeRegions", Some(home), None, &e)),
+    }
+}
+
+fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}

@@ -9,3 +9,7 @@ pub mod inventory;
 pub mod policy;
 pub mod aws;
 pub mod collect;
+pub mod catalog;
+pub mod result;
+pub mod report;
+pub mod cli;

@@ -1,0 +1,410 @@
+//! Command-line interface: argument parsing, command dispatch, output and exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context as _, anyhow, bail};
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+
+use crate::aws::{Aws, ConnectOptions};
+use crate::catalog::{self, Severity};
+use crate::collect::{self, ScanOptions};
+use crate::config::Thresholds;
+use crate::inventory::{INVENTORY_FORMAT_VERSION, Inventory};
+use crate::report::{self, Format};
+use crate::result::{self, ScanResult};
+
+/// Exit codes (documented in the README and in `--help`).
+pub mod exit {
+    /// Scan complete; no failed finding at or above `--fail-on`.
+    pub const OK: u8 = 0;
+    /// posture could not run (bad input, no credentials, unreadable file).
+    pub const ERROR: u8 = 1;
+    /// Invalid command line (clap's own code).
+    pub const USAGE: u8 = 2;
+    /// Failed findings at or above `--fail-on`; the scan was complete.
+    pub const FINDINGS: u8 = 3;
+    /// Some data could not be collected (not assessed), and no failed finding at or above `--fail-on`.
+    pub const INCOMPLETE: u8 = 4;
+    /// Both: failed findings at or above `--fail-on`, and the scan was incomplete.
+    pub const FINDINGS_AND_INCOMPLETE: u8 = 5;
+}
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  scan complete, no failed finding at or above --fail-on
+  1  error: posture could not run (bad input, credentials, unreadable file)
+  2  invalid command line
+  3  failed findings at or above --fail-on (scan complete)
+  4  scan incomplete: something could not be assessed (no failed finding at or above --fail-on)
+  5  failed findings at or above --fail-on, and the scan was incomplete
+
+Endpoints: posture uses the standard AWS configuration, so AWS_ENDPOINT_URL and
+AWS_ENDPOINT_URL_<SERVICE> (e.g. AWS_ENDPOINT_URL_ORGANIZATIONS) redirect it to emulators.";
+
+#[derive(Parser, Debug)]
+#[command(name = "posture", version, about = "AWS security posture scanner for whole AWS Organizations", after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan the current account, or every account of the organization with --org.
+    Scan(ScanArgs),
+    /// Evaluate a saved inventory again, offline (no AWS access).
+    Evaluate(EvaluateArgs),
+    /// List the checks posture runs.
+    Checks,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Named profile from the AWS config files (SSO, assume-role and credential_process profiles work).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Region for global services and region discovery [default: the configured region, else us-east-1].
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Scan every ACTIVE account of the organization (run from the management account or a delegated administrator).
+    #[arg(long)]
+    pub org: bool,
+    /// Role to assume in each member account with --org.
+    #[arg(long, default_value = "OrganizationAccountAccessRole", value_name = "NAME")]
+    pub role_name: String,
+    /// External id to pass when assuming the role.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// Session duration of assumed roles, in seconds (900-43200; role chaining caps it at 3600).
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(900..=43200), value_name = "SECONDS")]
+    pub session_duration: u64,
+    /// Only these accounts (comma-separated 12-digit ids; --org only).
+    #[arg(long, value_delimiter = ',', value_parser = parse_account_id, value_name = "IDS")]
+    pub accounts: Vec<String>,
+    /// Skip these accounts (comma-separated 12-digit ids; --org only).
+    #[arg(long, value_delimiter = ',', value_parser = parse_account_id, value_name = "IDS")]
+    pub exclude_accounts: Vec<String>,
+    /// Regions to scan (comma-separated) [default: every region enabled for each account].
+    #[arg(long, value_delimiter = ',', value_parser = parse_region, value_name = "REGIONS")]
+    pub regions: Vec<String>,
+    /// Accounts scanned at the same time.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256), value_name = "N")]
+    pub concurrency: u16,
+    /// Concurrent per-resource calls within one account and service.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
+    pub call_concurrency: u16,
+    /// Attempts per API call, including the first, for throttling and transient errors.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20), value_name = "N")]
+    pub max_attempts: u32,
+    /// Write the collected inventory (JSON) to FILE, for `posture evaluate`.
+    #[arg(long, value_name = "FILE")]
+    pub save_inventory: Option<PathBuf>,
+    /// Do not show the progress bar (it is shown only when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+    #[command(flatten)]
+    pub eval: EvalOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct EvaluateArgs {
+    /// Inventory file written by `posture scan --save-inventory`.
+    pub inventory: PathBuf,
+    #[command(flatten)]
+    pub eval: EvalOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalOptions {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output (written atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 3 (or 5) when a finding of this severity or higher fails; `none` never does.
+    #[arg(long, default_value = "low", value_parser = parse_fail_on, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+    /// Run only these checks (comma-separated ids; see `posture checks`).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub checks: Vec<String>,
+    /// Evaluate as of this time: RFC 3339 (2027-01-31T00:00:00Z) or an offset from now (+120d, -7d).
+    #[arg(long, value_parser = parse_now, value_name = "TIME")]
+    pub now: Option<DateTime<Utc>>,
+    /// Credentials unused for this many days fail.
+    #[arg(long, default_value_t = Thresholds::default().unused_credentials_days, value_parser = days, value_name = "DAYS")]
+    pub unused_credentials_days: i64,
+    /// Active access keys older than this many days fail.
+    #[arg(long, default_value_t = Thresholds::default().access_key_max_age_days, value_parser = days, value_name = "DAYS")]
+    pub access_key_max_age_days: i64,
+    /// Root user activity within this many days fails.
+    #[arg(long, default_value_t = Thresholds::default().root_recent_use_days, value_parser = days, value_name = "DAYS")]
+    pub root_recent_use_days: i64,
+    /// Certificates expiring within this many days fail.
+    #[arg(long, default_value_t = Thresholds::default().certificate_expiry_days, value_parser = days, value_name = "DAYS")]
+    pub certificate_expiry_days: i64,
+    /// Minimum password length the account password policy must require.
+    #[arg(long, default_value_t = Thresholds::default().password_min_length, value_parser = clap::value_parser!(i64).range(6..=128), value_name = "N")]
+    pub password_min_length: i64,
+    /// Number of previous passwords the policy must prevent reusing.
+    #[arg(long, default_value_t = Thresholds::default().password_reuse_prevention, value_parser = clap::value_parser!(i64).range(1..=24), value_name = "N")]
+    pub password_reuse_prevention: i64,
+}
+
+impl EvalOptions {
+    fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            unused_credentials_days: self.unused_credentials_days,
+            access_key_max_age_days: self.access_key_max_age_days,
+            root_recent_use_days: self.root_recent_use_days,
+            certificate_expiry_days: self.certificate_expiry_days,
+            password_min_length: self.password_min_length,
+            password_reuse_prevention: self.password_reuse_prevention,
+        }
+    }
+}
+
+fn days(s: &str) -> Result<i64, String> {
+    let v: i64 = s.parse().map_err(|_| format!("`{s}` is not a whole number of days"))?;
+    if !(1..=3650).contains(&v) {
+        return Err(format!("{v} is out of range: use 1 to 3650 days"));
+    }
+    Ok(v)
+}
+
+fn parse_account_id(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("`{s}` is not a 12-digit AWS account id"))
+    }
+}
+
+fn parse_region(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let ok = !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.split('-').count() >= 3;
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!("`{s}` is not an AWS region name (for example us-east-1)"))
+    }
+}
+
+fn parse_fail_on(s: &str) -> Result<Option<Severity>, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "none" => Ok(None),
+        "informational" | "info" => Ok(Some(Severity::Informational)),
+        "low" => Ok(Some(Severity::Low)),
+        "medium" => Ok(Some(Severity::Medium)),
+        "high" => Ok(Some(Severity::High)),
+        "critical" => Ok(Some(Severity::Critical)),
+        _ => Err(format!("`{s}` is not a severity: use informational, low, medium, high, critical or none")),
+    }
+}
+
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    let t = s.trim();
+    let offset = t
+        .strip_suffix('d')
+        .filter(|n| n.starts_with('+') || n.starts_with('-'))
+        .and_then(|n| n.parse::<i64>().ok());
+    if let Some(days) = offset {
+        if days.abs() > 36500 {
+            return Err(format!("offset {days}d is too large"));
+        }
+        return Ok(Utc::now() + chrono::Duration::days(days));
+    }
+    DateTime::parse_from_rfc3339(t)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| format!("`{s}` is neither an RFC 3339 time (2027-01-31T00:00:00Z) nor an offset like +120d: {e}"))
+}
+
+/// Run the CLI; returns the process exit code.
+pub async fn run(cli: Cli) -> u8 {
+    match dispatch(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            exit::ERROR
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Checks => {
+            let mut t = comfy_table::Table::new();
+            t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+            t.set_header(vec!["Check", "Severity", "Service", "Title"]);
+            for m in catalog::catalog().map_err(|e| anyhow!(e))? {
+                t.add_row(vec![m.id.as_str(), m.severity.as_str(), m.service.as_str(), m.title.as_str()]);
+            }
+            println!("{t}");
+            Ok(exit::OK)
+        }
+        Command::Evaluate(args) => {
+            let inventory = load_inventory(&args.inventory)?;
+            finish(&inventory, &args.eval)
+        }
+        Command::Scan(args) => {
+            validate_checks(&args.eval.checks)?;
+            if !args.org && (!args.accounts.is_empty() || !args.exclude_accounts.is_empty()) {
+                bail!("--accounts and --exclude-accounts select accounts of an organization: add --org");
+            }
+            let aws = Aws::load(&ConnectOptions {
+                profile: args.profile.clone(),
+                region: args.region.clone(),
+                max_attempts: args.max_attempts,
+            })
+            .await;
+            let opts = ScanOptions {
+                organization: args.org,
+                role_name: args.role_name.clone(),
+                external_id: args.external_id.clone(),
+                session_duration: Duration::from_secs(args.session_duration),
+                accounts: args.accounts.clone(),
+                exclude_accounts: args.exclude_accounts.clone(),
+                regions: args.regions.clone(),
+                account_concurrency: usize::from(args.concurrency),
+                call_concurrency: usize::from(args.call_concurrency),
+                progress: !args.no_progress,
+                profile: args.profile.clone(),
+            };
+            let inventory = collect::scan(&aws, &opts).await?;
+            if let Some(path) = &args.save_inventory {
+                let text = serde_json::to_string_pretty(&inventory).context("could not serialise the inventory")?;
+                write_atomic(path, text.as_bytes())?;
+                eprintln!("inventory written to {}", path.display());
+            }
+            finish(&inventory, &args.eval)
+        }
+    }
+}
+
+fn validate_checks(ids: &[String]) -> anyhow::Result<()> {
+    let unknown: Vec<&String> = ids.iter().filter(|id| catalog::find(id).is_none()).collect();
+    if !unknown.is_empty() {
+        bail!(
+            "unknown check id(s) given to --checks: {}\n  what to do: run `posture checks` to list the ids",
+            unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn finish(inventory: &Inventory, opts: &EvalOptions) -> anyhow::Result<u8> {
+    validate_checks(&opts.checks)?;
+    let now = opts.now.unwrap_or_else(Utc::now);
+    let only = (!opts.checks.is_empty()).then_some(opts.checks.as_slice());
+    let result = result::build(inventory, &opts.thresholds(), now, only).map_err(|e| anyhow!(e))?;
+    let color = opts.output.is_none() && std::io::stdout().is_terminal();
+    let text = report::render(&result, opts.format, color).map_err(|e| anyhow!(e))?;
+    match &opts.output {
+        Some(path) => {
+            write_atomic(path, text.as_bytes())?;
+            eprintln!("report written to {}", path.display());
+            if opts.format != Format::Table {
+                // Keep a readable summary for people; machines read the file.
+                print!("{}", report::terminal(&result, std::io::stdout().is_terminal()));
+            }
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`posture ... | head`) is not an error worth a message.
+            let _ = stdout.write_all(text.as_bytes());
+        }
+    }
+    Ok(exit_code(&result, opts.fail_on))
+}
+
+pub fn exit_code(result: &ScanResult, fail_on: Option<Severity>) -> u8 {
+    let failing = fail_on.is_some_and(|s| result.failures_at_or_above(s) > 0);
+    match (failing, result.incomplete) {
+        (false, false) => exit::OK,
+        (true, false) => exit::FINDINGS,
+        (false, true) => exit::INCOMPLETE,
+        (true, true) => exit::FINDINGS_AND_INCOMPLETE,
+    }
+}
+
+/// Read and validate a saved inventory, with errors that name the file and the problem.
+pub fn load_inventory(path: &Path) -> anyhow::Result<Inventory> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("could not read inventory file {}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        anyhow!(
+            "{} is not valid JSON (line {}, column {}): {e}\n  what to do: pass a file written by `posture scan --save-inventory`",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    match value.get("format_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(INVENTORY_FORMAT_VERSION) => {}
+        Some(v) => bail!(
+            "{} has inventory format version {v}; this posture reads version {INVENTORY_FORMAT_VERSION}\n  what to do: re-run the scan with this version of posture",
+            path.display()
+        ),
+        None => bail!(
+            "{} is not a posture inventory (no `format_version`)\n  what to do: pass a file written by `posture scan --save-inventory`",
+            path.display()
+        ),
+    }
+    serde_json::from_value(value).map_err(|e| {
+        anyhow!(
+            "{} is not a valid posture inventory: {e}\n  what to do: pass an unmodified file written by `posture scan --save-inventory`",
+            path.display()
+        )
+    })
+}
+
+/// Write a file via a temporary file in the same directory and a rename, so a crash never
+/// leaves a truncated report behind.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {}: directory {} does not exist\n  what to do: create it or choose another path",
+            path.display(),
+            dir.display()
+        );
+    }
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .with_context(|| format!("cannot write {}: cannot create a file in {}", path.display(), dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| anyhow!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsers() {
+        assert!(parse_account_id("123456789012").is_ok());
+        assert!(parse_account_id("12345").is_err());
+        assert!(parse_region("eu-west-1").is_ok());
+        assert!(parse_region("EU").is_err());
+        assert_eq!(parse_fail_on("none").unwrap(), None);
+        assert_eq!(parse_fail_on("HIGH").unwrap(), Some(Severity::High));
+        assert!(parse_fail_on("severe").is_err());
+        assert!(parse_now("+120d").unwrap() > Utc::now() + chrono::Duration::days(119));
+        assert!(parse_now("2027-01-01T00:00:00Z").is_ok());
+        assert!(parse_now("tomorrow").is_err());
+        assert!(days("0").is_err());
+        assert!(days("x").is_err());
+    }
+}

@@ -1,0 +1,137 @@
+//! The terminal summary: per-account counts, failed findings by severity, and what could not
+//! be assessed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, Color, ContentArrangement, Table};
+
+use crate::catalog::Severity;
+use crate::checks::Status;
+use crate::result::ScanResult;
+
+fn table(color: bool) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(160);
+    if !color {
+        t.force_no_tty();
+    }
+    t
+}
+
+fn severity_cell(s: Severity, color: bool) -> Cell {
+    let c = Cell::new(s.as_str());
+    if !color {
+        return c;
+    }
+    match s {
+        Severity::Critical => c.fg(Color::Magenta),
+        Severity::High => c.fg(Color::Red),
+        Severity::Medium => c.fg(Color::Yellow),
+        _ => c,
+    }
+}
+
+pub fn render(r: &ScanResult, color: bool) -> String {
+    let mut out = String::new();
+    let duration = (r.scan.finished_at - r.scan.started_at).num_seconds();
+    let _ = writeln!(
+        out,
+        "posture {} — {} scan by {} ({} account(s), {}s){}",
+        r.posture_version,
+        r.scan.mode,
+        r.scan.caller_arn,
+        r.accounts.len(),
+        duration,
+        r.organization_id.as_ref().map(|o| format!(", organization {o}")).unwrap_or_default()
+    );
+
+    let mut t = table(color);
+    t.set_header(vec![
+        "Account", "Name", "OU", "Access", "Pass", "Fail", "Critical", "High", "Medium", "Low", "Not assessed", "N/A",
+    ]);
+    for a in &r.accounts {
+        let sev = |s: Severity| a.failed_by_severity.get(&s).copied().unwrap_or(0).to_string();
+        t.add_row(vec![
+            Cell::new(&a.account_id),
+            Cell::new(a.name.as_deref().unwrap_or("")),
+            Cell::new(a.ou_path.as_deref().unwrap_or("")),
+            Cell::new(&a.access),
+            Cell::new(a.counts.pass),
+            Cell::new(a.counts.fail),
+            Cell::new(sev(Severity::Critical)),
+            Cell::new(sev(Severity::High)),
+            Cell::new(sev(Severity::Medium)),
+            Cell::new(sev(Severity::Low)),
+            Cell::new(a.counts.not_assessed),
+            Cell::new(a.counts.not_applicable),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+
+    let mut failed: Vec<_> = r.findings.iter().filter(|f| f.status == Status::Fail).collect();
+    failed.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.check_id.cmp(&b.check_id)).then(a.account_id.cmp(&b.account_id)));
+    if failed.is_empty() {
+        let _ = writeln!(out, "\nNo failed findings.");
+    } else {
+        let _ = writeln!(out, "\nFailed findings ({}):", failed.len());
+        let mut t = table(color);
+        t.set_header(vec!["Severity", "Check", "Account", "Region", "Resource", "Finding"]);
+        for f in failed {
+            t.add_row(vec![
+                severity_cell(f.severity, color),
+                Cell::new(&f.check_id),
+                Cell::new(f.account_name.as_deref().unwrap_or(&f.account_id)),
+                Cell::new(f.region.as_deref().unwrap_or("global")),
+                Cell::new(&f.resource),
+                Cell::new(&f.message),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+
+    if !r.collection_errors.is_empty() {
+        // Group identical failures (same account, call and error) to keep the list readable.
+        let mut grouped: BTreeMap<(String, String, String), (usize, Vec<String>)> = BTreeMap::new();
+        for e in &r.collection_errors {
+            let key = (
+                e.account_id.clone(),
+                format!("{}:{}", e.error.service, e.error.operation),
+                format!("{:?}: {}", e.error.kind, e.error.code.as_deref().unwrap_or(&e.error.message)),
+            );
+            let entry = grouped.entry(key).or_default();
+            entry.0 += 1;
+            if let Some(region) = &e.error.region
+                && !entry.1.contains(region)
+            {
+                entry.1.push(region.clone());
+            }
+        }
+        let _ = writeln!(out, "\nNot assessed — data that could not be collected ({} call(s) failed):", r.collection_errors.len());
+        let mut t = table(color);
+        t.set_header(vec!["Account", "Call", "Regions", "Count", "Error"]);
+        for ((account, call, err), (count, regions)) in grouped {
+            t.add_row(vec![
+                Cell::new(account),
+                Cell::new(call),
+                Cell::new(if regions.is_empty() { "global".to_string() } else { regions.join(", ") }),
+                Cell::new(count),
+                Cell::new(err),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    let total_fail: usize = r.accounts.iter().map(|a| a.counts.fail).sum();
+    let total_na: usize = r.accounts.iter().map(|a| a.counts.not_assessed).sum();
+    let _ = writeln!(
+        out,
+        "\n{} failed, {} not assessed{}.",
+        total_fail,
+        total_na,
+        if r.incomplete { " — the scan is incomplete: not assessed is never a pass" } else { "" }
+    );
+    out
+}

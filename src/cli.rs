@@ -127,7 +127,7 @@ pub struct EvalOptions {
     pub output: Option<PathBuf>,
     /// Exit with code 3 (or 5) when a finding of this severity or higher fails; `none` never does.
     #[arg(long, default_value = "low", value_parser = parse_fail_on, value_name = "SEVERITY")]
-    pub fail_on: Option<Severity>,
+    pub fail_on: FailOn,
     /// Run only these checks (comma-separated ids; see `posture checks`).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub checks: Vec<String>,
@@ -196,16 +196,21 @@ fn parse_region(s: &str) -> Result<String, String> {
     }
 }
 
-fn parse_fail_on(s: &str) -> Result<Option<Severity>, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "none" => Ok(None),
-        "informational" | "info" => Ok(Some(Severity::Informational)),
-        "low" => Ok(Some(Severity::Low)),
-        "medium" => Ok(Some(Severity::Medium)),
-        "high" => Ok(Some(Severity::High)),
-        "critical" => Ok(Some(Severity::Critical)),
-        _ => Err(format!("`{s}` is not a severity: use informational, low, medium, high, critical or none")),
-    }
+/// `--fail-on`: the lowest severity that makes failed findings fail the run, or none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FailOn(pub Option<Severity>);
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    let sev = match s.to_ascii_lowercase().as_str() {
+        "none" => None,
+        "informational" | "info" => Some(Severity::Informational),
+        "low" => Some(Severity::Low),
+        "medium" => Some(Severity::Medium),
+        "high" => Some(Severity::High),
+        "critical" => Some(Severity::Critical),
+        _ => return Err(format!("`{s}` is not a severity: use informational, low, medium, high, critical or none")),
+    };
+    Ok(FailOn(sev))
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -320,7 +325,7 @@ fn finish(inventory: &Inventory, opts: &EvalOptions) -> anyhow::Result<u8> {
             let _ = stdout.write_all(text.as_bytes());
         }
     }
-    Ok(exit_code(&result, opts.fail_on))
+    Ok(exit_code(&result, opts.fail_on.0))
 }
 
 pub fn exit_code(result: &ScanResult, fail_on: Option<Severity>) -> u8 {
@@ -393,13 +398,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        // Every subcommand parses with its defaults.
+        Cli::try_parse_from(["posture", "scan"]).unwrap();
+        Cli::try_parse_from(["posture", "evaluate", "inv.json"]).unwrap();
+    }
+
+    #[test]
     fn parsers() {
         assert!(parse_account_id("123456789012").is_ok());
         assert!(parse_account_id("12345").is_err());
         assert!(parse_region("eu-west-1").is_ok());
         assert!(parse_region("EU").is_err());
-        assert_eq!(parse_fail_on("none").unwrap(), None);
-        assert_eq!(parse_fail_on("HIGH").unwrap(), Some(Severity::High));
+        assert_eq!(parse_fail_on("none").unwrap(), FailOn(None));
+        assert_eq!(parse_fail_on("HIGH").unwrap(), FailOn(Some(Severity::High)));
         assert!(parse_fail_on("severe").is_err());
         assert!(parse_now("+120d").unwrap() > Utc::now() + chrono::Duration::days(119));
         assert!(parse_now("2027-01-01T00:00:00Z").is_ok());

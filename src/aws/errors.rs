@@ -23,6 +23,13 @@ pub enum SetupError {
 
 impl SetupError {
     pub fn credentials(profile: Option<&str>, e: CollectionError) -> SetupError {
+        if e.kind == ErrorKind::Transport {
+            return SetupError::Credentials {
+                what: "could not reach AWS STS to identify the caller (sts:GetCallerIdentity)".into(),
+                cause: e.message,
+                advice: "check network access, HTTPS proxy settings and any AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS override".into(),
+            };
+        }
         let what = match profile {
             Some(p) => format!("could not use the AWS credentials of profile `{p}`"),
             None => "could not find usable AWS credentials".to_string(),
@@ -83,7 +90,7 @@ pub fn collection_error<E, R>(
 ) -> CollectionError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + HasStatus,
+    R: std::fmt::Debug + HasStatus + 'static,
 {
     let (code, message, status, kind_hint) = match err {
         SdkError::ServiceError(ctx) => {
@@ -98,24 +105,27 @@ where
         }
         SdkError::TimeoutError(_) => (None, "the call timed out".to_string(), None, Some(ErrorKind::Transport)),
         SdkError::DispatchFailure(d) => {
-            let text = DisplayErrorContext(err).to_string();
-            let kind = if text.contains("credentials") || text.contains("Credentials") {
+            let full = DisplayErrorContext(err).to_string();
+            let kind = if full.contains("credentials") || full.contains("Credentials") {
                 ErrorKind::Credentials
-            } else if d.is_timeout() || d.is_io() {
-                ErrorKind::Transport
             } else {
                 ErrorKind::Transport
             };
+            let text = if kind == ErrorKind::Credentials {
+                credentials_cause(err)
+            } else {
+                format!("could not reach the endpoint: {}", root_cause(err))
+            };
+            let kind = if d.is_timeout() { ErrorKind::Transport } else { kind };
             (None, text, None, Some(kind))
         }
         other => {
-            let text = DisplayErrorContext(other).to_string();
-            let kind = if text.contains("credentials") || text.contains("profile") {
-                ErrorKind::Credentials
+            let full = DisplayErrorContext(other).to_string();
+            if full.contains("credentials") || full.contains("profile") {
+                (None, credentials_cause(other), None, Some(ErrorKind::Credentials))
             } else {
-                ErrorKind::Other
-            };
-            (None, text, None, Some(kind))
+                (None, full, None, Some(ErrorKind::Other))
+            }
         }
     };
     let kind = kind_hint.unwrap_or_else(|| classify(code.as_deref(), status, &message));
@@ -128,6 +138,29 @@ where
         code,
         message: one_line(&message),
     }
+}
+
+/// The innermost error's text (e.g. "Connection refused (os error 111)").
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur: &(dyn std::error::Error + 'static) = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// The chain of a credentials failure without the SDK's debug dump: each level's message once.
+fn credentials_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) && !text.starts_with("dispatch failure") {
+            parts.push(text);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
 }
 
 fn one_line(s: &str) -> String {

@@ -95,6 +95,9 @@ impl Aws {
 
     /// Who the configured credentials belong to. Fails with advice when there are none.
     pub async fn identity(&self, profile: Option<&str>) -> Result<Identity, SetupError> {
+        if let Some(p) = profile {
+            check_profile_exists(p)?;
+        }
         identity_of(&self.base)
             .await
             .map_err(|e| SetupError::credentials(profile, e))
@@ -176,4 +179,35 @@ pub async fn identity_of(conf: &SdkConfig) -> Result<Identity, crate::inventory:
         account_id: out.account().unwrap_or_default().to_string(),
         arn: out.arn().unwrap_or_default().to_string(),
     })
+}
+
+/// A named profile must exist in the shared config or credentials file; the SDK would otherwise
+/// report only that no credentials were found.
+fn check_profile_exists(profile: &str) -> Result<(), SetupError> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default();
+    let config = std::env::var_os("AWS_CONFIG_FILE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| home.join(".aws/config"));
+    let credentials = std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| home.join(".aws/credentials"));
+    let defines = |path: &std::path::Path, in_config: bool| -> bool {
+        let Ok(text) = std::fs::read_to_string(path) else { return false };
+        text.lines().any(|l| {
+            let l = l.trim();
+            let Some(inner) = l.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else { return false };
+            let inner = inner.trim();
+            let name = if in_config { inner.strip_prefix("profile ").map(str::trim).unwrap_or(inner) } else { inner };
+            name == profile
+        })
+    };
+    if defines(&config, true) || defines(&credentials, false) {
+        Ok(())
+    } else {
+        Err(SetupError::Credentials {
+            what: format!("profile `{profile}` is not defined"),
+            cause: format!("no [profile {profile}] section in {} and no [{profile}] section in {}", config.display(), credentials.display()),
+            advice: format!("check the name (`aws configure list-profiles`), or create it with `aws configure --profile {profile}` or `aws configure sso --profile {profile}`"),
+        })
+    }
 }

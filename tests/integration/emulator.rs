@@ -25,6 +25,25 @@ fn emulator_env(c: &mut Command) {
         .env("AWS_REGION", "us-east-1");
 }
 
+/// Validate a JSON result against the published schema in reports/ (Python jsonschema from
+/// .venv-tools, which tests/setup-tools.sh creates).
+fn validate_schema(doc: &std::path::Path) {
+    let status = Command::new("bash").arg(repo().join("tests/setup-tools.sh")).status().expect("setup-tools.sh");
+    assert!(status.success(), "tests/setup-tools.sh failed");
+    let out = Command::new(repo().join(".venv-tools/bin/python"))
+        .arg(repo().join("tests/validate_json_schema.py"))
+        .arg(repo().join("reports/scan-result.v1.schema.json"))
+        .arg(doc)
+        .output()
+        .expect("run validate_json_schema.py");
+    assert!(
+        out.status.success(),
+        "the JSON output does not match reports/scan-result.v1.schema.json:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[derive(Debug)]
 struct Planted {
     account: String,
@@ -152,6 +171,7 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     assert!(stdout.contains("Failed findings"), "{stdout}");
     let result = read_json(&out);
     assert_eq!(result["schema"], "posture.scan-result/v1");
+    validate_schema(&out);
 
     // Every ACTIVE account of the organization was entered.
     let accounts = result["accounts"].as_array().unwrap();

@@ -58,8 +58,8 @@ py312="$(find_python312)" || {
     cat >&2 <<'MSG'
 setup: LocalStack needs Python >= 3.12 and none was found.
        Looked for python3.13, python3.12 on PATH and /root/.pyenv/versions/3.1[23]*/bin/python3.
-       Install one, for example `pyenv install 3.12` or Debian's python3.12 + python3.12-venv
-       (or `apt-get install python3.13 python3.13-venv` where the distribution has it).
+       Install one, for example `pyenv install 3.12` (or 3.13), or the distribution's
+       python3.12/python3.13 package with its venv module (python3.1x-venv on Debian/Ubuntu).
 MSG
     exit 1
 }

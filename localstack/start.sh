@@ -31,9 +31,12 @@ clean_env=(env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ACCESS_KEY_ID -u AWS_S
            -u AWS_SHARED_CREDENTIALS_FILE)
 
 # GATEWAY_SERVER=hypercorn: the default server binds 0.0.0.0 whatever GATEWAY_LISTEN says.
+# MOTO_ACM_VALIDATION_WAIT=0: LocalStack's ACM (moto inside) keeps a requested certificate in
+# PENDING_VALIDATION, without NotAfter, for min(10, this) seconds; 0 makes it ISSUED at once.
 setsid "${clean_env[@]}" \
     GATEWAY_LISTEN=127.0.0.1:4566 GATEWAY_SERVER=hypercorn DNS_ADDRESS=0 DISABLE_EVENTS=1 \
     SKIP_SSL_CERT_DOWNLOAD=1 FILESYSTEM_ROOT="$state/localstack" LOCALSTACK_HOST=127.0.0.1:4566 \
+    MOTO_ACM_VALIDATION_WAIT=0 \
     "$here/.venv-localstack/bin/python" -m localstack.runtime.main \
     >"$state/localstack.log" 2>&1 </dev/null &
 echo $! >"$state/localstack.pid"

@@ -308,7 +308,7 @@ fn finish(inventory: &Inventory, opts: &EvalOptions) -> anyhow::Result<u8> {
     let now = opts.now.unwrap_or_else(Utc::now);
     let only = (!opts.checks.is_empty()).then_some(opts.checks.as_slice());
     let result = result::build(inventory, &opts.thresholds(), now, only).map_err(|e| anyhow!(e))?;
-    let color = opts.output.is_none() && std::io::stdout().is_terminal();
+    let color = opts.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let text = report::render(&result, opts.format, color).map_err(|e| anyhow!(e))?;
     match &opts.output {
         Some(path) => {

@@ -100,7 +100,10 @@ pub fn render(r: &ScanResult, color: bool) -> String {
             let key = (
                 e.account_id.clone(),
                 format!("{}:{}", e.error.service, e.error.operation),
-                format!("{:?}: {}", e.error.kind, e.error.code.as_deref().unwrap_or(&e.error.message)),
+                match &e.error.code {
+                    Some(code) => format!("{:?} {code}: {}", e.error.kind, e.error.message),
+                    None => format!("{:?}: {}", e.error.kind, e.error.message),
+                },
             );
             let entry = grouped.entry(key).or_default();
             entry.0 += 1;

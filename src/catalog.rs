@@ -90,7 +90,10 @@ pub fn parse_all() -> Result<Vec<CheckMeta>, String> {
     for (file, text) in sources::SOURCES {
         let meta: CheckMeta = toml::from_str(text).map_err(|e| format!("checks/{file}: {e}"))?;
         if format!("{}.toml", meta.id) != *file {
-            return Err(format!("checks/{file}: id `{}` does not match the file name", meta.id));
+            return Err(format!(
+                "checks/{file}: id `{}` does not match the file name",
+                meta.id
+            ));
         }
         out.push(meta);
     }
@@ -101,7 +104,11 @@ pub fn parse_all() -> Result<Vec<CheckMeta>, String> {
 /// broken build; it is still reported as an error, not a panic.
 pub fn catalog() -> Result<&'static [CheckMeta], String> {
     static CATALOG: OnceLock<Result<Vec<CheckMeta>, String>> = OnceLock::new();
-    CATALOG.get_or_init(parse_all).as_ref().map(|v| v.as_slice()).map_err(Clone::clone)
+    CATALOG
+        .get_or_init(parse_all)
+        .as_ref()
+        .map(|v| v.as_slice())
+        .map_err(Clone::clone)
 }
 
 pub fn find(id: &str) -> Option<&'static CheckMeta> {
@@ -120,13 +127,20 @@ mod tests {
         let mut in_code: Vec<&str> = REGISTRY.iter().map(|c| c.id).collect();
         in_catalog.sort();
         in_code.sort();
-        assert_eq!(in_catalog, in_code, "checks/*.toml and the registry in src/checks/mod.rs disagree");
+        assert_eq!(
+            in_catalog, in_code,
+            "checks/*.toml and the registry in src/checks/mod.rs disagree"
+        );
     }
 
     #[test]
     fn every_check_has_peer_or_framework_references() {
         for m in parse_all().unwrap() {
-            assert!(!m.references.well_architected.is_empty(), "{} maps to no Well-Architected best practice", m.id);
+            assert!(
+                !m.references.well_architected.is_empty(),
+                "{} maps to no Well-Architected best practice",
+                m.id
+            );
             assert!(m.remediation.url.starts_with("https://"), "{}", m.id);
             assert!(!m.remediation.cli.trim().is_empty(), "{}", m.id);
         }

@@ -73,7 +73,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub org: bool,
     /// Role to assume in each member account with --org.
-    #[arg(long, default_value = "OrganizationAccountAccessRole", value_name = "NAME")]
+    #[arg(
+        long,
+        default_value = "OrganizationAccountAccessRole",
+        value_name = "NAME"
+    )]
     pub role_name: String,
     /// External id to pass when assuming the role.
     #[arg(long, value_name = "ID")]
@@ -168,7 +172,9 @@ impl EvalOptions {
 }
 
 fn days(s: &str) -> Result<i64, String> {
-    let v: i64 = s.parse().map_err(|_| format!("`{s}` is not a whole number of days"))?;
+    let v: i64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number of days"))?;
     if !(1..=3650).contains(&v) {
         return Err(format!("{v} is out of range: use 1 to 3650 days"));
     }
@@ -187,12 +193,15 @@ fn parse_account_id(s: &str) -> Result<String, String> {
 fn parse_region(s: &str) -> Result<String, String> {
     let s = s.trim();
     let ok = !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && s.split('-').count() >= 3;
     if ok {
         Ok(s.to_string())
     } else {
-        Err(format!("`{s}` is not an AWS region name (for example us-east-1)"))
+        Err(format!(
+            "`{s}` is not an AWS region name (for example us-east-1)"
+        ))
     }
 }
 
@@ -208,7 +217,11 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
         "medium" => Some(Severity::Medium),
         "high" => Some(Severity::High),
         "critical" => Some(Severity::Critical),
-        _ => return Err(format!("`{s}` is not a severity: use informational, low, medium, high, critical or none")),
+        _ => {
+            return Err(format!(
+                "`{s}` is not a severity: use informational, low, medium, high, critical or none"
+            ));
+        }
     };
     Ok(FailOn(sev))
 }
@@ -248,7 +261,12 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
             t.set_header(vec!["Check", "Severity", "Service", "Title"]);
             for m in catalog::catalog().map_err(|e| anyhow!(e))? {
-                t.add_row(vec![m.id.as_str(), m.severity.as_str(), m.service.as_str(), m.title.as_str()]);
+                t.add_row(vec![
+                    m.id.as_str(),
+                    m.severity.as_str(),
+                    m.service.as_str(),
+                    m.title.as_str(),
+                ]);
             }
             println!("{t}");
             Ok(exit::OK)
@@ -260,7 +278,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Scan(args) => {
             validate_checks(&args.eval.checks)?;
             if !args.org && (!args.accounts.is_empty() || !args.exclude_accounts.is_empty()) {
-                bail!("--accounts and --exclude-accounts select accounts of an organization: add --org");
+                bail!(
+                    "--accounts and --exclude-accounts select accounts of an organization: add --org"
+                );
             }
             let aws = Aws::load(&ConnectOptions {
                 profile: args.profile.clone(),
@@ -283,7 +303,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             };
             let inventory = collect::scan(&aws, &opts).await?;
             if let Some(path) = &args.save_inventory {
-                let text = serde_json::to_string_pretty(&inventory).context("could not serialise the inventory")?;
+                let text = serde_json::to_string_pretty(&inventory)
+                    .context("could not serialise the inventory")?;
                 write_atomic(path, text.as_bytes())?;
                 eprintln!("inventory written to {}", path.display());
             }
@@ -293,11 +314,18 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
 }
 
 fn validate_checks(ids: &[String]) -> anyhow::Result<()> {
-    let unknown: Vec<&String> = ids.iter().filter(|id| catalog::find(id).is_none()).collect();
+    let unknown: Vec<&String> = ids
+        .iter()
+        .filter(|id| catalog::find(id).is_none())
+        .collect();
     if !unknown.is_empty() {
         bail!(
             "unknown check id(s) given to --checks: {}\n  what to do: run `posture checks` to list the ids",
-            unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            unknown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     Ok(())
@@ -308,7 +336,9 @@ fn finish(inventory: &Inventory, opts: &EvalOptions) -> anyhow::Result<u8> {
     let now = opts.now.unwrap_or_else(Utc::now);
     let only = (!opts.checks.is_empty()).then_some(opts.checks.as_slice());
     let result = result::build(inventory, &opts.thresholds(), now, only).map_err(|e| anyhow!(e))?;
-    let color = opts.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = opts.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     let text = report::render(&result, opts.format, color).map_err(|e| anyhow!(e))?;
     match &opts.output {
         Some(path) => {
@@ -316,7 +346,10 @@ fn finish(inventory: &Inventory, opts: &EvalOptions) -> anyhow::Result<u8> {
             eprintln!("report written to {}", path.display());
             if opts.format != Format::Table {
                 // Keep a readable summary for people; machines read the file.
-                print!("{}", report::terminal(&result, std::io::stdout().is_terminal()));
+                print!(
+                    "{}",
+                    report::terminal(&result, std::io::stdout().is_terminal())
+                );
             }
         }
         None => {
@@ -383,8 +416,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .with_context(|| format!("cannot write {}: cannot create a file in {}", path.display(), dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).with_context(|| {
+        format!(
+            "cannot write {}: cannot create a file in {}",
+            path.display(),
+            dir.display()
+        )
+    })?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;

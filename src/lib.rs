@@ -3,13 +3,13 @@
 //! Data flows one way: discover (`aws`) → collect (`collect`) → inventory (`inventory`) →
 //! evaluate (`checks`, using `policy`) → report (`report`).
 
+pub mod aws;
+pub mod catalog;
 pub mod checks;
+pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod inventory;
 pub mod policy;
-pub mod aws;
-pub mod collect;
-pub mod catalog;
-pub mod result;
 pub mod report;
-pub mod cli;
+pub mod result;

@@ -2,7 +2,10 @@ use clap::Parser;
 
 fn main() -> std::process::ExitCode {
     let cli = posture::cli::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: could not start the async runtime: {e}");

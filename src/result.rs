@@ -185,7 +185,8 @@ pub fn build(
         .into_iter()
         .map(|(account_id, error)| AccountError { account_id, error })
         .collect();
-    let incomplete = !collection_errors.is_empty() || findings.iter().any(|f| f.status == Status::NotAssessed);
+    let incomplete =
+        !collection_errors.is_empty() || findings.iter().any(|f| f.status == Status::NotAssessed);
     Ok(ScanResult {
         schema: SCHEMA.to_string(),
         posture_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -15,7 +15,9 @@ pub enum SetupError {
         cause: String,
         advice: String,
     },
-    #[error("could not list the organization's accounts with {caller}\n  cause: {cause}\n  what to do: run posture --org with credentials of the management account or of a delegated administrator for AWS Organizations (organizations:ListAccounts), or scan one account without --org")]
+    #[error(
+        "could not list the organization's accounts with {caller}\n  cause: {cause}\n  what to do: run posture --org with credentials of the management account or of a delegated administrator for AWS Organizations (organizations:ListAccounts), or scan one account without --org"
+    )]
     OrgDiscovery { caller: String, cause: String },
     #[error("{0}")]
     Targets(String),
@@ -53,15 +55,31 @@ impl SetupError {
 pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> ErrorKind {
     let code = code.unwrap_or("");
     match code {
-        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "UnauthorizedAccess"
-        | "AuthorizationError" | "Forbidden" | "AllAccessDisabled" | "AuthorizationErrorException" => {
-            ErrorKind::AccessDenied
+        "AccessDenied"
+        | "AccessDeniedException"
+        | "UnauthorizedOperation"
+        | "UnauthorizedAccess"
+        | "AuthorizationError"
+        | "Forbidden"
+        | "AllAccessDisabled"
+        | "AuthorizationErrorException" => ErrorKind::AccessDenied,
+        "OptInRequired" | "InvalidRegion" | "UnrecognizedClientException" => {
+            ErrorKind::RegionUnavailable
         }
-        "OptInRequired" | "InvalidRegion" | "UnrecognizedClientException" => ErrorKind::RegionUnavailable,
-        "InvalidClientTokenId" | "ExpiredToken" | "ExpiredTokenException" | "SignatureDoesNotMatch"
-        | "InvalidAccessKeyId" | "AuthFailure" | "IncompleteSignature" => ErrorKind::Credentials,
-        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException"
-        | "SlowDown" | "RequestThrottled" | "ProvisionedThroughputExceededException" => ErrorKind::Throttled,
+        "InvalidClientTokenId"
+        | "ExpiredToken"
+        | "ExpiredTokenException"
+        | "SignatureDoesNotMatch"
+        | "InvalidAccessKeyId"
+        | "AuthFailure"
+        | "IncompleteSignature" => ErrorKind::Credentials,
+        "Throttling"
+        | "ThrottlingException"
+        | "RequestLimitExceeded"
+        | "TooManyRequestsException"
+        | "SlowDown"
+        | "RequestThrottled"
+        | "ProvisionedThroughputExceededException" => ErrorKind::Throttled,
         "InvalidAction" | "UnknownOperationException" | "NotImplemented" | "InternalFailure"
             if status == Some(501) || code != "InternalFailure" =>
         {
@@ -98,12 +116,19 @@ where
             let status = ctx.raw().status_code();
             (
                 e.code().map(str::to_string),
-                e.message().map(str::to_string).unwrap_or_else(|| e.to_string()),
+                e.message()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| e.to_string()),
                 status,
                 None,
             )
         }
-        SdkError::TimeoutError(_) => (None, "the call timed out".to_string(), None, Some(ErrorKind::Transport)),
+        SdkError::TimeoutError(_) => (
+            None,
+            "the call timed out".to_string(),
+            None,
+            Some(ErrorKind::Transport),
+        ),
         SdkError::DispatchFailure(d) => {
             let full = DisplayErrorContext(err).to_string();
             let kind = if full.contains("credentials") || full.contains("Credentials") {
@@ -116,13 +141,22 @@ where
             } else {
                 format!("could not reach the endpoint: {}", root_cause(err))
             };
-            let kind = if d.is_timeout() { ErrorKind::Transport } else { kind };
+            let kind = if d.is_timeout() {
+                ErrorKind::Transport
+            } else {
+                kind
+            };
             (None, text, None, Some(kind))
         }
         other => {
             let full = DisplayErrorContext(other).to_string();
             if full.contains("credentials") || full.contains("profile") {
-                (None, credentials_cause(other), None, Some(ErrorKind::Credentials))
+                (
+                    None,
+                    credentials_cause(other),
+                    None,
+                    Some(ErrorKind::Credentials),
+                )
             } else {
                 (None, full, None, Some(ErrorKind::Other))
             }
@@ -155,7 +189,10 @@ fn credentials_cause(err: &(dyn std::error::Error + 'static)) -> String {
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = cur {
         let text = e.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) && !text.starts_with("dispatch failure") {
+        if !text.is_empty()
+            && !parts.iter().any(|p| p.contains(&text))
+            && !text.starts_with("dispatch failure")
+        {
             parts.push(text);
         }
         cur = e.source();
@@ -193,13 +230,31 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert_eq!(classify(Some("AccessDenied"), Some(403), ""), ErrorKind::AccessDenied);
-        assert_eq!(classify(Some("UnauthorizedOperation"), Some(403), ""), ErrorKind::AccessDenied);
-        assert_eq!(classify(Some("ThrottlingException"), Some(400), ""), ErrorKind::Throttled);
-        assert_eq!(classify(Some("InvalidAction"), Some(400), ""), ErrorKind::NotImplemented);
+        assert_eq!(
+            classify(Some("AccessDenied"), Some(403), ""),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(
+            classify(Some("UnauthorizedOperation"), Some(403), ""),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(
+            classify(Some("ThrottlingException"), Some(400), ""),
+            ErrorKind::Throttled
+        );
+        assert_eq!(
+            classify(Some("InvalidAction"), Some(400), ""),
+            ErrorKind::NotImplemented
+        );
         assert_eq!(classify(None, Some(501), ""), ErrorKind::NotImplemented);
-        assert_eq!(classify(Some("OptInRequired"), Some(401), ""), ErrorKind::RegionUnavailable);
-        assert_eq!(classify(Some("ExpiredToken"), Some(400), ""), ErrorKind::Credentials);
+        assert_eq!(
+            classify(Some("OptInRequired"), Some(401), ""),
+            ErrorKind::RegionUnavailable
+        );
+        assert_eq!(
+            classify(Some("ExpiredToken"), Some(400), ""),
+            ErrorKind::Credentials
+        );
         assert_eq!(classify(Some("Weird"), Some(400), ""), ErrorKind::Other);
     }
 }

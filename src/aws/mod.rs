@@ -184,7 +184,9 @@ pub async fn identity_of(conf: &SdkConfig) -> Result<Identity, crate::inventory:
 /// A named profile must exist in the shared config or credentials file; the SDK would otherwise
 /// report only that no credentials were found.
 fn check_profile_exists(profile: &str) -> Result<(), SetupError> {
-    let home = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default();
+    let home = std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_default();
     let config = std::env::var_os("AWS_CONFIG_FILE")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| home.join(".aws/config"));
@@ -192,12 +194,23 @@ fn check_profile_exists(profile: &str) -> Result<(), SetupError> {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| home.join(".aws/credentials"));
     let defines = |path: &std::path::Path, in_config: bool| -> bool {
-        let Ok(text) = std::fs::read_to_string(path) else { return false };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return false;
+        };
         text.lines().any(|l| {
             let l = l.trim();
-            let Some(inner) = l.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else { return false };
+            let Some(inner) = l.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
+                return false;
+            };
             let inner = inner.trim();
-            let name = if in_config { inner.strip_prefix("profile ").map(str::trim).unwrap_or(inner) } else { inner };
+            let name = if in_config {
+                inner
+                    .strip_prefix("profile ")
+                    .map(str::trim)
+                    .unwrap_or(inner)
+            } else {
+                inner
+            };
             name == profile
         })
     };
@@ -206,8 +219,14 @@ fn check_profile_exists(profile: &str) -> Result<(), SetupError> {
     } else {
         Err(SetupError::Credentials {
             what: format!("profile `{profile}` is not defined"),
-            cause: format!("no [profile {profile}] section in {} and no [{profile}] section in {}", config.display(), credentials.display()),
-            advice: format!("check the name (`aws configure list-profiles`), or create it with `aws configure --profile {profile}` or `aws configure sso --profile {profile}`"),
+            cause: format!(
+                "no [profile {profile}] section in {} and no [{profile}] section in {}",
+                config.display(),
+                credentials.display()
+            ),
+            advice: format!(
+                "check the name (`aws configure list-profiles`), or create it with `aws configure --profile {profile}` or `aws configure sso --profile {profile}`"
+            ),
         })
     }
 }

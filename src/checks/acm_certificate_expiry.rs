@@ -7,21 +7,42 @@ pub const CHECK: CheckDef = CheckDef {
         let mut out = Results::new("acm-certificate-expiry");
         for (acct, region, data) in out.regions(ctx.inventory) {
             let id = &acct.account_id;
-            let Some(acm) = out.collected(&data.acm, id, Some(region), &account_resource(id)) else { continue };
+            let Some(acm) = out.collected(&data.acm, id, Some(region), &account_resource(id))
+            else {
+                continue;
+            };
             for c in &acm.certificates {
                 let name = c.domain_name.as_deref().unwrap_or(&c.arn);
                 match c.not_after {
                     None => {
-                        out.not_applicable(id, Some(region), &c.arn, format!("certificate for {name} has no expiry date yet (status {})", c.status.as_deref().unwrap_or("unknown")));
+                        out.not_applicable(
+                            id,
+                            Some(region),
+                            &c.arn,
+                            format!(
+                                "certificate for {name} has no expiry date yet (status {})",
+                                c.status.as_deref().unwrap_or("unknown")
+                            ),
+                        );
                     }
                     Some(not_after) => {
                         let left = (not_after - ctx.now).num_days();
                         if not_after <= ctx.now {
-                            out.fail(id, Some(region), &c.arn, format!("certificate for {name} expired {} days ago", -left));
+                            out.fail(
+                                id,
+                                Some(region),
+                                &c.arn,
+                                format!("certificate for {name} expired {} days ago", -left),
+                            );
                         } else if left < limit {
                             out.fail(id, Some(region), &c.arn, format!("certificate for {name} expires in {left} days (threshold {limit})"));
                         } else {
-                            out.pass(id, Some(region), &c.arn, format!("certificate for {name} is valid for {left} more days"));
+                            out.pass(
+                                id,
+                                Some(region),
+                                &c.arn,
+                                format!("certificate for {name} is valid for {left} more days"),
+                            );
                         }
                         out.evidence("NotAfter", not_after.to_rfc3339());
                     }
@@ -43,12 +64,25 @@ mod tests {
     #[test]
     fn expiry() {
         let mut inv = base_inventory();
-        acm_mut(&mut inv).certificates = vec![cert("a", Some(200)), cert("b", Some(10)), cert("c", Some(-3)), cert("d", None)];
+        acm_mut(&mut inv).certificates = vec![
+            cert("a", Some(200)),
+            cert("b", Some(10)),
+            cert("c", Some(-3)),
+            cert("d", None),
+        ];
         assert_eq!(
             statuses(&inv, "acm-certificate-expiry"),
-            vec![Status::Pass, Status::Fail, Status::Fail, Status::NotApplicable]
+            vec![
+                Status::Pass,
+                Status::Fail,
+                Status::Fail,
+                Status::NotApplicable
+            ]
         );
         // 180 days later, the first one is within 30 days too.
-        assert_eq!(statuses_at(&inv, "acm-certificate-expiry", 180)[0], Status::Fail);
+        assert_eq!(
+            statuses_at(&inv, "acm-certificate-expiry", 180)[0],
+            Status::Fail
+        );
     }
 }

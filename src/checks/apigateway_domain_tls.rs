@@ -6,22 +6,52 @@ pub const CHECK: CheckDef = CheckDef {
         let mut out = Results::new("apigateway-domain-tls");
         for (acct, region, data) in out.regions(ctx.inventory) {
             let id = &acct.account_id;
-            let Some(gw) = out.collected(&data.apigateway, id, Some(region), &account_resource(id)) else { continue };
+            let Some(gw) = out.collected(&data.apigateway, id, Some(region), &account_resource(id))
+            else {
+                continue;
+            };
             for d in &gw.domain_names {
-                let arn = format!("arn:{}:apigateway:{region}::/domainnames/{}", ctx.partition(), d.domain_name);
+                let arn = format!(
+                    "arn:{}:apigateway:{region}::/domainnames/{}",
+                    ctx.partition(),
+                    d.domain_name
+                );
                 match d.security_policy.as_deref() {
                     None => {
                         out.not_assessed(id, Some(region), &arn, format!("not assessed: API Gateway did not report the security policy of {}", d.domain_name));
                     }
                     Some(p) if allows_old_tls(p) => {
-                        out.fail(id, Some(region), &arn, format!("custom domain {} accepts TLS below 1.2 ({p})", d.domain_name));
+                        out.fail(
+                            id,
+                            Some(region),
+                            &arn,
+                            format!(
+                                "custom domain {} accepts TLS below 1.2 ({p})",
+                                d.domain_name
+                            ),
+                        );
                     }
                     Some(p) => {
-                        out.pass(id, Some(region), &arn, format!("custom domain {} requires TLS 1.2 or later ({p})", d.domain_name));
+                        out.pass(
+                            id,
+                            Some(region),
+                            &arn,
+                            format!(
+                                "custom domain {} requires TLS 1.2 or later ({p})",
+                                d.domain_name
+                            ),
+                        );
                     }
                 }
-                out.evidence("securityPolicy", d.security_policy.as_deref().unwrap_or("unknown"));
-                if let Some(c) = d.regional_certificate_arn.as_ref().or(d.certificate_arn.as_ref()) {
+                out.evidence(
+                    "securityPolicy",
+                    d.security_policy.as_deref().unwrap_or("unknown"),
+                );
+                if let Some(c) = d
+                    .regional_certificate_arn
+                    .as_ref()
+                    .or(d.certificate_arn.as_ref())
+                {
                     out.evidence("certificateArn", c);
                 }
             }
@@ -57,7 +87,11 @@ mod tests {
             security_policy: p.map(str::to_string),
             endpoint_types: vec!["REGIONAL".into()],
         };
-        apigw_mut(&mut inv).domain_names = vec![d("a.example.com", Some("TLS_1_0")), d("b.example.com", Some("TLS_1_2")), d("c.example.com", None)];
+        apigw_mut(&mut inv).domain_names = vec![
+            d("a.example.com", Some("TLS_1_0")),
+            d("b.example.com", Some("TLS_1_2")),
+            d("c.example.com", None),
+        ];
         assert_eq!(
             statuses(&inv, "apigateway-domain-tls"),
             vec![Status::Fail, Status::Pass, Status::NotAssessed]

@@ -9,67 +9,156 @@ type Judge = fn(&Stage) -> (Option<bool>, String, (&'static str, String));
 
 pub const EXECUTION_LOGGING: CheckDef = CheckDef {
     id: "apigateway-stage-execution-logging",
-    evaluate: |ctx| per_stage(ctx, "apigateway-stage-execution-logging", |s| {
-        let level = s.method_settings.get("*/*").and_then(|m| m.logging_level.clone());
-        let on = matches!(level.as_deref(), Some("ERROR") | Some("INFO"));
-        (Some(on), if on { "execution logging is on".into() } else { "execution logging is off".into() }, ("methodSettings.*/*.loggingLevel", level.unwrap_or_else(|| "OFF (unset)".into())))
-    }),
+    evaluate: |ctx| {
+        per_stage(ctx, "apigateway-stage-execution-logging", |s| {
+            let level = s
+                .method_settings
+                .get("*/*")
+                .and_then(|m| m.logging_level.clone());
+            let on = matches!(level.as_deref(), Some("ERROR") | Some("INFO"));
+            (
+                Some(on),
+                if on {
+                    "execution logging is on".into()
+                } else {
+                    "execution logging is off".into()
+                },
+                (
+                    "methodSettings.*/*.loggingLevel",
+                    level.unwrap_or_else(|| "OFF (unset)".into()),
+                ),
+            )
+        })
+    },
 };
 
 pub const ACCESS_LOGGING: CheckDef = CheckDef {
     id: "apigateway-stage-access-logging",
-    evaluate: |ctx| per_stage(ctx, "apigateway-stage-access-logging", |s| {
-        let d = s.access_log_destination.clone();
-        (Some(d.is_some()), if d.is_some() { "access logs are delivered".into() } else { "no access log destination".into() }, ("accessLogSettings.destinationArn", d.unwrap_or_else(|| "none".into())))
-    }),
+    evaluate: |ctx| {
+        per_stage(ctx, "apigateway-stage-access-logging", |s| {
+            let d = s.access_log_destination.clone();
+            (
+                Some(d.is_some()),
+                if d.is_some() {
+                    "access logs are delivered".into()
+                } else {
+                    "no access log destination".into()
+                },
+                (
+                    "accessLogSettings.destinationArn",
+                    d.unwrap_or_else(|| "none".into()),
+                ),
+            )
+        })
+    },
 };
 
 pub const WAF: CheckDef = CheckDef {
     id: "apigateway-stage-waf",
-    evaluate: |ctx| per_stage(ctx, "apigateway-stage-waf", |s| {
-        let w = s.web_acl_arn.clone();
-        (Some(w.is_some()), if w.is_some() { "an AWS WAF web ACL protects the stage".into() } else { "no AWS WAF web ACL is associated".into() }, ("webAclArn", w.unwrap_or_else(|| "none".into())))
-    }),
+    evaluate: |ctx| {
+        per_stage(ctx, "apigateway-stage-waf", |s| {
+            let w = s.web_acl_arn.clone();
+            (
+                Some(w.is_some()),
+                if w.is_some() {
+                    "an AWS WAF web ACL protects the stage".into()
+                } else {
+                    "no AWS WAF web ACL is associated".into()
+                },
+                ("webAclArn", w.unwrap_or_else(|| "none".into())),
+            )
+        })
+    },
 };
 
 pub const TRACING: CheckDef = CheckDef {
     id: "apigateway-stage-tracing",
-    evaluate: |ctx| per_stage(ctx, "apigateway-stage-tracing", |s| {
-        (Some(s.tracing_enabled), if s.tracing_enabled { "X-Ray tracing is on".into() } else { "X-Ray tracing is off".into() }, ("tracingEnabled", s.tracing_enabled.to_string()))
-    }),
+    evaluate: |ctx| {
+        per_stage(ctx, "apigateway-stage-tracing", |s| {
+            (
+                Some(s.tracing_enabled),
+                if s.tracing_enabled {
+                    "X-Ray tracing is on".into()
+                } else {
+                    "X-Ray tracing is off".into()
+                },
+                ("tracingEnabled", s.tracing_enabled.to_string()),
+            )
+        })
+    },
 };
 
 pub const CLIENT_CERTIFICATE: CheckDef = CheckDef {
     id: "apigateway-stage-client-certificate",
-    evaluate: |ctx| per_stage(ctx, "apigateway-stage-client-certificate", |s| {
-        let c = s.client_certificate_id.clone();
-        (Some(c.is_some()), if c.is_some() { "back ends can authenticate API Gateway with a client certificate".into() } else { "no client certificate for back-end authentication".into() }, ("clientCertificateId", c.unwrap_or_else(|| "none".into())))
-    }),
+    evaluate: |ctx| {
+        per_stage(ctx, "apigateway-stage-client-certificate", |s| {
+            let c = s.client_certificate_id.clone();
+            (
+                Some(c.is_some()),
+                if c.is_some() {
+                    "back ends can authenticate API Gateway with a client certificate".into()
+                } else {
+                    "no client certificate for back-end authentication".into()
+                },
+                ("clientCertificateId", c.unwrap_or_else(|| "none".into())),
+            )
+        })
+    },
 };
 
 pub const CACHE_ENCRYPTED: CheckDef = CheckDef {
     id: "apigateway-stage-cache-encrypted",
-    evaluate: |ctx| per_stage(ctx, "apigateway-stage-cache-encrypted", |s| {
-        if !s.cache_cluster_enabled {
-            return (None, "the stage has no cache".into(), ("cacheClusterEnabled", "false".into()));
-        }
-        let enc = s.method_settings.get("*/*").is_some_and(|m| m.cache_data_encrypted);
-        (Some(enc), if enc { "cached responses are encrypted".into() } else { "the cache holds responses unencrypted".into() }, ("methodSettings.*/*.cacheDataEncrypted", enc.to_string()))
-    }),
+    evaluate: |ctx| {
+        per_stage(ctx, "apigateway-stage-cache-encrypted", |s| {
+            if !s.cache_cluster_enabled {
+                return (
+                    None,
+                    "the stage has no cache".into(),
+                    ("cacheClusterEnabled", "false".into()),
+                );
+            }
+            let enc = s
+                .method_settings
+                .get("*/*")
+                .is_some_and(|m| m.cache_data_encrypted);
+            (
+                Some(enc),
+                if enc {
+                    "cached responses are encrypted".into()
+                } else {
+                    "the cache holds responses unencrypted".into()
+                },
+                ("methodSettings.*/*.cacheDataEncrypted", enc.to_string()),
+            )
+        })
+    },
 };
 
 fn per_stage(ctx: &Context, check: &'static str, judge: Judge) -> Vec<CheckResult> {
     let mut out = Results::new(check);
     for (acct, region, data) in out.regions(ctx.inventory) {
         let id = &acct.account_id;
-        let Some(gw) = out.collected(&data.apigateway, id, Some(region), &account_resource(id)) else { continue };
+        let Some(gw) = out.collected(&data.apigateway, id, Some(region), &account_resource(id))
+        else {
+            continue;
+        };
         for api in &gw.rest_apis {
-            let api_arn = format!("arn:{}:apigateway:{region}::/restapis/{}", ctx.partition(), api.id);
-            let Some(stages) = out.collected(&api.stages, id, Some(region), &api_arn) else { continue };
+            let api_arn = format!(
+                "arn:{}:apigateway:{region}::/restapis/{}",
+                ctx.partition(),
+                api.id
+            );
+            let Some(stages) = out.collected(&api.stages, id, Some(region), &api_arn) else {
+                continue;
+            };
             for s in stages {
                 let arn = format!("{api_arn}/stages/{}", s.name);
                 let (verdict, msg, (path, value)) = judge(s);
-                let msg = format!("stage {} of API {}: {msg}", s.name, api.name.as_deref().unwrap_or(&api.id));
+                let msg = format!(
+                    "stage {} of API {}: {msg}",
+                    s.name,
+                    api.name.as_deref().unwrap_or(&api.id)
+                );
                 match verdict {
                     Some(true) => out.pass(id, Some(region), &arn, msg),
                     Some(false) => out.fail(id, Some(region), &arn, msg),
@@ -124,7 +213,11 @@ mod tests {
             "apigateway-stage-tracing",
             "apigateway-stage-client-certificate",
         ] {
-            assert_eq!(statuses(&inv, check), vec![Status::Pass, Status::Fail, Status::Fail], "{check}");
+            assert_eq!(
+                statuses(&inv, check),
+                vec![Status::Pass, Status::Fail, Status::Fail],
+                "{check}"
+            );
         }
         assert_eq!(
             statuses(&inv, "apigateway-stage-cache-encrypted"),

@@ -7,14 +7,34 @@ pub const CHECK: CheckDef = CheckDef {
         for (acct, region, data) in out.regions(ctx.inventory) {
             let id = &acct.account_id;
             let res = account_resource(id);
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &res) else { continue };
-            let Some(d) = out.collected(&ec2.instance_metadata_defaults, id, Some(region), &res) else { continue };
+            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &res) else {
+                continue;
+            };
+            let Some(d) = out.collected(&ec2.instance_metadata_defaults, id, Some(region), &res)
+            else {
+                continue;
+            };
             if d.http_tokens.as_deref() == Some("required") {
-                out.pass(id, Some(region), &res, format!("new instances in {region} require IMDSv2 by default"));
+                out.pass(
+                    id,
+                    Some(region),
+                    &res,
+                    format!("new instances in {region} require IMDSv2 by default"),
+                );
             } else {
-                out.fail(id, Some(region), &res, format!("the account default in {region} does not require IMDSv2 for new instances"));
+                out.fail(
+                    id,
+                    Some(region),
+                    &res,
+                    format!(
+                        "the account default in {region} does not require IMDSv2 for new instances"
+                    ),
+                );
             }
-            out.evidence("InstanceMetadataDefaults.HttpTokens", d.http_tokens.as_deref().unwrap_or("(no preference)"));
+            out.evidence(
+                "InstanceMetadataDefaults.HttpTokens",
+                d.http_tokens.as_deref().unwrap_or("(no preference)"),
+            );
         }
         out.items
     },
@@ -29,12 +49,21 @@ mod tests {
     #[test]
     fn account_default() {
         let mut inv = base_inventory();
-        assert_eq!(statuses(&inv, "ec2-account-imdsv2-default"), vec![Status::Pass]);
+        assert_eq!(
+            statuses(&inv, "ec2-account-imdsv2-default"),
+            vec![Status::Pass]
+        );
         ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults::default());
-        assert_eq!(statuses(&inv, "ec2-account-imdsv2-default"), vec![Status::Fail]);
+        assert_eq!(
+            statuses(&inv, "ec2-account-imdsv2-default"),
+            vec![Status::Fail]
+        );
         let mut e = denied("GetInstanceMetadataDefaults");
         e.kind = ErrorKind::NotImplemented;
         ec2_mut(&mut inv).instance_metadata_defaults = Collected::Failed(e);
-        assert_eq!(statuses(&inv, "ec2-account-imdsv2-default"), vec![Status::NotAssessed]);
+        assert_eq!(
+            statuses(&inv, "ec2-account-imdsv2-default"),
+            vec![Status::NotAssessed]
+        );
     }
 }

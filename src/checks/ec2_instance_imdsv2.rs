@@ -6,19 +6,59 @@ pub const CHECK: CheckDef = CheckDef {
         let mut out = Results::new("ec2-instance-imdsv2");
         for (acct, region, data) in out.regions(ctx.inventory) {
             let id = &acct.account_id;
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id)) else { continue };
-            for i in ec2.instances.iter().filter(|i| i.state.as_deref() != Some("terminated")) {
-                let arn = format!("arn:{}:ec2:{region}:{id}:instance/{}", ctx.partition(), i.instance_id);
+            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
+            else {
+                continue;
+            };
+            for i in ec2
+                .instances
+                .iter()
+                .filter(|i| i.state.as_deref() != Some("terminated"))
+            {
+                let arn = format!(
+                    "arn:{}:ec2:{region}:{id}:instance/{}",
+                    ctx.partition(),
+                    i.instance_id
+                );
                 let m = &i.metadata_options;
                 if !m.endpoint_enabled() {
-                    out.pass(id, Some(region), &arn, format!("instance {} has the metadata service disabled", i.instance_id));
+                    out.pass(
+                        id,
+                        Some(region),
+                        &arn,
+                        format!(
+                            "instance {} has the metadata service disabled",
+                            i.instance_id
+                        ),
+                    );
                 } else if m.tokens_required() {
-                    out.pass(id, Some(region), &arn, format!("instance {} requires IMDSv2 session tokens", i.instance_id));
+                    out.pass(
+                        id,
+                        Some(region),
+                        &arn,
+                        format!("instance {} requires IMDSv2 session tokens", i.instance_id),
+                    );
                 } else {
-                    out.fail(id, Some(region), &arn, format!("instance {} accepts IMDSv1 requests without a session token", i.instance_id));
+                    out.fail(
+                        id,
+                        Some(region),
+                        &arn,
+                        format!(
+                            "instance {} accepts IMDSv1 requests without a session token",
+                            i.instance_id
+                        ),
+                    );
                 }
-                out.evidence("MetadataOptions.HttpTokens", m.http_tokens.as_deref().unwrap_or("(absent: AWS default optional)"))
-                    .evidence("MetadataOptions.HttpEndpoint", m.http_endpoint.as_deref().unwrap_or("(absent: enabled)"));
+                out.evidence(
+                    "MetadataOptions.HttpTokens",
+                    m.http_tokens
+                        .as_deref()
+                        .unwrap_or("(absent: AWS default optional)"),
+                )
+                .evidence(
+                    "MetadataOptions.HttpEndpoint",
+                    m.http_endpoint.as_deref().unwrap_or("(absent: enabled)"),
+                );
                 if let Some(p) = &i.instance_profile_arn {
                     out.evidence("IamInstanceProfile", p);
                 }
@@ -59,8 +99,14 @@ mod tests {
             instance("i-3", None, "stopped"),
             instance("i-4", None, "terminated"),
         ];
-        assert_eq!(statuses(&inv, "ec2-instance-imdsv2"), vec![Status::Pass, Status::Fail, Status::Fail]);
+        assert_eq!(
+            statuses(&inv, "ec2-instance-imdsv2"),
+            vec![Status::Pass, Status::Fail, Status::Fail]
+        );
         region_mut(&mut inv).ec2 = Collected::Failed(denied("DescribeInstances"));
-        assert_eq!(statuses(&inv, "ec2-instance-imdsv2"), vec![Status::NotAssessed]);
+        assert_eq!(
+            statuses(&inv, "ec2-instance-imdsv2"),
+            vec![Status::NotAssessed]
+        );
     }
 }

@@ -104,7 +104,11 @@ pub fn inventory_with_report(rows: &[&str]) -> Inventory {
         .map(|r| IamUser {
             user_name: r.user.clone(),
             arn: r.arn.clone(),
-            created: r.user_creation_time.value().copied().unwrap_or_else(fixture_now),
+            created: r
+                .user_creation_time
+                .value()
+                .copied()
+                .unwrap_or_else(fixture_now),
             password_last_used: r.password_last_used.value().copied(),
             details: None,
         })
@@ -202,7 +206,10 @@ pub fn statuses(inv: &Inventory, check: &str) -> Vec<Status> {
 }
 
 pub fn statuses_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<Status> {
-    results_at(inv, check, days_later).iter().map(|r| r.status).collect()
+    results_at(inv, check, days_later)
+        .iter()
+        .map(|r| r.status)
+        .collect()
 }
 
 /// An ACM certificate expiring in `days_left` days (None: no expiry date yet).
@@ -260,8 +267,16 @@ pub fn org_inventory() -> Inventory {
             enabled_policy_types: vec!["SERVICE_CONTROL_POLICY".into()],
         }],
         organizational_units: vec![
-            OrganizationalUnit { id: "ou-sec".into(), name: "Security".into(), parent_id: "r-root".into() },
-            OrganizationalUnit { id: "ou-wl".into(), name: "Workloads".into(), parent_id: "r-root".into() },
+            OrganizationalUnit {
+                id: "ou-sec".into(),
+                name: "Security".into(),
+                parent_id: "r-root".into(),
+            },
+            OrganizationalUnit {
+                id: "ou-wl".into(),
+                name: "Workloads".into(),
+                parent_id: "r-root".into(),
+            },
         ],
         accounts: vec![OrgAccount {
             id: ACCOUNT.into(),
@@ -271,7 +286,15 @@ pub fn org_inventory() -> Inventory {
             parent_id: Some("r-root".into()),
         }],
         scp_attachments: Collected::Ok(
-            [("r-root".to_string(), vec![PolicyRef { id: "p-FullAWSAccess".into(), name: "FullAWSAccess".into(), aws_managed: true }])].into(),
+            [(
+                "r-root".to_string(),
+                vec![PolicyRef {
+                    id: "p-FullAWSAccess".into(),
+                    name: "FullAWSAccess".into(),
+                    aws_managed: true,
+                }],
+            )]
+            .into(),
         ),
         delegated_administrators: Collected::Ok(vec![]),
     }));

@@ -9,7 +9,10 @@ pub const LENGTH: CheckDef = CheckDef {
         let min = ctx.thresholds.password_min_length;
         per_account(ctx, "iam-password-policy-length", |p| {
             let v = p.minimum_password_length.map(i64::from);
-            (v.is_some_and(|v| v >= min), format!("MinimumPasswordLength is {} (required >= {min})", show(v)))
+            (
+                v.is_some_and(|v| v >= min),
+                format!("MinimumPasswordLength is {} (required >= {min})", show(v)),
+            )
         })
     },
 };
@@ -20,7 +23,10 @@ pub const REUSE: CheckDef = CheckDef {
         let min = ctx.thresholds.password_reuse_prevention;
         per_account(ctx, "iam-password-policy-reuse", |p| {
             let v = p.password_reuse_prevention.map(i64::from);
-            (v.is_some_and(|v| v >= min), format!("PasswordReusePrevention is {} (required >= {min})", show(v)))
+            (
+                v.is_some_and(|v| v >= min),
+                format!("PasswordReusePrevention is {} (required >= {min})", show(v)),
+            )
         })
     },
 };
@@ -38,8 +44,12 @@ fn per_account(
     for acct in out.accessible_accounts(ctx.inventory) {
         let id = &acct.account_id;
         let res = account_resource(id);
-        let Some(iam) = out.collected(&acct.iam, id, None, &res) else { continue };
-        let Some(policy) = out.collected(&iam.password_policy, id, None, &res) else { continue };
+        let Some(iam) = out.collected(&acct.iam, id, None, &res) else {
+            continue;
+        };
+        let Some(policy) = out.collected(&iam.password_policy, id, None, &res) else {
+            continue;
+        };
         match policy {
             None => {
                 out.fail(id, None, &res, "the account has no IAM password policy")
@@ -67,16 +77,31 @@ mod tests {
     #[test]
     fn absent_weak_and_strong_policies() {
         let mut inv = base_inventory();
-        assert_eq!(statuses(&inv, "iam-password-policy-length"), vec![Status::Fail]);
-        assert_eq!(statuses(&inv, "iam-password-policy-reuse"), vec![Status::Fail]);
+        assert_eq!(
+            statuses(&inv, "iam-password-policy-length"),
+            vec![Status::Fail]
+        );
+        assert_eq!(
+            statuses(&inv, "iam-password-policy-reuse"),
+            vec![Status::Fail]
+        );
         iam_mut(&mut inv).password_policy = Collected::Ok(Some(PasswordPolicy {
             minimum_password_length: Some(14),
             password_reuse_prevention: Some(5),
             ..Default::default()
         }));
-        assert_eq!(statuses(&inv, "iam-password-policy-length"), vec![Status::Pass]);
-        assert_eq!(statuses(&inv, "iam-password-policy-reuse"), vec![Status::Fail]);
+        assert_eq!(
+            statuses(&inv, "iam-password-policy-length"),
+            vec![Status::Pass]
+        );
+        assert_eq!(
+            statuses(&inv, "iam-password-policy-reuse"),
+            vec![Status::Fail]
+        );
         iam_mut(&mut inv).password_policy = Collected::Failed(denied("GetAccountPasswordPolicy"));
-        assert_eq!(statuses(&inv, "iam-password-policy-length"), vec![Status::NotAssessed]);
+        assert_eq!(
+            statuses(&inv, "iam-password-policy-length"),
+            vec![Status::NotAssessed]
+        );
     }
 }

@@ -17,8 +17,16 @@ pub const ACCESS_KEYS: CheckDef = CheckDef {
             if active.is_empty() {
                 out.pass(id, None, res, "the root user has no active access keys");
             } else {
-                out.fail(id, None, res, format!("the root user has {} active access key(s)", active.len()))
-                    .with("credential_report.<root_account>.active_keys", active.join(", "));
+                out.fail(
+                    id,
+                    None,
+                    res,
+                    format!("the root user has {} active access key(s)", active.len()),
+                )
+                .with(
+                    "credential_report.<root_account>.active_keys",
+                    active.join(", "),
+                );
             }
         })
     },
@@ -33,7 +41,10 @@ pub const MFA: CheckDef = CheckDef {
             } else {
                 out.fail(id, None, res, "MFA is not enabled for the root user");
             }
-            out.evidence("credential_report.<root_account>.mfa_active", show(&root.mfa_active));
+            out.evidence(
+                "credential_report.<root_account>.mfa_active",
+                show(&root.mfa_active),
+            );
         })
     },
 };
@@ -49,17 +60,40 @@ pub const RECENT_USE: CheckDef = CheckDef {
             }
             for (i, k) in root.access_keys.iter().enumerate() {
                 if let Some(t) = k.last_used_date.value() {
-                    uses.push((if i == 0 { "access_key_1_last_used_date" } else { "access_key_2_last_used_date" }, *t));
+                    uses.push((
+                        if i == 0 {
+                            "access_key_1_last_used_date"
+                        } else {
+                            "access_key_2_last_used_date"
+                        },
+                        *t,
+                    ));
                 }
             }
-            let recent: Vec<_> = uses.iter().filter(|(_, t)| ctx.days_since(*t) < days).collect();
+            let recent: Vec<_> = uses
+                .iter()
+                .filter(|(_, t)| ctx.days_since(*t) < days)
+                .collect();
             if recent.is_empty() {
-                out.pass(id, None, res, format!("the root user was not used in the last {days} days"));
+                out.pass(
+                    id,
+                    None,
+                    res,
+                    format!("the root user was not used in the last {days} days"),
+                );
             } else {
-                out.fail(id, None, res, format!("the root user was used within the last {days} days"));
+                out.fail(
+                    id,
+                    None,
+                    res,
+                    format!("the root user was used within the last {days} days"),
+                );
             }
             for (path, t) in &uses {
-                out.evidence(format!("credential_report.<root_account>.{path}"), t.to_rfc3339());
+                out.evidence(
+                    format!("credential_report.<root_account>.{path}"),
+                    t.to_rfc3339(),
+                );
             }
         })
     },
@@ -83,12 +117,21 @@ fn per_root(
     for acct in out.accessible_accounts(ctx.inventory) {
         let id = &acct.account_id;
         let res = account_resource(id);
-        let Some(iam) = out.collected(&acct.iam, id, None, &res) else { continue };
-        let Some(report) = out.collected(&iam.credential_report, id, None, &res) else { continue };
+        let Some(iam) = out.collected(&acct.iam, id, None, &res) else {
+            continue;
+        };
+        let Some(report) = out.collected(&iam.credential_report, id, None, &res) else {
+            continue;
+        };
         match report.root() {
             Some(root) => f(&mut out, id, &res, root),
             None => {
-                out.not_assessed(id, None, &res, "not assessed: the credential report has no <root_account> row");
+                out.not_assessed(
+                    id,
+                    None,
+                    &res,
+                    "not assessed: the credential report has no <root_account> row",
+                );
             }
         }
     }
@@ -109,7 +152,10 @@ mod tests {
         assert_eq!(statuses(&inv, "iam-root-mfa"), vec![Status::Fail]);
         assert_eq!(statuses(&inv, "iam-root-recent-use"), vec![Status::Fail]);
         // 200 days later, the last use is old.
-        assert_eq!(statuses_at(&inv, "iam-root-recent-use", 200), vec![Status::Pass]);
+        assert_eq!(
+            statuses_at(&inv, "iam-root-recent-use", 200),
+            vec![Status::Pass]
+        );
 
         let good = inventory_with_report(&[
             "<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00Z,not_supported,no_information,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
@@ -129,7 +175,10 @@ mod tests {
     fn failed_report_is_not_assessed() {
         let mut inv = inventory_with_report(&[]);
         fail_credential_report(&mut inv);
-        assert_eq!(statuses(&inv, "iam-root-access-keys"), vec![Status::NotAssessed]);
+        assert_eq!(
+            statuses(&inv, "iam-root-access-keys"),
+            vec![Status::NotAssessed]
+        );
         let r = results(&inv, "iam-root-access-keys");
         assert!(r[0].message.contains("AccessDenied"), "{}", r[0].message);
     }

@@ -8,11 +8,21 @@ pub const CHECK: CheckDef = CheckDef {
         for_each_user(ctx, &mut out, |out, acct, u| {
             let id = &acct.account_id;
             if !u.password_enabled {
-                out.not_applicable(id, None, &u.arn, format!("user {} has no console password", u.name));
+                out.not_applicable(
+                    id,
+                    None,
+                    &u.arn,
+                    format!("user {} has no console password", u.name),
+                );
             } else if u.mfa_active {
                 out.pass(id, None, &u.arn, format!("console user {} has MFA", u.name));
             } else {
-                out.fail(id, None, &u.arn, format!("console user {} has no MFA device", u.name));
+                out.fail(
+                    id,
+                    None,
+                    &u.arn,
+                    format!("console user {} has no MFA device", u.name),
+                );
             }
             out.evidence("source", u.source)
                 .evidence("password_enabled", u.password_enabled)

@@ -9,14 +9,43 @@ pub const CHECK: CheckDef = CheckDef {
             let id = &acct.account_id;
             let active: Vec<_> = u.keys.iter().filter(|k| k.active).collect();
             if !u.password_enabled || active.is_empty() {
-                out.not_applicable(id, None, &u.arn, format!("user {} is not a console user with an active access key", u.name));
+                out.not_applicable(
+                    id,
+                    None,
+                    &u.arn,
+                    format!(
+                        "user {} is not a console user with an active access key",
+                        u.name
+                    ),
+                );
                 return;
             }
-            let never_used: Vec<&str> = active.iter().filter(|k| k.last_used.is_none()).map(|k| k.label.as_str()).collect();
+            let never_used: Vec<&str> = active
+                .iter()
+                .filter(|k| k.last_used.is_none())
+                .map(|k| k.label.as_str())
+                .collect();
             if never_used.is_empty() {
-                out.pass(id, None, &u.arn, format!("every active access key of console user {} has been used", u.name));
+                out.pass(
+                    id,
+                    None,
+                    &u.arn,
+                    format!(
+                        "every active access key of console user {} has been used",
+                        u.name
+                    ),
+                );
             } else {
-                out.fail(id, None, &u.arn, format!("console user {} has active access keys that were never used: {}", u.name, never_used.join(", ")));
+                out.fail(
+                    id,
+                    None,
+                    &u.arn,
+                    format!(
+                        "console user {} has active access keys that were never used: {}",
+                        u.name,
+                        never_used.join(", ")
+                    ),
+                );
             }
             out.evidence("source", u.source);
         });

@@ -7,11 +7,31 @@ pub const CHECK: CheckDef = CheckDef {
         let mut out = Results::new("iam-user-multiple-active-keys");
         for_each_user(ctx, &mut out, |out, acct, u| {
             let id = &acct.account_id;
-            let active: Vec<&str> = u.keys.iter().filter(|k| k.active).map(|k| k.label.as_str()).collect();
+            let active: Vec<&str> = u
+                .keys
+                .iter()
+                .filter(|k| k.active)
+                .map(|k| k.label.as_str())
+                .collect();
             match active.len() {
-                0 => out.not_applicable(id, None, &u.arn, format!("user {} has no active access key", u.name)),
-                1 => out.pass(id, None, &u.arn, format!("user {} has one active access key", u.name)),
-                n => out.fail(id, None, &u.arn, format!("user {} has {n} active access keys", u.name)),
+                0 => out.not_applicable(
+                    id,
+                    None,
+                    &u.arn,
+                    format!("user {} has no active access key", u.name),
+                ),
+                1 => out.pass(
+                    id,
+                    None,
+                    &u.arn,
+                    format!("user {} has one active access key", u.name),
+                ),
+                n => out.fail(
+                    id,
+                    None,
+                    &u.arn,
+                    format!("user {} has {n} active access keys", u.name),
+                ),
             };
             out.evidence("active_keys", active.join(", "));
         });
@@ -30,6 +50,9 @@ mod tests {
             "a,arn:aws:iam::111111111111:user/a,2026-01-01T00:00:00Z,false,N/A,N/A,N/A,false,true,2026-11-01T00:00:00Z,N/A,N/A,N/A,true,2026-11-01T00:00:00Z,N/A,N/A,N/A,false,N/A,false,N/A",
             "b,arn:aws:iam::111111111111:user/b,2026-01-01T00:00:00Z,false,N/A,N/A,N/A,false,true,2026-11-01T00:00:00Z,N/A,N/A,N/A,false,2026-11-01T00:00:00Z,N/A,N/A,N/A,false,N/A,false,N/A",
         ]);
-        assert_eq!(statuses(&inv, "iam-user-multiple-active-keys"), vec![Status::Fail, Status::Pass]);
+        assert_eq!(
+            statuses(&inv, "iam-user-multiple-active-keys"),
+            vec![Status::Fail, Status::Pass]
+        );
     }
 }

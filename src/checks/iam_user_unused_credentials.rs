@@ -11,13 +11,25 @@ pub const CHECK: CheckDef = CheckDef {
             // Each enabled credential: (label, last used, or when it was created if never used).
             let mut creds = Vec::new();
             if u.password_enabled {
-                creds.push(("password".to_string(), u.password_last_used, u.password_set.or(u.created)));
+                creds.push((
+                    "password".to_string(),
+                    u.password_last_used,
+                    u.password_set.or(u.created),
+                ));
             }
             for k in u.keys.iter().filter(|k| k.active) {
                 creds.push((k.label.clone(), k.last_used, k.created));
             }
             if creds.is_empty() {
-                out.not_applicable(id, None, &u.arn, format!("user {} has no enabled password or active access key", u.name));
+                out.not_applicable(
+                    id,
+                    None,
+                    &u.arn,
+                    format!(
+                        "user {} has no enabled password or active access key",
+                        u.name
+                    ),
+                );
                 return;
             }
             let stale: Vec<String> = creds
@@ -30,9 +42,26 @@ pub const CHECK: CheckDef = CheckDef {
                 .map(|(label, _, _)| label.clone())
                 .collect();
             if stale.is_empty() {
-                out.pass(id, None, &u.arn, format!("every credential of {} was used in the last {days} days", u.name));
+                out.pass(
+                    id,
+                    None,
+                    &u.arn,
+                    format!(
+                        "every credential of {} was used in the last {days} days",
+                        u.name
+                    ),
+                );
             } else {
-                out.fail(id, None, &u.arn, format!("{} has credentials unused for {days}+ days: {}", u.name, stale.join(", ")));
+                out.fail(
+                    id,
+                    None,
+                    &u.arn,
+                    format!(
+                        "{} has credentials unused for {days}+ days: {}",
+                        u.name,
+                        stale.join(", ")
+                    ),
+                );
             }
             out.evidence("source", u.source);
             for (label, used, created) in &creds {

@@ -53,7 +53,9 @@ fn from_row(row: &CredentialReportRow) -> UserView {
         .access_keys
         .iter()
         .enumerate()
-        .filter(|(_, k)| !matches!(k.active, Cell::NotApplicable) || k.last_rotated.value().is_some())
+        .filter(|(_, k)| {
+            !matches!(k.active, Cell::NotApplicable) || k.last_rotated.value().is_some()
+        })
         .map(|(i, k)| KeyView {
             label: format!("access_key_{}", i + 1),
             active: k.active.is_true(),
@@ -100,7 +102,12 @@ pub(crate) fn users(iam: &Iam) -> Result<Users, String> {
         }
         (Some(report), None) => {
             // Cannot reconcile: use the report as it is.
-            out.users = report.rows.iter().filter(|r| !r.is_root()).map(from_row).collect();
+            out.users = report
+                .rows
+                .iter()
+                .filter(|r| !r.is_root())
+                .map(from_row)
+                .collect();
         }
         (report, Some(listed)) => {
             for user in listed {

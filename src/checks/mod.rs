@@ -230,23 +230,53 @@ impl Results {
         }
     }
 
-    pub fn pass(&mut self, account: &str, region: Option<&str>, resource: &str, msg: impl Into<String>) -> &mut CheckResult {
+    pub fn pass(
+        &mut self,
+        account: &str,
+        region: Option<&str>,
+        resource: &str,
+        msg: impl Into<String>,
+    ) -> &mut CheckResult {
         let r = self.make(Status::Pass, account, region, resource, msg.into());
         self.push(r)
     }
 
-    pub fn fail(&mut self, account: &str, region: Option<&str>, resource: &str, msg: impl Into<String>) -> &mut CheckResult {
+    pub fn fail(
+        &mut self,
+        account: &str,
+        region: Option<&str>,
+        resource: &str,
+        msg: impl Into<String>,
+    ) -> &mut CheckResult {
         let r = self.make(Status::Fail, account, region, resource, msg.into());
         self.push(r)
     }
 
-    pub fn not_applicable(&mut self, account: &str, region: Option<&str>, resource: &str, msg: impl Into<String>) -> &mut CheckResult {
+    pub fn not_applicable(
+        &mut self,
+        account: &str,
+        region: Option<&str>,
+        resource: &str,
+        msg: impl Into<String>,
+    ) -> &mut CheckResult {
         let r = self.make(Status::NotApplicable, account, region, resource, msg.into());
         self.push(r)
     }
 
-    pub fn not_assessed(&mut self, account: &str, region: Option<&str>, resource: &str, reason: impl Into<String>) -> &mut CheckResult {
-        let r = self.make(Status::NotAssessed, account, region, resource, reason.into());
+    pub fn not_assessed(
+        &mut self,
+        account: &str,
+        region: Option<&str>,
+        resource: &str,
+        reason: impl Into<String>,
+    ) -> &mut CheckResult {
+        let r = self.make(
+            Status::NotAssessed,
+            account,
+            region,
+            resource,
+            reason.into(),
+        );
         self.push(r)
     }
 
@@ -297,7 +327,10 @@ impl Results {
                         &acct.account_id,
                         None,
                         &resource,
-                        format!("not assessed: could not assume {role_arn}: {}", error.message),
+                        format!(
+                            "not assessed: could not assume {role_arn}: {}",
+                            error.message
+                        ),
                     );
                 }
                 _ => out.push(acct),
@@ -349,7 +382,8 @@ mod registry_tests {
         for c in REGISTRY {
             assert!(seen.insert(c.id), "duplicate check id {}", c.id);
             assert!(
-                c.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
+                c.id.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
                 "{} is not kebab-case",
                 c.id
             );

@@ -15,9 +15,14 @@ pub const CHECK: CheckDef = CheckDef {
     id: "org-delegated-admin-security",
     evaluate: |ctx| {
         let mut out = Results::new("org-delegated-admin-security");
-        let Some(org) = organization(ctx, &mut out) else { return out.items };
+        let Some(org) = organization(ctx, &mut out) else {
+            return out.items;
+        };
         let mgmt = &org.management_account_id;
-        let Some(admins) = out.collected(&org.delegated_administrators, mgmt, None, &org.arn) else { return out.items };
+        let Some(admins) = out.collected(&org.delegated_administrators, mgmt, None, &org.arn)
+        else {
+            return out.items;
+        };
         let delegated: Vec<String> = admins
             .iter()
             .filter(|a| &a.account_id != mgmt)
@@ -25,14 +30,32 @@ pub const CHECK: CheckDef = CheckDef {
                 a.service_principals
                     .iter()
                     .filter(|s| SECURITY_SERVICES.contains(&s.as_str()))
-                    .map(move |s| format!("{s} -> {}", a.account_name.as_deref().unwrap_or(&a.account_id)))
+                    .map(move |s| {
+                        format!(
+                            "{s} -> {}",
+                            a.account_name.as_deref().unwrap_or(&a.account_id)
+                        )
+                    })
             })
             .collect();
         if delegated.is_empty() {
-            out.fail(mgmt, None, &org.arn, "no security service is administered from a delegated member account");
+            out.fail(
+                mgmt,
+                None,
+                &org.arn,
+                "no security service is administered from a delegated member account",
+            );
         } else {
-            out.pass(mgmt, None, &org.arn, format!("{} security service(s) delegated to member accounts", delegated.len()))
-                .with("delegated_administrators", delegated.join("; "));
+            out.pass(
+                mgmt,
+                None,
+                &org.arn,
+                format!(
+                    "{} security service(s) delegated to member accounts",
+                    delegated.len()
+                ),
+            )
+            .with("delegated_administrators", delegated.join("; "));
         }
         out.items
     },
@@ -47,14 +70,24 @@ mod tests {
     #[test]
     fn delegation() {
         let mut inv = org_inventory();
-        assert_eq!(statuses(&inv, "org-delegated-admin-security"), vec![Status::Fail]);
+        assert_eq!(
+            statuses(&inv, "org-delegated-admin-security"),
+            vec![Status::Fail]
+        );
         org_mut(&mut inv).delegated_administrators = Collected::Ok(vec![DelegatedAdministrator {
             account_id: "222222222222".into(),
             account_name: Some("security-tooling".into()),
             service_principals: vec!["guardduty.amazonaws.com".into()],
         }]);
-        assert_eq!(statuses(&inv, "org-delegated-admin-security"), vec![Status::Pass]);
-        org_mut(&mut inv).delegated_administrators = Collected::Failed(denied("ListDelegatedAdministrators"));
-        assert_eq!(statuses(&inv, "org-delegated-admin-security"), vec![Status::NotAssessed]);
+        assert_eq!(
+            statuses(&inv, "org-delegated-admin-security"),
+            vec![Status::Pass]
+        );
+        org_mut(&mut inv).delegated_administrators =
+            Collected::Failed(denied("ListDelegatedAdministrators"));
+        assert_eq!(
+            statuses(&inv, "org-delegated-admin-security"),
+            vec![Status::NotAssessed]
+        );
     }
 }

@@ -9,7 +9,9 @@ pub const CHECK: CheckDef = CheckDef {
     id: "org-foundational-ous",
     evaluate: |ctx| {
         let mut out = Results::new("org-foundational-ous");
-        let Some(org) = organization(ctx, &mut out) else { return out.items };
+        let Some(org) = organization(ctx, &mut out) else {
+            return out.items;
+        };
         let top: Vec<&str> = org
             .organizational_units
             .iter()
@@ -29,9 +31,19 @@ pub const CHECK: CheckDef = CheckDef {
             .collect();
         let mgmt = &org.management_account_id;
         if missing.is_empty() {
-            out.pass(mgmt, None, &org.arn, "the root has Security and Workloads OUs");
+            out.pass(
+                mgmt,
+                None,
+                &org.arn,
+                "the root has Security and Workloads OUs",
+            );
         } else {
-            out.fail(mgmt, None, &org.arn, format!("the root lacks foundational OUs: {}", missing.join(", ")));
+            out.fail(
+                mgmt,
+                None,
+                &org.arn,
+                format!("the root lacks foundational OUs: {}", missing.join(", ")),
+            );
         }
         out.evidence("top_level_ous", top.join(", "));
         out.items
@@ -47,7 +59,9 @@ mod tests {
     fn ous() {
         let mut inv = org_inventory();
         assert_eq!(statuses(&inv, "org-foundational-ous"), vec![Status::Pass]);
-        org_mut(&mut inv).organizational_units.retain(|o| o.name != "Workloads");
+        org_mut(&mut inv)
+            .organizational_units
+            .retain(|o| o.name != "Workloads");
         assert_eq!(statuses(&inv, "org-foundational-ous"), vec![Status::Fail]);
     }
 }

@@ -6,11 +6,23 @@ pub const CHECK: CheckDef = CheckDef {
     id: "org-management-account-no-workloads",
     evaluate: |ctx| {
         let mut out = Results::new("org-management-account-no-workloads");
-        let Some(org) = organization(ctx, &mut out) else { return out.items };
+        let Some(org) = organization(ctx, &mut out) else {
+            return out.items;
+        };
         let mgmt = &org.management_account_id;
         let res = account_resource(mgmt);
-        let Some(acct) = ctx.inventory.accounts.iter().find(|a| &a.account_id == mgmt) else {
-            out.not_assessed(mgmt, None, &res, "not assessed: the management account was not scanned");
+        let Some(acct) = ctx
+            .inventory
+            .accounts
+            .iter()
+            .find(|a| &a.account_id == mgmt)
+        else {
+            out.not_assessed(
+                mgmt,
+                None,
+                &res,
+                "not assessed: the management account was not scanned",
+            );
             return out.items;
         };
         let mut workloads = Vec::new();
@@ -26,9 +38,12 @@ pub const CHECK: CheckDef = CheckDef {
                 Collected::Failed(e) => gaps.push(e.to_string()),
             }
             match &data.apigateway {
-                Collected::Ok(gw) => workloads.extend(
-                    gw.rest_apis.iter().map(|a| format!("REST API {} in {region}", a.name.as_deref().unwrap_or(&a.id))),
-                ),
+                Collected::Ok(gw) => workloads.extend(gw.rest_apis.iter().map(|a| {
+                    format!(
+                        "REST API {} in {region}",
+                        a.name.as_deref().unwrap_or(&a.id)
+                    )
+                })),
                 Collected::Failed(e) => gaps.push(e.to_string()),
             }
         }
@@ -36,12 +51,30 @@ pub const CHECK: CheckDef = CheckDef {
             gaps.push(e.to_string());
         }
         if !workloads.is_empty() {
-            out.fail(mgmt, None, &res, format!("the management account runs {} workload resource(s)", workloads.len()))
-                .with("workloads", workloads.join("; "));
+            out.fail(
+                mgmt,
+                None,
+                &res,
+                format!(
+                    "the management account runs {} workload resource(s)",
+                    workloads.len()
+                ),
+            )
+            .with("workloads", workloads.join("; "));
         } else if !gaps.is_empty() {
-            out.not_assessed(mgmt, None, &res, format!("not assessed: {}", gaps.join("; ")));
+            out.not_assessed(
+                mgmt,
+                None,
+                &res,
+                format!("not assessed: {}", gaps.join("; ")),
+            );
         } else {
-            out.pass(mgmt, None, &res, "the management account runs no EC2 instances or REST APIs in the scanned regions");
+            out.pass(
+                mgmt,
+                None,
+                &res,
+                "the management account runs no EC2 instances or REST APIs in the scanned regions",
+            );
         }
         out.items
     },
@@ -55,8 +88,14 @@ mod tests {
     #[test]
     fn management_account() {
         let mut inv = org_inventory();
-        assert_eq!(statuses(&inv, "org-management-account-no-workloads"), vec![Status::Pass]);
+        assert_eq!(
+            statuses(&inv, "org-management-account-no-workloads"),
+            vec![Status::Pass]
+        );
         apigw_mut(&mut inv).rest_apis = vec![rest_api("a", &[])];
-        assert_eq!(statuses(&inv, "org-management-account-no-workloads"), vec![Status::Fail]);
+        assert_eq!(
+            statuses(&inv, "org-management-account-no-workloads"),
+            vec![Status::Fail]
+        );
     }
 }

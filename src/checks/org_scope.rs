@@ -8,11 +8,21 @@ pub(crate) fn organization<'i>(ctx: &Context<'i>, out: &mut Results) -> Option<&
     let caller = &ctx.inventory.scan.caller_account_id;
     match &ctx.inventory.organization {
         None => {
-            out.not_assessed(caller, None, &format!("AWS::::Account:{caller}"), "not assessed: the scan did not run in organization mode (--org)");
+            out.not_assessed(
+                caller,
+                None,
+                &format!("AWS::::Account:{caller}"),
+                "not assessed: the scan did not run in organization mode (--org)",
+            );
             None
         }
         Some(Collected::Failed(e)) => {
-            out.not_assessed(caller, None, &format!("AWS::::Account:{caller}"), format!("not assessed: {e}"));
+            out.not_assessed(
+                caller,
+                None,
+                &format!("AWS::::Account:{caller}"),
+                format!("not assessed: {e}"),
+            );
             None
         }
         Some(Collected::Ok(org)) => Some(org),

@@ -22,31 +22,70 @@ pub const CHECK: CheckDef = CheckDef {
                 }
                 Collected::Ok(Some(text)) => match policy::parse(text) {
                     Ok(_) => {
-                        out.pass(id, region, arn, format!("the policy of bucket {} is a valid policy document", b.name));
+                        out.pass(
+                            id,
+                            region,
+                            arn,
+                            format!("the policy of bucket {} is a valid policy document", b.name),
+                        );
                     }
                     Err(e) => {
-                        out.fail(id, region, arn, format!("the policy of bucket {} could not be analysed", b.name))
-                            .with("policy", e.to_string());
+                        out.fail(
+                            id,
+                            region,
+                            arn,
+                            format!("the policy of bucket {} could not be analysed", b.name),
+                        )
+                        .with("policy", e.to_string());
                     }
                 },
             }
         });
         for (acct, region, data) in out.regions(ctx.inventory) {
             let id = &acct.account_id;
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &super::account_resource(id)) else { continue };
+            let Some(ec2) =
+                out.collected(&data.ec2, id, Some(region), &super::account_resource(id))
+            else {
+                continue;
+            };
             for ep in &ec2.vpc_endpoints {
-                let res = format!("arn:{}:ec2:{region}:{id}:vpc-endpoint/{}", ctx.partition(), ep.vpc_endpoint_id);
+                let res = format!(
+                    "arn:{}:ec2:{region}:{id}:vpc-endpoint/{}",
+                    ctx.partition(),
+                    ep.vpc_endpoint_id
+                );
                 match &ep.policy {
                     None => {
-                        out.not_applicable(id, Some(region), &res, format!("endpoint {} has no policy document", ep.vpc_endpoint_id));
+                        out.not_applicable(
+                            id,
+                            Some(region),
+                            &res,
+                            format!("endpoint {} has no policy document", ep.vpc_endpoint_id),
+                        );
                     }
                     Some(text) => match policy::parse(text) {
                         Ok(_) => {
-                            out.pass(id, Some(region), &res, format!("the policy of endpoint {} is a valid policy document", ep.vpc_endpoint_id));
+                            out.pass(
+                                id,
+                                Some(region),
+                                &res,
+                                format!(
+                                    "the policy of endpoint {} is a valid policy document",
+                                    ep.vpc_endpoint_id
+                                ),
+                            );
                         }
                         Err(e) => {
-                            out.fail(id, Some(region), &res, format!("the policy of endpoint {} could not be analysed", ep.vpc_endpoint_id))
-                                .with("policy", e.to_string());
+                            out.fail(
+                                id,
+                                Some(region),
+                                &res,
+                                format!(
+                                    "the policy of endpoint {} could not be analysed",
+                                    ep.vpc_endpoint_id
+                                ),
+                            )
+                            .with("policy", e.to_string());
                         }
                     },
                 }
@@ -69,7 +108,14 @@ mod tests {
         b.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringEqualz":{"a":"b"}}}]}"#.into()));
         s3_mut(&mut inv).buckets = Collected::Ok(vec![b, bucket("none")]);
         let r = results(&inv, "resource-policy-parseable");
-        assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), vec![Status::Fail, Status::NotApplicable]);
-        assert!(r[0].evidence[0].value.contains("StringEqualz"), "{:?}", r[0].evidence);
+        assert_eq!(
+            r.iter().map(|r| r.status).collect::<Vec<_>>(),
+            vec![Status::Fail, Status::NotApplicable]
+        );
+        assert!(
+            r[0].evidence[0].value.contains("StringEqualz"),
+            "{:?}",
+            r[0].evidence
+        );
     }
 }

@@ -9,26 +9,60 @@ pub const CHECK: CheckDef = CheckDef {
         for_each_bucket(ctx, &mut out, |out, acct, s3, b, arn| {
             let id = &acct.account_id;
             let region = bucket_region(b);
-            let Some(grants) = out.collected(&b.acl_grants, id, region, arn) else { return };
+            let Some(grants) = out.collected(&b.acl_grants, id, region, arn) else {
+                return;
+            };
             let public: Vec<String> = grants
                 .iter()
-                .filter(|g| matches!(g.grantee_uri.as_deref(), Some(ALL_USERS_URI) | Some(AUTHENTICATED_USERS_URI)))
-                .map(|g| format!("{} -> {}", g.grantee_uri.as_deref().unwrap_or(""), g.permission))
+                .filter(|g| {
+                    matches!(
+                        g.grantee_uri.as_deref(),
+                        Some(ALL_USERS_URI) | Some(AUTHENTICATED_USERS_URI)
+                    )
+                })
+                .map(|g| {
+                    format!(
+                        "{} -> {}",
+                        g.grantee_uri.as_deref().unwrap_or(""),
+                        g.permission
+                    )
+                })
                 .collect();
             if public.is_empty() {
-                out.pass(id, region, arn, format!("the ACL of {} grants nothing to AllUsers or AuthenticatedUsers", b.name));
+                out.pass(
+                    id,
+                    region,
+                    arn,
+                    format!(
+                        "the ACL of {} grants nothing to AllUsers or AuthenticatedUsers",
+                        b.name
+                    ),
+                );
                 return;
             }
             match effective_bpa(s3, b) {
                 Err(reason) => {
-                    out.not_assessed(id, region, arn, format!("not assessed: the ACL has public grants, and {reason}"));
+                    out.not_assessed(
+                        id,
+                        region,
+                        arn,
+                        format!("not assessed: the ACL has public grants, and {reason}"),
+                    );
                 }
                 Ok(bpa) if bpa.settings.ignore_public_acls => {
                     let layer = bpa.layer(|p| p.ignore_public_acls);
                     out.pass(id, region, arn, format!("the ACL of {} has public grants, but IgnorePublicAcls ({layer} level) makes S3 ignore them", b.name));
                 }
                 Ok(_) => {
-                    out.fail(id, region, arn, format!("the ACL of {} grants access to everyone and IgnorePublicAcls is off", b.name));
+                    out.fail(
+                        id,
+                        region,
+                        arn,
+                        format!(
+                            "the ACL of {} grants access to everyone and IgnorePublicAcls is off",
+                            b.name
+                        ),
+                    );
                 }
             }
             for g in public {
@@ -58,7 +92,10 @@ mod tests {
         b.public_access_block = Collected::Ok(None);
         s3_mut(&mut inv).buckets = Collected::Ok(vec![b.clone()]);
         assert_eq!(statuses(&inv, "s3-bucket-acl-public"), vec![Status::Fail]);
-        b.public_access_block = Collected::Ok(Some(PublicAccessBlock { ignore_public_acls: true, ..Default::default() }));
+        b.public_access_block = Collected::Ok(Some(PublicAccessBlock {
+            ignore_public_acls: true,
+            ..Default::default()
+        }));
         s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
         assert_eq!(statuses(&inv, "s3-bucket-acl-public"), vec![Status::Pass]);
     }

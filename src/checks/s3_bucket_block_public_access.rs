@@ -25,7 +25,15 @@ pub const CHECK: CheckDef = CheckDef {
                     .map(|(n, _)| n)
                     .collect();
                     if off.is_empty() {
-                        out.pass(id, region, arn, format!("Block Public Access is fully on for {} (bucket or account level)", b.name));
+                        out.pass(
+                            id,
+                            region,
+                            arn,
+                            format!(
+                                "Block Public Access is fully on for {} (bucket or account level)",
+                                b.name
+                            ),
+                        );
                     } else {
                         out.fail(id, region, arn, format!("Block Public Access settings off for {} at both bucket and account level: {}", b.name, off.join(", ")));
                     }
@@ -50,13 +58,19 @@ mod tests {
         let mut b = bucket("b");
         b.public_access_block = Collected::Ok(None);
         s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
-        assert_eq!(statuses(&inv, "s3-bucket-block-public-access"), vec![Status::Fail]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-block-public-access"),
+            vec![Status::Fail]
+        );
         s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(PublicAccessBlock {
             block_public_acls: true,
             ignore_public_acls: true,
             block_public_policy: true,
             restrict_public_buckets: true,
         }));
-        assert_eq!(statuses(&inv, "s3-bucket-block-public-access"), vec![Status::Pass]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-block-public-access"),
+            vec![Status::Pass]
+        );
     }
 }

@@ -7,12 +7,23 @@ use crate::policy::{PublicGrant, grants_public_access, write_actions_granted};
 
 pub const PUBLIC: CheckDef = CheckDef {
     id: "s3-bucket-policy-public",
-    evaluate: |ctx| evaluate(ctx, "s3-bucket-policy-public", "access", |p| grants_public_access(p, None)),
+    evaluate: |ctx| {
+        evaluate(ctx, "s3-bucket-policy-public", "access", |p| {
+            grants_public_access(p, None)
+        })
+    },
 };
 
 pub const PUBLIC_WRITE: CheckDef = CheckDef {
     id: "s3-bucket-policy-public-write",
-    evaluate: |ctx| evaluate(ctx, "s3-bucket-policy-public-write", "write or delete access", write_actions_granted),
+    evaluate: |ctx| {
+        evaluate(
+            ctx,
+            "s3-bucket-policy-public-write",
+            "write or delete access",
+            write_actions_granted,
+        )
+    },
 };
 
 fn evaluate(
@@ -31,19 +42,34 @@ fn evaluate(
                 return;
             }
             Ok(None) => {
-                out.pass(id, region, arn, format!("bucket {} has no bucket policy", b.name));
+                out.pass(
+                    id,
+                    region,
+                    arn,
+                    format!("bucket {} has no bucket policy", b.name),
+                );
                 return;
             }
             Ok(Some(p)) => p,
         };
         let found = grants(&policy);
         if found.is_empty() {
-            out.pass(id, region, arn, format!("the policy of {} grants no public {what}", b.name));
+            out.pass(
+                id,
+                region,
+                arn,
+                format!("the policy of {} grants no public {what}", b.name),
+            );
             return;
         }
         match effective_bpa(s3, b) {
             Err(reason) => {
-                out.not_assessed(id, region, arn, format!("not assessed: the policy grants public {what}, and {reason}"));
+                out.not_assessed(
+                    id,
+                    region,
+                    arn,
+                    format!("not assessed: the policy grants public {what}, and {reason}"),
+                );
             }
             Ok(bpa) if bpa.settings.restrict_public_buckets => {
                 let layer = bpa.layer(|p| p.restrict_public_buckets);
@@ -56,7 +82,10 @@ fn evaluate(
             }
         }
         for g in &found {
-            out.evidence(format!("policy.{}", g.statement), format!("{} ({})", g.why, g.actions.join(", ")));
+            out.evidence(
+                format!("policy.{}", g.statement),
+                format!("{} ({})", g.why, g.actions.join(", ")),
+            );
         }
     });
     out.items
@@ -86,12 +115,25 @@ mod tests {
     #[test]
     fn public_read_fails_unless_restricted() {
         let inv = with_policy(PUBLIC_READ, false);
-        assert_eq!(statuses(&inv, "s3-bucket-policy-public"), vec![Status::Fail]);
-        assert_eq!(statuses(&inv, "s3-bucket-policy-public-write"), vec![Status::Pass]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public"),
+            vec![Status::Fail]
+        );
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public-write"),
+            vec![Status::Pass]
+        );
         let r = &results(&inv, "s3-bucket-policy-public")[0];
-        assert!(r.evidence.iter().any(|e| e.path.contains("Sid \"Pub\"")), "{:?}", r.evidence);
+        assert!(
+            r.evidence.iter().any(|e| e.path.contains("Sid \"Pub\"")),
+            "{:?}",
+            r.evidence
+        );
         let inv = with_policy(PUBLIC_READ, true);
-        assert_eq!(statuses(&inv, "s3-bucket-policy-public"), vec![Status::Pass]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public"),
+            vec![Status::Pass]
+        );
     }
 
     #[test]
@@ -101,29 +143,48 @@ mod tests {
             restrict_public_buckets: true,
             ..Default::default()
         }));
-        assert_eq!(statuses(&inv, "s3-bucket-policy-public-write"), vec![Status::Pass]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public-write"),
+            vec![Status::Pass]
+        );
         let mut inv = with_policy(PUBLIC_PUT, false);
-        s3_mut(&mut inv).account_public_access_block = Collected::Failed(denied("GetPublicAccessBlock"));
-        assert_eq!(statuses(&inv, "s3-bucket-policy-public-write"), vec![Status::NotAssessed]);
+        s3_mut(&mut inv).account_public_access_block =
+            Collected::Failed(denied("GetPublicAccessBlock"));
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public-write"),
+            vec![Status::NotAssessed]
+        );
         let inv = with_policy(PUBLIC_PUT, false);
-        assert_eq!(statuses(&inv, "s3-bucket-policy-public-write"), vec![Status::Fail]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public-write"),
+            vec![Status::Fail]
+        );
     }
 
     #[test]
     fn unreadable_or_broken_policy_is_not_assessed() {
         let inv = with_policy("{not json", false);
-        assert_eq!(statuses(&inv, "s3-bucket-policy-public"), vec![Status::NotAssessed]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public"),
+            vec![Status::NotAssessed]
+        );
         let mut inv = base_inventory();
         let mut b = bucket("data");
         b.policy = Collected::Failed(denied("GetBucketPolicy"));
         s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
-        assert_eq!(statuses(&inv, "s3-bucket-policy-public"), vec![Status::NotAssessed]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public"),
+            vec![Status::NotAssessed]
+        );
     }
 
     #[test]
     fn failed_bucket_listing_is_not_assessed_not_empty() {
         let mut inv = base_inventory();
         s3_mut(&mut inv).buckets = Collected::Failed(denied("ListBuckets"));
-        assert_eq!(statuses(&inv, "s3-bucket-policy-public"), vec![Status::NotAssessed]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public"),
+            vec![Status::NotAssessed]
+        );
     }
 }

@@ -9,9 +9,17 @@ pub const ACLS_DISABLED: CheckDef = CheckDef {
     evaluate: |ctx| {
         setting(ctx, "s3-bucket-acls-disabled", |b| {
             judge(&b.object_ownership, "object_ownership", |v| match v {
-                Some(o) if o == "BucketOwnerEnforced" => (true, "ACLs are disabled (BucketOwnerEnforced)".into()),
-                Some(o) => (false, format!("Object Ownership is {o}, so ACLs still grant access")),
-                None => (false, "no Object Ownership setting, so ACLs still grant access".into()),
+                Some(o) if o == "BucketOwnerEnforced" => {
+                    (true, "ACLs are disabled (BucketOwnerEnforced)".into())
+                }
+                Some(o) => (
+                    false,
+                    format!("Object Ownership is {o}, so ACLs still grant access"),
+                ),
+                None => (
+                    false,
+                    "no Object Ownership setting, so ACLs still grant access".into(),
+                ),
             })
         })
     },
@@ -22,7 +30,9 @@ pub const DEFAULT_ENCRYPTION: CheckDef = CheckDef {
     evaluate: |ctx| {
         setting(ctx, "s3-bucket-default-encryption", |b| {
             judge(&b.default_encryption, "default_encryption", |v| match v {
-                Some(algs) if !algs.is_empty() => (true, format!("default encryption {}", algs.join(", "))),
+                Some(algs) if !algs.is_empty() => {
+                    (true, format!("default encryption {}", algs.join(", ")))
+                }
                 _ => (false, "no default encryption configuration".into()),
             })
         })
@@ -109,9 +119,21 @@ mod tests {
         bad.versioning = Collected::Ok(Some("Suspended".into()));
         bad.logging_target = Collected::Failed(denied("GetBucketLogging"));
         s3_mut(&mut inv).buckets = Collected::Ok(vec![good, bad]);
-        assert_eq!(statuses(&inv, "s3-bucket-acls-disabled"), vec![Status::Pass, Status::Fail]);
-        assert_eq!(statuses(&inv, "s3-bucket-default-encryption"), vec![Status::Pass, Status::Fail]);
-        assert_eq!(statuses(&inv, "s3-bucket-versioning"), vec![Status::Pass, Status::Fail]);
-        assert_eq!(statuses(&inv, "s3-bucket-access-logging"), vec![Status::Pass, Status::NotAssessed]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-acls-disabled"),
+            vec![Status::Pass, Status::Fail]
+        );
+        assert_eq!(
+            statuses(&inv, "s3-bucket-default-encryption"),
+            vec![Status::Pass, Status::Fail]
+        );
+        assert_eq!(
+            statuses(&inv, "s3-bucket-versioning"),
+            vec![Status::Pass, Status::Fail]
+        );
+        assert_eq!(
+            statuses(&inv, "s3-bucket-access-logging"),
+            vec![Status::Pass, Status::NotAssessed]
+        );
     }
 }

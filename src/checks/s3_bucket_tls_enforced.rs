@@ -14,16 +14,37 @@ pub const CHECK: CheckDef = CheckDef {
                     out.not_assessed(id, region, arn, reason);
                 }
                 Ok(None) => {
-                    out.fail(id, region, arn, format!("bucket {} has no policy, so requests over plain HTTP are allowed", b.name));
+                    out.fail(
+                        id,
+                        region,
+                        arn,
+                        format!(
+                            "bucket {} has no policy, so requests over plain HTTP are allowed",
+                            b.name
+                        ),
+                    );
                 }
                 Ok(Some(policy)) => match tls_enforced(&policy, arn) {
                     Ok(statements) => {
-                        out.pass(id, region, arn, format!("the policy of {} denies requests without TLS", b.name))
-                            .with("policy", statements.join(", "));
+                        out.pass(
+                            id,
+                            region,
+                            arn,
+                            format!("the policy of {} denies requests without TLS", b.name),
+                        )
+                        .with("policy", statements.join(", "));
                     }
                     Err(why) => {
-                        out.fail(id, region, arn, format!("the policy of {} does not deny requests without TLS", b.name))
-                            .with("policy", why);
+                        out.fail(
+                            id,
+                            region,
+                            arn,
+                            format!(
+                                "the policy of {} does not deny requests without TLS",
+                                b.name
+                            ),
+                        )
+                        .with("policy", why);
                     }
                 },
             }
@@ -45,6 +66,9 @@ mod tests {
         good.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::good","arn:aws:s3:::good/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#.into()));
         let none = bucket("none");
         s3_mut(&mut inv).buckets = Collected::Ok(vec![good, none]);
-        assert_eq!(statuses(&inv, "s3-bucket-tls-enforced"), vec![Status::Pass, Status::Fail]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-tls-enforced"),
+            vec![Status::Pass, Status::Fail]
+        );
     }
 }

@@ -25,8 +25,12 @@ pub(crate) fn for_each_bucket(
     for acct in out.accessible_accounts(ctx.inventory) {
         let id = &acct.account_id;
         let res = account_resource(id);
-        let Some(s3) = out.collected(&acct.s3, id, None, &res) else { continue };
-        let Some(buckets) = out.collected(&s3.buckets, id, None, &res) else { continue };
+        let Some(s3) = out.collected(&acct.s3, id, None, &res) else {
+            continue;
+        };
+        let Some(buckets) = out.collected(&s3.buckets, id, None, &res) else {
+            continue;
+        };
         for b in buckets {
             let arn = bucket_arn(ctx, &b.name);
             per_bucket(out, acct, s3, b, &arn);

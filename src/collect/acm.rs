@@ -12,16 +12,27 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
     let r = Some(region);
     // ListCertificates returns only RSA_1024 and RSA_2048 certificates unless asked for more.
     let all_keys = Filters::builder()
-        .set_key_types(Some(KeyAlgorithm::values().iter().map(|v| KeyAlgorithm::from(*v)).collect()))
+        .set_key_types(Some(
+            KeyAlgorithm::values()
+                .iter()
+                .map(|v| KeyAlgorithm::from(*v))
+                .collect(),
+        ))
         .build();
     let mut arns = Vec::new();
-    let listed = paginate!(client.list_certificates().includes(all_keys), "acm", "ListCertificates", r, |page| {
-        for c in page.certificate_summary_list() {
-            if let Some(a) = c.certificate_arn() {
-                arns.push(a.to_string());
+    let listed = paginate!(
+        client.list_certificates().includes(all_keys),
+        "acm",
+        "ListCertificates",
+        r,
+        |page| {
+            for c in page.certificate_summary_list() {
+                if let Some(a) = c.certificate_arn() {
+                    arns.push(a.to_string());
+                }
             }
         }
-    });
+    );
     if let Err(e) = listed {
         return Collected::Failed(e);
     }
@@ -41,8 +52,12 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                 status: c.and_then(|c| c.status()).map(|s| s.as_str().to_string()),
                 not_after: c.and_then(|c| c.not_after()).and_then(time),
                 not_before: c.and_then(|c| c.not_before()).and_then(time),
-                renewal_eligibility: c.and_then(|c| c.renewal_eligibility()).map(|s| s.as_str().to_string()),
-                key_algorithm: c.and_then(|c| c.key_algorithm()).map(|k| k.as_str().to_string()),
+                renewal_eligibility: c
+                    .and_then(|c| c.renewal_eligibility())
+                    .map(|s| s.as_str().to_string()),
+                key_algorithm: c
+                    .and_then(|c| c.key_algorithm())
+                    .map(|k| k.as_str().to_string()),
                 in_use_by: c.map(|c| c.in_use_by().to_vec()).unwrap_or_default(),
             })
         })

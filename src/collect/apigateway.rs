@@ -13,42 +13,57 @@ use crate::inventory::*;
 pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Collected<ApiGateway> {
     let r = Some(region);
     let mut apis = Vec::new();
-    let listed = paginate!(client.get_rest_apis(), "apigateway", "GetRestApis", r, |page| {
-        for a in page.items() {
-            apis.push((
-                a.id().unwrap_or_default().to_string(),
-                a.name().map(str::to_string),
-                a.endpoint_configuration()
-                    .map(|e| e.types().iter().map(|t| t.as_str().to_string()).collect())
-                    .unwrap_or_default(),
-            ));
+    let listed = paginate!(
+        client.get_rest_apis(),
+        "apigateway",
+        "GetRestApis",
+        r,
+        |page| {
+            for a in page.items() {
+                apis.push((
+                    a.id().unwrap_or_default().to_string(),
+                    a.name().map(str::to_string),
+                    a.endpoint_configuration()
+                        .map(|e| e.types().iter().map(|t| t.as_str().to_string()).collect())
+                        .unwrap_or_default(),
+                ));
+            }
         }
-    });
+    );
     if let Err(e) = listed {
         return Collected::Failed(e);
     }
     let mut domains = Vec::new();
-    let listed = paginate!(client.get_domain_names(), "apigateway", "GetDomainNames", r, |page| {
-        for d in page.items() {
-            domains.push(DomainName {
-                domain_name: d.domain_name().unwrap_or_default().to_string(),
-                certificate_arn: d.certificate_arn().map(str::to_string),
-                regional_certificate_arn: d.regional_certificate_arn().map(str::to_string),
-                security_policy: d.security_policy().map(|p| p.as_str().to_string()),
-                endpoint_types: d
-                    .endpoint_configuration()
-                    .map(|e| e.types().iter().map(|t| t.as_str().to_string()).collect())
-                    .unwrap_or_default(),
-            });
+    let listed = paginate!(
+        client.get_domain_names(),
+        "apigateway",
+        "GetDomainNames",
+        r,
+        |page| {
+            for d in page.items() {
+                domains.push(DomainName {
+                    domain_name: d.domain_name().unwrap_or_default().to_string(),
+                    certificate_arn: d.certificate_arn().map(str::to_string),
+                    regional_certificate_arn: d.regional_certificate_arn().map(str::to_string),
+                    security_policy: d.security_policy().map(|p| p.as_str().to_string()),
+                    endpoint_types: d
+                        .endpoint_configuration()
+                        .map(|e| e.types().iter().map(|t| t.as_str().to_string()).collect())
+                        .unwrap_or_default(),
+                });
+            }
         }
-    });
+    );
     if let Err(e) = listed {
         return Collected::Failed(e);
     }
     let rest_apis = futures::stream::iter(apis)
         .map(|(id, name, endpoint_types)| async move {
-            let (resources, authorizers, stages) =
-                tokio::join!(resources(client, region, &id), authorizers(client, region, &id), stages(client, region, &id));
+            let (resources, authorizers, stages) = tokio::join!(
+                resources(client, region, &id),
+                authorizers(client, region, &id),
+                stages(client, region, &id)
+            );
             RestApi {
                 id,
                 name,
@@ -67,31 +82,45 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
     })
 }
 
-async fn resources(client: &Client, region: &str, api: &str) -> Result<Vec<ApiResource>, CollectionError> {
+async fn resources(
+    client: &Client,
+    region: &str,
+    api: &str,
+) -> Result<Vec<ApiResource>, CollectionError> {
     let r = Some(region);
     let mut out = Vec::new();
-    paginate!(client.get_resources().rest_api_id(api).embed("methods"), "apigateway", "GetResources", r, |page| {
-        for res in page.items() {
-            let mut methods = Vec::new();
-            for (verb, m) in res.resource_methods().into_iter().flatten() {
-                methods.push(ApiMethod {
-                    http_method: verb.clone(),
-                    authorization_type: m.authorization_type().map(str::to_string),
-                    authorizer_id: m.authorizer_id().map(str::to_string),
-                    api_key_required: m.api_key_required().unwrap_or(false),
+    paginate!(
+        client.get_resources().rest_api_id(api).embed("methods"),
+        "apigateway",
+        "GetResources",
+        r,
+        |page| {
+            for res in page.items() {
+                let mut methods = Vec::new();
+                for (verb, m) in res.resource_methods().into_iter().flatten() {
+                    methods.push(ApiMethod {
+                        http_method: verb.clone(),
+                        authorization_type: m.authorization_type().map(str::to_string),
+                        authorizer_id: m.authorizer_id().map(str::to_string),
+                        api_key_required: m.api_key_required().unwrap_or(false),
+                    });
+                }
+                methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
+                out.push(ApiResource {
+                    id: res.id().unwrap_or_default().to_string(),
+                    path: res.path().unwrap_or_default().to_string(),
+                    methods,
                 });
             }
-            methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
-            out.push(ApiResource {
-                id: res.id().unwrap_or_default().to_string(),
-                path: res.path().unwrap_or_default().to_string(),
-                methods,
-            });
         }
-    })?;
+    )?;
     // Some endpoints ignore `embed=methods` and list verbs without their settings.
     for res in &mut out {
-        for m in res.methods.iter_mut().filter(|m| m.authorization_type.is_none()) {
+        for m in res
+            .methods
+            .iter_mut()
+            .filter(|m| m.authorization_type.is_none())
+        {
             let got = client
                 .get_method()
                 .rest_api_id(api)
@@ -108,7 +137,11 @@ async fn resources(client: &Client, region: &str, api: &str) -> Result<Vec<ApiRe
     Ok(out)
 }
 
-async fn authorizers(client: &Client, region: &str, api: &str) -> Result<Vec<Authorizer>, CollectionError> {
+async fn authorizers(
+    client: &Client,
+    region: &str,
+    api: &str,
+) -> Result<Vec<Authorizer>, CollectionError> {
     let mut out = Vec::new();
     let mut position: Option<String> = None;
     loop {
@@ -118,7 +151,9 @@ async fn authorizers(client: &Client, region: &str, api: &str) -> Result<Vec<Aut
             .set_position(position.clone())
             .send()
             .await
-            .map_err(|e| collection_error("apigateway", "GetAuthorizers", Some(region), Some(api), &e))?;
+            .map_err(|e| {
+                collection_error("apigateway", "GetAuthorizers", Some(region), Some(api), &e)
+            })?;
         for a in page.items() {
             out.push(Authorizer {
                 id: a.id().unwrap_or_default().to_string(),
@@ -127,7 +162,9 @@ async fn authorizers(client: &Client, region: &str, api: &str) -> Result<Vec<Aut
             });
         }
         match page.position() {
-            Some(p) if !p.is_empty() && Some(p) != position.as_deref() => position = Some(p.to_string()),
+            Some(p) if !p.is_empty() && Some(p) != position.as_deref() => {
+                position = Some(p.to_string())
+            }
             _ => break,
         }
     }
@@ -147,8 +184,14 @@ async fn stages(client: &Client, region: &str, api: &str) -> Result<Vec<Stage>, 
         .map(|s| Stage {
             name: s.stage_name().unwrap_or_default().to_string(),
             tracing_enabled: s.tracing_enabled(),
-            web_acl_arn: s.web_acl_arn().filter(|a| !a.is_empty()).map(str::to_string),
-            client_certificate_id: s.client_certificate_id().filter(|a| !a.is_empty()).map(str::to_string),
+            web_acl_arn: s
+                .web_acl_arn()
+                .filter(|a| !a.is_empty())
+                .map(str::to_string),
+            client_certificate_id: s
+                .client_certificate_id()
+                .filter(|a| !a.is_empty())
+                .map(str::to_string),
             cache_cluster_enabled: s.cache_cluster_enabled(),
             access_log_destination: s
                 .access_log_settings()

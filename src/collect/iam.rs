@@ -68,7 +68,10 @@ async fn credential_report(client: &Client) -> Result<CredentialReport, Collecti
     loop {
         match client.get_credential_report().send().await {
             Ok(out) => {
-                let bytes = out.content().map(|b| b.as_ref().to_vec()).unwrap_or_default();
+                let bytes = out
+                    .content()
+                    .map(|b| b.as_ref().to_vec())
+                    .unwrap_or_default();
                 let generated = out.generated_time().and_then(time);
                 return credential_report::parse(&bytes, generated).map_err(|e| CollectionError {
                     service: "iam".into(),
@@ -82,11 +85,18 @@ async fn credential_report(client: &Client) -> Result<CredentialReport, Collecti
             }
             Err(e) => {
                 let code = error_code(&e).unwrap_or("");
-                let retry = matches!(code, "ReportInProgress" | "ReportNotPresent" | "ReportExpired");
+                let retry = matches!(
+                    code,
+                    "ReportInProgress" | "ReportNotPresent" | "ReportExpired"
+                );
                 if !retry || started.elapsed() > REPORT_DEADLINE {
                     let mut err = collection_error("iam", "GetCredentialReport", None, None, &e);
                     if retry {
-                        err.message = format!("report still not ready after {}s: {}", REPORT_DEADLINE.as_secs(), err.message);
+                        err.message = format!(
+                            "report still not ready after {}s: {}",
+                            REPORT_DEADLINE.as_secs(),
+                            err.message
+                        );
                     }
                     return Err(err);
                 }
@@ -95,7 +105,9 @@ async fn credential_report(client: &Client) -> Result<CredentialReport, Collecti
                         .generate_credential_report()
                         .send()
                         .await
-                        .map_err(|e| collection_error("iam", "GenerateCredentialReport", None, None, &e))?;
+                        .map_err(|e| {
+                            collection_error("iam", "GenerateCredentialReport", None, None, &e)
+                        })?;
                 }
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
@@ -128,19 +140,31 @@ async fn user_details(client: &Client, user: &str) -> Result<IamUserDetails, Col
         Err(e) => return Err(collection_error("iam", "GetLoginProfile", None, res, &e)),
     };
     let mut mfa_devices = 0;
-    paginate!(client.list_mfa_devices().user_name(user), "iam", "ListMFADevices", None, |page| {
-        mfa_devices += page.mfa_devices().len();
-    })?;
-    let mut access_keys = Vec::new();
-    paginate!(client.list_access_keys().user_name(user), "iam", "ListAccessKeys", None, |page| {
-        for k in page.access_key_metadata() {
-            access_keys.push((
-                k.access_key_id().unwrap_or_default().to_string(),
-                k.status().map(|s| s.as_str() == "Active").unwrap_or(false),
-                k.create_date().and_then(time),
-            ));
+    paginate!(
+        client.list_mfa_devices().user_name(user),
+        "iam",
+        "ListMFADevices",
+        None,
+        |page| {
+            mfa_devices += page.mfa_devices().len();
         }
-    })?;
+    )?;
+    let mut access_keys = Vec::new();
+    paginate!(
+        client.list_access_keys().user_name(user),
+        "iam",
+        "ListAccessKeys",
+        None,
+        |page| {
+            for k in page.access_key_metadata() {
+                access_keys.push((
+                    k.access_key_id().unwrap_or_default().to_string(),
+                    k.status().map(|s| s.as_str() == "Active").unwrap_or(false),
+                    k.create_date().and_then(time),
+                ));
+            }
+        }
+    )?;
     let mut keys = Vec::new();
     for (id, active, created) in access_keys {
         let last_used = client
@@ -181,7 +205,13 @@ async fn password_policy(client: &Client) -> Result<Option<PasswordPolicy>, Coll
         })),
         // No policy is a fact about the account, not a failure to read it.
         Err(e) if error_code(&e) == Some("NoSuchEntity") => Ok(None),
-        Err(e) => Err(collection_error("iam", "GetAccountPasswordPolicy", None, None, &e)),
+        Err(e) => Err(collection_error(
+            "iam",
+            "GetAccountPasswordPolicy",
+            None,
+            None,
+            &e,
+        )),
     }
 }
 
@@ -193,6 +223,10 @@ async fn account_summary(client: &Client) -> Result<BTreeMap<String, i64>, Colle
         .map_err(|e| collection_error("iam", "GetAccountSummary", None, None, &e))?;
     Ok(out
         .summary_map()
-        .map(|m| m.iter().map(|(k, v)| (k.as_str().to_string(), i64::from(*v))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.as_str().to_string(), i64::from(*v)))
+                .collect()
+        })
         .unwrap_or_default())
 }

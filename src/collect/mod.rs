@@ -86,7 +86,12 @@ pub async fn scan(aws: &Aws, opts: &ScanOptions) -> Result<Inventory, SetupError
             posture_version: env!("CARGO_PKG_VERSION").to_string(),
             started_at,
             finished_at: Utc::now(),
-            mode: if opts.organization { "organization" } else { "current-account" }.to_string(),
+            mode: if opts.organization {
+                "organization"
+            } else {
+                "current-account"
+            }
+            .to_string(),
             caller_account_id: me.account_id,
             caller_arn: me.arn,
             requested_regions: opts.regions.clone(),
@@ -102,7 +107,9 @@ fn progress_bar(enabled: bool, total: u64) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] accounts {pos}/{len} {wide_msg}") {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] accounts {pos}/{len} {wide_msg}",
+    ) {
         bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(200));
@@ -122,7 +129,11 @@ fn select_accounts(org: &Organization, opts: &ScanOptions) -> Result<Vec<Target>
     if !unknown.is_empty() {
         return Err(SetupError::Targets(format!(
             "account(s) {} given to --accounts/--exclude-accounts are not in organization {}\n  what to do: list the organization's accounts with `aws organizations list-accounts` and pass their 12-digit ids",
-            unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+            unknown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             org.id
         )));
     }
@@ -132,7 +143,13 @@ fn select_accounts(org: &Organization, opts: &ScanOptions) -> Result<Vec<Target>
         .filter(|a| a.status == "ACTIVE")
         .filter(|a| opts.accounts.is_empty() || opts.accounts.contains(&a.id))
         .filter(|a| !opts.exclude_accounts.contains(&a.id))
-        .map(|a| (a.id.clone(), Some(a.name.clone()), a.parent_id.as_ref().map(|p| org.path_of(p))))
+        .map(|a| {
+            (
+                a.id.clone(),
+                Some(a.name.clone()),
+                a.parent_id.as_ref().map(|p| org.path_of(p)),
+            )
+        })
         .collect();
     if targets.is_empty() {
         return Err(SetupError::Targets(
@@ -150,17 +167,27 @@ async fn scan_account(
     name: Option<String>,
     ou_path: Option<String>,
 ) -> AccountInventory {
-    let role_arn = format!("arn:{}:iam::{account_id}:role/{}", partition_of(&aws.home_region), opts.role_name);
+    let role_arn = format!(
+        "arn:{}:iam::{account_id}:role/{}",
+        partition_of(&aws.home_region),
+        opts.role_name
+    );
     let (conf, access) = if account_id == caller_account {
         (aws.base.clone(), AccountAccess::Caller)
     } else {
         let creds = aws
-            .assume_role(&role_arn, opts.external_id.as_deref(), opts.session_duration)
+            .assume_role(
+                &role_arn,
+                opts.external_id.as_deref(),
+                opts.session_duration,
+            )
             .await;
         let conf = aws.with_credentials(creds);
         // Prove the role works (and that it lands in the right account) before collecting.
         match identity_of(&conf).await {
-            Ok(id) if id.account_id == account_id => (conf, AccountAccess::AssumedRole { role_arn }),
+            Ok(id) if id.account_id == account_id => {
+                (conf, AccountAccess::AssumedRole { role_arn })
+            }
             Ok(id) => {
                 let error = CollectionError {
                     service: "sts".into(),
@@ -169,7 +196,10 @@ async fn scan_account(
                     resource: Some(role_arn.clone()),
                     kind: ErrorKind::Credentials,
                     code: None,
-                    message: format!("the assumed role acts in account {}, not {account_id}", id.account_id),
+                    message: format!(
+                        "the assumed role acts in account {}, not {account_id}",
+                        id.account_id
+                    ),
                 };
                 return denied_account(account_id, name, ou_path, role_arn, error);
             }
@@ -207,7 +237,14 @@ async fn scan_account(
                     acm::collect(&acm_client, &region, n),
                     apigateway::collect(&gw_client, &region, n),
                 );
-                (region, RegionInventory { ec2, acm, apigateway })
+                (
+                    region,
+                    RegionInventory {
+                        ec2,
+                        acm,
+                        apigateway,
+                    },
+                )
             }
         })
         .buffer_unordered(4)
@@ -248,7 +285,11 @@ fn denied_account(
 }
 
 /// Regions enabled for the account (DescribeRegions without AllRegions lists only those).
-async fn discover_regions(aws: &Aws, conf: &aws_config::SdkConfig, home: &str) -> Collected<Vec<String>> {
+async fn discover_regions(
+    aws: &Aws,
+    conf: &aws_config::SdkConfig,
+    home: &str,
+) -> Collected<Vec<String>> {
     let client = aws.ec2(conf, home);
     match client.describe_regions().send().await {
         Ok(out) => {
@@ -261,7 +302,13 @@ async fn discover_regions(aws: &Aws, conf: &aws_config::SdkConfig, home: &str) -
             r.sort();
             Collected::Ok(r)
         }
-        Err(e) => Collected::Failed(crate::aws::collection_error("ec2", "DescribeRegions", Some(home), None, &e)),
+        Err(e) => Collected::Failed(crate::aws::collection_error(
+            "ec2",
+            "DescribeRegions",
+            Some(home),
+            None,
+            &e,
+        )),
     }
 }
 

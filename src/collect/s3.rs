@@ -7,18 +7,37 @@ use super::util::{error_code, paginate};
 use crate::aws::{Aws, collection_error};
 use crate::inventory::*;
 
-pub async fn collect(aws: &Aws, conf: &SdkConfig, account_id: &str, home_region: &str, concurrency: usize) -> S3 {
+pub async fn collect(
+    aws: &Aws,
+    conf: &SdkConfig,
+    account_id: &str,
+    home_region: &str,
+    concurrency: usize,
+) -> S3 {
     let control = aws.s3control(conf);
     let account_bpa = async {
-        match control.get_public_access_block().account_id(account_id).send().await {
-            Ok(out) => Ok(out.public_access_block_configuration().map(|c| PublicAccessBlock {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-            })),
+        match control
+            .get_public_access_block()
+            .account_id(account_id)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(out
+                .public_access_block_configuration()
+                .map(|c| PublicAccessBlock {
+                    block_public_acls: c.block_public_acls().unwrap_or(false),
+                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+                    block_public_policy: c.block_public_policy().unwrap_or(false),
+                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+                })),
             Err(e) if error_code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => Ok(None),
-            Err(e) => Err(collection_error("s3control", "GetPublicAccessBlock", None, None, &e)),
+            Err(e) => Err(collection_error(
+                "s3control",
+                "GetPublicAccessBlock",
+                None,
+                None,
+                &e,
+            )),
         }
     };
     let home = aws.s3(conf, home_region);
@@ -45,7 +64,13 @@ pub async fn collect(aws: &Aws, conf: &SdkConfig, account_id: &str, home_region:
     }
 }
 
-async fn bucket(aws: &Aws, conf: &SdkConfig, home: &aws_sdk_s3::Client, name: String, listed_region: Option<String>) -> Bucket {
+async fn bucket(
+    aws: &Aws,
+    conf: &SdkConfig,
+    home: &aws_sdk_s3::Client,
+    name: String,
+    listed_region: Option<String>,
+) -> Bucket {
     let region: Collected<String> = match listed_region {
         Some(r) => Collected::Ok(r),
         None => match home.get_bucket_location().bucket(&name).send().await {
@@ -55,7 +80,13 @@ async fn bucket(aws: &Aws, conf: &SdkConfig, home: &aws_sdk_s3::Client, name: St
                 Some("EU") => "eu-west-1".to_string(),
                 Some(r) => r.to_string(),
             }),
-            Err(e) => Collected::Failed(collection_error("s3", "GetBucketLocation", None, Some(&name), &e)),
+            Err(e) => Collected::Failed(collection_error(
+                "s3",
+                "GetBucketLocation",
+                None,
+                Some(&name),
+                &e,
+            )),
         },
     };
     // Per-bucket calls go to the bucket's own region (other regions answer with a redirect).
@@ -78,14 +109,22 @@ async fn bucket(aws: &Aws, conf: &SdkConfig, home: &aws_sdk_s3::Client, name: St
     };
     let bpa = async {
         match client.get_public_access_block().bucket(n).send().await {
-            Ok(out) => Ok(out.public_access_block_configuration().map(|c| PublicAccessBlock {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-            })),
+            Ok(out) => Ok(out
+                .public_access_block_configuration()
+                .map(|c| PublicAccessBlock {
+                    block_public_acls: c.block_public_acls().unwrap_or(false),
+                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+                    block_public_policy: c.block_public_policy().unwrap_or(false),
+                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+                })),
             Err(e) if error_code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => Ok(None),
-            Err(e) => Err(collection_error("s3", "GetPublicAccessBlock", reg, Some(n), &e)),
+            Err(e) => Err(collection_error(
+                "s3",
+                "GetPublicAccessBlock",
+                reg,
+                Some(n),
+                &e,
+            )),
         }
     };
     let acl = async {
@@ -103,7 +142,10 @@ async fn bucket(aws: &Aws, conf: &SdkConfig, home: &aws_sdk_s3::Client, name: St
                             grantee_type: grantee.r#type().as_str().to_string(),
                             grantee_uri: grantee.uri().map(str::to_string),
                             grantee_id: grantee.id().map(str::to_string),
-                            permission: g.permission().map(|p| p.as_str().to_string()).unwrap_or_default(),
+                            permission: g
+                                .permission()
+                                .map(|p| p.as_str().to_string())
+                                .unwrap_or_default(),
                         })
                     })
                     .collect()
@@ -111,13 +153,24 @@ async fn bucket(aws: &Aws, conf: &SdkConfig, home: &aws_sdk_s3::Client, name: St
             .map_err(|e| collection_error("s3", "GetBucketAcl", reg, Some(n), &e))
     };
     let ownership = async {
-        match client.get_bucket_ownership_controls().bucket(n).send().await {
+        match client
+            .get_bucket_ownership_controls()
+            .bucket(n)
+            .send()
+            .await
+        {
             Ok(out) => Ok(out
                 .ownership_controls()
                 .and_then(|c| c.rules().first())
                 .map(|r| r.object_ownership().as_str().to_string())),
             Err(e) if error_code(&e) == Some("OwnershipControlsNotFoundError") => Ok(None),
-            Err(e) => Err(collection_error("s3", "GetBucketOwnershipControls", reg, Some(n), &e)),
+            Err(e) => Err(collection_error(
+                "s3",
+                "GetBucketOwnershipControls",
+                reg,
+                Some(n),
+                &e,
+            )),
         }
     };
     let encryption = async {
@@ -129,8 +182,16 @@ async fn bucket(aws: &Aws, conf: &SdkConfig, home: &aws_sdk_s3::Client, name: St
                     .map(|d| d.sse_algorithm().as_str().to_string())
                     .collect()
             })),
-            Err(e) if error_code(&e) == Some("ServerSideEncryptionConfigurationNotFoundError") => Ok(None),
-            Err(e) => Err(collection_error("s3", "GetBucketEncryption", reg, Some(n), &e)),
+            Err(e) if error_code(&e) == Some("ServerSideEncryptionConfigurationNotFoundError") => {
+                Ok(None)
+            }
+            Err(e) => Err(collection_error(
+                "s3",
+                "GetBucketEncryption",
+                reg,
+                Some(n),
+                &e,
+            )),
         }
     };
     let versioning = async {

@@ -17,7 +17,9 @@ macro_rules! paginate {
             match page {
                 Ok($page) => $body,
                 Err(e) => {
-                    result = Err($crate::aws::collection_error($service, $op, $region, None, &e));
+                    result = Err($crate::aws::collection_error(
+                        $service, $op, $region, None, &e,
+                    ));
                     break;
                 }
             }

@@ -339,7 +339,13 @@ mod tests {
     fn bad_boolean_is_an_error() {
         let err = report(&["bob,arn:aws:iam::1:user/bob,2020-01-01T00:00:00Z,maybe,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A"]).unwrap_err();
         assert!(
-            matches!(err, ReportParseError::BadValue { column: "password_enabled", .. }),
+            matches!(
+                err,
+                ReportParseError::BadValue {
+                    column: "password_enabled",
+                    ..
+                }
+            ),
             "{err:?}"
         );
     }

@@ -283,7 +283,8 @@ pub struct AclGrant {
 }
 
 pub const ALL_USERS_URI: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
-pub const AUTHENTICATED_USERS_URI: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+pub const AUTHENTICATED_USERS_URI: &str =
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
 
 // ---------------------------------------------------------------- EC2
 
@@ -570,7 +571,13 @@ impl Inventory {
             out.push((self.scan.caller_account_id.clone(), e.clone()));
         }
         if let Some(Collected::Ok(org)) = &self.organization {
-            for e in [org.scp_attachments.error(), org.delegated_administrators.error()].into_iter().flatten() {
+            for e in [
+                org.scp_attachments.error(),
+                org.delegated_administrators.error(),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 out.push((org.management_account_id.clone(), e.clone()));
             }
         }

@@ -323,10 +323,7 @@ fn parse_operator(raw: &str, path: &str) -> Result<ConditionOperator, ParseError
         _ => (rest, false),
     };
     if !OPERATORS.contains(&base) {
-        return Err(invalid(
-            path,
-            format!("unknown condition operator `{raw}`"),
-        ));
+        return Err(invalid(path, format!("unknown condition operator `{raw}`")));
     }
     Ok(ConditionOperator {
         raw: raw.to_string(),
@@ -341,7 +338,10 @@ fn scalar_to_string(v: &Value, path: &str) -> Result<String, ParseError> {
         Value::String(s) => Ok(s.clone()),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Number(n) => Ok(n.to_string()),
-        _ => Err(invalid(path, "a condition value must be a string, number or boolean")),
+        _ => Err(invalid(
+            path,
+            "a condition value must be a string, number or boolean",
+        )),
     }
 }
 
@@ -385,7 +385,10 @@ mod tests {
         let p = parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}"#).unwrap();
         assert_eq!(p.statements.len(), 1);
         assert_eq!(p.statements[0].principal, Some(Principal::Everyone));
-        assert_eq!(p.statements[0].action, Some(NameList(vec!["s3:GetObject".into()])));
+        assert_eq!(
+            p.statements[0].action,
+            Some(NameList(vec!["s3:GetObject".into()]))
+        );
     }
 
     #[test]
@@ -394,17 +397,28 @@ mod tests {
         let s = &p.statements[0];
         assert!(s.principal.as_ref().unwrap().is_wildcard());
         assert_eq!(s.conditions.len(), 3);
-        let c = s.conditions.iter().find(|c| c.key_is("aws:principalorgid")).unwrap();
+        let c = s
+            .conditions
+            .iter()
+            .find(|c| c.key_is("aws:principalorgid"))
+            .unwrap();
         assert!(c.operator.if_exists);
         assert_eq!(c.operator.base, "StringLike");
         assert_eq!(c.operator.set_qualifier, Some(SetQualifier::ForAnyValue));
-        let b = s.conditions.iter().find(|c| c.key_is("aws:SecureTransport")).unwrap();
+        let b = s
+            .conditions
+            .iter()
+            .find(|c| c.key_is("aws:SecureTransport"))
+            .unwrap();
         assert_eq!(b.values, vec!["false".to_string()]);
     }
 
     #[test]
     fn errors_say_where() {
-        let e = parse(r#"{"Statement":[{"Effect":"Allow","Action":"s3:*"},{"Effect":"Maybe","Action":"*"}]}"#).unwrap_err();
+        let e = parse(
+            r#"{"Statement":[{"Effect":"Allow","Action":"s3:*"},{"Effect":"Maybe","Action":"*"}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(
             e,
             ParseError::Invalid {
@@ -415,12 +429,25 @@ mod tests {
         let e = parse("{\"Statement\": [").unwrap_err();
         assert!(matches!(e, ParseError::Json { line: 1, .. }), "{e:?}");
         let e = parse(r#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"StringMaybe":{"a":"b"}}}}"#).unwrap_err();
-        assert!(e.to_string().contains("unknown condition operator `StringMaybe`"), "{e}");
-        let e = parse(r#"{"Statement":{"Effect":"Allow","Principal":"arn:aws:iam::1:root","Action":"*"}}"#).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("unknown condition operator `StringMaybe`"),
+            "{e}"
+        );
+        let e = parse(
+            r#"{"Statement":{"Effect":"Allow","Principal":"arn:aws:iam::1:root","Action":"*"}}"#,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("Statement.Principal"), "{e}");
-        assert!(matches!(parse("[]").unwrap_err(), ParseError::Invalid { .. }));
+        assert!(matches!(
+            parse("[]").unwrap_err(),
+            ParseError::Invalid { .. }
+        ));
         let big = format!("{{\"Statement\":[{}]}}", "1,".repeat(200_000));
-        assert!(matches!(parse(&big).unwrap_err(), ParseError::TooLarge { .. }));
+        assert!(matches!(
+            parse(&big).unwrap_err(),
+            ParseError::TooLarge { .. }
+        ));
     }
 
     #[test]

@@ -8,8 +8,7 @@ mod questions;
 mod wildcard;
 
 pub use document::{
-    Condition, ConditionOperator, Effect, NameList, ParseError, Policy, Principal, Statement,
-    parse,
+    Condition, ConditionOperator, Effect, NameList, ParseError, Policy, Principal, Statement, parse,
 };
 pub use questions::{
     PublicGrant, grants_public_access, is_full_access_endpoint_policy, tls_enforced,

@@ -139,7 +139,9 @@ fn neutralized_by_deny(policy: &Policy, allow: &Statement) -> Option<String> {
     policy
         .statements
         .iter()
-        .filter(|d| d.effect == Effect::Deny && d.principal.as_ref().is_some_and(|p| p.is_wildcard()))
+        .filter(|d| {
+            d.effect == Effect::Deny && d.principal.as_ref().is_some_and(|p| p.is_wildcard())
+        })
         .filter(|d| allow_actions.iter().all(|a| grants_action_literal(d, a)))
         .filter(|d| match (&d.resource, &allow.resource) {
             (Some(NameList(dr)), Some(NameList(ar))) => ar
@@ -190,7 +192,9 @@ pub fn grants_public_access(policy: &Policy, action_filter: Option<&[&str]>) -> 
         let why = if st.conditions.is_empty() {
             format!("{who}, with no condition")
         } else {
-            format!("{who}; its conditions do not pin the caller to a fixed account, organization, VPC, endpoint or narrow IP range")
+            format!(
+                "{who}; its conditions do not pin the caller to a fixed account, organization, VPC, endpoint or narrow IP range"
+            )
         };
         out.push(PublicGrant {
             statement: st.label(),
@@ -295,7 +299,9 @@ mod tests {
 
     #[test]
     fn unconditional_wildcard_is_public() {
-        let g = public(r#"{"Statement":[{"Sid":"R","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#);
+        let g = public(
+            r#"{"Statement":[{"Sid":"R","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+        );
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].statement, "Statement[0] (Sid \"R\")");
         assert!(!public(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject"}]}"#).is_empty());
@@ -310,7 +316,9 @@ mod tests {
             r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#,
             r#"{"StringLike":{"aws:SourceAccount":"111122223333"}}"#,
         ] {
-            let doc = format!(r#"{{"Statement":{{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{cond}}}}}"#);
+            let doc = format!(
+                r#"{{"Statement":{{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{cond}}}}}"#
+            );
             assert!(public(&doc).is_empty(), "{cond}");
         }
     }
@@ -324,7 +332,9 @@ mod tests {
             r#"{"ForAllValues:StringEquals":{"aws:PrincipalOrgID":"o-1"}}"#,
             r#"{"Bool":{"aws:SecureTransport":"true"}}"#,
         ] {
-            let doc = format!(r#"{{"Statement":{{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{cond}}}}}"#);
+            let doc = format!(
+                r#"{{"Statement":{{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{cond}}}}}"#
+            );
             assert_eq!(public(&doc).len(), 1, "{cond}");
         }
     }
@@ -364,7 +374,11 @@ mod tests {
         let good = parse(r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}}"#).unwrap();
         assert!(tls_enforced(&good, arn).is_ok());
         let objects_only = parse(r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":false}}}}"#).unwrap();
-        assert!(tls_enforced(&objects_only, arn).unwrap_err().contains("not the bucket"));
+        assert!(
+            tls_enforced(&objects_only, arn)
+                .unwrap_err()
+                .contains("not the bucket")
+        );
         let get_only = parse(r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}}"#).unwrap();
         assert!(tls_enforced(&get_only, arn).is_err());
         let allow = parse(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}}"#).unwrap();
@@ -373,7 +387,10 @@ mod tests {
 
     #[test]
     fn endpoint_full_access() {
-        let default = parse(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#).unwrap();
+        let default = parse(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
+        )
+        .unwrap();
         assert!(is_full_access_endpoint_policy(&default).is_some());
         let scoped = parse(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#).unwrap();
         assert!(is_full_access_endpoint_policy(&scoped).is_none());

@@ -47,7 +47,11 @@ mod tests {
         assert!(wildcard_match("s3:?etObject", "s3:GetObject", true));
         assert!(!wildcard_match("s3:Get", "s3:GetObject", true));
         assert!(wildcard_match("*", "", true));
-        assert!(wildcard_match("arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y", false));
+        assert!(wildcard_match(
+            "arn:aws:s3:::b/*",
+            "arn:aws:s3:::b/x/y",
+            false
+        ));
         assert!(!wildcard_match("arn:aws:s3:::b/*", "arn:aws:s3:::b", false));
         assert!(wildcard_match("a*b*c", "axxbyyc", false));
         assert!(!wildcard_match("a*b*c", "axxbyy", false));

@@ -46,15 +46,35 @@ pub fn render(r: &ScanResult, color: bool) -> String {
         r.scan.caller_arn,
         r.accounts.len(),
         duration,
-        r.organization_id.as_ref().map(|o| format!(", organization {o}")).unwrap_or_default()
+        r.organization_id
+            .as_ref()
+            .map(|o| format!(", organization {o}"))
+            .unwrap_or_default()
     );
 
     let mut t = table(color);
     t.set_header(vec![
-        "Account", "Name", "OU", "Access", "Pass", "Fail", "Critical", "High", "Medium", "Low", "Not assessed", "N/A",
+        "Account",
+        "Name",
+        "OU",
+        "Access",
+        "Pass",
+        "Fail",
+        "Critical",
+        "High",
+        "Medium",
+        "Low",
+        "Not assessed",
+        "N/A",
     ]);
     for a in &r.accounts {
-        let sev = |s: Severity| a.failed_by_severity.get(&s).copied().unwrap_or(0).to_string();
+        let sev = |s: Severity| {
+            a.failed_by_severity
+                .get(&s)
+                .copied()
+                .unwrap_or(0)
+                .to_string()
+        };
         t.add_row(vec![
             Cell::new(&a.account_id),
             Cell::new(a.name.as_deref().unwrap_or("")),
@@ -72,14 +92,25 @@ pub fn render(r: &ScanResult, color: bool) -> String {
     }
     let _ = writeln!(out, "{t}");
 
-    let mut failed: Vec<_> = r.findings.iter().filter(|f| f.status == Status::Fail).collect();
-    failed.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.check_id.cmp(&b.check_id)).then(a.account_id.cmp(&b.account_id)));
+    let mut failed: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .collect();
+    failed.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.check_id.cmp(&b.check_id))
+            .then(a.account_id.cmp(&b.account_id))
+    });
     if failed.is_empty() {
         let _ = writeln!(out, "\nNo failed findings.");
     } else {
         let _ = writeln!(out, "\nFailed findings ({}):", failed.len());
         let mut t = table(color);
-        t.set_header(vec!["Severity", "Check", "Account", "Region", "Resource", "Finding"]);
+        t.set_header(vec![
+            "Severity", "Check", "Account", "Region", "Resource", "Finding",
+        ]);
         for f in failed {
             t.add_row(vec![
                 severity_cell(f.severity, color),
@@ -113,14 +144,22 @@ pub fn render(r: &ScanResult, color: bool) -> String {
                 entry.1.push(region.clone());
             }
         }
-        let _ = writeln!(out, "\nNot assessed — data that could not be collected ({} call(s) failed):", r.collection_errors.len());
+        let _ = writeln!(
+            out,
+            "\nNot assessed — data that could not be collected ({} call(s) failed):",
+            r.collection_errors.len()
+        );
         let mut t = table(color);
         t.set_header(vec!["Account", "Call", "Regions", "Count", "Error"]);
         for ((account, call, err), (count, regions)) in grouped {
             t.add_row(vec![
                 Cell::new(account),
                 Cell::new(call),
-                Cell::new(if regions.is_empty() { "global".to_string() } else { regions.join(", ") }),
+                Cell::new(if regions.is_empty() {
+                    "global".to_string()
+                } else {
+                    regions.join(", ")
+                }),
                 Cell::new(count),
                 Cell::new(err),
             ]);
@@ -134,7 +173,11 @@ pub fn render(r: &ScanResult, color: bool) -> String {
         "\n{} failed, {} not assessed{}.",
         total_fail,
         total_na,
-        if r.incomplete { " — the scan is incomplete: not assessed is never a pass" } else { "" }
+        if r.incomplete {
+            " — the scan is incomplete: not assessed is never a pass"
+        } else {
+            ""
+        }
     );
     out
 }

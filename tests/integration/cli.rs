@@ -36,10 +36,26 @@ fn missing_corrupt_and_foreign_inventory_files_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
         ("missing.json", None, "could not read inventory file"),
-        ("corrupt.json", Some("{\"format_version\": 1,"), "is not valid JSON (line 1"),
-        ("other.json", Some("{\"hello\": 1}"), "is not a posture inventory"),
-        ("future.json", Some("{\"format_version\": 99}"), "format version 99"),
-        ("broken.json", Some("{\"format_version\": 1, \"accounts\": 3}"), "is not a valid posture inventory"),
+        (
+            "corrupt.json",
+            Some("{\"format_version\": 1,"),
+            "is not valid JSON (line 1",
+        ),
+        (
+            "other.json",
+            Some("{\"hello\": 1}"),
+            "is not a posture inventory",
+        ),
+        (
+            "future.json",
+            Some("{\"format_version\": 99}"),
+            "format version 99",
+        ),
+        (
+            "broken.json",
+            Some("{\"format_version\": 1, \"accounts\": 3}"),
+            "is not a valid posture inventory",
+        ),
     ];
     for (name, content, expected) in cases {
         let path = dir.path().join(name);
@@ -51,7 +67,10 @@ fn missing_corrupt_and_foreign_inventory_files_are_clear_errors() {
         let (code, _, stderr) = run(c);
         assert_eq!(code, 1, "{name}: {stderr}");
         assert!(stderr.contains(expected), "{name}: {stderr}");
-        assert!(stderr.contains(name), "{name}: error must name the file: {stderr}");
+        assert!(
+            stderr.contains(name),
+            "{name}: error must name the file: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
@@ -60,17 +79,30 @@ fn missing_corrupt_and_foreign_inventory_files_are_clear_errors() {
 fn no_credentials_is_a_clear_error() {
     let mut c = posture();
     // Point at a closed local port so nothing leaves the machine even if credentials appeared.
-    c.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9").args(["scan", "--regions", "us-east-1", "--no-progress"]);
+    c.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9").args([
+        "scan",
+        "--regions",
+        "us-east-1",
+        "--no-progress",
+    ]);
     let (code, stdout, stderr) = run(c);
     assert_eq!(code, 1, "{stdout}{stderr}");
-    assert!(stderr.contains("could not find usable AWS credentials"), "{stderr}");
+    assert!(
+        stderr.contains("could not find usable AWS credentials"),
+        "{stderr}"
+    );
     assert!(stderr.contains("what to do"), "{stderr}");
 }
 
 #[test]
 fn missing_profile_is_a_clear_error() {
     let mut c = posture();
-    c.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9").args(["scan", "--profile", "nope", "--no-progress"]);
+    c.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9").args([
+        "scan",
+        "--profile",
+        "nope",
+        "--no-progress",
+    ]);
     let (code, _, stderr) = run(c);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("profile `nope`"), "{stderr}");
@@ -79,7 +111,8 @@ fn missing_profile_is_a_clear_error() {
 #[test]
 fn unknown_check_ids_are_rejected() {
     let mut c = posture();
-    c.args(["evaluate", "--checks", "iam-root-mfa,no-such-check"]).arg(fixture("inventory.json"));
+    c.args(["evaluate", "--checks", "iam-root-mfa,no-such-check"])
+        .arg(fixture("inventory.json"));
     let (code, _, stderr) = run(c);
     assert_eq!(code, 1);
     assert!(stderr.contains("no-such-check"), "{stderr}");
@@ -92,7 +125,13 @@ fn checks_lists_the_catalog() {
     let (code, stdout, _) = run(c);
     assert_eq!(code, 0);
     assert!(stdout.contains("s3-bucket-policy-public"));
-    assert!(stdout.lines().filter(|l| l.contains("│ ") && l.contains('-')).count() >= 30);
+    assert!(
+        stdout
+            .lines()
+            .filter(|l| l.contains("│ ") && l.contains('-'))
+            .count()
+            >= 30
+    );
 }
 
 #[test]
@@ -100,22 +139,44 @@ fn evaluate_fixture_inventory_offline() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.json");
     let mut c = posture();
-    c.args(["evaluate", "--format", "json", "--now", "2026-11-22T00:00:00Z", "-o"]).arg(&out).arg(fixture("inventory.json"));
+    c.args([
+        "evaluate",
+        "--format",
+        "json",
+        "--now",
+        "2026-11-22T00:00:00Z",
+        "-o",
+    ])
+    .arg(&out)
+    .arg(fixture("inventory.json"));
     let (code, stdout, stderr) = run(c);
     assert!(code == 3 || code == 5, "{stderr}");
-    assert!(stdout.contains("Failed findings"), "summary printed for people: {stdout}");
+    assert!(
+        stdout.contains("Failed findings"),
+        "summary printed for people: {stdout}"
+    );
     let r = read_json(&out);
     let findings = r["findings"].as_array().unwrap();
     assert!(findings.iter().any(|f| f["status"] == "fail"));
     // Stable ids: evaluating twice gives the same ids.
     let out2 = dir.path().join("r2.json");
     let mut c = posture();
-    c.args(["evaluate", "--format", "json", "--now", "2026-11-22T00:00:00Z", "-o"]).arg(&out2).arg(fixture("inventory.json"));
+    c.args([
+        "evaluate",
+        "--format",
+        "json",
+        "--now",
+        "2026-11-22T00:00:00Z",
+        "-o",
+    ])
+    .arg(&out2)
+    .arg(fixture("inventory.json"));
     run(c);
     assert_eq!(read_json(&out2)["findings"], r["findings"]);
     // --fail-on none turns off the findings part of the exit code.
     let mut c = posture();
-    c.args(["evaluate", "--fail-on", "none"]).arg(fixture("inventory.json"));
+    c.args(["evaluate", "--fail-on", "none"])
+        .arg(fixture("inventory.json"));
     let (code, _, _) = run(c);
     assert!(code == 0 || code == 4, "{code}");
 }
@@ -123,7 +184,8 @@ fn evaluate_fixture_inventory_offline() {
 #[test]
 fn unwritable_output_is_a_clear_error() {
     let mut c = posture();
-    c.args(["evaluate", "-o", "/nonexistent-dir/report.txt"]).arg(fixture("inventory.json"));
+    c.args(["evaluate", "-o", "/nonexistent-dir/report.txt"])
+        .arg(fixture("inventory.json"));
     let (code, _, stderr) = run(c);
     assert_eq!(code, 1);
     assert!(stderr.contains("/nonexistent-dir"), "{stderr}");

@@ -28,7 +28,10 @@ fn emulator_env(c: &mut Command) {
 /// Validate a JSON result against the published schema in reports/ (Python jsonschema from
 /// .venv-tools, which tests/setup-tools.sh creates).
 fn validate_schema(doc: &std::path::Path) {
-    let status = Command::new("bash").arg(repo().join("tests/setup-tools.sh")).status().expect("setup-tools.sh");
+    let status = Command::new("bash")
+        .arg(repo().join("tests/setup-tools.sh"))
+        .status()
+        .expect("setup-tools.sh");
     assert!(status.success(), "tests/setup-tools.sh failed");
     let out = Command::new(repo().join(".venv-tools/bin/python"))
         .arg(repo().join("tests/validate_json_schema.py"))
@@ -75,13 +78,20 @@ fn manifest() -> Manifest {
             resource: s(p, "resource").unwrap_or_default(),
             region: s(p, "region"),
             why: s(p, "why").unwrap_or_default(),
-            offset: p.get("now_offset_days").and_then(|x| x.as_integer()).unwrap_or(0),
+            offset: p
+                .get("now_offset_days")
+                .and_then(|x| x.as_integer())
+                .unwrap_or(0),
         })
         .collect();
     let known = doc
         .get("hardened_known_failures")
         .and_then(|k| k.as_array())
-        .map(|a| a.iter().map(|k| (s(k, "check").unwrap(), s(k, "resource").unwrap_or_default())).collect())
+        .map(|a| {
+            a.iter()
+                .map(|k| (s(k, "check").unwrap(), s(k, "resource").unwrap_or_default()))
+                .collect()
+        })
         .unwrap_or_default();
     Manifest {
         hardened: s(&doc, "hardened_account").unwrap(),
@@ -101,7 +111,12 @@ fn failed<'a>(result: &'a Value, account: &'a str) -> impl Iterator<Item = &'a V
 }
 
 /// Assert every planted entry for this offset is found.
-fn assert_planted(result: &Value, m: &Manifest, ids: &BTreeMap<String, String>, offset: i64) -> usize {
+fn assert_planted(
+    result: &Value,
+    m: &Manifest,
+    ids: &BTreeMap<String, String>,
+    offset: i64,
+) -> usize {
     let mut missing = Vec::new();
     let mut n = 0;
     for p in m.planted.iter().filter(|p| p.offset == offset) {
@@ -114,10 +129,17 @@ fn assert_planted(result: &Value, m: &Manifest, ids: &BTreeMap<String, String>, 
                 && p.region.as_ref().is_none_or(|r| f["region"] == r.as_str())
         });
         if !found {
-            missing.push(format!("{} in {} ({}): {}", p.check, p.account, needle, p.why));
+            missing.push(format!(
+                "{} in {} ({}): {}",
+                p.check, p.account, needle, p.why
+            ));
         }
     }
-    assert!(missing.is_empty(), "planted misconfigurations not found at offset {offset}:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "planted misconfigurations not found at offset {offset}:\n{}",
+        missing.join("\n")
+    );
     n
 }
 
@@ -126,12 +148,17 @@ fn assert_hardened_clean(result: &Value, m: &Manifest, ids: &BTreeMap<String, St
     let unexpected: Vec<String> = failed(result, account)
         .filter(|f| {
             !m.known.iter().any(|(check, res)| {
-                f["check_id"] == check.as_str() && f["resource"].as_str().unwrap_or("").contains(res.as_str())
+                f["check_id"] == check.as_str()
+                    && f["resource"].as_str().unwrap_or("").contains(res.as_str())
             })
         })
         .map(|f| format!("{} {} {}", f["check_id"], f["resource"], f["message"]))
         .collect();
-    assert!(unexpected.is_empty(), "the hardened account has failures:\n{}", unexpected.join("\n"));
+    assert!(
+        unexpected.is_empty(),
+        "the hardened account has failures:\n{}",
+        unexpected.join("\n")
+    );
 }
 
 #[test]
@@ -160,11 +187,19 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     let inv = dir.path().join("inventory.json");
     let mut c = posture();
     emulator_env(&mut c);
-    c.args(["scan", "--org", "--regions", "us-east-1,eu-west-1", "--format", "json", "--no-progress"])
-        .arg("--output")
-        .arg(&out)
-        .arg("--save-inventory")
-        .arg(&inv);
+    c.args([
+        "scan",
+        "--org",
+        "--regions",
+        "us-east-1,eu-west-1",
+        "--format",
+        "json",
+        "--no-progress",
+    ])
+    .arg("--output")
+    .arg(&out)
+    .arg("--save-inventory")
+    .arg(&inv);
     let (code, stdout, stderr) = run(c);
     // Failed findings and an incomplete scan (the emulators lack GetInstanceMetadataDefaults).
     assert_eq!(code, 5, "exit code\nstdout:\n{stdout}\nstderr:\n{stderr}");
@@ -176,28 +211,54 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     // Every ACTIVE account of the organization was entered.
     let accounts = result["accounts"].as_array().unwrap();
     for (name, id) in &ids {
-        let a = accounts.iter().find(|a| a["account_id"] == id.as_str()).unwrap_or_else(|| panic!("account {name} not scanned"));
+        let a = accounts
+            .iter()
+            .find(|a| a["account_id"] == id.as_str())
+            .unwrap_or_else(|| panic!("account {name} not scanned"));
         assert_ne!(a["access"], "denied", "{name}");
     }
-    assert_eq!(accounts.len(), ids.len() + 1, "members plus the management account");
+    assert_eq!(
+        accounts.len(),
+        ids.len() + 1,
+        "members plus the management account"
+    );
 
     let found = assert_planted(&result, &m, &ids, 0);
     assert!(found >= 20, "only {found} planted entries at offset 0");
     assert_hardened_clean(&result, &m, &ids);
 
     // The API the emulators lack is reported as not assessed, never as a pass.
-    let imds: Vec<&Value> = findings(&result).iter().filter(|f| f["check_id"] == "ec2-account-imdsv2-default").collect();
+    let imds: Vec<&Value> = findings(&result)
+        .iter()
+        .filter(|f| f["check_id"] == "ec2-account-imdsv2-default")
+        .collect();
     assert!(!imds.is_empty());
-    assert!(imds.iter().all(|f| f["status"] == "not_assessed"), "{imds:?}");
+    assert!(
+        imds.iter().all(|f| f["status"] == "not_assessed"),
+        "{imds:?}"
+    );
     assert!(result["incomplete"].as_bool().unwrap());
 
     // Offline re-evaluation of the saved inventory, 120 days later: aged keys and certificates.
-    for offset in m.planted.iter().map(|p| p.offset).filter(|o| *o != 0).collect::<std::collections::BTreeSet<_>>() {
+    for offset in m
+        .planted
+        .iter()
+        .map(|p| p.offset)
+        .filter(|o| *o != 0)
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         let later = dir.path().join(format!("later-{offset}.json"));
         let mut c = posture();
-        c.args(["evaluate", "--format", "json", "--now", &format!("+{offset}d"), "--output"])
-            .arg(&later)
-            .arg(&inv);
+        c.args([
+            "evaluate",
+            "--format",
+            "json",
+            "--now",
+            &format!("+{offset}d"),
+            "--output",
+        ])
+        .arg(&later)
+        .arg(&inv);
         let (code, _, stderr) = run(c);
         assert_eq!(code, 5, "{stderr}");
         assert_planted(&read_json(&later), &m, &ids, offset);
@@ -205,7 +266,16 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     // Re-evaluating at the same time gives the same findings as the scan itself.
     let again = dir.path().join("again.json");
     let mut c = posture();
-    c.args(["evaluate", "--format", "json", "--now", result["evaluated_at"].as_str().unwrap(), "--output"]).arg(&again).arg(&inv);
+    c.args([
+        "evaluate",
+        "--format",
+        "json",
+        "--now",
+        result["evaluated_at"].as_str().unwrap(),
+        "--output",
+    ])
+    .arg(&again)
+    .arg(&inv);
     let (code, _, stderr) = run(c);
     assert_eq!(code, 5, "{stderr}");
     assert_eq!(read_json(&again)["findings"], result["findings"]);

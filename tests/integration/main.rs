@@ -15,7 +15,16 @@ pub fn repo() -> PathBuf {
 pub fn posture() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_posture"));
     // Never let a developer's real AWS configuration leak into tests.
-    for var in ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_REGION", "AWS_DEFAULT_REGION"] {
+    for var in [
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_ORGANIZATIONS",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ] {
         c.env_remove(var);
     }
     c.env("AWS_CONFIG_FILE", "/dev/null")
@@ -26,7 +35,11 @@ pub fn posture() -> Command {
 }
 
 pub fn run(mut c: Command) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = c.output().expect("run posture");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = c.output().expect("run posture");
     (
         status.code().unwrap_or(-1),
         String::from_utf8_lossy(&stdout).into_owned(),
@@ -39,6 +52,7 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 pub fn read_json(path: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
 }

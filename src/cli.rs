@@ -135,6 +135,9 @@ pub struct EvalOptions {
     /// Run only these checks (comma-separated ids; see `posture checks`).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub checks: Vec<String>,
+    /// Accounts outside the organization to treat as inside the trust boundary (comma-separated 12-digit ids).
+    #[arg(long, value_delimiter = ',', value_parser = parse_account_id, value_name = "IDS")]
+    pub trusted_accounts: Vec<String>,
     /// Evaluate as of this time: RFC 3339 (2027-01-31T00:00:00Z) or an offset from now (+120d, -7d).
     #[arg(long, value_parser = parse_now, value_name = "TIME")]
     pub now: Option<DateTime<Utc>>,
@@ -335,7 +338,14 @@ fn finish(inventory: &Inventory, opts: &EvalOptions) -> anyhow::Result<u8> {
     validate_checks(&opts.checks)?;
     let now = opts.now.unwrap_or_else(Utc::now);
     let only = (!opts.checks.is_empty()).then_some(opts.checks.as_slice());
-    let result = result::build(inventory, &opts.thresholds(), now, only).map_err(|e| anyhow!(e))?;
+    let result = result::build(
+        inventory,
+        &opts.thresholds(),
+        now,
+        only,
+        &opts.trusted_accounts,
+    )
+    .map_err(|e| anyhow!(e))?;
     let color = opts.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();

@@ -119,12 +119,14 @@ pub fn build(
     thresholds: &Thresholds,
     now: DateTime<Utc>,
     only_checks: Option<&[String]>,
+    trusted_accounts: &[String],
 ) -> Result<ScanResult, String> {
     catalog::catalog()?;
     let ctx = Context {
         inventory,
         thresholds,
         now,
+        trusted_accounts,
     };
     let names: BTreeMap<&str, Option<&String>> = inventory
         .accounts

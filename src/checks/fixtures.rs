@@ -78,6 +78,7 @@ pub fn base_inventory() -> Inventory {
                 users: Collected::Ok(vec![]),
                 password_policy: Collected::Ok(None),
                 account_summary: Collected::Ok(BTreeMap::new()),
+                roles: Collected::Ok(vec![]),
             }),
             s3: Collected::Ok(S3 {
                 account_public_access_block: Collected::Ok(None),
@@ -189,6 +190,7 @@ pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckRes
         inventory: inv,
         thresholds: &thresholds,
         now: fixture_now() + Duration::days(days_later),
+        trusted_accounts: &[],
     };
     let def = super::REGISTRY
         .iter()

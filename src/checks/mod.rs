@@ -22,6 +22,7 @@ mod ec2_instance_imdsv2;
 mod ec2_launch_template_imdsv2;
 mod iam_access_key_rotation;
 mod iam_password_policy;
+mod iam_role_trust;
 mod iam_root;
 mod iam_user_console_mfa;
 mod iam_user_initial_access_key_unused;
@@ -37,10 +38,15 @@ mod resource_policy_parseable;
 mod s3_account_block_public_access;
 mod s3_bucket_acl_public;
 mod s3_bucket_block_public_access;
+mod s3_bucket_policy_outside_org;
 mod s3_bucket_policy_public;
 mod s3_bucket_settings;
 mod s3_bucket_tls_enforced;
 mod s3_buckets;
+mod sra_app_api_domain_certificate;
+mod sra_app_data_bucket_restricted;
+mod sra_app_network;
+mod vpc_endpoint_policy_outside_org;
 mod vpc_s3_gateway_endpoint_full_access;
 
 #[cfg(test)]
@@ -108,9 +114,32 @@ pub struct Context<'a> {
     pub thresholds: &'a Thresholds,
     /// "Now" for age computations; injectable so tests (and `evaluate --now`) can age data.
     pub now: DateTime<Utc>,
+    /// Accounts outside the organization that the user trusts (`--trusted-accounts`).
+    pub trusted_accounts: &'a [String],
 }
 
 impl Context<'_> {
+    /// The trust boundary: the organization's accounts (or, without `--org`, the scanned
+    /// accounts) plus the trusted external accounts.
+    pub fn boundary(&self) -> crate::policy::Boundary {
+        let inv = self.inventory;
+        let mut accounts: std::collections::BTreeSet<String> =
+            self.trusted_accounts.iter().cloned().collect();
+        let mut org_id = None;
+        match &inv.organization {
+            Some(Collected::Ok(org)) => {
+                org_id = Some(org.id.clone());
+                accounts.extend(org.accounts.iter().map(|a| a.id.clone()));
+                accounts.insert(org.management_account_id.clone());
+            }
+            _ => {
+                accounts.extend(inv.accounts.iter().map(|a| a.account_id.clone()));
+                accounts.insert(inv.scan.caller_account_id.clone());
+            }
+        }
+        crate::policy::Boundary { org_id, accounts }
+    }
+
     /// The ARN partition of the scanned accounts (`aws`, `aws-cn`, `aws-us-gov`).
     pub fn partition(&self) -> &str {
         self.inventory
@@ -145,10 +174,13 @@ pub static REGISTRY: &[CheckDef] = &[
     iam_user_initial_access_key_unused::CHECK,
     iam_password_policy::LENGTH,
     iam_password_policy::REUSE,
+    iam_role_trust::PUBLIC,
+    iam_role_trust::EXTERNAL_WITHOUT_EXTERNAL_ID,
     s3_account_block_public_access::CHECK,
     s3_bucket_block_public_access::CHECK,
     s3_bucket_policy_public::PUBLIC,
     s3_bucket_policy_public::PUBLIC_WRITE,
+    s3_bucket_policy_outside_org::CHECK,
     s3_bucket_acl_public::CHECK,
     s3_bucket_tls_enforced::CHECK,
     s3_bucket_settings::ACLS_DISABLED,
@@ -160,6 +192,11 @@ pub static REGISTRY: &[CheckDef] = &[
     ec2_launch_template_imdsv2::CHECK,
     ec2_account_imdsv2_default::CHECK,
     vpc_s3_gateway_endpoint_full_access::CHECK,
+    vpc_endpoint_policy_outside_org::CHECK,
+    sra_app_network::PRIVATE_INSTANCE_IMDSV2,
+    sra_app_network::PRIVATE_SUBNET_S3_PATH,
+    sra_app_data_bucket_restricted::CHECK,
+    sra_app_api_domain_certificate::CHECK,
     acm_certificate_expiry::CHECK,
     acm_certificate_rsa_key_length::CHECK,
     acm_certificate_imported::CHECK,

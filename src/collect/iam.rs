@@ -15,11 +15,12 @@ use crate::inventory::*;
 const REPORT_DEADLINE: Duration = Duration::from_secs(120);
 
 pub async fn collect(client: &Client, concurrency: usize) -> Iam {
-    let (report, users, password_policy, account_summary) = tokio::join!(
+    let (report, users, password_policy, account_summary, roles) = tokio::join!(
         credential_report(client),
         list_users(client),
         password_policy(client),
         account_summary(client),
+        list_roles(client),
     );
     // Users the report does not list (created after it was generated, or every user when the
     // report failed) are assessed from the IAM API instead.
@@ -52,7 +53,28 @@ pub async fn collect(client: &Client, concurrency: usize) -> Iam {
         users,
         password_policy: password_policy.into(),
         account_summary: account_summary.into(),
+        roles: roles.into(),
     }
+}
+
+async fn list_roles(client: &Client) -> Result<Vec<IamRole>, CollectionError> {
+    let mut roles = Vec::new();
+    paginate!(client.list_roles(), "iam", "ListRoles", None, |page| {
+        for r in page.roles() {
+            roles.push(IamRole {
+                role_name: r.role_name().to_string(),
+                arn: r.arn().to_string(),
+                path: r.path().to_string(),
+                // IAM returns policy documents URL-encoded.
+                trust_policy: r.assume_role_policy_document().map(|d| {
+                    percent_encoding::percent_decode_str(d)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                }),
+            });
+        }
+    })?;
+    Ok(roles)
 }
 
 async fn credential_report(client: &Client) -> Result<CredentialReport, CollectionError> {

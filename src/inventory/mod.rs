@@ -7,6 +7,9 @@
 
 pub mod credential_report;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -181,6 +184,17 @@ pub struct Iam {
     /// `None` when the account has no password policy (NoSuchEntity).
     pub password_policy: Collected<Option<PasswordPolicy>>,
     pub account_summary: Collected<BTreeMap<String, i64>>,
+    /// Roles with their trust policies (ListRoles).
+    pub roles: Collected<Vec<IamRole>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IamRole {
+    pub role_name: String,
+    pub arn: String,
+    pub path: String,
+    /// The trust (assume-role) policy document, URL-decoded.
+    pub trust_policy: Option<String>,
 }
 
 /// A user from ListUsers, with details fetched only for users missing from the credential
@@ -598,6 +612,7 @@ impl Inventory {
                 push(iam.users.error());
                 push(iam.password_policy.error());
                 push(iam.account_summary.error());
+                push(iam.roles.error());
                 if let Collected::Ok(users) = &iam.users {
                     for u in users {
                         push(u.details.as_ref().and_then(|d| d.error()));

@@ -3,15 +3,25 @@
 //! Parsing is manual over `serde_json::Value` so that a document that is not a valid policy is
 //! reported with where it broke (`Statement[2].Principal: ...`) instead of a generic serde error.
 
+mod boundary;
 mod document;
 mod questions;
 mod wildcard;
 
+#[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
+mod fuzz_tests;
+
+pub use boundary::{
+    Boundary, OutsideGrant, TrustAnalysis, outside_accounts, outside_boundary,
+    resources_outside_boundary, trust,
+};
 pub use document::{
     Condition, ConditionOperator, Effect, NameList, ParseError, Policy, Principal, Statement, parse,
 };
 pub use questions::{
-    PublicGrant, grants_public_access, is_full_access_endpoint_policy, tls_enforced,
-    write_actions_granted,
+    PublicGrant, grants_public_access, is_full_access_endpoint_policy, restricted_to_private_path,
+    tls_enforced, write_actions_granted,
 };
 pub use wildcard::wildcard_match;

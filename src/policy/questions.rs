@@ -37,7 +37,7 @@ pub struct PublicGrant {
     pub why: String,
 }
 
-fn has_wildcard(v: &str) -> bool {
+pub(super) fn has_wildcard(v: &str) -> bool {
     v.contains('*') || v.contains('?')
 }
 
@@ -52,7 +52,7 @@ fn ip_range_is_narrow(cidr: &str) -> bool {
 
 /// Does this condition, when it holds, restrict the caller to a fixed identity or network?
 /// `IfExists` and `ForAllValues` forms do not: they hold when the key is absent.
-fn condition_pins(c: &Condition) -> bool {
+pub(super) fn condition_pins(c: &Condition) -> bool {
     if c.operator.if_exists || c.operator.set_qualifier == Some(SetQualifier::ForAllValues) {
         return false;
     }
@@ -73,7 +73,7 @@ fn condition_pins(c: &Condition) -> bool {
 }
 
 /// The negation of a pin inside a Deny: "deny unless the caller is the pinned one".
-fn condition_negated_pin(c: &Condition) -> bool {
+pub(super) fn condition_negated_pin(c: &Condition) -> bool {
     if c.operator.set_qualifier.is_some() || c.values.is_empty() {
         return false;
     }
@@ -91,7 +91,7 @@ fn condition_negated_pin(c: &Condition) -> bool {
 }
 
 /// Does a statement's action element grant `action`?
-fn grants_action(st: &Statement, action: &str) -> bool {
+pub(super) fn grants_action(st: &Statement, action: &str) -> bool {
     match (&st.action, &st.not_action) {
         (Some(NameList(pats)), _) => pats.iter().any(|p| wildcard_match(p, action, true)),
         (None, Some(NameList(pats))) => !pats.iter().any(|p| wildcard_match(p, action, true)),
@@ -110,7 +110,7 @@ fn covers_resource(st: &Statement, resource: &str) -> bool {
 }
 
 /// Does a statement apply to every caller (wildcard principal, or Allow with NotPrincipal)?
-fn applies_to_everyone(st: &Statement) -> bool {
+pub(super) fn applies_to_everyone(st: &Statement) -> bool {
     match (&st.principal, &st.not_principal) {
         (Some(p), _) => p.is_wildcard(),
         // NotPrincipal: everyone except the listed principals.
@@ -156,7 +156,7 @@ fn neutralized_by_deny(policy: &Policy, allow: &Statement) -> Option<String> {
 
 /// Like `grants_action`, but for an action that may itself contain wildcards: a Deny covers
 /// `s3:Get*` only if one of its patterns matches the text `s3:Get*` (e.g. `s3:*`, `*`).
-fn grants_action_literal(st: &Statement, action: &str) -> bool {
+pub(super) fn grants_action_literal(st: &Statement, action: &str) -> bool {
     match &st.action {
         Some(NameList(pats)) => pats.iter().any(|p| wildcard_match(p, action, true)),
         None => false,
@@ -286,6 +286,52 @@ pub fn is_full_access_endpoint_policy(policy: &Policy) -> Option<String> {
                 && matches!(&st.resource, Some(NameList(r)) if r.iter().any(|x| x == "*"))
         })
         .map(|st| st.label())
+}
+
+/// Condition keys that tie a caller to the workload's network path or organization.
+const PRIVATE_PATH_KEYS: &[&str] = &["aws:sourcevpce", "aws:sourcevpc", "aws:principalorgid"];
+
+/// Does the bucket policy limit access to an endpoint, VPC or organization? Either a Deny for
+/// everyone on all S3 actions over the objects, unless the caller matches one of those keys, or
+/// every Allow pinned by one of them. Returns the deciding statements or why not.
+pub fn restricted_to_private_path(
+    policy: &Policy,
+    bucket_arn: &str,
+) -> Result<Vec<String>, String> {
+    let objects = format!("{bucket_arn}/*");
+    let on_key = |c: &Condition| PRIVATE_PATH_KEYS.contains(&c.key.to_ascii_lowercase().as_str());
+    let denies: Vec<String> = policy
+        .statements
+        .iter()
+        .filter(|st| {
+            st.effect == Effect::Deny
+                && st.principal.as_ref().is_some_and(|p| p.is_wildcard())
+                && grants_action_literal(st, "s3:*")
+                && covers_resource(st, &objects)
+                && !st.conditions.is_empty()
+                && st
+                    .conditions
+                    .iter()
+                    .all(|c| condition_negated_pin(c) && on_key(c))
+        })
+        .map(|st| st.label())
+        .collect();
+    if !denies.is_empty() {
+        return Ok(denies);
+    }
+    let allows: Vec<&Statement> = policy
+        .statements
+        .iter()
+        .filter(|st| st.effect == Effect::Allow)
+        .collect();
+    if !allows.is_empty()
+        && allows
+            .iter()
+            .all(|st| st.conditions.iter().any(|c| condition_pins(c) && on_key(c)))
+    {
+        return Ok(allows.iter().map(|st| st.label()).collect());
+    }
+    Err("no Deny-unless (or pinned Allow) on aws:SourceVpce, aws:SourceVpc or aws:PrincipalOrgID covering the objects".into())
 }
 
 #[cfg(test)]

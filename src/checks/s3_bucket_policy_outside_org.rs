@@ -1,0 +1,113 @@
+//! Bucket policies that let principals outside the organization (and the trusted accounts) in.
+
+use super::s3_buckets::{bucket_policy, bucket_region, effective_bpa, for_each_bucket};
+use super::{CheckDef, Results};
+use crate::policy::{grants_public_access, outside_accounts, outside_boundary};
+
+pub const CHECK: CheckDef = CheckDef {
+    id: "s3-bucket-policy-outside-org",
+    evaluate: |ctx| {
+        let boundary = ctx.boundary();
+        let mut out = Results::new("s3-bucket-policy-outside-org");
+        for_each_bucket(ctx, &mut out, |out, acct, s3, b, arn| {
+            let id = &acct.account_id;
+            let region = bucket_region(b);
+            let policy = match bucket_policy(b) {
+                Err(reason) => {
+                    out.not_assessed(id, region, arn, reason);
+                    return;
+                }
+                Ok(None) => {
+                    out.pass(
+                        id,
+                        region,
+                        arn,
+                        format!("bucket {} has no bucket policy", b.name),
+                    );
+                    return;
+                }
+                Ok(Some(p)) => p,
+            };
+            let mut grants = outside_boundary(&policy, &boundary);
+            // RestrictPublicBuckets acts only on a policy S3 considers public, and then limits the
+            // whole bucket to the owner account and AWS services: every outside grant is void.
+            let mut note = None;
+            if !grants.is_empty() && !grants_public_access(&policy, None).is_empty() {
+                match effective_bpa(s3, b) {
+                    Ok(bpa) if bpa.settings.restrict_public_buckets => {
+                        grants.clear();
+                        note = Some(format!(
+                            "the policy is public, so RestrictPublicBuckets ({} level) limits the bucket to its owner account and AWS services",
+                            bpa.layer(|p| p.restrict_public_buckets)
+                        ));
+                    }
+                    Ok(_) => {}
+                    Err(reason) => {
+                        out.not_assessed(id, region, arn, format!("not assessed: the policy is public and grants access outside the organization, and {reason}"));
+                        return;
+                    }
+                }
+            }
+            let who = outside_accounts(&grants);
+            if who.is_empty() {
+                out.pass(id, region, arn, format!("the policy of {} grants nothing outside the organization and trusted accounts", b.name));
+            } else {
+                let shown: Vec<String> = who
+                    .iter()
+                    .map(|w| {
+                        if w == "*" {
+                            "any AWS account or anonymous caller".to_string()
+                        } else {
+                            w.clone()
+                        }
+                    })
+                    .collect();
+                out.fail(
+                    id,
+                    region,
+                    arn,
+                    format!(
+                        "the policy of {} grants access outside the organization: {}",
+                        b.name,
+                        shown.join(", ")
+                    ),
+                );
+            }
+            for g in &grants {
+                out.evidence(format!("policy.{}", g.statement), g.who.join(", "));
+            }
+            if let Some(n) = note {
+                out.evidence("block_public_access", n);
+            }
+        });
+        out.items
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::inventory::Collected;
+
+    #[test]
+    fn cross_account_grants() {
+        let mut inv = org_inventory();
+        let mut ext = bucket("ext");
+        ext.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::ext/*"}}"#.into()));
+        let mut int = bucket("int");
+        int.policy = Collected::Ok(Some(format!(
+            r#"{{"Statement":{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::int/*"}}}}"#
+        )));
+        let mut public_but_restricted = bucket("pub");
+        public_but_restricted.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"}}"#.into()));
+        // Not public (pinned to a narrow range), so RestrictPublicBuckets does not apply.
+        let mut ip_pinned = bucket("ip");
+        ip_pinned.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::ip/*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}}"#.into()));
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![ext, int, public_but_restricted, ip_pinned]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-outside-org"),
+            vec![Status::Fail, Status::Pass, Status::Pass, Status::Fail]
+        );
+    }
+}

@@ -47,6 +47,42 @@ fn validate_schema(doc: &std::path::Path) {
     );
 }
 
+/// moto implements GetBucketPolicyStatus: compare its verdict with the corpus (which posture's
+/// unit test matches) over every bucket policy, and require every disagreement to be one of the
+/// documented ones in tests/policy-status-disagreements.md.
+fn compare_policy_status_with_moto() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("policy-status.json");
+    let out = Command::new(repo().join("localstack/.venv-moto/bin/python"))
+        .arg(repo().join("tests/policy_status_compare.py"))
+        .args(["--endpoint", "http://127.0.0.1:5000", "--json"])
+        .arg(&report)
+        .arg(repo().join("tests/policy-corpus.toml"))
+        .output()
+        .expect("run policy_status_compare.py");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "policy_status_compare.py failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let rows = read_json(&report);
+    let rows = rows.as_array().expect("report is a list");
+    assert!(rows.len() >= 100, "only {} bucket policies compared", rows.len());
+    let disagreements: std::collections::BTreeSet<String> = rows
+        .iter()
+        .filter(|r| r["moto_error"].is_null() && r["moto_public"] != r["corpus_public"])
+        .map(|r| r["case"].as_str().unwrap().to_string())
+        .collect();
+    let doc = std::fs::read_to_string(repo().join("tests/policy-status-disagreements.md")).unwrap();
+    let documented: std::collections::BTreeSet<String> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect();
+    let undocumented: Vec<&String> = disagreements.difference(&documented).collect();
+    assert!(undocumented.is_empty(), "moto disagrees with the corpus on undocumented cases: {undocumented:?}\n{stdout}");
+    let stale: Vec<&String> = documented.difference(&disagreements).collect();
+    assert!(stale.is_empty(), "documented disagreements that no longer occur: {stale:?}");
+}
+
 #[derive(Debug)]
 struct Planted {
     account: String,
@@ -181,6 +217,7 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
         .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
         .collect();
     let m = manifest();
+    compare_policy_status_with_moto();
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("result.json");

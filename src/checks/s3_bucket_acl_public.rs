@@ -1,4 +1,4 @@
-use super::s3_buckets::{bucket_region, effective_bpa, for_each_bucket};
+use super::s3_buckets::{bucket_region, effective_bpa, effective_exposure, for_each_bucket};
 use super::{CheckDef, Results};
 use crate::inventory::{ALL_USERS_URI, AUTHENTICATED_USERS_URI};
 
@@ -68,6 +68,7 @@ pub const CHECK: CheckDef = CheckDef {
             for g in public {
                 out.evidence("acl.grant", g);
             }
+            out.evidence("effective_exposure", effective_exposure(s3, b));
         });
         out.items
     },

@@ -1,7 +1,9 @@
 //! Public bucket policies, judged as S3 judges them: wildcard principals count as public unless
 //! pinned by a condition, and RestrictPublicBuckets (bucket or account) stops public access.
 
-use super::s3_buckets::{bucket_policy, bucket_region, effective_bpa, for_each_bucket};
+use super::s3_buckets::{
+    bucket_policy, bucket_region, effective_bpa, effective_exposure, for_each_bucket,
+};
 use super::{CheckDef, CheckResult, Context, Results};
 use crate::policy::{PublicGrant, grants_public_access, write_actions_granted};
 

@@ -94,3 +94,78 @@ pub(crate) fn bucket_policy(b: &Bucket) -> Result<Option<Policy>, String> {
             .map_err(|e| format!("not assessed: the bucket policy could not be analysed: {e}")),
     }
 }
+
+/// One line describing a bucket's effective public exposure across its three layers (bucket
+/// policy, ACL, Block Public Access at bucket and account level), and which layer stops or
+/// allows it. Used as evidence by the public-access checks.
+pub(crate) fn effective_exposure(s3: &S3, b: &Bucket) -> String {
+    use crate::inventory::{ALL_USERS_URI, AUTHENTICATED_USERS_URI};
+    let bpa = effective_bpa(s3, b);
+    let policy_part = match bucket_policy(b) {
+        Err(_) => "policy: unknown".to_string(),
+        Ok(None) => "policy: none".to_string(),
+        Ok(Some(p)) => {
+            let grants = policy::grants_public_access(&p, None);
+            if grants.is_empty() {
+                "policy: not public".to_string()
+            } else {
+                let stmts: Vec<&str> = grants.iter().map(|g| g.statement.as_str()).collect();
+                match &bpa {
+                    Ok(x) if x.settings.restrict_public_buckets => format!(
+                        "policy: public ({}) but stopped by RestrictPublicBuckets ({} level)",
+                        stmts.join(", "),
+                        x.layer(|p| p.restrict_public_buckets)
+                    ),
+                    Ok(_) => format!(
+                        "policy: PUBLIC ({}), RestrictPublicBuckets off at bucket and account level",
+                        stmts.join(", ")
+                    ),
+                    Err(e) => format!("policy: public ({}), {e}", stmts.join(", ")),
+                }
+            }
+        }
+    };
+    let acl_part = match &b.acl_grants {
+        Collected::Failed(_) => "ACL: unknown".to_string(),
+        Collected::Ok(grants) => {
+            let public: Vec<String> = grants
+                .iter()
+                .filter(|g| {
+                    matches!(
+                        g.grantee_uri.as_deref(),
+                        Some(ALL_USERS_URI) | Some(AUTHENTICATED_USERS_URI)
+                    )
+                })
+                .map(|g| {
+                    format!(
+                        "{} {}",
+                        g.grantee_uri
+                            .as_deref()
+                            .unwrap_or("")
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or(""),
+                        g.permission
+                    )
+                })
+                .collect();
+            if public.is_empty() {
+                "ACL: no public grant".to_string()
+            } else {
+                match &bpa {
+                    Ok(x) if x.settings.ignore_public_acls => format!(
+                        "ACL: {} but ignored (IgnorePublicAcls, {} level)",
+                        public.join(", "),
+                        x.layer(|p| p.ignore_public_acls)
+                    ),
+                    Ok(_) => format!(
+                        "ACL: PUBLIC ({}), IgnorePublicAcls off at bucket and account level",
+                        public.join(", ")
+                    ),
+                    Err(e) => format!("ACL: public ({}), {e}", public.join(", ")),
+                }
+            }
+        }
+    };
+    format!("{policy_part}; {acl_part}")
+}

@@ -9,6 +9,9 @@ Organizations lives in moto (127.0.0.1:5000); everything else in LocalStack (127
 where a 12-digit access key id selects the account. Management account: 123456789012 in both.
 What is planted where, and which check must fail for it, is in manifest.toml; README.md says
 what the emulators cannot represent. Writes localstack/.state/org.json.
+
+POSTURE_LOCALSTACK_URL, POSTURE_MOTO_URL and POSTURE_STATE_DIR point it at another emulator
+pair (defaults http://127.0.0.1:4566, http://127.0.0.1:5000 and localstack/.state).
 """
 
 from __future__ import annotations
@@ -37,13 +40,18 @@ for _var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SEC
 os.environ.update(AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
                   AWS_EC2_METADATA_DISABLED="true")
 
+# Overrides for a second emulator pair (other ports, other state directory); the defaults are
+# what start.sh starts and what the integration test reads.
 LOCALSTACK = os.environ.get("POSTURE_LOCALSTACK_URL", "http://127.0.0.1:4566")
 MOTO = os.environ.get("POSTURE_MOTO_URL", "http://127.0.0.1:5000")
+STATE = Path(os.environ.get("POSTURE_STATE_DIR") or Path(__file__).resolve().parent / ".state")
 MANAGEMENT = "123456789012"
 HOME = "us-east-1"
 SECOND = "eu-west-1"
 REGIONS = [HOME, SECOND]
-STATE = Path(__file__).resolve().parent / ".state"
+# An AWS account outside the organization (a partner / vendor): the cross-account plantings
+# grant to it. seed_organization() checks that moto did not hand this id to a member account.
+OUTSIDE = "333333333333"
 
 OUS = {"Security": ["security-tooling", "log-archive"],
        "Infrastructure": ["network"],
@@ -120,6 +128,25 @@ def deny_insecure_transport(name: str) -> dict:
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
 
 
+def deny_outside_endpoint(name: str, vpce: str) -> dict:
+    """The SRA data-perimeter statement for a workload data bucket: object access only through
+    the workload's S3 gateway endpoint. It covers the objects, not the bucket, so the account's
+    administrators can still manage the bucket (policy, settings) from outside the VPC."""
+    return {"Sid": "DenyObjectAccessOutsideTheEndpoint", "Effect": "Deny", "Principal": "*",
+            "Action": "s3:*", "Resource": f"arn:aws:s3:::{name}/*",
+            "Condition": {"StringNotEquals": {"aws:SourceVpce": vpce}}}
+
+
+def org_endpoint_policy(*buckets: str, org_id: str) -> str:
+    """An S3 gateway endpoint policy that names the workload's buckets (no wildcard) and lets only
+    the organization's principals use the endpoint."""
+    return policy({
+        "Sid": "OnlyOrganizationDataBuckets", "Effect": "Allow", "Principal": "*",
+        "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+        "Resource": [arn for b in buckets for arn in bucket_arns(b)],
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}})
+
+
 ALL_BPA = {"BlockPublicAcls": True, "IgnorePublicAcls": True,
            "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
 NO_BPA = {k: False for k in ALL_BPA}
@@ -180,6 +207,8 @@ def seed_organization() -> dict:
                 st = org.describe_create_account_status(CreateAccountRequestId=st["Id"])["CreateAccountStatus"]
             if st["State"] != "SUCCEEDED":
                 raise SystemExit(f"seed: CreateAccount {name} ended in {st}")
+            if st["AccountId"] in (MANAGEMENT, OUTSIDE):
+                raise SystemExit(f"seed: moto gave {name} the reserved account id {st['AccountId']}")
             accounts[name] = st["AccountId"]
             step(f"organizations: MoveAccount {name} -> {ou_name}")
             org.move_account(AccountId=st["AccountId"], SourceParentId=root["Id"],
@@ -310,14 +339,19 @@ def request_cert(account: str, cn: str, label: str) -> str:
     arn = acm.request_certificate(DomainName=cn, ValidationMethod="DNS", KeyAlgorithm="RSA_2048",
                                   Tags=[{"Key": "Name", "Value": label}])["CertificateArn"]
     # LocalStack issues it once MOTO_ACM_VALIDATION_WAIT (0 via start.sh, at most 10 s) has passed.
+    # The API domain built on it must pass sra-app-api-domain-certificate at once: ISSUED,
+    # AMAZON_ISSUED and a NotAfter (PENDING_VALIDATION certificates have none) > 30 days away.
     deadline = time.monotonic() + 15
     while True:
-        status = acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"]
-        if status == "ISSUED":
+        cert = acm.describe_certificate(CertificateArn=arn)["Certificate"]
+        if cert["Status"] == "ISSUED":
             break
         if time.monotonic() > deadline:
-            raise SystemExit(f"seed: certificate {cn} still {status} after 15 s")
+            raise SystemExit(f"seed: certificate {cn} still {cert['Status']} after 15 s")
         time.sleep(0.5)
+    left = cert["NotAfter"] - datetime.datetime.now(datetime.timezone.utc) if cert.get("NotAfter") else None
+    if cert.get("Type") != "AMAZON_ISSUED" or left is None or left.days <= 30:
+        raise SystemExit(f"seed: certificate {cn} is ISSUED but {cert.get('Type')} with NotAfter {cert.get('NotAfter')}")
     resources[label] = arn
     return arn
 
@@ -363,6 +397,45 @@ def private_network(account: str, prefix: str, region: str, cidr: str, endpoint_
     resources[f"{prefix}-private-a"] = subnet
     resources[f"{prefix}-s3-endpoint"] = vpce
     return {"vpc": vpc, "subnet": subnet, "route_table": rt, "vpce": vpce}
+
+
+def nat_egress(account: str, prefix: str, region: str, vpc: str, public_cidr: str, private_cidr: str) -> dict:
+    """Internet gateway, public subnet with a NAT gateway, and a private subnet whose only way
+    out (S3 included) is the default route to that NAT gateway: no S3 gateway endpoint."""
+    ec2 = ls("ec2", account, region)
+    step(f"ec2: internet gateway + public subnet {prefix} in {account}/{region}")
+    igw = ec2.create_internet_gateway(TagSpecifications=ec2_tags("internet-gateway", f"{prefix}-igw"))["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    public = ec2.create_subnet(VpcId=vpc, CidrBlock=public_cidr, AvailabilityZone=f"{region}a",
+                               TagSpecifications=ec2_tags("subnet", f"{prefix}-public-a"))["Subnet"]["SubnetId"]
+    public_rt = ec2.create_route_table(VpcId=vpc, TagSpecifications=ec2_tags("route-table", f"{prefix}-public-rt"))["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=public_rt, SubnetId=public)
+    ec2.create_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    step(f"ec2: AllocateAddress + CreateNatGateway {prefix} in {account}/{region}")
+    eip = ec2.allocate_address(Domain="vpc", TagSpecifications=ec2_tags("elastic-ip", f"{prefix}-nat-eip"))["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=public, AllocationId=eip,
+                                 TagSpecifications=ec2_tags("natgateway", f"{prefix}-nat"))["NatGateway"]["NatGatewayId"]
+    step(f"ec2: private subnet {prefix} with 0.0.0.0/0 -> {nat} in {account}/{region}")
+    private = ec2.create_subnet(VpcId=vpc, CidrBlock=private_cidr, AvailabilityZone=f"{region}a",
+                                TagSpecifications=ec2_tags("subnet", f"{prefix}-private-nat-b"))["Subnet"]["SubnetId"]
+    private_rt = ec2.create_route_table(VpcId=vpc, TagSpecifications=ec2_tags("route-table", f"{prefix}-private-nat-rt"))["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=private_rt, SubnetId=private)
+    ec2.create_route(RouteTableId=private_rt, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+    out = {"igw": igw, "public_subnet": public, "public_route_table": public_rt, "nat": nat,
+           "private_subnet": private, "private_route_table": private_rt}
+    resources.update({f"{prefix}-igw": igw, f"{prefix}-public-a": public, f"{prefix}-nat": nat,
+                      f"{prefix}-private-nat-b": private, f"{prefix}-private-nat-rt": private_rt})
+    return out
+
+
+def trusted_role(account: str, name: str, description: str, trust: dict, managed_policy: str) -> str:
+    step(f"iam: role {name} in {account}")
+    iam = ls("iam", account)
+    iam.create_role(RoleName=name, Description=description, AssumeRolePolicyDocument=policy(trust))
+    iam.attach_role_policy(RoleName=name, PolicyArn=f"arn:aws:iam::aws:policy/{managed_policy}")
+    arn = f"arn:aws:iam::{account}:role/{name}"
+    resources[name] = arn
+    return arn
 
 
 def instance_role(account: str, prefix: str, data_bucket: str) -> str:
@@ -443,12 +516,7 @@ def seed_hardened(account: str, org_id: str) -> None:
     p = "hardened"
     data, logs = f"{p}-data-{account}", f"{p}-logs-{account}"
     # --- Pattern A: EC2 -> S3 privately -------------------------------------------------------
-    endpoint_policy = policy({
-        "Sid": "OnlyOrganizationDataBuckets", "Effect": "Allow", "Principal": "*",
-        "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
-        "Resource": bucket_arns(data),
-        "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}})
-    net = private_network(account, p, HOME, "10.20.0.0/16", endpoint_policy)
+    net = private_network(account, p, HOME, "10.20.0.0/16", org_endpoint_policy(data, org_id=org_id))
     profile = instance_role(account, p, data)
     run_instance(account, f"{p}-app-instance", net["subnet"], profile, "required")
     launch_template(account, HOME, f"{p}-app-lt", "required", profile)
@@ -460,6 +528,7 @@ def seed_hardened(account: str, org_id: str) -> None:
     role_arn = f"arn:aws:iam::{account}:role/{p}-app-instance-role"
     harden_bucket(account, data, policy(
         deny_insecure_transport(data),
+        deny_outside_endpoint(data, net["vpce"]),
         {"Sid": "AppRoleThroughTheEndpointOnly", "Effect": "Allow", "Principal": {"AWS": role_arn},
          "Action": ["s3:GetObject", "s3:PutObject"], "Resource": f"arn:aws:s3:::{data}/*",
          "Condition": {"StringEquals": {"aws:SourceVpce": net["vpce"], "aws:PrincipalOrgID": org_id}}},
@@ -531,19 +600,34 @@ def seed_hardened(account: str, org_id: str) -> None:
     apigw.create_base_path_mapping(domainName=domain, restApiId=api, stage="prod", basePath="orders")
     resources[domain] = f"arn:aws:apigateway:{HOME}::/domainnames/{domain}"
 
-    # IAM: the baseline password policy and no IAM users (people sign in through SSO).
+    # --- IAM: the baseline password policy and no IAM users (people sign in through SSO) -----
+    # A third party's read-only audit role: trusts an account outside the organization, but only
+    # with the external id agreed with that vendor (confused-deputy protection).
+    trusted_role(account, f"{p}-vendor-audit-role", "Third-party security auditor (external id required)",
+                 {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OUTSIDE}:root"}, "Action": "sts:AssumeRole",
+                  "Condition": {"StringEquals": {"sts:ExternalId": "posture-demo-auditor-7f3a9c"}}},
+                 "SecurityAudit")
 
 
-def seed_misconfigured(account: str) -> None:
+def seed_misconfigured(account: str, org_id: str) -> None:
     p = "misconfigured"
     public_data = f"{p}-public-data-{account}"
     upload = f"{p}-public-upload-{account}"
     broken = f"{p}-broken-policy-{account}"
     noenc = f"{p}-noenc-{account}"
     eu = f"{p}-eu-{account}"
+    partner = f"{p}-partner-share-{account}"
+    workload_data = f"{p}-workload-data-{account}"
 
     # --- Pattern A ---------------------------------------------------------------------------
     net = private_network(account, p, HOME, "10.30.0.0/16", None)  # no policy: default full access
+    # A second private subnet in the same VPC reaches S3 (and everything else) through a NAT
+    # gateway: no S3 gateway endpoint on its route table.
+    nat_egress(account, p, HOME, net["vpc"], "10.30.0.0/24", "10.30.2.0/24")
+    # A second workload VPC done right at the network layer (its endpoint policy names the data
+    # bucket and admits only the organization), but the data bucket behind it is not restricted
+    # to the endpoint: the role's credentials work from anywhere.
+    private_network(account, f"{p}-workload", HOME, "10.32.0.0/16", org_endpoint_policy(workload_data, org_id=org_id))
     profile = instance_role(account, p, public_data)
     run_instance(account, f"{p}-app-instance", net["subnet"], profile, "optional")
     launch_template(account, HOME, f"{p}-app-lt", "optional", profile)
@@ -594,6 +678,26 @@ def seed_misconfigured(account: str) -> None:
         "BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
     # Account-level S3 Block Public Access: deliberately absent.
 
+    # Partner bucket: otherwise hardened, but its policy lets an account outside the
+    # organization read the objects (not public: a fixed principal, so Block Public Access on).
+    create_bucket(account, partner)
+    harden_bucket(account, partner, policy(
+        deny_insecure_transport(partner),
+        {"Sid": "PartnerRead", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OUTSIDE}:root"},
+         "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": bucket_arns(partner)},
+    ), partner, "self/")
+
+    # Workload data bucket (named by the misconfigured-workload S3 endpoint policy): otherwise
+    # hardened, but the role's grant has no aws:SourceVpce / aws:SourceVpc / aws:PrincipalOrgID
+    # pin and there is no Deny outside the endpoint.
+    create_bucket(account, workload_data)
+    role_arn = f"arn:aws:iam::{account}:role/{p}-app-instance-role"
+    harden_bucket(account, workload_data, policy(
+        deny_insecure_transport(workload_data),
+        {"Sid": "AppRoleFromAnywhere", "Effect": "Allow", "Principal": {"AWS": role_arn},
+         "Action": ["s3:GetObject", "s3:PutObject"], "Resource": f"arn:aws:s3:::{workload_data}/*"},
+    ), workload_data, "self/")
+
     # --- Pattern B ---------------------------------------------------------------------------
     domain = "api.misconfigured.example.com"
     weak = import_cert(account, HOME, domain, 1024, 10, f"{p}-api-cert-rsa1024")
@@ -621,6 +725,13 @@ def seed_misconfigured(account: str) -> None:
                              endpointConfiguration={"types": ["REGIONAL"]})
     apigw.create_base_path_mapping(domainName=domain, restApiId=api, stage="prod", basePath="orders")
     resources[domain] = f"arn:aws:apigateway:{HOME}::/domainnames/{domain}"
+
+    # --- IAM roles: one anyone can assume, one a vendor account can assume without external id -
+    trusted_role(account, f"{p}-open-trust-role", "Trust policy open to any AWS principal",
+                 {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}, "ReadOnlyAccess")
+    trusted_role(account, f"{p}-vendor-role", "Third-party vendor access without an external id",
+                 {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OUTSIDE}:root"}, "Action": "sts:AssumeRole"},
+                 "ReadOnlyAccess")
 
     # --- IAM: no password policy; users with console passwords and long-lived keys ------------
     iam = ls("iam", account)
@@ -676,7 +787,7 @@ def main() -> int:
     account_baseline(MANAGEMENT)
     seed_log_archive(accounts["log-archive"])
     seed_hardened(accounts["app-hardened"], org["organization_id"])
-    seed_misconfigured(accounts["app-misconfigured"])
+    seed_misconfigured(accounts["app-misconfigured"], org["organization_id"])
 
     step("write org.json")
     STATE.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,9 @@ that every hardened setting and every planted misconfiguration is what seed.py m
 
     localstack/.venv-moto/bin/python localstack/verify.py      # after start.sh and seed.py
 
+POSTURE_LOCALSTACK_URL, POSTURE_MOTO_URL and POSTURE_STATE_DIR point it at another emulator
+pair, as for seed.py (defaults http://127.0.0.1:4566, http://127.0.0.1:5000, localstack/.state).
+
 Member accounts are reached as the scanner reaches them: sts:AssumeRole of
 OrganizationAccountAccessRole with the management credentials, against LocalStack STS.
 Rows marked LIMIT are emulator limitations (README.md): they are expected to read back the
@@ -32,10 +35,11 @@ for _var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SEC
 os.environ.update(AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
                   AWS_EC2_METADATA_DISABLED="true")
 
-LOCALSTACK = "http://127.0.0.1:4566"
-MOTO = "http://127.0.0.1:5000"
+LOCALSTACK = os.environ.get("POSTURE_LOCALSTACK_URL", "http://127.0.0.1:4566")
+MOTO = os.environ.get("POSTURE_MOTO_URL", "http://127.0.0.1:5000")
+STATE = Path(os.environ.get("POSTURE_STATE_DIR") or Path(__file__).resolve().parent / ".state")
 MGMT = "123456789012"
-STATE = Path(__file__).resolve().parent / ".state"
+OUTSIDE = "333333333333"  # the partner / vendor account outside the organization (seed.py)
 
 rows: list[tuple[str, str, str, str]] = []  # status, account, what, detail
 
@@ -139,6 +143,213 @@ def bucket_facts(s3, name: str) -> dict:
         f["policy"] = None
     f["acl"] = [g["Grantee"].get("URI", "") for g in s3.get_bucket_acl(Bucket=name)["Grants"]]
     return f
+
+
+# --- The organization boundary (the rules of the *-outside-org, iam-role-trust-* and sra-app-*
+# checks, re-implemented independently to confirm that the seed plants what it means to) -------
+
+class Boundary:
+    def __init__(self, org_json: dict):
+        self.org_id = org_json["organization_id"]
+        self.accounts = set(org_json["accounts"].values()) | {MGMT}
+
+
+def as_list(v) -> list:
+    return v if isinstance(v, list) else ([] if v is None else [v])
+
+
+def conditions(st: dict) -> list[tuple[str, str, list]]:
+    """(operator, lower-case key, values) for every condition of a statement."""
+    return [(op, k.lower(), as_list(v)) for op, cond in (st.get("Condition") or {}).items() for k, v in cond.items()]
+
+
+def arn_account(v: str) -> str | None:
+    if re.fullmatch(r"\d{12}", v):
+        return v
+    parts = v.split(":")
+    return parts[4] if len(parts) > 4 and re.fullmatch(r"\d{12}", parts[4]) else None
+
+
+def pin(op: str, key: str, values: list, b: Boundary) -> str | set | None:
+    """What a positive pinning condition leaves open: "inside", a set of accounts, or None."""
+    if op not in ("StringEquals", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike", "StringLike"):
+        return None
+    if key == "aws:principalorgid":
+        return "inside" if values and all(v == b.org_id for v in values) else None
+    if key in ("aws:sourcevpce", "aws:sourcevpc"):
+        return "inside"
+    if key in ("aws:principalaccount", "aws:sourceaccount"):
+        return set(values)
+    if key in ("aws:principalarn", "aws:sourcearn"):
+        accts = {arn_account(v) for v in values}
+        return None if None in accts else accts
+    return None
+
+
+def outside_principals(doc: str, b: Boundary, restrict_public: bool = False) -> list[str]:
+    """Accounts outside the boundary (or "*") that an Allow of a resource policy lets in, after
+    pinning conditions and a Deny-unless-{SourceVpce,SourceVpc,PrincipalOrgID} on everyone."""
+    sts = statements(doc)
+    deny_open = None  # what a "Deny everyone s3:* unless ..." leaves open
+    for d in sts:
+        conds = conditions(d)
+        if (d.get("Effect") == "Deny" and d.get("Principal") in ("*", {"AWS": "*"}) and "s3:*" in as_list(d.get("Action"))
+                and conds and all(op == "StringNotEquals" and k in ("aws:sourcevpce", "aws:sourcevpc", "aws:principalorgid") for op, k, _ in conds)):
+            deny_open = "inside" if all(pin("StringEquals", k, v, b) == "inside" for _, k, v in conds) else deny_open
+    out = set()
+    for st in sts:
+        if st.get("Effect") != "Allow":
+            continue
+        p = st.get("Principal")
+        if p == "*":
+            who = {"*"}
+        elif isinstance(p, dict) and "AWS" in p:
+            who = {"*" if v == "*" else (arn_account(v) or "*") for v in as_list(p["AWS"])}
+        else:
+            continue  # services, federated
+        for op, k, v in conditions(st):
+            open_ = pin(op, k, v, b)
+            if open_ == "inside":
+                who = {w for w in who if w != "*" and w in b.accounts}
+            elif isinstance(open_, set):
+                who = {w for w in who if w in open_} | (open_ if "*" in who else set())
+                who.discard("*")
+        if deny_open == "inside":
+            who = {w for w in who if w != "*" and w in b.accounts}
+        if restrict_public:
+            who.discard("*")
+        out |= {w for w in who if w == "*" or w not in b.accounts}
+    return sorted(out)
+
+
+def trust_problems(doc: str, b: Boundary) -> dict:
+    """iam-role-trust-public / iam-role-trust-external-without-external-id, for one trust policy."""
+    public, external = [], []
+    for st in statements(doc):
+        if st.get("Effect") != "Allow" or not any(a in ("sts:AssumeRole", "sts:*", "*") for a in as_list(st.get("Action"))):
+            continue
+        p = st.get("Principal")
+        aws = ["*"] if p == "*" else as_list(p.get("AWS")) if isinstance(p, dict) else []
+        conds = conditions(st)
+        pinned = any(pin(op, k, v, b) is not None for op, k, v in conds)
+        external_id = any(k == "sts:externalid" and op in ("StringEquals", "StringEqualsIgnoreCase", "StringLike")
+                          and v and "*" not in v for op, k, v in conds)
+        if "*" in aws and not pinned:
+            public.append(st.get("Sid") or "Statement")
+        for v in aws:
+            a = arn_account(v)
+            if a and a not in b.accounts and not external_id:
+                external.append(a)
+    return {"public": public, "external_without_external_id": external}
+
+
+def bucket_of(resource: str) -> str | None:
+    if resource == "*":
+        return "*"
+    if not resource.startswith("arn:aws:s3:::"):
+        return None
+    return resource[len("arn:aws:s3:::"):].split("/")[0]
+
+
+def endpoint_problems(doc: str, b: Boundary) -> list[str]:
+    """vpc-endpoint-policy-outside-org for an S3 endpoint policy."""
+    problems = []
+    who = outside_principals(doc, b)
+    if who:
+        problems.append(f"principals outside the organization: {who}")
+    for st in statements(doc):
+        if st.get("Effect") != "Allow":
+            continue
+        wild = [r for r in as_list(st.get("Resource", "*")) if "*" in (bucket_of(r) or "") or "?" in (bucket_of(r) or "")]
+        resource_pinned = any(op in ("StringEquals", "StringEqualsIgnoreCase")
+                              and ((k == "aws:resourceorgid" and v == [b.org_id])
+                                   or (k in ("s3:resourceaccount", "aws:resourceaccount") and v and set(v) <= b.accounts))
+                              for op, k, v in conditions(st))
+        if wild and not resource_pinned:
+            problems.append(f"wildcard buckets {wild} without aws:ResourceOrgID / s3:ResourceAccount")
+    return problems
+
+
+def named_buckets(doc: str) -> set[str]:
+    """Buckets an endpoint policy's Allow statements name explicitly (no wildcard)."""
+    return {bk for st in statements(doc) if st.get("Effect") == "Allow"
+            for r in as_list(st.get("Resource")) if (bk := bucket_of(r)) and "*" not in bk and "?" not in bk}
+
+
+def restricted_to_private_path(doc: str | None, bucket: str) -> str | None:
+    """sra-app-data-bucket-restricted for one bucket: the deciding statement, or None."""
+    if not doc:
+        return None
+    keys = ("aws:sourcevpce", "aws:sourcevpc", "aws:principalorgid")
+    for st in statements(doc):
+        res = as_list(st.get("Resource"))
+        if (st.get("Effect") == "Deny" and st.get("Principal") in ("*", {"AWS": "*"}) and "s3:*" in as_list(st.get("Action"))
+                and any(r in ("*", f"arn:aws:s3:::{bucket}/*", f"arn:aws:s3:::{bucket}*") for r in res)
+                and conditions(st) and all(op == "StringNotEquals" and k in keys for op, k, _ in conditions(st))):
+            return f"Deny {st.get('Sid')}"
+    allows = [st for st in statements(doc) if st.get("Effect") == "Allow"]
+    if allows and all(any(op == "StringEquals" and k in keys for op, k, _ in conditions(st)) for st in allows):
+        return "every Allow pinned"
+    return None
+
+
+def subnet_s3_paths(ec2) -> dict[str, tuple[str, str]]:
+    """sra-app-private-subnet-s3-path: subnet id -> (status, chain)."""
+    tables = ec2.describe_route_tables()["RouteTables"]
+    endpoints = [e for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]
+                 if e["ServiceName"].endswith(".s3") and e["VpcEndpointType"] == "Gateway"]
+    out = {}
+    for s in ec2.describe_subnets()["Subnets"]:
+        sid = s["SubnetId"]
+        rt = next((t for t in tables if any(a.get("SubnetId") == sid for a in t["Associations"])), None)
+        rt = rt or next((t for t in tables if t["VpcId"] == s["VpcId"] and any(a.get("Main") for a in t["Associations"])), None)
+        if rt is None:
+            out[sid] = ("not_assessed", "no route table")
+            continue
+        targets = {r.get("GatewayId") or r.get("NatGatewayId") or "?": r.get("DestinationCidrBlock") or r.get("DestinationPrefixListId")
+                   for r in rt["Routes"]}
+        chain = f"{sid} -> {rt['RouteTableId']} ({'main' if not any(a.get('SubnetId') == sid for a in rt['Associations']) else 'explicit'}) {targets}"
+        if any(t.startswith("igw-") for t in targets):
+            out[sid] = ("not_applicable", "public: " + chain)
+        elif any(rt["RouteTableId"] in e.get("RouteTableIds", []) for e in endpoints) or any(
+                t.startswith("vpce-") and (d or "").startswith("pl-") for t, d in targets.items()):
+            out[sid] = ("pass", chain)
+        elif any(d in ("0.0.0.0/0", "::/0") and t.startswith(("nat-", "igw-")) for t, d in targets.items()):
+            out[sid] = ("fail", chain)
+        else:
+            out[sid] = ("not_applicable", "no route to S3: " + chain)
+    return out
+
+
+def domain_certificates(apigw, acct: "Account") -> dict[str, tuple[list[str], str]]:
+    """sra-app-api-domain-certificate: domain -> (problems, certificate facts)."""
+    out = {}
+    for d in apigw.get_domain_names()["items"]:
+        arn = d.get("regionalCertificateArn") or d.get("certificateArn")
+        if not arn:
+            out[d["domainName"]] = (["no certificate"], "")
+            continue
+        acm = acct.client("acm", arn.split(":")[3])
+        try:
+            c = acm.describe_certificate(CertificateArn=arn)["Certificate"]
+        except ClientError as e:
+            out[d["domainName"]] = ([f"not in ACM ({e.response['Error']['Code']})"], arn)
+            continue
+        listed = arn in [x["CertificateArn"] for x in acm.list_certificates()["CertificateSummaryList"]]
+        problems = []
+        if c["Status"] != "ISSUED":
+            problems.append(f"status {c['Status']}")
+        left = (c["NotAfter"] - datetime.now(timezone.utc)).days if c.get("NotAfter") else None
+        if left is None:
+            problems.append("no NotAfter")
+        elif left < 30:
+            problems.append(f"{left} days left")
+        if c.get("Type") == "IMPORTED":
+            problems.append("IMPORTED")
+        if not listed:
+            problems.append("missing from ListCertificates")
+        out[d["domainName"]] = (problems, f"{c['Status']} {c.get('Type')} NotAfter={c.get('NotAfter')} ({left} days)")
+    return out
 
 
 def verify_org(org_json: dict) -> None:
@@ -258,6 +469,152 @@ def verify_hardened(acct: Account, name: str, org_json: dict) -> None:
               d["Status"] == "ISSUED" and d["Type"] == "AMAZON_ISSUED" and d["KeyAlgorithm"] in ("RSA-2048", "RSA_2048") and left and left > 30,
               f"{d['Status']} {d['Type']} {d['KeyAlgorithm']} NotAfter={d.get('NotAfter')} ({left} days) RenewalEligibility={d.get('RenewalEligibility')}")
     verify_apis(acct, name, hardened=True)
+    verify_boundary_hardened(acct, name, org_json)
+
+
+def roles_and_trust(acct: Account) -> dict[str, str]:
+    iam = acct.client("iam")
+    return {r["RoleName"]: json.dumps(r["AssumeRolePolicyDocument"]) for r in iam.list_roles()["Roles"]}
+
+
+def s3_endpoints(ec2) -> list[dict]:
+    return [e for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]
+            if e["ServiceName"].endswith(".s3") and e["VpcEndpointType"] == "Gateway"]
+
+
+def verify_boundary_hardened(acct: Account, name: str, org_json: dict) -> None:
+    """The organization-boundary and SRA-chain checks: everything in app-hardened passes."""
+    b = Boundary(org_json)
+    res = org_json["resources"]
+    roles = roles_and_trust(acct)
+    check(name, "roles: OrganizationAccountAccessRole, instance role, API Gateway role, vendor audit role",
+          set(roles) == {"OrganizationAccountAccessRole", "hardened-app-instance-role", "hardened-apigw-s3-read-role",
+                         "hardened-vendor-audit-role"}, sorted(roles))
+    for role, doc in sorted(roles.items()):
+        t = trust_problems(doc, b)
+        check(name, f"role {role}: trust not public, no outside account without sts:ExternalId",
+              not t["public"] and not t["external_without_external_id"], doc)
+
+    s3 = acct.client("s3")
+    for bk in [x["Name"] for x in s3.list_buckets()["Buckets"]]:
+        doc = s3.get_bucket_policy(Bucket=bk)["Policy"]
+        who = outside_principals(doc, b)
+        check(name, f"bucket {bk}: policy grants nothing outside the organization (even without RestrictPublicBuckets)", not who, who)
+
+    ec2 = acct.client("ec2")
+    for region in ("us-east-1", "eu-west-1"):
+        e = acct.client("ec2", region)
+        for ep in s3_endpoints(e):
+            doc = ep["PolicyDocument"]
+            check(name, f"S3 endpoint {ep['VpcEndpointId']} ({region}) policy as read back: principals pinned to the org, named buckets only",
+                  valid_iam_policy(doc) and not endpoint_problems(doc, b), endpoint_problems(doc, b) or doc)
+            buckets = named_buckets(doc)
+            check(name, f"S3 endpoint {ep['VpcEndpointId']} names the data bucket", buckets == {f"hardened-data-{acct.id}"}, sorted(buckets))
+            for bk in sorted(buckets):
+                pol = s3.get_bucket_policy(Bucket=bk)["Policy"]
+                deny = [st for st in statements(pol) if st.get("Effect") == "Deny"
+                        and (st.get("Condition") or {}).get("StringNotEquals", {}).get("aws:SourceVpce") == ep["VpcEndpointId"]]
+                check(name, f"bucket {bk} (named by the endpoint): Deny s3:* on objects unless aws:SourceVpce = the endpoint",
+                      bool(deny) and restricted_to_private_path(pol, bk) is not None, restricted_to_private_path(pol, bk))
+        paths = subnet_s3_paths(e)
+        bad = {k: v for k, v in paths.items() if v[0] not in ("pass", "not_applicable")}
+        check(name, f"every private subnet ({region}) reaches S3 through the gateway endpoint (or has no route to S3)", not bad,
+              bad or sorted({v[0] for v in paths.values()}))
+    rts = ec2.describe_route_tables()["RouteTables"]
+    own = next(t for t in rts if any(a.get("SubnetId") == res["hardened-private-a"] for a in t["Associations"]))
+    check(name, "route table associations read back (SubnetId on the private table, Main on each VPC's main table)",
+          own["RouteTableId"] in s3_endpoints(ec2)[0]["RouteTableIds"]
+          and all(any(a.get("Main") for t in rts if t["VpcId"] == v["VpcId"] for a in t["Associations"]) for v in ec2.describe_vpcs()["Vpcs"]),
+          [(t["RouteTableId"], [a.get("SubnetId") or ("main" if a.get("Main") else "?") for a in t["Associations"]]) for t in rts])
+    check(name, "private subnet pass is decided by the endpoint's RouteTableIds and its prefix-list route",
+          paths_for(ec2, res["hardened-private-a"])[0] == "pass"
+          and any(r.get("DestinationPrefixListId") and str(r.get("GatewayId", "")).startswith("vpce-") for r in own["Routes"]),
+          own["Routes"])
+    default_main = [t for t in rts if t["VpcId"] in {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")}]
+    check(name, "default VPC main route table has 0.0.0.0/0 -> internet gateway (as on AWS)",
+          any(str(r.get("GatewayId", "")).startswith("igw-") for t in default_main for r in t["Routes"]),
+          f"LocalStack: {[r.get('DestinationCidrBlock') for t in default_main for r in t['Routes']]}: default subnets count as private with no route to S3 (not applicable)",
+          limit=True)
+
+    for domain, (problems, facts) in domain_certificates(acct.client("apigateway"), acct).items():
+        check(name, f"domain {domain} -> certificate ISSUED, AMAZON_ISSUED, > 30 days", not problems, problems or facts)
+
+
+def paths_for(ec2, subnet: str) -> tuple[str, str]:
+    return subnet_s3_paths(ec2)[subnet]
+
+
+def verify_boundary_misconfigured(acct: Account, name: str, org_json: dict) -> None:
+    """The plantings for the organization-boundary and SRA-chain checks."""
+    b = Boundary(org_json)
+    res = org_json["resources"]
+    a = acct.id
+    roles = roles_and_trust(acct)
+    t = trust_problems(roles.get("misconfigured-open-trust-role", "{}"), b)
+    check(name, "role misconfigured-open-trust-role: sts:AssumeRole to {AWS: *} without condition (planted)", bool(t["public"]),
+          roles.get("misconfigured-open-trust-role"))
+    t = trust_problems(roles.get("misconfigured-vendor-role", "{}"), b)
+    check(name, f"role misconfigured-vendor-role: trusts {OUTSIDE} without sts:ExternalId (planted)",
+          t["external_without_external_id"] == [OUTSIDE] and not t["public"], roles.get("misconfigured-vendor-role"))
+    for role in sorted(set(roles) - {"misconfigured-open-trust-role", "misconfigured-vendor-role"}):
+        t = trust_problems(roles[role], b)
+        check(name, f"role {role}: trust passes", not t["public"] and not t["external_without_external_id"], roles[role])
+
+    s3 = acct.client("s3")
+    partner = f"misconfigured-partner-share-{a}"
+    f = bucket_facts(s3, partner)
+    who = outside_principals(f["policy"], b, restrict_public=bool(f["bpa"] and f["bpa"]["RestrictPublicBuckets"]))
+    check(name, f"{partner}: policy grants {OUTSIDE} (planted), not public, otherwise hardened",
+          who == [OUTSIDE] and not public_allows(f["policy"]) and tls_denied(f["policy"], partner) and f["versioning"] == "Enabled"
+          and f["logging"] and all(f["bpa"].values()), who)
+    pd = f"misconfigured-public-data-{a}"
+    f = bucket_facts(s3, pd)
+    who = outside_principals(f["policy"], b, restrict_public=bool(f["bpa"] and f["bpa"]["RestrictPublicBuckets"]))
+    check(name, f"{pd}: wildcard grant, RestrictPublicBuckets off -> outside the organization", who == ["*"], who)
+
+    ec2 = acct.client("ec2")
+    ep = ec2.describe_vpc_endpoints(VpcEndpointIds=[res["misconfigured-s3-endpoint"]])["VpcEndpoints"][0]
+    problems = endpoint_problems(ep["PolicyDocument"], b)
+    check(name, "misconfigured-s3-endpoint (default policy): principals and buckets outside the organization (planted)",
+          len(problems) == 2, problems)
+    wl = ec2.describe_vpc_endpoints(VpcEndpointIds=[res["misconfigured-workload-s3-endpoint"]])["VpcEndpoints"][0]
+    doc = wl["PolicyDocument"]
+    workload_data = f"misconfigured-workload-data-{a}"
+    check(name, "misconfigured-workload-s3-endpoint: org-pinned, names only the workload data bucket (passes the endpoint checks)",
+          not endpoint_problems(doc, b) and named_buckets(doc) == {workload_data}
+          and json.loads(doc)["Statement"][0]["Resource"] != "*", doc)
+    f = bucket_facts(s3, workload_data)
+    check(name, f"{workload_data}: no Deny outside the endpoint, Allow not pinned (planted), otherwise hardened",
+          restricted_to_private_path(f["policy"], workload_data) is None and not outside_principals(f["policy"], b)
+          and tls_denied(f["policy"], workload_data) and f["versioning"] == "Enabled" and all(f["bpa"].values()), f["policy"])
+    restricted = {bk: restricted_to_private_path(s3.get_bucket_policy(Bucket=bk)["Policy"], bk)
+                  for e in s3_endpoints(ec2) for bk in named_buckets(e["PolicyDocument"])}
+    check(name, "the only bucket named by an endpoint policy is the unrestricted workload bucket",
+          restricted == {workload_data: None}, restricted)
+
+    paths = subnet_s3_paths(ec2)
+    failing = {k: v for k, v in paths.items() if v[0] == "fail"}
+    check(name, "us-east-1: the only failing private subnet is misconfigured-private-nat-b (0.0.0.0/0 -> NAT, no S3 endpoint) (planted)",
+          list(failing) == [res["misconfigured-private-nat-b"]] and "nat-" in failing[res["misconfigured-private-nat-b"]][1], failing or paths)
+    check(name, "public subnet misconfigured-public-a is public (0.0.0.0/0 -> igw)",
+          paths[res["misconfigured-public-a"]][0] == "not_applicable" and "igw-" in paths[res["misconfigured-public-a"]][1],
+          paths[res["misconfigured-public-a"]])
+    nat = ec2.describe_nat_gateways(NatGatewayIds=[res["misconfigured-nat"]])["NatGateways"][0]
+    check(name, "NAT gateway available in the public subnet", nat["State"] == "available" and nat["SubnetId"] == res["misconfigured-public-a"],
+          (nat["State"], nat["SubnetId"]))
+    check(name, "the other private subnets reach S3 through their endpoints",
+          paths[res["misconfigured-private-a"]][0] == "pass" and paths[res["misconfigured-workload-private-a"]][0] == "pass",
+          (paths[res["misconfigured-private-a"]], paths[res["misconfigured-workload-private-a"]]))
+    eu = subnet_s3_paths(acct.client("ec2", "eu-west-1"))
+    check(name, "eu-west-1: no failing subnet", not any(v[0] == "fail" for v in eu.values()), sorted({v[0] for v in eu.values()}))
+    inst = ec2.describe_instances()["Reservations"][0]["Instances"][0]
+    check(name, "instance has an instance profile (sra-app-private-instance-imdsv2 cannot be planted without one)",
+          "IamInstanceProfile" in inst, inst.get("IamInstanceProfile"), limit=True)
+
+    domains = domain_certificates(acct.client("apigateway"), acct)
+    problems, facts = domains.get("api.misconfigured.example.com", ([], "missing"))
+    check(name, "domain api.misconfigured.example.com -> certificate IMPORTED, < 30 days (planted)",
+          "IMPORTED" in problems and any("days left" in p for p in problems), f"{problems} {facts}")
 
 
 def verify_apis(acct: Account, name: str, hardened: bool) -> None:
@@ -366,6 +723,7 @@ def verify_misconfigured(acct: Account, name: str, org_json: dict) -> None:
             check(name, f"certificate {d['DomainName']} ({region}): {d['Type']} {d['KeyAlgorithm']} {left} days left",
                   d["Type"] == "IMPORTED" and (d["KeyAlgorithm"] == "RSA-1024" or left < 60), d["Status"])
     verify_apis(acct, name, hardened=False)
+    verify_boundary_misconfigured(acct, name, org_json)
 
 
 def main() -> int:

@@ -89,6 +89,7 @@ fn evaluate(
                 format!("{} ({})", g.why, g.actions.join(", ")),
             );
         }
+        out.evidence("effective_exposure", effective_exposure(s3, b));
     });
     out.items
 }

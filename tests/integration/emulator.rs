@@ -61,10 +61,18 @@ fn compare_policy_status_with_moto() {
         .output()
         .expect("run policy_status_compare.py");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "policy_status_compare.py failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "policy_status_compare.py failed:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows = read_json(&report);
     let rows = rows.as_array().expect("report is a list");
-    assert!(rows.len() >= 100, "only {} bucket policies compared", rows.len());
+    assert!(
+        rows.len() >= 100,
+        "only {} bucket policies compared",
+        rows.len()
+    );
     let disagreements: std::collections::BTreeSet<String> = rows
         .iter()
         .filter(|r| r["moto_error"].is_null() && r["moto_public"] != r["corpus_public"])
@@ -78,9 +86,15 @@ fn compare_policy_status_with_moto() {
         .map(str::to_string)
         .collect();
     let undocumented: Vec<&String> = disagreements.difference(&documented).collect();
-    assert!(undocumented.is_empty(), "moto disagrees with the corpus on undocumented cases: {undocumented:?}\n{stdout}");
+    assert!(
+        undocumented.is_empty(),
+        "moto disagrees with the corpus on undocumented cases: {undocumented:?}\n{stdout}"
+    );
     let stale: Vec<&String> = documented.difference(&disagreements).collect();
-    assert!(stale.is_empty(), "documented disagreements that no longer occur: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "documented disagreements that no longer occur: {stale:?}"
+    );
 }
 
 #[derive(Debug)]

@@ -132,6 +132,17 @@ mod tests {
             "{:?}",
             r.evidence
         );
+        let exposure = r
+            .evidence
+            .iter()
+            .find(|e| e.path == "effective_exposure")
+            .unwrap();
+        assert!(
+            exposure.value.contains("policy: PUBLIC")
+                && exposure.value.contains("ACL: no public grant"),
+            "{}",
+            exposure.value
+        );
         let inv = with_policy(PUBLIC_READ, true);
         assert_eq!(
             statuses(&inv, "s3-bucket-policy-public"),

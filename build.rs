@@ -1,31 +1,37 @@
-//! Embeds the check catalog (`checks/*.toml`) and the framework files into the binary, so the
-//! catalog in the repository is the one source of every check's metadata.
+//! Embeds the check catalog (`checks/*.toml`) and the framework files
+//! (`checks/frameworks/*.toml`) into the binary, so the files in the repository are the one
+//! source of every check's metadata and every framework mapping.
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("checks");
+    let mut out = String::new();
+    embed(&mut out, "SOURCES", &dir);
+    embed(&mut out, "FRAMEWORK_SOURCES", &dir.join("frameworks"));
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("catalog_sources.rs");
+    std::fs::write(dest, out).unwrap();
+}
+
+/// Emit `pub static NAME: &[(file name, contents)]` for every `*.toml` file of `dir`.
+fn embed(out: &mut String, name: &str, dir: &Path) {
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("checks/ directory")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
     files.sort();
-    let mut out = String::from("pub static SOURCES: &[(&str, &str)] = &[\n");
+    writeln!(out, "pub static {name}: &[(&str, &str)] = &[").unwrap();
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let file = f.file_name().unwrap().to_string_lossy().to_string();
         writeln!(
             out,
-            "    ({name:?}, include_str!({:?})),",
+            "    ({file:?}, include_str!({:?})),",
             f.display().to_string()
         )
         .unwrap();
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("catalog_sources.rs");
-    std::fs::write(dest, out).unwrap();
 }

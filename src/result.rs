@@ -29,6 +29,8 @@ pub struct ScanResult {
     pub accounts: Vec<AccountSummary>,
     pub findings: Vec<Finding>,
     pub collection_errors: Vec<AccountError>,
+    /// Scores against the Well-Architected security pillar and the SRA rubric.
+    pub frameworks: Vec<crate::score::FrameworkScore>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -95,6 +97,9 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     pub remediation: String,
     pub remediation_url: String,
+    /// Framework requirement ids this result is evidence for (e.g. `SEC02-BP01`, `SRA-BASE-2`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
 }
 
 /// The recipe for finding ids: SHA-256 over `check|account|region|resource`, hex, first 32
@@ -122,6 +127,7 @@ pub fn build(
     trusted_accounts: &[String],
 ) -> Result<ScanResult, String> {
     catalog::catalog()?;
+    crate::frameworks::frameworks()?;
     let ctx = Context {
         inventory,
         thresholds,
@@ -147,6 +153,7 @@ pub fn build(
             account_name: names.get(r.account_id.as_str()).copied().flatten().cloned(),
             remediation: meta.remediation.summary.trim().to_string(),
             remediation_url: meta.remediation.url.clone(),
+            requirements: crate::frameworks::requirements_of(&r.check_id),
             check_id: r.check_id,
             status: r.status,
             account_id: r.account_id,
@@ -187,6 +194,7 @@ pub fn build(
         .into_iter()
         .map(|(account_id, error)| AccountError { account_id, error })
         .collect();
+    let frameworks = crate::score::score(crate::frameworks::frameworks()?, &findings, &accounts);
     let incomplete =
         !collection_errors.is_empty() || findings.iter().any(|f| f.status == Status::NotAssessed);
     Ok(ScanResult {
@@ -203,6 +211,7 @@ pub fn build(
         accounts,
         findings,
         collection_errors,
+        frameworks,
     })
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: formatting, lints, unit and CLI tests, and the end-to-end
-# scan of the emulated organization (LocalStack + moto, installed and started by localstack/).
+# scan of the emulated organization (LocalStack + moto, installed and started by localstack/), and
+# the HTML report checked in headless Chromium (installed with apt-get when missing).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,6 +15,17 @@ cargo clippy --all-targets --quiet -- -D warnings
 
 step "validators and JSON Schema tooling (.venv-tools)"
 bash tests/setup-tools.sh
+
+step "Chromium for the HTML report test"
+if ! command -v chromium >/dev/null 2>&1 && [[ -z "${POSTURE_CHROMIUM:-}" ]]; then
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "run-all: Chromium is missing: install Debian's chromium package (or set POSTURE_CHROMIUM)" >&2
+        exit 1
+    fi
+fi
 
 step "emulators (localstack/setup.sh)"
 bash localstack/setup.sh

@@ -35,6 +35,19 @@ fn severity_cell(s: Severity, color: bool) -> Cell {
     }
 }
 
+fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}%"))
+        .unwrap_or_else(|| "n/a".into())
+}
+
+fn short_name(framework: &str) -> &str {
+    match framework {
+        "well-architected-security" => "WA",
+        "sra" => "SRA",
+        other => other,
+    }
+}
+
 pub fn render(r: &ScanResult, color: bool) -> String {
     let mut out = String::new();
     let duration = (r.scan.finished_at - r.scan.started_at).num_seconds();
@@ -52,8 +65,23 @@ pub fn render(r: &ScanResult, color: bool) -> String {
             .unwrap_or_default()
     );
 
+    for fw in &r.frameworks {
+        let _ = writeln!(
+            out,
+            "{}: {} (coverage {}) — met {}, partially met {}, not met {}, not assessed {}, not assessable {}",
+            fw.name,
+            pct(fw.overall.score),
+            pct(fw.overall.coverage),
+            fw.overall.met,
+            fw.overall.partially_met,
+            fw.overall.not_met,
+            fw.overall.not_assessed,
+            fw.overall.not_assessable
+        );
+    }
+
     let mut t = table(color);
-    t.set_header(vec![
+    let mut header: Vec<String> = [
         "Account",
         "Name",
         "OU",
@@ -66,7 +94,16 @@ pub fn render(r: &ScanResult, color: bool) -> String {
         "Low",
         "Not assessed",
         "N/A",
-    ]);
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(
+        r.frameworks
+            .iter()
+            .map(|f| format!("{} score (coverage)", short_name(&f.framework))),
+    );
+    t.set_header(header);
     for a in &r.accounts {
         let sev = |s: Severity| {
             a.failed_by_severity
@@ -75,7 +112,7 @@ pub fn render(r: &ScanResult, color: bool) -> String {
                 .unwrap_or(0)
                 .to_string()
         };
-        t.add_row(vec![
+        let mut row = vec![
             Cell::new(&a.account_id),
             Cell::new(a.name.as_deref().unwrap_or("")),
             Cell::new(a.ou_path.as_deref().unwrap_or("")),
@@ -88,7 +125,19 @@ pub fn render(r: &ScanResult, color: bool) -> String {
             Cell::new(sev(Severity::Low)),
             Cell::new(a.counts.not_assessed),
             Cell::new(a.counts.not_applicable),
-        ]);
+        ];
+        for fw in &r.frameworks {
+            let s = fw
+                .accounts
+                .iter()
+                .find(|x| x.account_id == a.account_id)
+                .map(|x| &x.summary);
+            row.push(Cell::new(match s {
+                Some(s) => format!("{} ({})", pct(s.score), pct(s.coverage)),
+                None => "-".into(),
+            }));
+        }
+        t.add_row(row);
     }
     let _ = writeln!(out, "{t}");
 

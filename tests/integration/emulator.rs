@@ -278,6 +278,27 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     assert!(found >= 20, "only {found} planted entries at offset 0");
     assert_hardened_clean(&result, &m, &ids);
 
+    // Scores: the hardened account is clearly ahead of the misconfigured one on both frameworks.
+    for fw in result["frameworks"].as_array().unwrap() {
+        let score = |name: &str| -> f64 {
+            let id = &ids[name];
+            fw["accounts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["account_id"] == id.as_str())
+                .unwrap()["summary"]["score"]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{name} has no {} score", fw["framework"]))
+        };
+        let (hardened, misconfigured) = (score(&m.hardened), score("app-misconfigured"));
+        assert!(
+            hardened >= misconfigured + 25.0,
+            "{}: hardened {hardened} vs misconfigured {misconfigured}",
+            fw["framework"]
+        );
+    }
+
     // The API the emulators lack is reported as not assessed, never as a pass.
     let imds: Vec<&Value> = findings(&result)
         .iter()

@@ -4,6 +4,7 @@
 
 mod cli;
 mod emulator;
+mod html;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

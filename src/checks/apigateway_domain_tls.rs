@@ -81,6 +81,7 @@ mod tests {
         assert!(!allows_old_tls("SecurityPolicy_TLS13_1_3_2025_09"));
         let mut inv = base_inventory();
         let d = |name: &str, p: Option<&str>| DomainName {
+            tags: None,
             domain_name: name.into(),
             certificate_arn: None,
             regional_certificate_arn: Some("arn:aws:acm:us-east-1:1:certificate/x".into()),

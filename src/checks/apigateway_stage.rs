@@ -188,6 +188,7 @@ mod tests {
             },
         );
         Stage {
+            tags: None,
             name: name.into(),
             tracing_enabled: good,
             web_acl_arn: good.then(|| "arn:aws:wafv2:us-east-1:1:regional/webacl/w/1".into()),

@@ -76,6 +76,7 @@ mod tests {
 
     fn instance(id: &str, tokens: Option<&str>, state: &str) -> Instance {
         Instance {
+            tags: None,
             instance_id: id.into(),
             state: Some(state.into()),
             subnet_id: None,

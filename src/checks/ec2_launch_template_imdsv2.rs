@@ -60,6 +60,7 @@ mod tests {
     fn launch_templates() {
         let mut inv = base_inventory();
         let lt = |id: &str, m: Collected<Option<MetadataOptions>>| LaunchTemplate {
+            tags: None,
             launch_template_id: id.into(),
             name: id.into(),
             default_version: Some(1),

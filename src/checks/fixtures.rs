@@ -167,6 +167,7 @@ pub fn fail_credential_report(inv: &mut Inventory) {
 /// A bucket with every setting collected and compliant except what the test changes.
 pub fn bucket(name: &str) -> Bucket {
     Bucket {
+        tags: None,
         name: name.into(),
         region: Collected::Ok(REGION.into()),
         policy: Collected::Ok(None),
@@ -232,6 +233,7 @@ pub fn cert(arn: &str, days_left: Option<i64>) -> Certificate {
 /// A REST API with one resource `/items` and these (method, authorization type) pairs.
 pub fn rest_api(id: &str, methods: &[(&str, &str)]) -> RestApi {
     RestApi {
+        tags: None,
         id: id.into(),
         name: Some(id.into()),
         endpoint_types: vec!["REGIONAL".into()],

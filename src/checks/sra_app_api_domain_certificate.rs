@@ -153,6 +153,7 @@ mod tests {
         imported.cert_type = Some("IMPORTED".into());
         acm_mut(&mut inv).certificates = vec![good, imported];
         let d = |name: &str, c: &str| DomainName {
+            tags: None,
             domain_name: name.into(),
             certificate_arn: None,
             regional_certificate_arn: Some(c.into()),

@@ -124,6 +124,7 @@ mod tests {
         open.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:*","Resource":"arn:aws:s3:::open/*"}]}"#.into()));
         s3_mut(&mut inv).buckets = Collected::Ok(vec![good, open]);
         ec2_mut(&mut inv).vpc_endpoints = vec![VpcEndpoint {
+            tags: None,
             vpc_endpoint_id: "vpce-1".into(),
             vpc_id: "vpc-1".into(),
             service_name: "com.amazonaws.us-east-1.s3".into(),

@@ -222,6 +222,7 @@ mod tests {
     fn network(inv: &mut Inventory, with_endpoint: bool, tokens: &str) {
         let ec2 = ec2_mut(inv);
         ec2.subnets = vec![Subnet {
+            tags: None,
             subnet_id: "subnet-priv".into(),
             vpc_id: "vpc-1".into(),
             cidr_block: None,
@@ -248,6 +249,7 @@ mod tests {
         }];
         ec2.vpc_endpoints = if with_endpoint {
             vec![VpcEndpoint {
+                tags: None,
                 vpc_endpoint_id: "vpce-1".into(),
                 vpc_id: "vpc-1".into(),
                 service_name: "com.amazonaws.us-east-1.s3".into(),
@@ -260,6 +262,7 @@ mod tests {
             vec![]
         };
         ec2.instances = vec![Instance {
+            tags: None,
             instance_id: "i-1".into(),
             state: Some("running".into()),
             subnet_id: Some("subnet-priv".into()),

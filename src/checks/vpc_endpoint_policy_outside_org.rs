@@ -115,6 +115,7 @@ mod tests {
     fn endpoint_boundaries() {
         let mut inv = org_inventory();
         let ep = |id: &str, policy: &str| VpcEndpoint {
+            tags: None,
             vpc_endpoint_id: id.into(),
             vpc_id: "vpc-1".into(),
             service_name: "com.amazonaws.us-east-1.s3".into(),

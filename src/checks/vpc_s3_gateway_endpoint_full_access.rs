@@ -67,6 +67,7 @@ mod tests {
     fn endpoint_policies() {
         let mut inv = base_inventory();
         let ep = |id: &str, service: &str, policy: Option<&str>| VpcEndpoint {
+            tags: None,
             vpc_endpoint_id: id.into(),
             vpc_id: "vpc-1".into(),
             service_name: service.into(),

@@ -26,6 +26,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                     a.endpoint_configuration()
                         .map(|e| e.types().iter().map(|t| t.as_str().to_string()).collect())
                         .unwrap_or_default(),
+                    tag_map(a.tags()),
                 ));
             }
         }
@@ -50,6 +51,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                         .endpoint_configuration()
                         .map(|e| e.types().iter().map(|t| t.as_str().to_string()).collect())
                         .unwrap_or_default(),
+                    tags: Some(tag_map(d.tags())),
                 });
             }
         }
@@ -58,7 +60,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
         return Collected::Failed(e);
     }
     let rest_apis = futures::stream::iter(apis)
-        .map(|(id, name, endpoint_types)| async move {
+        .map(|(id, name, endpoint_types, tags)| async move {
             let (resources, authorizers, stages) = tokio::join!(
                 resources(client, region, &id),
                 authorizers(client, region, &id),
@@ -68,6 +70,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                 id,
                 name,
                 endpoint_types,
+                tags: Some(tags),
                 resources: resources.into(),
                 authorizers: authorizers.into(),
                 stages: stages.into(),
@@ -215,6 +218,13 @@ async fn stages(client: &Client, region: &str, api: &str) -> Result<Vec<Stage>, 
                         .collect::<BTreeMap<_, _>>()
                 })
                 .unwrap_or_default(),
+            tags: Some(tag_map(s.tags())),
         })
         .collect())
+}
+
+/// API Gateway returns tags inline as a map (absent = no tags).
+fn tag_map(tags: Option<&std::collections::HashMap<String, String>>) -> BTreeMap<String, String> {
+    tags.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
 }

@@ -38,6 +38,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                         cidr_block: s.cidr_block().map(str::to_string),
                         availability_zone: s.availability_zone().map(str::to_string),
                         map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+                        tags: ec2_tags(s.tags()),
                     });
                 }
             }
@@ -110,6 +111,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                         state: e.state().map(|s| s.as_str().to_string()),
                         policy: e.policy_document().map(decode_policy),
                         route_table_ids: e.route_table_ids().to_vec(),
+                        tags: ec2_tags(e.tags()),
                     });
                 }
             }
@@ -150,6 +152,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                                 http_put_response_hop_limit: m
                                     .and_then(|m| m.http_put_response_hop_limit()),
                             },
+                            tags: ec2_tags(i.tags()),
                         });
                     }
                 }
@@ -243,12 +246,13 @@ async fn launch_templates(
                     t.launch_template_id().unwrap_or_default().to_string(),
                     t.launch_template_name().unwrap_or_default().to_string(),
                     t.default_version_number(),
+                    ec2_tags(t.tags()),
                 ));
             }
         }
     )?;
     Ok(futures::stream::iter(list)
-        .map(|(id, name, default_version)| async move {
+        .map(|(id, name, default_version, tags)| async move {
             let metadata = client
                 .describe_launch_template_versions()
                 .launch_template_id(&id)
@@ -274,9 +278,25 @@ async fn launch_templates(
                 name,
                 default_version,
                 default_version_metadata: metadata.into(),
+                tags,
             }
         })
         .buffered(concurrency)
         .collect()
         .await)
+}
+
+fn ec2_tags(
+    tags: &[aws_sdk_ec2::types::Tag],
+) -> Option<std::collections::BTreeMap<String, String>> {
+    Some(
+        tags.iter()
+            .filter_map(|t| {
+                Some((
+                    t.key()?.to_string(),
+                    t.value().unwrap_or_default().to_string(),
+                ))
+            })
+            .collect(),
+    )
 }

@@ -212,8 +212,24 @@ async fn bucket(
             .map(|out| out.logging_enabled().map(|l| l.target_bucket().to_string()))
             .map_err(|e| collection_error("s3", "GetBucketLogging", reg, Some(n), &e))
     };
-    let (policy, bpa, acl, ownership, encryption, versioning, logging) =
-        tokio::join!(policy, bpa, acl, ownership, encryption, versioning, logging);
+    // Tags only feed suppression matching: a failure leaves them unknown, it assesses nothing.
+    let tags = async {
+        match client.get_bucket_tagging().bucket(n).send().await {
+            Ok(out) => Some(
+                out.tag_set()
+                    .iter()
+                    .map(|t| (t.key().to_string(), t.value().to_string()))
+                    .collect(),
+            ),
+            Err(e) if error_code(&e) == Some("NoSuchTagSet") => {
+                Some(std::collections::BTreeMap::new())
+            }
+            Err(_) => None,
+        }
+    };
+    let (policy, bpa, acl, ownership, encryption, versioning, logging, tags) = tokio::join!(
+        policy, bpa, acl, ownership, encryption, versioning, logging, tags
+    );
     Bucket {
         name: name.clone(),
         region,
@@ -224,5 +240,6 @@ async fn bucket(
         default_encryption: encryption.into(),
         versioning: versioning.into(),
         logging_target: logging.into(),
+        tags,
     }
 }

@@ -283,6 +283,9 @@ pub struct Bucket {
     pub versioning: Collected<Option<String>>,
     /// Target bucket of server access logging; `None` when disabled.
     pub logging_target: Collected<Option<String>>,
+    /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -328,6 +331,9 @@ pub struct Subnet {
     pub cidr_block: Option<String>,
     pub availability_zone: Option<String>,
     pub map_public_ip_on_launch: bool,
+    /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -360,6 +366,9 @@ pub struct VpcEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     pub route_table_ids: Vec<String>,
+    /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -389,6 +398,9 @@ pub struct Instance {
     pub instance_profile_arn: Option<String>,
     pub public_ip: Option<String>,
     pub metadata_options: MetadataOptions,
+    /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -398,6 +410,9 @@ pub struct LaunchTemplate {
     pub default_version: Option<i64>,
     /// Metadata options of the default version; `None` when that version sets none.
     pub default_version_metadata: Collected<Option<MetadataOptions>>,
+    /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -446,6 +461,9 @@ pub struct RestApi {
     pub resources: Collected<Vec<ApiResource>>,
     pub authorizers: Collected<Vec<Authorizer>>,
     pub stages: Collected<Vec<Stage>>,
+    /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -481,6 +499,9 @@ pub struct Stage {
     pub access_log_destination: Option<String>,
     /// Method settings keyed by `resource/method` (`*/*` = all methods).
     pub method_settings: BTreeMap<String, MethodSetting>,
+    /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -498,6 +519,9 @@ pub struct DomainName {
     /// `TLS_1_0`, `TLS_1_2`, or a newer `SecurityPolicy_*` name.
     pub security_policy: Option<String>,
     pub endpoint_types: Vec<String>,
+    /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 // ---------------------------------------------------------------- Organizations
@@ -656,6 +680,82 @@ impl Inventory {
                         push(api.resources.error());
                         push(api.authorizers.error());
                         push(api.stages.error());
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Inventory {
+    /// Tags of every resource that has them, keyed by the resource identifier the checks use.
+    pub fn resource_tags(&self, partition: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+        let mut out = BTreeMap::new();
+        for a in &self.accounts {
+            let id = &a.account_id;
+            if let Collected::Ok(S3 {
+                buckets: Collected::Ok(buckets),
+                ..
+            }) = &a.s3
+            {
+                for b in buckets {
+                    if let Some(t) = &b.tags {
+                        out.insert(format!("arn:{partition}:s3:::{}", b.name), t.clone());
+                    }
+                }
+            }
+            for (region, r) in &a.regional {
+                if let Collected::Ok(ec2) = &r.ec2 {
+                    let arn = |kind: &str, rid: &str| {
+                        format!("arn:{partition}:ec2:{region}:{id}:{kind}/{rid}")
+                    };
+                    for i in &ec2.instances {
+                        if let Some(t) = &i.tags {
+                            out.insert(arn("instance", &i.instance_id), t.clone());
+                        }
+                    }
+                    for x in &ec2.subnets {
+                        if let Some(t) = &x.tags {
+                            out.insert(arn("subnet", &x.subnet_id), t.clone());
+                        }
+                    }
+                    for x in &ec2.vpc_endpoints {
+                        if let Some(t) = &x.tags {
+                            out.insert(arn("vpc-endpoint", &x.vpc_endpoint_id), t.clone());
+                        }
+                    }
+                    for x in &ec2.launch_templates {
+                        if let Some(t) = &x.tags {
+                            out.insert(arn("launch-template", &x.launch_template_id), t.clone());
+                        }
+                    }
+                }
+                if let Collected::Ok(gw) = &r.apigateway {
+                    for api in &gw.rest_apis {
+                        let api_arn =
+                            format!("arn:{partition}:apigateway:{region}::/restapis/{}", api.id);
+                        if let Some(t) = &api.tags {
+                            out.insert(api_arn.clone(), t.clone());
+                        }
+                        if let Collected::Ok(stages) = &api.stages {
+                            for st in stages {
+                                if let Some(t) = &st.tags {
+                                    out.insert(format!("{api_arn}/stages/{}", st.name), t.clone());
+                                }
+                            }
+                        }
+                    }
+                    for d in &gw.domain_names {
+                        if let Some(t) = &d.tags {
+                            out.insert(
+                                format!(
+                                    "arn:{partition}:apigateway:{region}::/domainnames/{}",
+                                    d.domain_name
+                                ),
+                                t.clone(),
+                            );
+                        }
                     }
                 }
             }

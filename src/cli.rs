@@ -59,6 +59,28 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// List the checks posture runs.
     Checks,
+    /// Compare two scan results (JSON): new, resolved and persisting failures, score changes.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The earlier result (`posture scan --format json`).
+    pub old: PathBuf,
+    /// The later result.
+    pub new: PathBuf,
+    /// `table` prints a summary; `json` prints the diff document.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Exit with code 3 when a new failure of this severity or higher appeared; `none` never does.
+    #[arg(long, default_value = "low", value_parser = parse_fail_on, value_name = "SEVERITY")]
+    pub fail_on_new: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
 }
 
 #[derive(Args, Debug)]
@@ -126,9 +148,25 @@ pub struct EvalOptions {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to FILE instead of standard output (written atomically).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write the report to FILE (atomically) or to s3://BUCKET/PREFIX/ (server-side encrypted,
+    /// key posture-<scan time>-<account>.<ext>) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE|S3-URL")]
+    pub output: Option<String>,
+    /// KMS key for S3 delivery (default: SSE-S3, AES256).
+    #[arg(long, value_name = "KEY-ID")]
+    pub output_kms_key: Option<String>,
+    /// Security Hub product ARN for ASFF output [default: arn:aws:securityhub:<region>:<account>:product/<account>/default].
+    #[arg(long, value_name = "ARN")]
+    pub asff_product_arn: Option<String>,
+    /// Suppression file (TOML): accepted risks with a reason and an optional expiry date.
+    #[arg(long, value_name = "FILE")]
+    pub suppressions: Option<PathBuf>,
+    /// A previous result (JSON): adds first/last seen times and the diff to the output.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: exit with code 3 (or 5) only for NEW failures of this severity or higher.
+    #[arg(long, value_parser = parse_fail_on, value_name = "SEVERITY", requires = "baseline")]
+    pub fail_on_new: Option<FailOn>,
     /// Exit with code 3 (or 5) when a finding of this severity or higher fails; `none` never does.
     #[arg(long, default_value = "low", value_parser = parse_fail_on, value_name = "SEVERITY")]
     pub fail_on: FailOn,
@@ -276,7 +314,21 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Evaluate(args) => {
             let inventory = load_inventory(&args.inventory)?;
-            finish(&inventory, &args.eval)
+            finish(&inventory, &args.eval, None).await
+        }
+        Command::Diff(args) => {
+            let old = result::load(&args.old).map_err(|e| anyhow!(e))?;
+            let new = result::load(&args.new).map_err(|e| anyhow!(e))?;
+            let d = crate::diff::diff(&old, &new);
+            match args.format {
+                DiffFormat::Table => print!("{}", d.render()),
+                DiffFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&d).context("could not serialise the diff")?
+                ),
+            }
+            let failing = args.fail_on_new.0.is_some_and(|s| d.new_at_or_above(s) > 0);
+            Ok(if failing { exit::FINDINGS } else { exit::OK })
         }
         Command::Scan(args) => {
             validate_checks(&args.eval.checks)?;
@@ -311,7 +363,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 write_atomic(path, text.as_bytes())?;
                 eprintln!("inventory written to {}", path.display());
             }
-            finish(&inventory, &args.eval)
+            finish(&inventory, &args.eval, Some(&aws)).await
         }
     }
 }
@@ -334,45 +386,153 @@ fn validate_checks(ids: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn finish(inventory: &Inventory, opts: &EvalOptions) -> anyhow::Result<u8> {
+async fn finish(
+    inventory: &Inventory,
+    opts: &EvalOptions,
+    aws: Option<&Aws>,
+) -> anyhow::Result<u8> {
     validate_checks(&opts.checks)?;
+    let suppressions = opts
+        .suppressions
+        .as_deref()
+        .map(crate::suppress::Suppressions::load)
+        .transpose()
+        .map_err(|e| {
+            anyhow!("{e}\n  what to do: fix the suppression file (format in the README)")
+        })?;
+    let baseline = opts
+        .baseline
+        .as_deref()
+        .map(result::load)
+        .transpose()
+        .map_err(|e| anyhow!(e))?;
+    let s3_target = match opts
+        .output
+        .as_deref()
+        .and_then(crate::deliver::parse_s3_url)
+    {
+        Some(t) => Some(t.map_err(|e| anyhow!(e))?),
+        None => None,
+    };
     let now = opts.now.unwrap_or_else(Utc::now);
     let only = (!opts.checks.is_empty()).then_some(opts.checks.as_slice());
     let result = result::build(
         inventory,
-        &opts.thresholds(),
-        now,
-        only,
-        &opts.trusted_accounts,
+        &result::BuildOptions {
+            thresholds: &opts.thresholds(),
+            now,
+            only_checks: only,
+            trusted_accounts: &opts.trusted_accounts,
+            suppressions: suppressions.as_ref(),
+            baseline: baseline.as_ref(),
+        },
     )
     .map_err(|e| anyhow!(e))?;
-    let color = opts.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
-    let text = report::render(&result, opts.format, color).map_err(|e| anyhow!(e))?;
-    match &opts.output {
-        Some(path) => {
+    if let Some(rep) = &result.suppressions {
+        for e in &rep.expired {
+            eprintln!(
+                "warning: suppression {} ({}) expired on {}: no longer applied",
+                e.entry,
+                e.check,
+                e.expires.map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
+        for e in &rep.unmatched {
+            eprintln!(
+                "warning: suppression {} ({}) matched no failed finding",
+                e.entry, e.check
+            );
+        }
+    }
+    let stdout_tty = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let render_opts = report::RenderOptions {
+        color: opts.output.is_none() && stdout_tty,
+        asff_product_arn: opts.asff_product_arn.clone(),
+        home_region: aws
+            .map(|a| a.home_region.clone())
+            .unwrap_or_else(|| crate::aws::DEFAULT_HOME_REGION.to_string()),
+    };
+    let text = report::render(&result, opts.format, &render_opts).map_err(|e| anyhow!(e))?;
+    let code = exit_code(&result, opts);
+    match (&opts.output, s3_target) {
+        (Some(_), Some(target)) => {
+            let ext = opts.format.extension();
+            let key = crate::deliver::key_for(
+                &target,
+                result.scan.started_at,
+                &result.scan.caller_account_id,
+                ext,
+            );
+            let loaded;
+            let aws = match aws {
+                Some(a) => a,
+                None => {
+                    loaded = Aws::load(&ConnectOptions {
+                        profile: None,
+                        region: None,
+                        max_attempts: 8,
+                    })
+                    .await;
+                    &loaded
+                }
+            };
+            match crate::deliver::upload(
+                aws,
+                &target,
+                &key,
+                text.clone().into_bytes(),
+                ext,
+                opts.output_kms_key.as_deref(),
+            )
+            .await
+            {
+                Ok(uri) => eprintln!("report written to {uri}"),
+                Err(e) => {
+                    // Never lose the report: keep a local copy and say where.
+                    let local = PathBuf::from(key.rsplit('/').next().unwrap_or(&key));
+                    write_atomic(&local, text.as_bytes())?;
+                    bail!(
+                        "S3 delivery failed: {e}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:GetBucketLocation and s3:PutObject on it",
+                        local.display()
+                    );
+                }
+            }
+            if opts.format != Format::Table {
+                print!("{}", report::terminal(&result, stdout_tty));
+            }
+        }
+        (Some(path), None) => {
+            let path = Path::new(path);
             write_atomic(path, text.as_bytes())?;
             eprintln!("report written to {}", path.display());
             if opts.format != Format::Table {
                 // Keep a readable summary for people; machines read the file.
-                print!(
-                    "{}",
-                    report::terminal(&result, std::io::stdout().is_terminal())
-                );
+                print!("{}", report::terminal(&result, stdout_tty));
             }
         }
-        None => {
+        (None, _) => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`posture ... | head`) is not an error worth a message.
             let _ = stdout.write_all(text.as_bytes());
         }
     }
-    Ok(exit_code(&result, opts.fail_on.0))
+    if let Some(d) = &result.diff
+        && opts.format == Format::Table
+    {
+        print!("\n{}", d.render());
+    }
+    Ok(code)
 }
 
-pub fn exit_code(result: &ScanResult, fail_on: Option<Severity>) -> u8 {
-    let failing = fail_on.is_some_and(|s| result.failures_at_or_above(s) > 0);
+pub fn exit_code(result: &ScanResult, opts: &EvalOptions) -> u8 {
+    let failing = match (opts.fail_on_new, &result.diff) {
+        // Alert only on what is new since the baseline.
+        (Some(FailOn(sev)), Some(d)) => sev.is_some_and(|s| d.new_at_or_above(s) > 0),
+        _ => opts
+            .fail_on
+            .0
+            .is_some_and(|s| result.failures_at_or_above(s) > 0),
+    };
     match (failing, result.incomplete) {
         (false, false) => exit::OK,
         (true, false) => exit::FINDINGS,

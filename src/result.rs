@@ -31,6 +31,12 @@ pub struct ScanResult {
     pub collection_errors: Vec<AccountError>,
     /// Scores against the Well-Architected security pillar and the SRA rubric.
     pub frameworks: Vec<crate::score::FrameworkScore>,
+    /// With `--suppressions`: what was suppressed, and entries that expired or matched nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressions: Option<crate::suppress::SuppressionReport>,
+    /// With `--baseline`: new, resolved and persisting failures and score changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<crate::diff::Diff>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -100,6 +106,18 @@ pub struct Finding {
     /// Framework requirement ids this result is evidence for (e.g. `SEC02-BP01`, `SRA-BASE-2`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requirements: Vec<String>,
+    /// The resource's tags, when posture collects them for this resource type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+    /// Set when a suppression entry accepted this failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<crate::suppress::Suppressed>,
+    /// With a baseline: when this finding was first seen (carried from scan to scan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<DateTime<Utc>>,
+    /// With a baseline: this evaluation's time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<DateTime<Utc>>,
 }
 
 /// The recipe for finding ids: SHA-256 over `check|account|region|resource`, hex, first 32
@@ -119,13 +137,26 @@ pub fn finding_id(r: &CheckResult) -> String {
 }
 
 /// Evaluate the inventory and assemble the result.
-pub fn build(
-    inventory: &Inventory,
-    thresholds: &Thresholds,
-    now: DateTime<Utc>,
-    only_checks: Option<&[String]>,
-    trusted_accounts: &[String],
-) -> Result<ScanResult, String> {
+/// What an evaluation needs besides the inventory.
+pub struct BuildOptions<'a> {
+    pub thresholds: &'a Thresholds,
+    /// "Now" for age computations.
+    pub now: DateTime<Utc>,
+    /// Run only these checks.
+    pub only_checks: Option<&'a [String]>,
+    pub trusted_accounts: &'a [String],
+    pub suppressions: Option<&'a crate::suppress::Suppressions>,
+    /// A previous result: first/last seen times and the diff.
+    pub baseline: Option<&'a ScanResult>,
+}
+
+pub fn build(inventory: &Inventory, opts: &BuildOptions) -> Result<ScanResult, String> {
+    let (thresholds, now, only_checks, trusted_accounts) = (
+        opts.thresholds,
+        opts.now,
+        opts.only_checks,
+        opts.trusted_accounts,
+    );
     catalog::catalog()?;
     crate::frameworks::frameworks()?;
     let ctx = Context {
@@ -154,6 +185,10 @@ pub fn build(
             remediation: meta.remediation.summary.trim().to_string(),
             remediation_url: meta.remediation.url.clone(),
             requirements: crate::frameworks::requirements_of(&r.check_id),
+            tags: None,
+            suppressed: None,
+            first_seen: None,
+            last_seen: None,
             check_id: r.check_id,
             status: r.status,
             account_id: r.account_id,
@@ -194,6 +229,19 @@ pub fn build(
         .into_iter()
         .map(|(account_id, error)| AccountError { account_id, error })
         .collect();
+    // Tags, for suppressions and for SIEM consumers.
+    let tags = inventory.resource_tags(ctx.partition());
+    for f in &mut findings {
+        f.tags = tags.get(&f.resource).cloned().or_else(|| {
+            // API methods inherit their API's tags.
+            f.resource
+                .split_once("/resources/")
+                .and_then(|(api, _)| tags.get(api).cloned())
+        });
+    }
+    let suppressions = opts
+        .suppressions
+        .map(|s| apply_suppressions(s, &mut findings, &accounts, now));
     let frameworks = crate::score::score(crate::frameworks::frameworks()?, &findings, &accounts);
     let incomplete =
         !collection_errors.is_empty() || findings.iter().any(|f| f.status == Status::NotAssessed);
@@ -212,6 +260,121 @@ pub fn build(
         findings,
         collection_errors,
         frameworks,
+        suppressions,
+        diff: None,
+    })
+    .map(|mut result| {
+        if let Some(old) = opts.baseline {
+            carry_first_seen(old, &mut result);
+            result.diff = Some(crate::diff::diff(old, &result));
+        }
+        result
+    })
+}
+
+fn apply_suppressions(
+    s: &crate::suppress::Suppressions,
+    findings: &mut [Finding],
+    accounts: &[AccountSummary],
+    now: DateTime<Utc>,
+) -> crate::suppress::SuppressionReport {
+    let today = now.date_naive();
+    let ou_of: BTreeMap<&str, Option<&str>> = accounts
+        .iter()
+        .map(|a| (a.account_id.as_str(), a.ou_path.as_deref()))
+        .collect();
+    let mut used = vec![false; s.entries.len()];
+    let mut suppressed = 0;
+    for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
+        let subject = crate::suppress::Subject {
+            check_id: &f.check_id,
+            account_id: &f.account_id,
+            ou_path: ou_of.get(f.account_id.as_str()).copied().flatten(),
+            region: f.region.as_deref(),
+            resource: &f.resource,
+            tags: f.tags.as_ref(),
+        };
+        if let Some((i, e)) = s
+            .entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| !e.expired(today) && e.matches(&subject))
+        {
+            used[i] = true;
+            suppressed += 1;
+            f.suppressed = Some(crate::suppress::Suppressed {
+                reason: e.reason.clone(),
+                expires: e.expires,
+                entry: format!("{}:{}", s.file, e.line),
+            });
+        }
+    }
+    crate::suppress::SuppressionReport {
+        file: s.file.clone(),
+        suppressed,
+        expired: s
+            .entries
+            .iter()
+            .filter(|e| e.expired(today))
+            .map(|e| s.entry_ref(e))
+            .collect(),
+        unmatched: s
+            .entries
+            .iter()
+            .zip(&used)
+            .filter(|(e, u)| !**u && !e.expired(today))
+            .map(|(e, _)| s.entry_ref(e))
+            .collect(),
+    }
+}
+
+/// First seen: carried from the baseline (or the baseline's time when it had the finding without
+/// a first-seen time); last seen: now.
+fn carry_first_seen(old: &ScanResult, new: &mut ScanResult) {
+    let seen: BTreeMap<&str, DateTime<Utc>> = old
+        .findings
+        .iter()
+        .map(|f| (f.id.as_str(), f.first_seen.unwrap_or(old.evaluated_at)))
+        .collect();
+    let now = new.evaluated_at;
+    for f in &mut new.findings {
+        f.first_seen = Some(seen.get(f.id.as_str()).copied().unwrap_or(now));
+        f.last_seen = Some(now);
+    }
+}
+
+/// Read a scan result written by `--format json`; errors name the file and the problem.
+pub fn load(path: &std::path::Path) -> Result<ScanResult, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("could not read scan result {}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{} is not valid JSON (line {}, column {}): {e}\n  what to do: pass a file written by `posture scan --format json`",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    match value.get("schema").and_then(|v| v.as_str()) {
+        Some(SCHEMA) => {}
+        Some(other) => {
+            return Err(format!(
+                "{} is a `{other}` document; this posture reads `{SCHEMA}`\n  what to do: re-run the scan with this version of posture",
+                path.display()
+            ));
+        }
+        None => {
+            return Err(format!(
+                "{} is not a posture scan result (no `schema` field)\n  what to do: pass a file written by `posture scan --format json`",
+                path.display()
+            ));
+        }
+    }
+    serde_json::from_value(value).map_err(|e| {
+        format!(
+            "{} is not a valid posture scan result: {e}\n  what to do: pass an unmodified file written by `posture scan --format json`",
+            path.display()
+        )
     })
 }
 
@@ -220,7 +383,7 @@ impl ScanResult {
     pub fn failures_at_or_above(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.status == Status::Fail && f.severity >= severity)
+            .filter(|f| crate::diff::is_open_failure(f) && f.severity >= severity)
             .count()
     }
 }

@@ -339,6 +339,10 @@ mod tests {
             remediation: String::new(),
             remediation_url: String::new(),
             requirements: vec![],
+            tags: None,
+            suppressed: None,
+            first_seen: None,
+            last_seen: None,
         }
     }
 

@@ -1,8 +1,13 @@
 //! Renderers. Each reads only the finished [`ScanResult`] and returns the document as a string,
 //! so tests can compare outputs without touching files.
 
+mod asff;
+mod csv;
 mod html;
+mod ocsf;
 mod terminal;
+
+pub use asff::BATCH as ASFF_BATCH;
 
 use crate::result::ScanResult;
 
@@ -16,12 +21,54 @@ pub enum Format {
     Json,
     /// A self-contained HTML report (scores, charts, findings with evidence; no network needed).
     Html,
+    /// OCSF 1.8.0 Compliance Findings (class 2003), one JSON object per line.
+    Ocsf,
+    /// AWS Security Hub findings (ASFF), a JSON array.
+    Asff,
+    /// ASFF as BatchImportFindings request bodies, `{"Findings": [...]}` with at most 100 per line.
+    AsffBatches,
+    /// One row per finding, the same fields as JSON.
+    Csv,
 }
 
-pub fn render(result: &ScanResult, format: Format, color: bool) -> Result<String, String> {
+impl Format {
+    /// File extension for reports delivered to S3.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Table => "txt",
+            Format::Json => "json",
+            Format::Html => "html",
+            Format::Ocsf => "ocsf.ndjson",
+            Format::Asff => "asff.json",
+            Format::AsffBatches => "asff-batches.ndjson",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// Rendering settings that are not part of the result.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    pub color: bool,
+    /// Security Hub product ARN for ASFF (default: the scanning account's `default` product).
+    pub asff_product_arn: Option<String>,
+    /// Region for global findings in ASFF (`Resources[].Region` is required).
+    pub home_region: String,
+}
+
+pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> Result<String, String> {
+    let home = if opts.home_region.is_empty() {
+        "us-east-1"
+    } else {
+        opts.home_region.as_str()
+    };
     match format {
-        Format::Table => Ok(terminal::render(result, color)),
+        Format::Table => Ok(terminal::render(result, opts.color)),
         Format::Html => html::render(result),
+        Format::Ocsf => ocsf::render(result),
+        Format::Asff => asff::render(result, opts.asff_product_arn.as_deref(), home),
+        Format::AsffBatches => asff::render_batches(result, opts.asff_product_arn.as_deref(), home),
+        Format::Csv => csv::render(result),
         Format::Json => serde_json::to_string_pretty(result)
             .map(|mut s| {
                 s.push('\n');

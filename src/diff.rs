@@ -1,0 +1,182 @@
+//! Differences between two scan results: new, resolved and persisting failures, and score
+//! changes. Findings are matched by their stable id.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Severity;
+use crate::checks::Status;
+use crate::result::{Finding, ScanResult};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DiffEntry {
+    pub id: String,
+    pub check_id: String,
+    pub severity: Severity,
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub resource: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScoreChange {
+    pub framework: String,
+    /// Absent for the organization as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Diff {
+    pub baseline_evaluated_at: DateTime<Utc>,
+    /// Failing now, not failing in the baseline.
+    pub new: Vec<DiffEntry>,
+    /// Failing in the baseline, not failing now (fixed, suppressed, or the resource is gone).
+    pub resolved: Vec<DiffEntry>,
+    /// Failing in both.
+    pub persisting: usize,
+    pub scores: Vec<ScoreChange>,
+}
+
+/// A failure that counts: failed and not suppressed.
+pub fn is_open_failure(f: &Finding) -> bool {
+    f.status == Status::Fail && f.suppressed.is_none()
+}
+
+fn entry(f: &Finding) -> DiffEntry {
+    DiffEntry {
+        id: f.id.clone(),
+        check_id: f.check_id.clone(),
+        severity: f.severity,
+        account_id: f.account_id.clone(),
+        region: f.region.clone(),
+        resource: f.resource.clone(),
+        message: f.message.clone(),
+    }
+}
+
+pub fn diff(old: &ScanResult, new: &ScanResult) -> Diff {
+    let old_fail: BTreeMap<&str, &Finding> = old
+        .findings
+        .iter()
+        .filter(|f| is_open_failure(f))
+        .map(|f| (f.id.as_str(), f))
+        .collect();
+    let new_fail: BTreeMap<&str, &Finding> = new
+        .findings
+        .iter()
+        .filter(|f| is_open_failure(f))
+        .map(|f| (f.id.as_str(), f))
+        .collect();
+    let mut added: Vec<DiffEntry> = new_fail
+        .iter()
+        .filter(|(id, _)| !old_fail.contains_key(*id))
+        .map(|(_, f)| entry(f))
+        .collect();
+    let mut resolved: Vec<DiffEntry> = old_fail
+        .iter()
+        .filter(|(id, _)| !new_fail.contains_key(*id))
+        .map(|(_, f)| entry(f))
+        .collect();
+    for v in [&mut added, &mut resolved] {
+        v.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(a.check_id.cmp(&b.check_id))
+                .then(a.resource.cmp(&b.resource))
+        });
+    }
+    let persisting = new_fail
+        .keys()
+        .filter(|id| old_fail.contains_key(*id))
+        .count();
+    let mut scores = Vec::new();
+    for nf in &new.frameworks {
+        let of = old.frameworks.iter().find(|f| f.framework == nf.framework);
+        scores.push(ScoreChange {
+            framework: nf.framework.clone(),
+            account_id: None,
+            before: of.and_then(|f| f.overall.score),
+            after: nf.overall.score,
+        });
+        for a in &nf.accounts {
+            let before = of
+                .and_then(|f| f.accounts.iter().find(|x| x.account_id == a.account_id))
+                .and_then(|x| x.summary.score);
+            if before != a.summary.score {
+                scores.push(ScoreChange {
+                    framework: nf.framework.clone(),
+                    account_id: Some(a.account_id.clone()),
+                    before,
+                    after: a.summary.score,
+                });
+            }
+        }
+    }
+    Diff {
+        baseline_evaluated_at: old.evaluated_at,
+        new: added,
+        resolved,
+        persisting,
+        scores,
+    }
+}
+
+impl Diff {
+    pub fn new_at_or_above(&self, s: Severity) -> usize {
+        self.new.iter().filter(|e| e.severity >= s).count()
+    }
+
+    /// A plain-text rendering for the terminal.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let pct = |v: Option<f64>| {
+            v.map(|v| format!("{v:.1}%"))
+                .unwrap_or_else(|| "n/a".into())
+        };
+        let _ = writeln!(
+            out,
+            "Compared with the scan evaluated at {}: {} new failure(s), {} resolved, {} persisting.",
+            self.baseline_evaluated_at.to_rfc3339(),
+            self.new.len(),
+            self.resolved.len(),
+            self.persisting
+        );
+        for (label, list) in [("NEW", &self.new), ("RESOLVED", &self.resolved)] {
+            for e in list {
+                let _ = writeln!(
+                    out,
+                    "  {label:<8} {:<8} {:<38} {} {} {}",
+                    e.severity.as_str(),
+                    e.check_id,
+                    e.account_id,
+                    e.region.as_deref().unwrap_or("global"),
+                    e.resource
+                );
+            }
+        }
+        for s in &self.scores {
+            let _ = writeln!(
+                out,
+                "  score {}{}: {} -> {}",
+                s.framework,
+                s.account_id
+                    .as_ref()
+                    .map(|a| format!(" account {a}"))
+                    .unwrap_or_default(),
+                pct(s.before),
+                pct(s.after)
+            );
+        }
+        out
+    }
+}

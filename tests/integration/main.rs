@@ -4,6 +4,7 @@
 
 mod cli;
 mod emulator;
+mod formats;
 mod html;
 
 use std::path::{Path, PathBuf};

@@ -101,8 +101,13 @@ pub struct ScanArgs {
         value_name = "NAME"
     )]
     pub role_name: String,
-    /// External id to pass when assuming the role.
-    #[arg(long, value_name = "ID")]
+    /// External id to pass when assuming the role (can come from the environment, so it stays out of process listings).
+    #[arg(
+        long,
+        env = "POSTURE_EXTERNAL_ID",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
     pub external_id: Option<String>,
     /// Session duration of assumed roles, in seconds (900-43200; role chaining caps it at 3600).
     #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(900..=43200), value_name = "SECONDS")]

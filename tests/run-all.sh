@@ -13,6 +13,9 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
 
+step "CloudFormation templates (deploy/lint.sh: cfn-lint)"
+bash deploy/lint.sh
+
 step "validators and JSON Schema tooling (.venv-tools)"
 bash tests/setup-tools.sh
 

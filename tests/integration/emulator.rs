@@ -351,4 +351,180 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     let (code, _, stderr) = run(c);
     assert_eq!(code, 5, "{stderr}");
     assert_eq!(read_json(&again)["findings"], result["findings"]);
+
+    second_scan_with_baseline_and_suppressions(&ids, &out, dir.path());
+    s3_delivery(dir.path());
+}
+
+fn ops(args: &[&str]) -> String {
+    let out = Command::new(repo().join("localstack/.venv-moto/bin/python"))
+        .arg(repo().join("tests/emulator_ops.py"))
+        .args(args)
+        .output()
+        .expect("run emulator_ops.py");
+    assert!(
+        out.status.success(),
+        "emulator_ops.py {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Change the organization between two scans: one failure fixed, one new; a suppression file
+/// accepts another. The second scan, with the first as baseline, must say exactly that.
+fn second_scan_with_baseline_and_suppressions(
+    ids: &BTreeMap<String, String>,
+    baseline: &std::path::Path,
+    dir: &std::path::Path,
+) {
+    let mis = &ids["app-misconfigured"];
+    ops(&["change", mis]);
+    let supp = dir.join("suppressions.toml");
+    std::fs::write(
+        &supp,
+        format!(
+            "[[suppress]]\ncheck = \"s3-bucket-access-logging\"\naccounts = [\"{mis}\"]\nreason = \"logging is collected by CloudTrail data events\"\n\n[[suppress]]\ncheck = \"iam-root-*\"\nous = [\"Root/Sandbox\"]\nreason = \"no sandbox OU exists: matches nothing\"\n"
+        ),
+    )
+    .unwrap();
+    let second = dir.join("second.json");
+    let mut c = posture();
+    emulator_env(&mut c);
+    c.args([
+        "scan",
+        "--org",
+        "--regions",
+        "us-east-1,eu-west-1",
+        "--format",
+        "json",
+        "--no-progress",
+        "--fail-on-new",
+        "critical",
+    ])
+    .arg("--baseline")
+    .arg(baseline)
+    .arg("--suppressions")
+    .arg(&supp)
+    .arg("-o")
+    .arg(&second);
+    let (code, _, stderr) = run(c);
+    // The new public bucket is a critical new failure; the scan is still incomplete.
+    assert_eq!(code, 5, "{stderr}");
+    assert!(
+        stderr.contains("suppressions.toml:6") && stderr.contains("matched no failed finding"),
+        "{stderr}"
+    );
+    validate_schema(&second);
+    let r = read_json(&second);
+    let diff = &r["diff"];
+    let new_bucket = format!("misconfigured-new-public-{mis}");
+    let resolved_bucket = format!("misconfigured-public-data-{mis}");
+    let new: Vec<&Value> = diff["new"].as_array().unwrap().iter().collect();
+    assert!(
+        new.iter()
+            .any(|e| e["check_id"] == "s3-bucket-policy-public"
+                && e["resource"].as_str().unwrap().ends_with(&new_bucket)),
+        "{new:?}"
+    );
+    assert!(
+        new.iter()
+            .all(|e| e["resource"].as_str().unwrap().contains(&new_bucket)),
+        "only the new bucket is new: {new:?}"
+    );
+    let resolved = diff["resolved"].as_array().unwrap();
+    assert!(
+        resolved
+            .iter()
+            .any(|e| e["check_id"] == "s3-bucket-versioning"
+                && e["resource"].as_str().unwrap().ends_with(&resolved_bucket)),
+        "{resolved:?}"
+    );
+    // Suppressed failures leave the open failures (so they show as resolved) but stay in the output.
+    assert!(
+        resolved
+            .iter()
+            .any(|e| e["check_id"] == "s3-bucket-access-logging")
+    );
+    let findings = r["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["check_id"] == "s3-bucket-access-logging"
+                && f["status"] == "fail"
+                && f["suppressed"]["reason"].is_string())
+    );
+    // First seen is carried from the first scan for persisting findings.
+    let persisting = findings
+        .iter()
+        .find(|f| f["check_id"] == "iam-root-mfa" && f["account_id"] == mis.as_str())
+        .unwrap();
+    assert_ne!(persisting["first_seen"], persisting["last_seen"]);
+    assert_eq!(
+        persisting["first_seen"].as_str(),
+        read_json(baseline)["evaluated_at"].as_str()
+    );
+}
+
+/// Reports delivered to S3 (the emulator's), encrypted; a missing bucket keeps a local copy.
+fn s3_delivery(dir: &std::path::Path) {
+    ops(&["bucket", "posture-reports"]);
+    let mut c = posture();
+    emulator_env(&mut c);
+    c.current_dir(dir).args([
+        "scan",
+        "--regions",
+        "us-east-1",
+        "--format",
+        "ocsf",
+        "--no-progress",
+        "-o",
+        "s3://posture-reports/scans/",
+    ]);
+    let (code, _, stderr) = run(c);
+    assert!(code == 3 || code == 5 || code == 4 || code == 0, "{stderr}");
+    assert!(
+        stderr.contains("report written to s3://posture-reports/scans/posture-"),
+        "{stderr}"
+    );
+    let objects: Value =
+        serde_json::from_str(&ops(&["objects", "posture-reports", "scans/"])).unwrap();
+    let o = &objects[0];
+    assert!(
+        o["key"]
+            .as_str()
+            .unwrap()
+            .ends_with("-123456789012.ocsf.ndjson"),
+        "{objects}"
+    );
+    assert_eq!(o["sse"], "AES256");
+    assert!(o["size"].as_u64().unwrap() > 100);
+
+    let mut c = posture();
+    emulator_env(&mut c);
+    c.current_dir(dir).args([
+        "scan",
+        "--regions",
+        "us-east-1",
+        "--format",
+        "json",
+        "--no-progress",
+        "-o",
+        "s3://no-such-bucket-posture/x/",
+    ]);
+    let (code, _, stderr) = run(c);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("no-such-bucket-posture") && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+    let local: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .ends_with("-123456789012.json")
+        })
+        .collect();
+    assert_eq!(local.len(), 1, "the local copy of the report must exist");
 }

@@ -61,6 +61,13 @@ pub enum Command {
     Checks,
     /// Compare two scan results (JSON): new, resolved and persisting failures, score changes.
     Diff(DiffArgs),
+    /// Print the IAM policy posture needs (member role; --scanner for the scanning identity).
+    Permissions {
+        /// The scanning identity's policy: the member actions plus Organizations, sts:AssumeRole
+        /// and S3 delivery.
+        #[arg(long)]
+        scanner: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -314,23 +321,42 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                     m.title.as_str(),
                 ]);
             }
-            println!("{t}");
+            emit(&format!("{t}\n"));
             Ok(exit::OK)
         }
         Command::Evaluate(args) => {
             let inventory = load_inventory(&args.inventory)?;
             finish(&inventory, &args.eval, None).await
         }
+        Command::Permissions { scanner } => {
+            use crate::aws::permissions as p;
+            let mut policy = p::member_policy();
+            if scanner {
+                let extra: Vec<&str> = p::ORGANIZATION_ACTIONS
+                    .iter()
+                    .chain(p::DELIVERY_ACTIONS)
+                    .copied()
+                    .collect();
+                if let Some(st) = policy["Statement"].as_array_mut() {
+                    st.push(serde_json::json!({"Sid": "PostureOrganizationAndDelivery", "Effect": "Allow", "Action": extra, "Resource": "*"}));
+                }
+            }
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&policy).context("could not serialise the policy")?
+            ));
+            Ok(exit::OK)
+        }
         Command::Diff(args) => {
             let old = result::load(&args.old).map_err(|e| anyhow!(e))?;
             let new = result::load(&args.new).map_err(|e| anyhow!(e))?;
             let d = crate::diff::diff(&old, &new);
             match args.format {
-                DiffFormat::Table => print!("{}", d.render()),
-                DiffFormat::Json => println!(
-                    "{}",
+                DiffFormat::Table => emit(&d.render()),
+                DiffFormat::Json => emit(&format!(
+                    "{}\n",
                     serde_json::to_string_pretty(&d).context("could not serialise the diff")?
-                ),
+                )),
             }
             let failing = args.fail_on_new.0.is_some_and(|s| d.new_at_or_above(s) > 0);
             Ok(if failing { exit::FINDINGS } else { exit::OK })
@@ -503,7 +529,7 @@ async fn finish(
                 }
             }
             if opts.format != Format::Table {
-                print!("{}", report::terminal(&result, stdout_tty));
+                emit(&report::terminal(&result, stdout_tty));
             }
         }
         (Some(path), None) => {
@@ -512,21 +538,26 @@ async fn finish(
             eprintln!("report written to {}", path.display());
             if opts.format != Format::Table {
                 // Keep a readable summary for people; machines read the file.
-                print!("{}", report::terminal(&result, stdout_tty));
+                emit(&report::terminal(&result, stdout_tty));
             }
         }
-        (None, _) => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`posture ... | head`) is not an error worth a message.
-            let _ = stdout.write_all(text.as_bytes());
-        }
+        (None, _) => emit(&text),
     }
     if let Some(d) = &result.diff
         && opts.format == Format::Table
     {
-        print!("\n{}", d.render());
+        emit(&format!("\n{}", d.render()));
     }
     Ok(code)
+}
+
+/// Write to standard output; a closed pipe (`posture ... | head`) is not an error worth a
+/// message, and never a panic.
+fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush());
 }
 
 pub fn exit_code(result: &ScanResult, opts: &EvalOptions) -> u8 {

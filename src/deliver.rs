@@ -71,7 +71,7 @@ pub async fn upload(
     extension: &str,
     kms_key: Option<&str>,
 ) -> Result<String, String> {
-    let home = aws.s3(&aws.base, &aws.home_region);
+    let home = aws.s3(&aws.base, "delivery", &aws.home_region);
     let uri = format!("s3://{}/{key}", target.bucket);
     let region = match home
         .get_bucket_location()
@@ -106,7 +106,7 @@ pub async fn upload(
             return Err(what);
         }
     };
-    let client = aws.s3(&aws.base, &region);
+    let client = aws.s3(&aws.base, "delivery", &region);
     let mut put = client
         .put_object()
         .bucket(&target.bucket)

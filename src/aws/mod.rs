@@ -2,7 +2,9 @@
 //! one shared HTTP client. This is the only module that builds SDK clients.
 
 mod errors;
+pub mod permissions;
 mod resolver;
+pub mod stats;
 
 use std::time::Duration;
 
@@ -11,6 +13,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_http_client::tls;
+use aws_smithy_runtime::client::retries::RetryPartition;
 
 pub use errors::{SetupError, classify, collection_error};
 
@@ -36,6 +39,8 @@ pub struct Aws {
     pub home_region: String,
     /// Path-style S3 addressing, needed by endpoint overrides such as emulators.
     s3_path_style: bool,
+    /// Every API call of every client built here.
+    pub stats: std::sync::Arc<stats::CallStats>,
 }
 
 /// The scanner's identity, from sts:GetCallerIdentity.
@@ -90,6 +95,7 @@ impl Aws {
             base,
             home_region,
             s3_path_style,
+            stats: Default::default(),
         }
     }
 
@@ -98,7 +104,7 @@ impl Aws {
         if let Some(p) = profile {
             check_profile_exists(p)?;
         }
-        identity_of(&self.base)
+        identity_of(self, &self.base)
             .await
             .map_err(|e| SetupError::credentials(profile, e))
     }
@@ -125,51 +131,95 @@ impl Aws {
         SharedCredentialsProvider::new(b.build().await)
     }
 
-    pub fn s3(&self, conf: &SdkConfig, region: &str) -> aws_sdk_s3::Client {
+    fn counter(&self) -> stats::CallCounter {
+        stats::CallCounter(self.stats.clone())
+    }
+
+    /// Retries draw on a token bucket per partition: one per account and service, so one
+    /// throttled account cannot exhaust the retries of the others.
+    fn partition(service: &str, account: &str) -> RetryPartition {
+        RetryPartition::new(format!("{service}-{account}"))
+    }
+
+    pub fn s3(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_s3::Client {
         let c = aws_sdk_s3::config::Builder::from(conf)
             .region(Region::new(region.to_string()))
             .force_path_style(self.s3_path_style)
+            .retry_partition(Self::partition("s3", account))
+            .interceptor(self.counter())
             .build();
         aws_sdk_s3::Client::from_conf(c)
     }
 
-    pub fn s3control(&self, conf: &SdkConfig) -> aws_sdk_s3control::Client {
-        aws_sdk_s3control::Client::new(conf)
+    pub fn s3control(&self, conf: &SdkConfig, account: &str) -> aws_sdk_s3control::Client {
+        let c = aws_sdk_s3control::config::Builder::from(conf)
+            .retry_partition(Self::partition("s3control", account))
+            .interceptor(self.counter())
+            .build();
+        aws_sdk_s3control::Client::from_conf(c)
     }
 
-    pub fn ec2(&self, conf: &SdkConfig, region: &str) -> aws_sdk_ec2::Client {
+    pub fn ec2(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_ec2::Client {
         let c = aws_sdk_ec2::config::Builder::from(conf)
             .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("ec2", account))
+            .interceptor(self.counter())
             .build();
         aws_sdk_ec2::Client::from_conf(c)
     }
 
-    pub fn acm(&self, conf: &SdkConfig, region: &str) -> aws_sdk_acm::Client {
+    pub fn acm(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_acm::Client {
         let c = aws_sdk_acm::config::Builder::from(conf)
             .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("acm", account))
+            .interceptor(self.counter())
             .build();
         aws_sdk_acm::Client::from_conf(c)
     }
 
-    pub fn apigateway(&self, conf: &SdkConfig, region: &str) -> aws_sdk_apigateway::Client {
+    pub fn apigateway(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_apigateway::Client {
         let c = aws_sdk_apigateway::config::Builder::from(conf)
             .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("apigateway", account))
+            .interceptor(self.counter())
             .build();
         aws_sdk_apigateway::Client::from_conf(c)
     }
 
-    pub fn iam(&self, conf: &SdkConfig) -> aws_sdk_iam::Client {
-        aws_sdk_iam::Client::new(conf)
+    pub fn iam(&self, conf: &SdkConfig, account: &str) -> aws_sdk_iam::Client {
+        let c = aws_sdk_iam::config::Builder::from(conf)
+            .retry_partition(Self::partition("iam", account))
+            .interceptor(self.counter())
+            .build();
+        aws_sdk_iam::Client::from_conf(c)
     }
 
     pub fn organizations(&self, conf: &SdkConfig) -> aws_sdk_organizations::Client {
-        aws_sdk_organizations::Client::new(conf)
+        let c = aws_sdk_organizations::config::Builder::from(conf)
+            .interceptor(self.counter())
+            .build();
+        aws_sdk_organizations::Client::from_conf(c)
+    }
+
+    pub fn sts(&self, conf: &SdkConfig) -> aws_sdk_sts::Client {
+        let c = aws_sdk_sts::config::Builder::from(conf)
+            .interceptor(self.counter())
+            .build();
+        aws_sdk_sts::Client::from_conf(c)
     }
 }
 
 /// sts:GetCallerIdentity with a configuration.
-pub async fn identity_of(conf: &SdkConfig) -> Result<Identity, crate::inventory::CollectionError> {
-    let sts = aws_sdk_sts::Client::new(conf);
+pub async fn identity_of(
+    aws: &Aws,
+    conf: &SdkConfig,
+) -> Result<Identity, crate::inventory::CollectionError> {
+    let sts = aws.sts(conf);
     let out = sts
         .get_caller_identity()
         .send()

@@ -62,6 +62,7 @@ pub fn base_inventory() -> Inventory {
             caller_account_id: ACCOUNT.into(),
             caller_arn: format!("arn:aws:iam::{ACCOUNT}:user/scanner"),
             requested_regions: vec![REGION.into()],
+            api_calls: None,
         },
         organization: None,
         accounts: vec![AccountInventory {

@@ -72,6 +72,11 @@ pub async fn scan(aws: &Aws, opts: &ScanOptions) -> Result<Inventory, SetupError
                 bar.set_message(format!("scanning {label}"));
                 let inv = scan_account(&aws, &opts, &caller, id, name, ou).await;
                 bar.inc(1);
+                bar.set_message(format!(
+                    "{} API calls, {} error responses",
+                    aws.stats.attempts(),
+                    aws.stats.errors()
+                ));
                 inv
             }
         })
@@ -95,6 +100,7 @@ pub async fn scan(aws: &Aws, opts: &ScanOptions) -> Result<Inventory, SetupError
             caller_account_id: me.account_id,
             caller_arn: me.arn,
             requested_regions: opts.regions.clone(),
+            api_calls: Some(aws.stats.summary()),
         },
         organization,
         accounts,
@@ -184,7 +190,7 @@ async fn scan_account(
             .await;
         let conf = aws.with_credentials(creds);
         // Prove the role works (and that it lands in the right account) before collecting.
-        match identity_of(&conf).await {
+        match identity_of(aws, &conf).await {
             Ok(id) if id.account_id == account_id => {
                 (conf, AccountAccess::AssumedRole { role_arn })
             }
@@ -215,23 +221,24 @@ async fn scan_account(
     let regions: Collected<Vec<String>> = if !opts.regions.is_empty() {
         Collected::Ok(opts.regions.clone())
     } else {
-        discover_regions(aws, &conf, &home).await
+        discover_regions(aws, &conf, &account_id, &home).await
     };
     let n = opts.call_concurrency.max(1);
-    let iam_client = aws.iam(&conf);
+    let iam_client = aws.iam(&conf, &account_id);
     let iam_fut = iam::collect(&iam_client, n);
     let s3_fut = s3::collect(aws, &conf, &account_id, &home, n);
     let region_list = match &regions {
         Collected::Ok(r) => r.clone(),
         Collected::Failed(_) => Vec::new(),
     };
+    let account = account_id.as_str();
     let regional_fut = futures::stream::iter(region_list)
         .map(|region| {
             let conf = conf.clone();
             async move {
-                let ec2_client = aws.ec2(&conf, &region);
-                let acm_client = aws.acm(&conf, &region);
-                let gw_client = aws.apigateway(&conf, &region);
+                let ec2_client = aws.ec2(&conf, account, &region);
+                let acm_client = aws.acm(&conf, account, &region);
+                let gw_client = aws.apigateway(&conf, account, &region);
                 let (ec2, acm, apigateway) = tokio::join!(
                     ec2::collect(&ec2_client, &region, n),
                     acm::collect(&acm_client, &region, n),
@@ -288,9 +295,10 @@ fn denied_account(
 async fn discover_regions(
     aws: &Aws,
     conf: &aws_config::SdkConfig,
+    account: &str,
     home: &str,
 ) -> Collected<Vec<String>> {
-    let client = aws.ec2(conf, home);
+    let client = aws.ec2(conf, account, home);
     match client.describe_regions().send().await {
         Ok(out) => {
             let mut r: Vec<String> = out

@@ -14,7 +14,7 @@ pub async fn collect(
     home_region: &str,
     concurrency: usize,
 ) -> S3 {
-    let control = aws.s3control(conf);
+    let control = aws.s3control(conf, account_id);
     let account_bpa = async {
         match control
             .get_public_access_block()
@@ -40,7 +40,7 @@ pub async fn collect(
             )),
         }
     };
-    let home = aws.s3(conf, home_region);
+    let home = aws.s3(conf, account_id, home_region);
     let buckets = async {
         let mut names: Vec<(String, Option<String>)> = Vec::new();
         paginate!(home.list_buckets(), "s3", "ListBuckets", None, |page| {
@@ -51,7 +51,7 @@ pub async fn collect(
             }
         })?;
         let buckets: Vec<Bucket> = futures::stream::iter(names)
-            .map(|(name, region)| bucket(aws, conf, &home, name, region))
+            .map(|(name, region)| bucket(aws, conf, account_id, &home, name, region))
             .buffered(concurrency)
             .collect()
             .await;
@@ -67,6 +67,7 @@ pub async fn collect(
 async fn bucket(
     aws: &Aws,
     conf: &SdkConfig,
+    account: &str,
     home: &aws_sdk_s3::Client,
     name: String,
     listed_region: Option<String>,
@@ -91,7 +92,7 @@ async fn bucket(
     };
     // Per-bucket calls go to the bucket's own region (other regions answer with a redirect).
     let client = match &region {
-        Collected::Ok(r) => aws.s3(conf, r),
+        Collected::Ok(r) => aws.s3(conf, account, r),
         Collected::Failed(_) => home.clone(),
     };
     let r = match &region {

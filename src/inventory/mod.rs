@@ -131,6 +131,9 @@ pub struct ScanInfo {
     /// Regions requested with `--regions`, or empty when discovered per account.
     #[serde(default)]
     pub requested_regions: Vec<String>,
+    /// The API calls the scan made (every attempt, retries included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_calls: Option<crate::aws::stats::CallSummary>,
 }
 
 /// One account and everything collected in it.

@@ -65,6 +65,13 @@ pub fn render(r: &ScanResult, color: bool) -> String {
             .unwrap_or_default()
     );
 
+    if let Some(c) = &r.scan.api_calls {
+        let _ = writeln!(
+            out,
+            "API calls: {} ({} error responses, {} throttled, all retried or recorded as not assessed)",
+            c.attempts, c.error_responses, c.throttled_responses
+        );
+    }
     for fw in &r.frameworks {
         let _ = writeln!(
             out,

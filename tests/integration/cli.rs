@@ -190,3 +190,48 @@ fn unwritable_output_is_a_clear_error() {
     assert_eq!(code, 1);
     assert!(stderr.contains("/nonexistent-dir"), "{stderr}");
 }
+
+#[test]
+fn closed_stdout_is_not_a_panic() {
+    use std::io::Read;
+    let mut c = posture();
+    c.arg("checks")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn permissions_prints_the_policy() {
+    let mut c = posture();
+    c.args(["permissions", "--scanner"]);
+    let (code, stdout, _) = run(c);
+    assert_eq!(code, 0);
+    let p: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let actions: Vec<&str> = p["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap())
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"iam:GenerateCredentialReport")
+            && actions.contains(&"organizations:ListAccounts")
+    );
+    assert!(
+        actions.iter().all(|a| !a.contains('*')),
+        "no wildcard actions: {actions:?}"
+    );
+}

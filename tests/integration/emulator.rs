@@ -17,11 +17,14 @@ fn sh(script: &str) {
     assert!(status.success(), "localstack/{script} failed: {status}");
 }
 
+/// A secret that must never appear in any output or log.
+const SECRET: &str = "posture-test-secret-7d3f9a1c5e";
+
 fn emulator_env(c: &mut Command) {
     c.env("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
         .env("AWS_ENDPOINT_URL_ORGANIZATIONS", "http://127.0.0.1:5000")
         .env("AWS_ACCESS_KEY_ID", "123456789012")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
         .env("AWS_REGION", "us-east-1");
 }
 
@@ -45,6 +48,41 @@ fn validate_schema(doc: &std::path::Path) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Every call the scan made is in the published policy (`posture permissions`), and the only
+/// call that changes anything is iam:GenerateCredentialReport.
+fn least_privilege(result: &Value) {
+    use posture::aws::permissions::{
+        MEMBER_ACTIONS, ORGANIZATION_ACTIONS, action_for, is_mutating,
+    };
+    let calls = result["scan"]["api_calls"]["by_operation"]
+        .as_object()
+        .expect("api_calls recorded");
+    assert!(
+        calls.len() >= 25,
+        "only {} operations recorded",
+        calls.len()
+    );
+    let mut outside = Vec::new();
+    let mut writes = Vec::new();
+    for op in calls.keys() {
+        let (service, name) = op.split_once(':').unwrap();
+        let action = action_for(service, name);
+        if !MEMBER_ACTIONS.contains(&action.as_str())
+            && !ORGANIZATION_ACTIONS.contains(&action.as_str())
+        {
+            outside.push(action.clone());
+        }
+        if is_mutating(&action) {
+            writes.push(action);
+        }
+    }
+    assert!(
+        outside.is_empty(),
+        "calls outside the published policy: {outside:?}"
+    );
+    assert_eq!(writes, vec!["iam:GenerateCredentialReport".to_string()]);
 }
 
 /// moto implements GetBucketPolicyStatus: compare its verdict with the corpus (which posture's
@@ -258,6 +296,18 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     let result = read_json(&out);
     assert_eq!(result["schema"], "posture.scan-result/v1");
     validate_schema(&out);
+    least_privilege(&result);
+    for (what, text) in [
+        ("stdout", stdout.clone()),
+        ("stderr", stderr.clone()),
+        ("result", std::fs::read_to_string(&out).unwrap()),
+        ("inventory", std::fs::read_to_string(&inv).unwrap()),
+    ] {
+        assert!(
+            !text.contains(SECRET),
+            "the secret access key appears in the {what}"
+        );
+    }
 
     // Every ACTIVE account of the organization was entered.
     let accounts = result["accounts"].as_array().unwrap();

@@ -1,0 +1,155 @@
+//! The exact IAM permissions posture needs: printed by `posture permissions`, used by the
+//! CloudFormation templates in `deploy/`, and checked against the calls posture really makes.
+
+/// Actions in every scanned account (the member role). `iam:GenerateCredentialReport` is the one
+/// write: AWS requires it before the credential report can be read.
+pub const MEMBER_ACTIONS: &[&str] = &[
+    "sts:GetCallerIdentity",
+    "iam:GenerateCredentialReport",
+    "iam:GetCredentialReport",
+    "iam:ListUsers",
+    "iam:GetLoginProfile",
+    "iam:ListMFADevices",
+    "iam:ListAccessKeys",
+    "iam:GetAccessKeyLastUsed",
+    "iam:GetAccountPasswordPolicy",
+    "iam:GetAccountSummary",
+    "iam:ListRoles",
+    "s3:ListAllMyBuckets",
+    "s3:GetBucketLocation",
+    "s3:GetBucketPolicy",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetBucketAcl",
+    "s3:GetBucketOwnershipControls",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetBucketVersioning",
+    "s3:GetBucketLogging",
+    "s3:GetAccountPublicAccessBlock",
+    "s3:GetBucketTagging",
+    "ec2:DescribeRegions",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeVpcEndpoints",
+    "ec2:DescribeInstances",
+    "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:GetInstanceMetadataDefaults",
+    "acm:ListCertificates",
+    "acm:DescribeCertificate",
+    "apigateway:GET",
+];
+
+/// API Gateway reads are authorized on these resources.
+pub const APIGATEWAY_RESOURCES: &[&str] = &[
+    "arn:aws:apigateway:*::/restapis",
+    "arn:aws:apigateway:*::/restapis/*",
+    "arn:aws:apigateway:*::/domainnames",
+    "arn:aws:apigateway:*::/domainnames/*",
+];
+
+/// Additional actions of the scanning identity in `--org` mode.
+pub const ORGANIZATION_ACTIONS: &[&str] = &[
+    "organizations:DescribeOrganization",
+    "organizations:ListRoots",
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations:ListAccountsForParent",
+    "organizations:ListAccounts",
+    "organizations:ListPoliciesForTarget",
+    "organizations:ListDelegatedAdministrators",
+    "organizations:ListDelegatedServicesForAccount",
+    "sts:AssumeRole",
+];
+
+/// Additional actions for `--output s3://...` (on the report bucket).
+pub const DELIVERY_ACTIONS: &[&str] = &["s3:GetBucketLocation", "s3:PutObject"];
+
+/// The IAM action an SDK call is authorized as, from the SDK's `service:Operation` name.
+pub fn action_for(service: &str, operation: &str) -> String {
+    let service = service.to_ascii_lowercase();
+    match (service.as_str(), operation) {
+        ("s3", "ListBuckets") => "s3:ListAllMyBuckets".into(),
+        ("s3", "GetPublicAccessBlock") => "s3:GetBucketPublicAccessBlock".into(),
+        ("s3", "GetBucketEncryption") => "s3:GetEncryptionConfiguration".into(),
+        ("s3control", "GetPublicAccessBlock") => "s3:GetAccountPublicAccessBlock".into(),
+        ("s3control", op) => format!("s3:{op}"),
+        ("apigateway", op) if op.starts_with("Get") => "apigateway:GET".into(),
+        (svc, op) => format!("{svc}:{op}"),
+    }
+}
+
+/// Actions that change something in the account.
+pub fn is_mutating(action: &str) -> bool {
+    let op = action.split(':').nth(1).unwrap_or("");
+    !(op.starts_with("Get") || op.starts_with("List") || op.starts_with("Describe") || op == "GET")
+}
+
+/// The policy document for the member role, as `posture permissions` prints it.
+pub fn member_policy() -> serde_json::Value {
+    let others: Vec<&str> = MEMBER_ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| *a != "apigateway:GET")
+        .collect();
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "PostureRead", "Effect": "Allow", "Action": others, "Resource": "*"},
+            {"Sid": "PostureApiGatewayRead", "Effect": "Allow", "Action": ["apigateway:GET"], "Resource": APIGATEWAY_RESOURCES},
+        ]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_credential_report_is_a_write() {
+        let writes: Vec<&&str> = MEMBER_ACTIONS.iter().filter(|a| is_mutating(a)).collect();
+        assert_eq!(writes, vec![&"iam:GenerateCredentialReport"]);
+    }
+
+    #[test]
+    fn sdk_names_map_to_actions() {
+        assert_eq!(action_for("S3", "ListBuckets"), "s3:ListAllMyBuckets");
+        assert_eq!(
+            action_for("s3control", "GetPublicAccessBlock"),
+            "s3:GetAccountPublicAccessBlock"
+        );
+        assert_eq!(action_for("apigateway", "GetRestApis"), "apigateway:GET");
+        assert_eq!(
+            action_for("ec2", "DescribeInstances"),
+            "ec2:DescribeInstances"
+        );
+    }
+
+    /// deploy/member-role.yaml grants exactly MEMBER_ACTIONS.
+    #[test]
+    fn the_member_role_template_grants_exactly_these_actions() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/deploy/member-role.yaml"
+        ))
+        .unwrap();
+        let mut in_template: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter_map(|l| l.strip_prefix("- "))
+            .map(|l| l.trim_matches(|c| c == '"' || c == '\''))
+            .filter(|l| {
+                let (svc, op) = l.split_once(':').unwrap_or(("", ""));
+                ["sts", "iam", "s3", "ec2", "acm", "apigateway"].contains(&svc)
+                    && !op.is_empty()
+                    && !op.contains(' ')
+                    && !op.starts_with(':')
+            })
+            .map(str::to_string)
+            .collect();
+        in_template.sort();
+        in_template.dedup();
+        let mut expected: Vec<String> = MEMBER_ACTIONS.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        assert_eq!(in_template, expected);
+    }
+}

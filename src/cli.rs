@@ -61,6 +61,8 @@ pub enum Command {
     Checks,
     /// Compare two scan results (JSON): new, resolved and persisting failures, score changes.
     Diff(DiffArgs),
+    /// Combine the inventories of `scan --shard K/N` runs and report on the whole organization.
+    Merge(MergeArgs),
     /// Print the IAM policy posture needs (member role; --scanner for the scanning identity).
     Permissions {
         /// The scanning identity's policy: the member actions plus Organizations, sts:AssumeRole
@@ -82,6 +84,18 @@ pub struct DiffArgs {
     /// Exit with code 3 when a new failure of this severity or higher appeared; `none` never does.
     #[arg(long, default_value = "low", value_parser = parse_fail_on, value_name = "SEVERITY")]
     pub fail_on_new: FailOn,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Inventory files written by `posture scan --shard K/N --save-inventory FILE`.
+    #[arg(required = true, num_args = 1..)]
+    pub inventories: Vec<PathBuf>,
+    /// Also write the merged inventory to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub save_inventory: Option<PathBuf>,
+    #[command(flatten)]
+    pub eval: EvalOptions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -143,6 +157,10 @@ pub struct ScanArgs {
     /// Do not show the progress bar (it is shown only when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
+    /// Scan only shard K of N (1-based; accounts by account id modulo N; --org only). Save each
+    /// shard's inventory and combine them with `posture merge`.
+    #[arg(long, value_parser = parse_shard, value_name = "K/N")]
+    pub shard: Option<(u64, u64)>,
     #[command(flatten)]
     pub eval: EvalOptions,
 }
@@ -241,6 +259,24 @@ fn parse_account_id(s: &str) -> Result<String, String> {
     } else {
         Err(format!("`{s}` is not a 12-digit AWS account id"))
     }
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` is not K/N (for example 2/8)"))?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: K must be a whole number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: N must be a whole number"))?;
+    if n == 0 || k == 0 || k > n || n > 100_000 {
+        return Err(format!("`{s}`: need 1 <= K <= N <= 100000"));
+    }
+    Ok((k, n))
 }
 
 fn parse_region(s: &str) -> Result<String, String> {
@@ -347,6 +383,19 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             ));
             Ok(exit::OK)
         }
+        Command::Merge(args) => {
+            let mut parts = Vec::new();
+            for p in &args.inventories {
+                parts.push((p.display().to_string(), load_inventory(p)?));
+            }
+            let merged = crate::collect::merge(parts).map_err(|e| anyhow!(e))?;
+            if let Some(path) = &args.save_inventory {
+                let text = serde_json::to_string_pretty(&merged)
+                    .context("could not serialise the inventory")?;
+                write_atomic(path, text.as_bytes())?;
+            }
+            finish(&merged, &args.eval, None).await
+        }
         Command::Diff(args) => {
             let old = result::load(&args.old).map_err(|e| anyhow!(e))?;
             let new = result::load(&args.new).map_err(|e| anyhow!(e))?;
@@ -363,6 +412,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Scan(args) => {
             validate_checks(&args.eval.checks)?;
+            if !args.org && args.shard.is_some() {
+                bail!("--shard splits the accounts of an organization: add --org");
+            }
             if !args.org && (!args.accounts.is_empty() || !args.exclude_accounts.is_empty()) {
                 bail!(
                     "--accounts and --exclude-accounts select accounts of an organization: add --org"
@@ -386,6 +438,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 call_concurrency: usize::from(args.call_concurrency),
                 progress: !args.no_progress,
                 profile: args.profile.clone(),
+                shard: args.shard,
             };
             let inventory = collect::scan(&aws, &opts).await?;
             if let Some(path) = &args.save_inventory {

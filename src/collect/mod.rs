@@ -39,6 +39,20 @@ pub struct ScanOptions {
     pub call_concurrency: usize,
     pub progress: bool,
     pub profile: Option<String>,
+    /// `--shard K/N`: scan only the accounts of shard K (1-based) of N.
+    pub shard: Option<(u64, u64)>,
+}
+
+/// The shard (1-based) an account belongs to: its id modulo N, so every shard of every run
+/// agrees without coordination.
+pub fn shard_of(account_id: &str, shards: u64) -> u64 {
+    let n: u64 = account_id
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0u64, |acc, d| {
+            acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0'))
+        });
+    n % shards.max(1) + 1
 }
 
 /// Run collection and return the inventory. Errors only when there is nothing to scan.
@@ -149,6 +163,7 @@ fn select_accounts(org: &Organization, opts: &ScanOptions) -> Result<Vec<Target>
         .filter(|a| a.status == "ACTIVE")
         .filter(|a| opts.accounts.is_empty() || opts.accounts.contains(&a.id))
         .filter(|a| !opts.exclude_accounts.contains(&a.id))
+        .filter(|a| opts.shard.is_none_or(|(k, n)| shard_of(&a.id, n) == k))
         .map(|a| {
             (
                 a.id.clone(),
@@ -157,7 +172,7 @@ fn select_accounts(org: &Organization, opts: &ScanOptions) -> Result<Vec<Target>
             )
         })
         .collect();
-    if targets.is_empty() {
+    if targets.is_empty() && opts.shard.is_none() {
         return Err(SetupError::Targets(
             "no ACTIVE account of the organization is left to scan after --accounts/--exclude-accounts".into(),
         ));
@@ -327,5 +342,82 @@ fn partition_of(region: &str) -> &'static str {
         "aws-us-gov"
     } else {
         "aws"
+    }
+}
+
+/// Combine the inventories of shards of one organization into one.
+pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, String> {
+    let mut iter = parts.into_iter();
+    let (first_name, mut merged) = iter.next().ok_or("nothing to merge")?;
+    let org_id = |inv: &Inventory| match &inv.organization {
+        Some(Collected::Ok(o)) => Some(o.id.clone()),
+        _ => None,
+    };
+    let expected = org_id(&merged);
+    let mut calls = merged.scan.api_calls.take().unwrap_or_default();
+    for (name, inv) in iter {
+        if org_id(&inv) != expected {
+            return Err(format!(
+                "{name} is from organization {:?}, {first_name} from {:?}: only shards of one organization can be merged",
+                org_id(&inv),
+                expected
+            ));
+        }
+        if merged
+            .organization
+            .as_ref()
+            .is_some_and(|o| o.error().is_some())
+        {
+            merged.organization = inv.organization.clone();
+        }
+        for a in inv.accounts {
+            if merged.accounts.iter().any(|m| m.account_id == a.account_id) {
+                return Err(format!(
+                    "account {} is in {name} and in another input: were the shards overlapping?",
+                    a.account_id
+                ));
+            }
+            merged.accounts.push(a);
+        }
+        merged.scan.started_at = merged.scan.started_at.min(inv.scan.started_at);
+        merged.scan.finished_at = merged.scan.finished_at.max(inv.scan.finished_at);
+        if let Some(c) = inv.scan.api_calls {
+            calls.attempts += c.attempts;
+            calls.error_responses += c.error_responses;
+            calls.throttled_responses += c.throttled_responses;
+            for (k, v) in c.by_operation {
+                *calls.by_operation.entry(k).or_default() += v;
+            }
+        }
+    }
+    merged
+        .accounts
+        .sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    merged.scan.api_calls = Some(calls);
+    Ok(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shard_of;
+
+    #[test]
+    fn shards_partition_the_accounts() {
+        let ids: Vec<String> = (0..1000u64)
+            .map(|i| format!("{:012}", 100_000_000_000 + i * 7919))
+            .collect();
+        for n in [1u64, 2, 3, 7] {
+            let mut counts = vec![0; n as usize];
+            for id in &ids {
+                let k = shard_of(id, n);
+                assert!((1..=n).contains(&k));
+                counts[(k - 1) as usize] += 1;
+            }
+            assert_eq!(counts.iter().sum::<usize>(), ids.len());
+            assert!(
+                counts.iter().all(|c| *c > 1000 / n as usize / 2),
+                "{counts:?}"
+            );
+        }
     }
 }

@@ -50,6 +50,236 @@ fn validate_schema(doc: &std::path::Path) {
     );
 }
 
+/// The fault-injection proxy (tests/faultproxy.py) between posture and LocalStack.
+struct Proxy(std::process::Child);
+
+impl Proxy {
+    fn start(port: u16, args: &[&str]) -> Proxy {
+        let child = Command::new("python3")
+            .arg(repo().join("tests/faultproxy.py"))
+            .args([
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--upstream",
+                "http://127.0.0.1:4566",
+            ])
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start faultproxy.py");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Proxy(child);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("faultproxy did not start on port {port}");
+    }
+
+    fn stats(port: u16) -> Value {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET /__faultproxy/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap()).unwrap()
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn statuses(result: &Value) -> BTreeMap<String, String> {
+    findings(result)
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Throttling, resets and AccessDenied injected between posture and the emulator.
+fn faults(ids: &BTreeMap<String, String>, clean: &Value, dir: &std::path::Path) {
+    // 1. 10 % throttling and 1 % connection resets: the same findings as the clean run.
+    {
+        let port = 4599;
+        let _proxy = Proxy::start(
+            port,
+            &["--throttle", "0.10", "--reset", "0.01", "--seed", "7"],
+        );
+        let out = dir.join("faulty.json");
+        let mut c = posture();
+        emulator_env(&mut c);
+        c.env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .args([
+                "scan",
+                "--org",
+                "--regions",
+                "us-east-1,eu-west-1",
+                "--format",
+                "json",
+                "--no-progress",
+                "--max-attempts",
+                "10",
+                "-o",
+            ])
+            .arg(&out);
+        let (code, _, stderr) = run(c);
+        assert_eq!(code, 5, "{stderr}");
+        let stats = Proxy::stats(port);
+        assert!(
+            stats["throttled"].as_u64().unwrap() > 20 && stats["reset"].as_u64().unwrap() > 0,
+            "faults were injected: {stats}"
+        );
+        let faulty = read_json(&out);
+        assert_eq!(
+            statuses(&faulty),
+            statuses(clean),
+            "throttling and resets changed the findings"
+        );
+        let calls = &faulty["scan"]["api_calls"];
+        assert!(
+            calls["throttled_responses"].as_u64().unwrap() > 0
+                || calls["error_responses"].as_u64().unwrap() > 0,
+            "{calls}"
+        );
+    }
+    // 2. AccessDenied: one account's role cannot be assumed, another account's S3 is denied.
+    {
+        let port = 4598;
+        let network = &ids["network"];
+        let hardened = &ids["app-hardened"];
+        let _proxy = Proxy::start(
+            port,
+            &[
+                "--deny-assume",
+                network,
+                "--deny",
+                &format!("{hardened}:s3"),
+            ],
+        );
+        let out = dir.join("denied.json");
+        let mut c = posture();
+        emulator_env(&mut c);
+        c.env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .args([
+                "scan",
+                "--org",
+                "--regions",
+                "us-east-1",
+                "--format",
+                "json",
+                "--no-progress",
+                "-o",
+            ])
+            .arg(&out);
+        let (code, _, stderr) = run(c);
+        assert_eq!(code, 5, "the scan must say it is incomplete: {stderr}");
+        let r = read_json(&out);
+        let acct = r["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account_id"] == network.as_str())
+            .unwrap();
+        assert_eq!(acct["access"], "denied");
+        let network_results: Vec<&Value> = findings(&r)
+            .iter()
+            .filter(|f| f["account_id"] == network.as_str())
+            .collect();
+        assert!(!network_results.is_empty());
+        assert!(
+            network_results
+                .iter()
+                .all(|f| f["status"] == "not_assessed"),
+            "a denied account has only not-assessed results"
+        );
+        assert!(
+            network_results[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("AccessDenied"),
+            "{}",
+            network_results[0]["message"]
+        );
+        let s3_hardened: Vec<&Value> = findings(&r)
+            .iter()
+            .filter(|f| {
+                f["account_id"] == hardened.as_str()
+                    && f["check_id"].as_str().unwrap().starts_with("s3-")
+            })
+            .collect();
+        assert!(!s3_hardened.is_empty());
+        assert!(
+            s3_hardened.iter().all(|f| f["status"] == "not_assessed"),
+            "denied S3 must never pass: {s3_hardened:?}"
+        );
+        assert!(
+            r["collection_errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["account_id"] == hardened.as_str() && e["kind"] == "access_denied"),
+            "the AccessDenied is reported"
+        );
+        // Everything else in that account was still assessed.
+        assert!(
+            findings(&r)
+                .iter()
+                .any(|f| f["account_id"] == hardened.as_str() && f["status"] == "pass")
+        );
+    }
+    // 3. A run killed mid-scan leaves no output file, truncated or not.
+    {
+        let port = 4597;
+        let _proxy = Proxy::start(port, &["--delay-ms", "200"]);
+        let out_dir = tempfile::tempdir().unwrap();
+        let mut c = posture();
+        emulator_env(&mut c);
+        c.env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .args([
+                "scan",
+                "--org",
+                "--regions",
+                "us-east-1",
+                "--format",
+                "json",
+                "--no-progress",
+                "-o",
+            ])
+            .arg(out_dir.path().join("report.json"))
+            .arg("--save-inventory")
+            .arg(out_dir.path().join("inventory.json"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let mut child = c.spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the slowed scan should still be running"
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let left: Vec<_> = std::fs::read_dir(out_dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
+        assert!(left.is_empty(), "files left by a killed scan: {left:?}");
+    }
+}
+
 /// Every call the scan made is in the published policy (`posture permissions`), and the only
 /// call that changes anything is iam:GenerateCredentialReport.
 fn least_privilege(result: &Value) {
@@ -297,6 +527,7 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     assert_eq!(result["schema"], "posture.scan-result/v1");
     validate_schema(&out);
     least_privilege(&result);
+    faults(&ids, &result, dir.path());
     for (what, text) in [
         ("stdout", stdout.clone()),
         ("stderr", stderr.clone()),

@@ -303,3 +303,39 @@ fn corrupt_baseline_and_suppressions_are_clear_errors() {
     assert_eq!(code, 1);
     assert!(stderr.contains("not a valid S3 bucket name"), "{stderr}");
 }
+
+/// Shards of one organization merged give exactly the report of the whole organization.
+#[test]
+fn merged_shards_equal_the_full_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = read_json(&fixture("inventory.json"));
+    let accounts = full["accounts"].as_array().unwrap();
+    let mut paths = Vec::new();
+    for k in 0..3 {
+        let mut part = full.clone();
+        part["accounts"] =
+            serde_json::Value::Array(accounts.iter().skip(k).step_by(3).cloned().collect());
+        let p = dir.path().join(format!("shard-{k}.json"));
+        std::fs::write(&p, serde_json::to_string(&part).unwrap()).unwrap();
+        paths.push(p);
+    }
+    let merged = dir.path().join("merged.json");
+    let mut c = posture();
+    c.args(["merge", "--format", "json", "--now", NOW, "-o"])
+        .arg(&merged)
+        .args(&paths);
+    let (code, _, stderr) = run(c);
+    assert_eq!(code, 5, "{stderr}");
+    let (whole, _, _) = evaluate(dir.path(), "json", &[]);
+    let (m, w) = (read_json(&merged), read_json(&whole));
+    assert_eq!(m["findings"], w["findings"]);
+    assert_eq!(m["frameworks"], w["frameworks"]);
+    assert_eq!(m["accounts"], w["accounts"]);
+
+    // Overlapping shards are refused.
+    let mut c = posture();
+    c.arg("merge").arg(&paths[0]).arg(&paths[0]);
+    let (code, _, stderr) = run(c);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("overlapping"), "{stderr}");
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""A fault-injecting HTTP proxy for AWS API calls (test harness; standard library only).
+
+Sits between posture and an emulator (LocalStack) and, at configurable rates, answers with
+AWS-shaped throttling errors (IAM/STS `Throttling`, EC2 `RequestLimitExceeded`, ACM
+`ThrottlingException`, API Gateway 429 `TooManyRequestsException`, S3 503 `SlowDown`), HTTP 500s,
+connection resets and slow responses; and answers AccessDenied for chosen accounts / services.
+The service is read from the SigV4 credential scope; the account from the access key id (a
+12-digit key id is the account itself, as LocalStack treats it; keys issued by STS AssumeRole
+are learnt from the AssumeRole responses that pass through).
+
+Usage:
+  faultproxy.py --listen 127.0.0.1:4599 --upstream http://127.0.0.1:4566
+                [--throttle 0.10] [--reset 0.01] [--error500 0.0] [--delay-ms 0]
+                [--deny ACCOUNT:SERVICE ...] [--deny-assume ACCOUNT ...] [--seed 1]
+Statistics (JSON): GET http://LISTEN/__faultproxy/stats
+"""
+import argparse
+import http.client
+import json
+import random
+import re
+import socket
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+CRED = re.compile(r"Credential=([^/]+)/[^/]+/([^/]+)/([^/]+)/aws4_request")
+HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"}
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.rng = random.Random(args.seed)
+        self.lock = threading.Lock()
+        self.key_account = {}
+        self.stats = {"requests": 0, "forwarded": 0, "throttled": 0, "reset": 0, "error500": 0, "denied": 0, "by_service": {}}
+        self.deny = {}
+        for d in args.deny or []:
+            acct, _, svc = d.partition(":")
+            self.deny.setdefault(acct, set()).add(svc or "*")
+        self.deny_assume = set(args.deny_assume or [])
+
+    def roll(self, rate):
+        with self.lock:
+            return rate > 0 and self.rng.random() < rate
+
+    def count(self, key, service=None):
+        with self.lock:
+            self.stats[key] += 1
+            if service and key == "requests":
+                self.stats["by_service"][service] = self.stats["by_service"].get(service, 0) + 1
+
+
+def error_response(service, kind):
+    """(status, headers, body) for an AWS-shaped error of `kind` (throttle, denied, internal)."""
+    codes = {
+        "throttle": {"iam": (400, "Throttling"), "sts": (400, "Throttling"), "ec2": (503, "RequestLimitExceeded"),
+                     "acm": (400, "ThrottlingException"), "organizations": (400, "TooManyRequestsException"),
+                     "apigateway": (429, "TooManyRequestsException"), "s3": (503, "SlowDown")},
+        "denied": {"iam": (403, "AccessDenied"), "sts": (403, "AccessDenied"), "ec2": (403, "UnauthorizedOperation"),
+                   "acm": (400, "AccessDeniedException"), "organizations": (400, "AccessDeniedException"),
+                   "apigateway": (403, "AccessDeniedException"), "s3": (403, "AccessDenied")},
+        "internal": {"iam": (500, "InternalFailure"), "sts": (500, "InternalFailure"), "ec2": (500, "InternalError"),
+                     "acm": (500, "InternalFailure"), "organizations": (500, "ServiceException"),
+                     "apigateway": (500, "InternalFailure"), "s3": (500, "InternalError")},
+    }[kind]
+    status, code = codes.get(service, codes["s3"] if service == "s3control" else (500, "InternalFailure"))
+    message = {"throttle": "Rate exceeded", "denied": "injected by faultproxy: not authorized", "internal": "injected internal error"}[kind]
+    if service in ("iam", "sts"):
+        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+                f"<RequestId>faultproxy</RequestId></ErrorResponse>")
+        return status, {"Content-Type": "text/xml"}, body.encode()
+    if service == "ec2":
+        body = (f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>"
+                f"<RequestID>faultproxy</RequestID></Response>")
+        return status, {"Content-Type": "text/xml"}, body.encode()
+    if service in ("acm", "organizations"):
+        return status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code}, json.dumps({"__type": code, "message": message}).encode()
+    if service == "apigateway":
+        return status, {"Content-Type": "application/json", "x-amzn-ErrorType": code}, json.dumps({"message": message}).encode()
+    body = f"<Error><Code>{code}</Code><Message>{message}</Message><RequestId>faultproxy</RequestId></Error>"
+    return status, {"Content-Type": "application/xml"}, body.encode()
+
+
+def make_handler(state):
+    upstream = urllib.parse.urlsplit(state.args.upstream)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a):
+            pass
+
+        def send_error_response(self, service, kind):
+            status, headers, body = error_response(service, kind)
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def handle_any(self):
+            if self.path == "/__faultproxy/stats":
+                body = json.dumps(state.stats).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            m = CRED.search(self.headers.get("Authorization", ""))
+            key, service = (m.group(1), m.group(3)) if m else ("", "unknown")
+            account = key if re.fullmatch(r"\d{12}", key) else state.key_account.get(key, "")
+            state.count("requests", service)
+            assume_target = None
+            if service == "sts" and b"Action=AssumeRole" in body:
+                arn = urllib.parse.parse_qs(body.decode(errors="replace")).get("RoleArn", [""])[0]
+                assume_target = arn.split(":")[4] if arn.count(":") >= 5 else None
+                if assume_target in state.deny_assume:
+                    state.count("denied")
+                    return self.send_error_response("sts", "denied")
+            denied = state.deny.get(account, set())
+            if "*" in denied or service in denied or (service == "s3control" and "s3" in denied):
+                state.count("denied")
+                return self.send_error_response(service, "denied")
+            if state.roll(state.args.reset):
+                state.count("reset")
+                self.close_connection = True
+                try:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                finally:
+                    self.connection.close()
+                return
+            if state.roll(state.args.throttle):
+                state.count("throttled")
+                return self.send_error_response(service, "throttle")
+            if state.roll(state.args.error500):
+                state.count("error500")
+                return self.send_error_response(service, "internal")
+            if state.args.delay_ms:
+                time.sleep(state.args.delay_ms / 1000.0)
+            conn = http.client.HTTPConnection(upstream.hostname, upstream.port or 80, timeout=120)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
+            conn.request(self.command, self.path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            conn.close()
+            state.count("forwarded")
+            if assume_target and resp.status == 200:
+                k = re.search(rb"<AccessKeyId>([^<]+)</AccessKeyId>", data)
+                if k:
+                    with state.lock:
+                        state.key_account[k.group(1).decode()] = assume_target
+            self.send_response(resp.status)
+            for k, v in resp.getheaders():
+                if k.lower() not in HOP and k.lower() != "content-length":
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = handle_any
+
+    return Handler
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--listen", default="127.0.0.1:4599")
+    p.add_argument("--upstream", default="http://127.0.0.1:4566")
+    p.add_argument("--throttle", type=float, default=0.0)
+    p.add_argument("--reset", type=float, default=0.0)
+    p.add_argument("--error500", type=float, default=0.0)
+    p.add_argument("--delay-ms", type=int, default=0)
+    p.add_argument("--deny", action="append", metavar="ACCOUNT:SERVICE")
+    p.add_argument("--deny-assume", action="append", metavar="ACCOUNT")
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+    host, _, port = args.listen.rpartition(":")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        p.error("listen on loopback only")
+    server = ThreadingHTTPServer((host, int(port)), make_handler(State(args)))
+    server.daemon_threads = True
+    print(f"faultproxy: listening on {args.listen}, upstream {args.upstream}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -55,7 +55,7 @@ struct Proxy(std::process::Child);
 
 impl Proxy {
     fn start(port: u16, args: &[&str]) -> Proxy {
-        let child = Command::new("python3")
+        let mut child = Command::new("python3")
             .arg(repo().join("tests/faultproxy.py"))
             .args([
                 "--listen",
@@ -73,6 +73,8 @@ impl Proxy {
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("faultproxy did not start on port {port}");
     }
 

@@ -8,10 +8,9 @@ use std::collections::BTreeSet;
 
 use super::document::{Condition, Effect, NameList, Policy, Principal, Statement};
 use super::questions::{
-    applies_to_everyone, condition_negated_pin, condition_pins, grants_action,
-    grants_action_literal, has_wildcard,
+    applies_to_everyone, condition_negated_pin, condition_pins, covering_denies, grants_action,
+    has_wildcard,
 };
-use super::wildcard::wildcard_match;
 
 /// Accounts inside the trust boundary, and the organization id when known.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -123,28 +122,6 @@ fn pin_who(c: &Condition, b: &Boundary) -> Who {
         "aws:sourcevpc" | "aws:sourcevpce" => Who::Inside,
         _ => Who::Anyone,
     }
-}
-
-/// A Deny that applies to everyone and covers every action and resource of `allow`.
-fn covering_denies<'p>(policy: &'p Policy, allow: &Statement) -> Vec<&'p Statement> {
-    let Some(NameList(actions)) = &allow.action else {
-        return vec![];
-    };
-    policy
-        .statements
-        .iter()
-        .filter(|d| {
-            d.effect == Effect::Deny && d.principal.as_ref().is_some_and(|p| p.is_wildcard())
-        })
-        .filter(|d| actions.iter().all(|a| grants_action_literal(d, a)))
-        .filter(|d| match (&d.resource, &allow.resource) {
-            (Some(NameList(dr)), Some(NameList(ar))) => ar
-                .iter()
-                .all(|r| dr.iter().any(|p| wildcard_match(p, r, false))),
-            (None, _) => d.not_resource.is_none(),
-            _ => false,
-        })
-        .collect()
 }
 
 /// Who an Allow statement of a resource policy lets in after its own conditions and any Deny

@@ -128,13 +128,11 @@ fn written_actions(st: &Statement) -> Vec<String> {
     }
 }
 
-/// A Deny that applies to everyone, covers every action of `allow`, has no condition other than
-/// negated pins, and so neutralizes the Allow for all callers except pinned ones (or entirely).
-fn neutralized_by_deny(policy: &Policy, allow: &Statement) -> Option<String> {
-    let allow_actions: Vec<String> = match &allow.action {
-        Some(NameList(a)) => a.clone(),
-        // NotAction allows are too wide to prove covered.
-        None => return None,
+/// Deny statements that apply to everyone and cover every action and resource of `allow`.
+/// Allows with NotAction are too wide to prove covered: none.
+pub(super) fn covering_denies<'p>(policy: &'p Policy, allow: &Statement) -> Vec<&'p Statement> {
+    let Some(NameList(actions)) = &allow.action else {
+        return vec![];
     };
     policy
         .statements
@@ -142,7 +140,7 @@ fn neutralized_by_deny(policy: &Policy, allow: &Statement) -> Option<String> {
         .filter(|d| {
             d.effect == Effect::Deny && d.principal.as_ref().is_some_and(|p| p.is_wildcard())
         })
-        .filter(|d| allow_actions.iter().all(|a| grants_action_literal(d, a)))
+        .filter(|d| actions.iter().all(|a| grants_action_literal(d, a)))
         .filter(|d| match (&d.resource, &allow.resource) {
             (Some(NameList(dr)), Some(NameList(ar))) => ar
                 .iter()
@@ -150,6 +148,14 @@ fn neutralized_by_deny(policy: &Policy, allow: &Statement) -> Option<String> {
             (None, _) => d.not_resource.is_none(),
             _ => false,
         })
+        .collect()
+}
+
+/// A covering Deny whose only conditions are negated pins neutralizes the Allow for all callers
+/// except pinned ones (or entirely, when it has no condition).
+fn neutralized_by_deny(policy: &Policy, allow: &Statement) -> Option<String> {
+    covering_denies(policy, allow)
+        .into_iter()
         .find(|d| d.conditions.iter().all(condition_negated_pin))
         .map(|d| d.label())
 }

@@ -6,6 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::formats::validate_schema;
 use crate::{posture, read_json, repo, run};
 
 fn sh(script: &str) {
@@ -26,28 +27,6 @@ fn emulator_env(c: &mut Command) {
         .env("AWS_ACCESS_KEY_ID", "123456789012")
         .env("AWS_SECRET_ACCESS_KEY", SECRET)
         .env("AWS_REGION", "us-east-1");
-}
-
-/// Validate a JSON result against the published schema in reports/ (Python jsonschema from
-/// .venv-tools, which tests/setup-tools.sh creates).
-fn validate_schema(doc: &std::path::Path) {
-    let status = Command::new("bash")
-        .arg(repo().join("tests/setup-tools.sh"))
-        .status()
-        .expect("setup-tools.sh");
-    assert!(status.success(), "tests/setup-tools.sh failed");
-    let out = Command::new(repo().join(".venv-tools/bin/python"))
-        .arg(repo().join("tests/validate_json_schema.py"))
-        .arg(repo().join("reports/scan-result.v1.schema.json"))
-        .arg(doc)
-        .output()
-        .expect("run validate_json_schema.py");
-    assert!(
-        out.status.success(),
-        "the JSON output does not match reports/scan-result.v1.schema.json:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The fault-injection proxy (tests/faultproxy.py) between posture and LocalStack.

@@ -66,7 +66,8 @@ pub const DELIVERY_ACTIONS: &[&str] = &["s3:GetBucketLocation", "s3:PutObject"];
 
 /// The IAM action an SDK call is authorized as, from the SDK's `service:Operation` name.
 pub fn action_for(service: &str, operation: &str) -> String {
-    let service = service.to_ascii_lowercase();
+    // The SDK names services "S3", "S3 Control", "API Gateway", ...
+    let service: String = service.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
     match (service.as_str(), operation) {
         ("s3", "ListBuckets") => "s3:ListAllMyBuckets".into(),
         ("s3", "GetPublicAccessBlock") => "s3:GetBucketPublicAccessBlock".into(),
@@ -118,6 +119,8 @@ mod tests {
             "s3:GetAccountPublicAccessBlock"
         );
         assert_eq!(action_for("apigateway", "GetRestApis"), "apigateway:GET");
+        assert_eq!(action_for("API Gateway", "GetStages"), "apigateway:GET");
+        assert_eq!(action_for("S3 Control", "GetPublicAccessBlock"), "s3:GetAccountPublicAccessBlock");
         assert_eq!(
             action_for("ec2", "DescribeInstances"),
             "ec2:DescribeInstances"

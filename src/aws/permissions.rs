@@ -67,7 +67,11 @@ pub const DELIVERY_ACTIONS: &[&str] = &["s3:GetBucketLocation", "s3:PutObject"];
 /// The IAM action an SDK call is authorized as, from the SDK's `service:Operation` name.
 pub fn action_for(service: &str, operation: &str) -> String {
     // The SDK names services "S3", "S3 Control", "API Gateway", ...
-    let service: String = service.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let service: String = service
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     match (service.as_str(), operation) {
         ("s3", "ListBuckets") => "s3:ListAllMyBuckets".into(),
         ("s3", "GetPublicAccessBlock") => "s3:GetBucketPublicAccessBlock".into(),
@@ -120,7 +124,10 @@ mod tests {
         );
         assert_eq!(action_for("apigateway", "GetRestApis"), "apigateway:GET");
         assert_eq!(action_for("API Gateway", "GetStages"), "apigateway:GET");
-        assert_eq!(action_for("S3 Control", "GetPublicAccessBlock"), "s3:GetAccountPublicAccessBlock");
+        assert_eq!(
+            action_for("S3 Control", "GetPublicAccessBlock"),
+            "s3:GetAccountPublicAccessBlock"
+        );
         assert_eq!(
             action_for("ec2", "DescribeInstances"),
             "ec2:DescribeInstances"

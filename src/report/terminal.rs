@@ -14,10 +14,10 @@ use crate::result::ScanResult;
 fn table(color: bool) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(160);
+        .set_content_arrangement(ContentArrangement::Dynamic);
     if !color {
-        t.force_no_tty();
+        // Not a terminal (a file, a pipe, CI logs): wide rows rather than wrapped cells.
+        t.force_no_tty().set_width(240);
     }
     t
 }
@@ -108,7 +108,7 @@ pub fn render(r: &ScanResult, color: bool) -> String {
     header.extend(
         r.frameworks
             .iter()
-            .map(|f| format!("{} score (coverage)", short_name(&f.framework))),
+            .map(|f| format!("{} score (cov.)", short_name(&f.framework))),
     );
     t.set_header(header);
     for a in &r.accounts {

@@ -148,6 +148,9 @@ pub struct ScanArgs {
     /// Concurrent per-resource calls within one account and service.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
     pub call_concurrency: u16,
+    /// Regions scanned at the same time within one account.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
+    pub region_concurrency: u16,
     /// Attempts per API call, including the first, for throttling and transient errors.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20), value_name = "N")]
     pub max_attempts: u32,
@@ -436,6 +439,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 regions: args.regions.clone(),
                 account_concurrency: usize::from(args.concurrency),
                 call_concurrency: usize::from(args.call_concurrency),
+                region_concurrency: usize::from(args.region_concurrency),
                 progress: !args.no_progress,
                 profile: args.profile.clone(),
                 shard: args.shard,

@@ -37,6 +37,8 @@ pub struct ScanOptions {
     pub account_concurrency: usize,
     /// Concurrent per-resource calls within one account and service.
     pub call_concurrency: usize,
+    /// Regions scanned at once within one account.
+    pub region_concurrency: usize,
     pub progress: bool,
     pub profile: Option<String>,
     /// `--shard K/N`: scan only the accounts of shard K (1-based) of N.
@@ -269,7 +271,7 @@ async fn scan_account(
                 )
             }
         })
-        .buffer_unordered(4)
+        .buffer_unordered(opts.region_concurrency.max(1))
         .collect::<BTreeMap<String, RegionInventory>>();
     let (iam, s3, regional) = tokio::join!(iam_fut, s3_fut, regional_fut);
     AccountInventory {

@@ -63,7 +63,7 @@ start() {
     setsid "${clean_env[@]}" \
         GATEWAY_LISTEN="127.0.0.1:$ls_port" GATEWAY_SERVER=hypercorn DNS_ADDRESS=0 DISABLE_EVENTS=1 \
         SKIP_SSL_CERT_DOWNLOAD=1 FILESYSTEM_ROOT="$state/localstack" LOCALSTACK_HOST="127.0.0.1:$ls_port" \
-        MOTO_ACM_VALIDATION_WAIT=0 \
+        MOTO_ACM_VALIDATION_WAIT=0 MOTO_EC2_LOAD_DEFAULT_AMIS=false \
         "$venvs/.venv-localstack/bin/python" -m localstack.runtime.main \
         >"$state/localstack.log" 2>&1 </dev/null &
     echo $! >"$state/localstack.pid"

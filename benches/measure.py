@@ -83,6 +83,15 @@ def clean_env(**extra) -> dict:
     return env
 
 
+def parse_cpu(path: Path) -> float | None:
+    """user + system CPU seconds from `/usr/bin/time -v -o path`."""
+    if not path.exists():
+        return None
+    text = path.read_text(errors="replace")
+    secs = [float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text)]
+    return sum(secs) if secs else None
+
+
 def parse_gnu_time(path: Path) -> tuple[float | None, int | None]:
     """(wall seconds, peak RSS KiB) from `/usr/bin/time -v -o path`."""
     text = path.read_text(errors="replace")
@@ -110,7 +119,7 @@ def timed(cmd: list[str], env: dict, out: Path, timeout: float) -> dict:
             rc = "timeout"
     elapsed = time.monotonic() - t0
     wall, rss = parse_gnu_time(tfile) if tfile.exists() else (None, None)
-    return {"rc": rc, "wall": wall if wall is not None else elapsed, "rss_kib": rss}
+    return {"rc": rc, "wall": wall if wall is not None else elapsed, "rss_kib": rss, "cpu": parse_cpu(tfile)}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -173,6 +182,7 @@ def posture_once(a, tag: str, endpoint: str) -> dict:
     cmd = [a.posture, "scan", "--org", "--regions", a.regions, "--format", "json", "-o", str(result),
            "--save-inventory", str(inventory), "--no-progress"]
     r = timed(cmd, env, out, a.timeout)
+    r["loadavg"] = Path("/proc/loadavg").read_text().split()[0]
     if r["rc"] not in OK_EXIT or not result.exists():
         err = out.with_suffix(".stderr").read_text(errors="replace")[-2000:]
         raise SystemExit(f"bench: posture failed (exit {r['rc']}):\n{err}")
@@ -193,7 +203,7 @@ def posture_runs(a, tag: str, endpoint: str) -> list[dict]:
     for i in range(a.repeat):
         r = posture_once(a, f"{tag}-{i + 1}", endpoint)
         log(f"posture {tag} run {i + 1}/{a.repeat}: {r['wall']:.2f}s, peak RSS {r['rss_kib'] / 1024:.0f} MiB, "
-            f"{r['calls']} calls, {r['resources']['accounts']} accounts, exit {r['rc']}")
+            f"{r['calls']} calls, {r['resources']['accounts']} accounts, exit {r['rc']}, load {r['loadavg']}")
         runs.append(r)
     return runs
 
@@ -246,15 +256,18 @@ def floor_runs(a) -> dict:
 # Prowler
 # ------------------------------------------------------------------------------------------------
 
+SHIM = HERE / "prowler_shim"  # sitecustomize.py: *.127.0.0.1 resolves to loopback, as in posture
+
+
 def prowler_bin(a) -> Path:
     return a.prowler_venv / "bin" / "prowler"
 
 
 def prowler_checks(a) -> tuple[list[str], list[str]]:
     p = subprocess.run([str(prowler_bin(a)), "aws", "--list-checks", "--no-banner"], capture_output=True, text=True,
-                       timeout=300, env=clean_env(AWS_ACCESS_KEY_ID=MANAGEMENT, AWS_ENDPOINT_URL=a.localstack,
+                       timeout=300, env=clean_env(AWS_ACCESS_KEY_ID=MANAGEMENT, AWS_ENDPOINT_URL=a.localstack, PYTHONPATH=str(SHIM),
                                                   AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1"))
-    known = set(re.findall(r"\b([a-z0-9]+(?:_[a-z0-9]+)+)\b", p.stdout))
+    known = set(re.findall(r"^\[([a-z0-9_]+)\]", p.stdout, re.M))
     have = [c for c in PROWLER_CHECKS if c in known]
     missing = [c for c in PROWLER_CHECKS if c not in known]
     if not have:
@@ -266,7 +279,7 @@ def prowler_checks(a) -> tuple[list[str], list[str]]:
 def prowler_one(a, account: str, checks: list[str], tag: str, endpoint: str | None = None) -> dict:
     out = a.state / "prowler" / tag / account
     out.mkdir(parents=True, exist_ok=True)
-    env = clean_env(AWS_ACCESS_KEY_ID=account, AWS_ENDPOINT_URL=endpoint or a.localstack,
+    env = clean_env(AWS_ACCESS_KEY_ID=account, AWS_ENDPOINT_URL=endpoint or a.localstack, PYTHONPATH=str(SHIM),
                     AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1")
     cmd = [str(prowler_bin(a)), "aws", "--no-banner", "-f", *a.regions.split(","), "-c", *checks,
            "-M", "json-ocsf", "-o", str(out), "-F", "prowler", "--ignore-exit-code-3"]
@@ -326,7 +339,7 @@ def prowler_section(a, accounts: list[str]) -> dict:
     log(f"prowler: probe on {accounts[0]}: {probe['wall']:.1f}s, {probe['findings']} findings, "
         f"peak RSS {probe['rss_kib'] / 1024:.0f} MiB")
     seq = []
-    for i in range(a.prowler_repeat):
+    for i in range(0 if a.prowler_parallel_only else a.prowler_repeat):
         p = prowler_pass(a, accounts, checks, 1, f"seq-{i + 1}")
         log(f"prowler sequential run {i + 1}/{a.prowler_repeat}: {len(accounts)} processes in {p['wall']:.1f}s, "
             f"peak RSS {p['peak_rss_kib'] / 1024:.0f} MiB, {p['findings']} findings, {len(p['failed'])} failed")
@@ -379,6 +392,7 @@ def main() -> int:
     p.add_argument("--prowler-venv", type=Path, default=HERE / ".venv-prowler")
     p.add_argument("--prowler-repeat", type=int, default=3)
     p.add_argument("--prowler-parallel", type=int, default=8)
+    p.add_argument("--prowler-parallel-only", action="store_true", help="skip the sequential passes")
     p.add_argument("--prowler-timeout", type=float, default=900, help="per Prowler process, seconds")
     a = p.parse_args()
     a.repeat = max(1, min(a.repeat, 9))
@@ -406,6 +420,10 @@ def main() -> int:
         if "error" in results["prowler"]:
             log("prowler: COULD NOT RUN: " + results["prowler"]["error"])
     elif a.step == "report":
+        for key, tag in (("posture", "direct"), ("latency", f"latency{a.latency_ms}ms")):
+            for i, r in enumerate(results.get(key) or []):
+                if r.get("cpu") is None:
+                    r["cpu"] = parse_cpu(a.state / f"posture-{tag}-{i + 1}.time")
         report(results)
         return 0
     results_file.write_text(json.dumps(results, indent=1, default=str) + "\n")
@@ -438,6 +456,9 @@ def report(R: dict) -> None:
     print(f"| accounts scanned | {n_acct} |")
     print(f"| posture wall time (LocalStack direct) | {wall:.2f} s ({walls(runs, 2)}) |")
     print(f"| posture peak RSS | {rss:.0f} MiB |")
+    cpu = median([r.get("cpu") for r in runs])
+    if cpu is not None:
+        print(f"| posture CPU time (user + sys) | {cpu:.2f} s ({cpu / wall:.0%} of one core over the wall time) |")
     print(f"| posture API calls (attempts) | {calls:.0f} ({calls / n_acct:.0f} per account; "
           f"{runs[0]['org_calls']} to Organizations; {runs[0]['error_responses']} error responses) |")
     print(f"| resources in inventory | {res['total']} |")
@@ -466,14 +487,16 @@ def report(R: dict) -> None:
         print(f"| estimate ÷ 8 (--concurrency 8) | {lat_calls * ms / 8:.1f} s |")
         print(f"| estimate ÷ 64 (8 accounts × --call-concurrency 8) | {lat_calls * ms / 64:.1f} s |")
         print(f"| effective concurrency = calls × latency ÷ wall | {lat_calls * ms / lw:.1f} |")
-        print(f"| added by latency: wall(+latency) − wall(direct) | {lw - wall:.2f} s "
-              f"(effective concurrency on the added part: {lat_calls * ms / max(lw - wall, 1e-9):.1f}) |")
+        added = lw - wall
+        print(f"| added by latency: wall(+latency) − wall(direct) | {added:.2f} s"
+              + (f" (effective concurrency on the added part: {lat_calls * ms / added:.1f})" if added > 0.05 * wall
+                 else " (within the run-to-run noise)") + " |")
         print(f"| peak RSS with latency | {median([r['rss_kib'] for r in lat]) / 1024:.0f} MiB |")
     pr = R.get("prowler")
     if pr:
         if "error" in pr:
             print(f"| Prowler | could not run: {pr['error'].splitlines()[0][:300]} |")
-        else:
+        elif pr.get("sequential"):
             sw = median([x["wall"] for x in pr["sequential"]])
             srss = max(x["peak_rss_kib"] for x in pr["sequential"]) / 1024
             print(f"| Prowler, {n_acct} processes one after another ({len(pr['checks'])} checks) | {sw:.1f} s "
@@ -481,6 +504,7 @@ def report(R: dict) -> None:
                   f"{pr['per_process_wall']:.1f} s per process |")
             print(f"| Prowler peak RSS (largest process) | {srss:.0f} MiB |")
             print(f"| posture speed-up vs Prowler sequential | {sw / wall:.1f}× |")
+        if "error" not in pr:
             if pr.get("parallel"):
                 pw = median([x["wall"] for x in pr["parallel"]])
                 prss = max(x["peak_rss_kib"] for x in pr["parallel"]) / 1024

@@ -243,11 +243,16 @@ def main() -> int:
     org = s.organization(a.accounts, a.workers)
     t_org = time.monotonic() - started
 
+    # benches/emulators.sh starts LocalStack with MOTO_EC2_LOAD_DEFAULT_AMIS=false: moto's default
+    # AMI catalogue comes with ~1,200 backing snapshots that DescribeSnapshots(OwnerIds=self)
+    # returns in EVERY account (moto ignores OwnerIds), which no real account has and which a
+    # scanner that inspects snapshots (Prowler does, whatever checks are selected) would then
+    # visit one by one. Without the catalogue, RunInstances accepts any well-formed image id
+    # (moto validates AMIs only with MOTO_ENABLE_AMI_VALIDATION).
     ec2 = s.client("ec2", MANAGEMENT)
     images = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "name", "Values": ["amzn*hvm*x86_64*"]}])["Images"]
-    if not images:
-        raise SystemExit("seed_org: no Amazon Linux image in LocalStack's AMI catalogue")
-    s.ami = sorted(images, key=lambda i: i["ImageId"])[0]["ImageId"]
+    s.ami = sorted(images, key=lambda i: i["ImageId"])[0]["ImageId"] if images else "ami-0be0c4f1e5a7b9d21"
+    snapshots = len(ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"])
     s.account_baseline(MANAGEMENT)
     # One break-glass user in the management account. Without any IAM user, LocalStack answers
     # GenerateCredentialReport with HTTP 500 (InternalError) in that account, and a scanner's
@@ -275,13 +280,16 @@ def main() -> int:
     print(f"seed_org: organization {org['organization_id']}: {a.accounts} member accounts in OU Workloads "
           f"+ management {MANAGEMENT}; {s.calls} API calls in {elapsed:.1f}s "
           f"(organization {t_org:.1f}s, {s.calls / elapsed:.0f} calls/s, {a.workers} workers)")
+    if snapshots:
+        print(f"seed_org: note: the emulator lists {snapshots} EBS snapshots in every account (moto's default AMI "
+              "catalogue; start LocalStack with MOTO_EC2_LOAD_DEFAULT_AMIS=false as benches/emulators.sh does)")
     print("seed_org: per member account: " + ", ".join(f"{v} {k}" for k, v in PER_ACCOUNT.items()))
     print("seed_org: total: " + ", ".join(f"{v} {k}" for k, v in totals.items()))
     if a.out:
         a.out.parent.mkdir(parents=True, exist_ok=True)
         a.out.write_text(json.dumps({
             "management_account_id": MANAGEMENT, "region": a.region, **org,
-            "per_account": PER_ACCOUNT, "totals": totals, "seed_calls": s.calls,
+            "per_account": PER_ACCOUNT, "totals": totals, "emulator_snapshots_per_account": snapshots, "seed_calls": s.calls,
             "seed_seconds": round(elapsed, 2)}, indent=2) + "\n")
     return 0
 

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# The posture benchmark, in one command:
+#
+#   benches/run.sh [--accounts 10] [--regions us-east-1] [--latency-ms 50] [--repeat 3] [--prowler]
+#                  [--posture BIN] [--prowler-parallel 8] [--prowler-repeat N] [--prowler-parallel-only]
+#                  [--skip-latency]
+#
+# 1. starts its own LocalStack (127.0.0.1:4610) and moto (127.0.0.1:5010) with empty state under
+#    $BENCH_STATE (default /tmp/posture-bench); ports that the test suite does not use
+# 2. seeds an organization of N member accounts (benches/seed_org.py)
+# 3. posture scan --org, --repeat times: wall time and peak RSS (GNU time -v), API calls
+#    (scan.api_calls of the JSON result), resources (the saved inventory)
+# 4. the emulator's floor: its throughput for cheap calls, 1 and 8 threads
+# 5. posture through tests/faultproxy.py adding --latency-ms to every LocalStack call
+#    (127.0.0.1:4611; Organizations stays direct on moto)
+# 6. with --prowler: Prowler (PyPI, pinned, in benches/.venv-prowler) one process per account,
+#    the corresponding checks only, sequentially and --prowler-parallel at a time
+# 7. a markdown table of medians; raw numbers in $BENCH_STATE/bench-results.json
+#
+# The posture binary defaults to a private copy of target/debug/posture (copied to
+# $BENCH_STATE/posture at start, so a rebuild does not change it mid-run); pass --posture
+# target/release/posture for release numbers. Emulators and proxy are stopped on exit.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+export BENCH_STATE="${BENCH_STATE:-/tmp/posture-bench}"
+export BENCH_LS_PORT="${BENCH_LS_PORT:-4610}" BENCH_MOTO_PORT="${BENCH_MOTO_PORT:-5010}" BENCH_PROXY_PORT="${BENCH_PROXY_PORT:-4611}"
+PROWLER_VERSION=5.46.0
+
+accounts=10 regions=us-east-1 latency=50 repeat=3 prowler=0 posture="" par=8 prowler_repeat="" skip_latency=0 par_only=()
+while (( $# )); do
+    case "$1" in
+        --accounts) accounts="$2"; shift 2 ;;
+        --regions) regions="$2"; shift 2 ;;
+        --latency-ms) latency="$2"; shift 2 ;;
+        --repeat) repeat="$2"; shift 2 ;;
+        --prowler) prowler=1; shift ;;
+        --prowler-parallel) par="$2"; shift 2 ;;
+        --prowler-repeat) prowler_repeat="$2"; shift 2 ;;
+        --posture) posture="$2"; shift 2 ;;
+        --skip-latency) skip_latency=1; shift ;;
+        --prowler-parallel-only) par_only=(--prowler-parallel-only); shift ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+[[ "$accounts" =~ ^[0-9]+$ ]] && (( accounts >= 1 && accounts <= 1000 )) || { echo "run.sh: --accounts 1..1000" >&2; exit 2; }
+[[ "$latency" =~ ^[0-9]+$ ]] && (( latency <= 2000 )) || { echo "run.sh: --latency-ms 0..2000" >&2; exit 2; }
+[[ "$repeat" =~ ^[1-9]$ ]] || { echo "run.sh: --repeat 1..9" >&2; exit 2; }
+prowler_repeat="${prowler_repeat:-$repeat}"
+
+mkdir -p "$BENCH_STATE"
+py="$root/localstack/.venv-moto/bin/python"
+if [[ ! -x "$py" || ! -x "$root/localstack/.venv-localstack/bin/python" ]]; then
+    echo "run.sh: creating the emulator virtualenvs (localstack/setup.sh)"
+    "$root/localstack/setup.sh"
+fi
+
+# GNU time for wall time and peak RSS (Debian package `time`).
+if ! /usr/bin/time -v true >/dev/null 2>&1; then
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+        echo "run.sh: installing GNU time (apt-get install time)"
+        apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq time >/dev/null; }
+    else
+        echo "run.sh: /usr/bin/time (GNU time) is missing; install the Debian package 'time'" >&2
+        exit 1
+    fi
+fi
+
+if [[ -z "$posture" ]]; then
+    [[ -x "$root/target/debug/posture" ]] || { echo "run.sh: $root/target/debug/posture missing: cargo build first, or pass --posture BIN" >&2; exit 1; }
+    cp "$root/target/debug/posture" "$BENCH_STATE/posture"
+    posture="$BENCH_STATE/posture"
+fi
+posture="$(cd "$(dirname "$posture")" && pwd)/$(basename "$posture")"
+build="$(case "$posture" in *release*) echo release ;; *) echo "debug (unless --posture names a release binary)" ;; esac)"
+
+# Prowler (PyPI, pinned) in its own virtualenv; installed before the emulators start.
+install_prowler() {
+    local venv="$here/.venv-prowler" have pybin c
+    have="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("prowler"))' 2>/dev/null || true)"
+    if [[ ! -x "$venv/bin/prowler" || "$have" != "$PROWLER_VERSION" ]]; then
+        # Prowler 5.x supports Python >= 3.9.1 and < 3.13; pyenv shims on PATH may not run, so
+        # every candidate is tried.
+        pybin=""
+        for c in /root/.pyenv/versions/3.12*/bin/python3 /root/.pyenv/versions/3.11*/bin/python3 \
+                 /root/.pyenv/versions/3.10*/bin/python3 python3.12 python3.11 python3.10 python3; do
+            if "$c" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] < (3, 13)))' >/dev/null 2>&1; then
+                pybin="$c"; break
+            fi
+        done
+        if [[ -z "$pybin" ]]; then
+            echo "run.sh: no Python 3.10-3.12 for Prowler (python3.1[012] on PATH or /root/.pyenv/versions/3.1[012]*)" >&2
+        else
+            echo "run.sh: installing prowler==$PROWLER_VERSION into $venv with $pybin (a few minutes, ~2 GB)"
+            rm -rf "$venv"
+            "$pybin" -m venv "$venv"
+            "$venv/bin/python" -m pip install -q "prowler==$PROWLER_VERSION" >"$BENCH_STATE/prowler-install.log" 2>&1 \
+                || echo "run.sh: pip install prowler==$PROWLER_VERSION failed; see $BENCH_STATE/prowler-install.log" >&2
+        fi
+    fi
+}
+
+(( prowler )) && install_prowler
+
+cleanup() { "$here/emulators.sh" stop || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ls_url="http://127.0.0.1:$BENCH_LS_PORT" moto_url="http://127.0.0.1:$BENCH_MOTO_PORT" proxy_url="http://127.0.0.1:$BENCH_PROXY_PORT"
+m=("$py" "$here/measure.py" --posture "$posture" --state "$BENCH_STATE" --org-json "$BENCH_STATE/org.json"
+   --localstack "$ls_url" --moto "$moto_url" --regions "$regions" --repeat "$repeat" --latency-ms "$latency")
+
+echo "run.sh: posture binary $posture ($build); $accounts accounts; regions $regions; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+"$here/emulators.sh" start
+"$py" "$here/seed_org.py" --accounts "$accounts" --localstack "$ls_url" --moto "$moto_url" \
+    --region "${regions%%,*}" --out "$BENCH_STATE/org.json"
+
+"${m[@]}" --step posture
+"${m[@]}" --step floor
+if (( !skip_latency )); then
+    "$here/emulators.sh" proxy "$latency"
+    "${m[@]}" --step latency --proxy "$proxy_url"
+    "$here/emulators.sh" stop-proxy
+fi
+
+if (( prowler )); then
+    # A proxy at 0 ms only counts Prowler's API calls for one account.
+    "$here/emulators.sh" proxy 0
+    "${m[@]}" --step prowler --count-proxy "$proxy_url" --prowler-parallel "$par" --prowler-repeat "$prowler_repeat" "${par_only[@]}"
+    "$here/emulators.sh" stop-proxy
+fi
+
+"${m[@]}" --step report
+echo
+echo "raw numbers: $BENCH_STATE/bench-results.json; logs: $BENCH_STATE"

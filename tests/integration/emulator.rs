@@ -90,6 +90,61 @@ fn statuses(result: &Value) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// `--shard 1/2` and `--shard 2/2`, merged, give the same findings as one full scan.
+fn shards_merge_to_the_full_scan(full: &Value, dir: &std::path::Path) {
+    let mut inventories = Vec::new();
+    for k in 1..=2 {
+        let inv = dir.join(format!("shard-{k}.inventory.json"));
+        let mut c = posture();
+        emulator_env(&mut c);
+        c.args([
+            "scan",
+            "--org",
+            "--regions",
+            "us-east-1,eu-west-1",
+            "--no-progress",
+            "--format",
+            "json",
+            "--shard",
+            &format!("{k}/2"),
+            "-o",
+        ])
+        .arg(dir.join(format!("shard-{k}.json")))
+        .arg("--save-inventory")
+        .arg(&inv);
+        let (code, _, stderr) = run(c);
+        assert!(
+            code == 3 || code == 4 || code == 5 || code == 0,
+            "shard {k}: {stderr}"
+        );
+        inventories.push(inv);
+    }
+    let merged = dir.join("merged.json");
+    let mut c = posture();
+    c.args([
+        "merge",
+        "--format",
+        "json",
+        "--now",
+        full["evaluated_at"].as_str().unwrap(),
+        "-o",
+    ])
+    .arg(&merged)
+    .args(&inventories);
+    let (code, _, stderr) = run(c);
+    assert_eq!(code, 5, "{stderr}");
+    let m = read_json(&merged);
+    assert_eq!(
+        m["accounts"].as_array().unwrap().len(),
+        full["accounts"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        statuses(&m),
+        statuses(full),
+        "merged shards differ from the full scan"
+    );
+}
+
 /// Throttling, resets and AccessDenied injected between posture and the emulator.
 fn faults(ids: &BTreeMap<String, String>, clean: &Value, dir: &std::path::Path) {
     // 1. 10 % throttling and 1 % connection resets: the same findings as the clean run.
@@ -508,6 +563,7 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     assert_eq!(result["schema"], "posture.scan-result/v1");
     validate_schema(&out);
     least_privilege(&result);
+    shards_merge_to_the_full_scan(&result, dir.path());
     faults(&ids, &result, dir.path());
     for (what, text) in [
         ("stdout", stdout.clone()),

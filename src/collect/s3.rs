@@ -7,6 +7,18 @@ use super::util::{error_code, paginate};
 use crate::aws::{Aws, collection_error};
 use crate::inventory::*;
 
+/// S3 and S3 Control return the same four settings in two different SDK types.
+macro_rules! public_access_block {
+    ($c:expr) => {
+        PublicAccessBlock {
+            block_public_acls: $c.block_public_acls().unwrap_or(false),
+            ignore_public_acls: $c.ignore_public_acls().unwrap_or(false),
+            block_public_policy: $c.block_public_policy().unwrap_or(false),
+            restrict_public_buckets: $c.restrict_public_buckets().unwrap_or(false),
+        }
+    };
+}
+
 pub async fn collect(
     aws: &Aws,
     conf: &SdkConfig,
@@ -24,12 +36,7 @@ pub async fn collect(
         {
             Ok(out) => Ok(out
                 .public_access_block_configuration()
-                .map(|c| PublicAccessBlock {
-                    block_public_acls: c.block_public_acls().unwrap_or(false),
-                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                    block_public_policy: c.block_public_policy().unwrap_or(false),
-                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-                })),
+                .map(|c| public_access_block!(c))),
             Err(e) if error_code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => Ok(None),
             Err(e) => Err(collection_error(
                 "s3control",
@@ -112,12 +119,7 @@ async fn bucket(
         match client.get_public_access_block().bucket(n).send().await {
             Ok(out) => Ok(out
                 .public_access_block_configuration()
-                .map(|c| PublicAccessBlock {
-                    block_public_acls: c.block_public_acls().unwrap_or(false),
-                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                    block_public_policy: c.block_public_policy().unwrap_or(false),
-                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-                })),
+                .map(|c| public_access_block!(c))),
             Err(e) if error_code(&e) == Some("NoSuchPublicAccessBlockConfiguration") => Ok(None),
             Err(e) => Err(collection_error(
                 "s3",

@@ -1,6 +1,6 @@
 //! Bucket policies that let principals outside the organization (and the trusted accounts) in.
 
-use super::s3_buckets::{bucket_policy, bucket_region, effective_bpa, for_each_bucket};
+use super::s3_buckets::{bucket_region, effective_bpa, for_each_bucket, policy_or_record};
 use super::{CheckDef, Results};
 use crate::policy::{grants_public_access, outside_accounts, outside_boundary};
 
@@ -12,21 +12,8 @@ pub const CHECK: CheckDef = CheckDef {
         for_each_bucket(ctx, &mut out, |out, acct, s3, b, arn| {
             let id = &acct.account_id;
             let region = bucket_region(b);
-            let policy = match bucket_policy(b) {
-                Err(reason) => {
-                    out.not_assessed(id, region, arn, reason);
-                    return;
-                }
-                Ok(None) => {
-                    out.pass(
-                        id,
-                        region,
-                        arn,
-                        format!("bucket {} has no bucket policy", b.name),
-                    );
-                    return;
-                }
-                Ok(Some(p)) => p,
+            let Some(policy) = policy_or_record(out, id, region, arn, b) else {
+                return;
             };
             let mut grants = outside_boundary(&policy, &boundary);
             // RestrictPublicBuckets acts only on a policy S3 considers public, and then limits the

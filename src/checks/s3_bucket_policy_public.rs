@@ -2,7 +2,7 @@
 //! pinned by a condition, and RestrictPublicBuckets (bucket or account) stops public access.
 
 use super::s3_buckets::{
-    bucket_policy, bucket_region, effective_bpa, effective_exposure, for_each_bucket,
+    bucket_region, effective_bpa, effective_exposure, for_each_bucket, policy_or_record,
 };
 use super::{CheckDef, CheckResult, Context, Results};
 use crate::policy::{PublicGrant, grants_public_access, write_actions_granted};
@@ -38,21 +38,8 @@ fn evaluate(
     for_each_bucket(ctx, &mut out, |out, acct, s3, b, arn| {
         let id = &acct.account_id;
         let region = bucket_region(b);
-        let policy = match bucket_policy(b) {
-            Err(reason) => {
-                out.not_assessed(id, region, arn, reason);
-                return;
-            }
-            Ok(None) => {
-                out.pass(
-                    id,
-                    region,
-                    arn,
-                    format!("bucket {} has no bucket policy", b.name),
-                );
-                return;
-            }
-            Ok(Some(p)) => p,
+        let Some(policy) = policy_or_record(out, id, region, arn, b) else {
+            return;
         };
         let found = grants(&policy);
         if found.is_empty() {

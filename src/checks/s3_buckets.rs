@@ -95,6 +95,33 @@ pub(crate) fn bucket_policy(b: &Bucket) -> Result<Option<Policy>, String> {
     }
 }
 
+/// The parsed policy for checks that grant a pass to buckets without one; records the result
+/// (not assessed, or pass for no policy) and returns `None` when there is nothing to analyse.
+pub(crate) fn policy_or_record(
+    out: &mut Results,
+    account: &str,
+    region: Option<&str>,
+    arn: &str,
+    b: &Bucket,
+) -> Option<Policy> {
+    match bucket_policy(b) {
+        Err(reason) => {
+            out.not_assessed(account, region, arn, reason);
+            None
+        }
+        Ok(None) => {
+            out.pass(
+                account,
+                region,
+                arn,
+                format!("bucket {} has no bucket policy", b.name),
+            );
+            None
+        }
+        Ok(Some(p)) => Some(p),
+    }
+}
+
 /// One line describing a bucket's effective public exposure across its three layers (bucket
 /// policy, ACL, Block Public Access at bucket and account level), and which layer stops or
 /// allows it. Used as evidence by the public-access checks.

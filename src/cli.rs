@@ -8,11 +8,12 @@ use anyhow::{Context as _, anyhow, bail};
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 
-use crate::aws::{Aws, ConnectOptions};
+use crate::aws::{Aws, ConnectOptions, RetryMode};
 use crate::catalog::{self, Severity};
 use crate::collect::{self, ScanOptions};
 use crate::config::Thresholds;
 use crate::inventory::{INVENTORY_FORMAT_VERSION, Inventory};
+use crate::output::{AtomicFile, InventoryWriter, write_atomic};
 use crate::report::{self, Format};
 use crate::result::{self, ScanResult};
 
@@ -54,7 +55,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan the current account, or every account of the organization with --org.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Evaluate a saved inventory again, offline (no AWS access).
     Evaluate(EvaluateArgs),
     /// List the checks posture runs.
@@ -148,12 +149,21 @@ pub struct ScanArgs {
     /// Concurrent per-resource calls within one account and service.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
     pub call_concurrency: u16,
+    /// Per-service override of --call-concurrency, e.g. `s3=16,iam=4` (services: iam, s3, ec2,
+    /// acm, apigateway). Lower a service that your accounts throttle; raise one with many
+    /// resources and high limits.
+    #[arg(long, value_delimiter = ',', value_parser = parse_service_limit, value_name = "SERVICE=N")]
+    pub service_concurrency: Vec<(String, usize)>,
     /// Regions scanned at the same time within one account.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
     pub region_concurrency: u16,
     /// Attempts per API call, including the first, for throttling and transient errors.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=20), value_name = "N")]
     pub max_attempts: u32,
+    /// How retries pace themselves: `adaptive` also lowers the send rate of an account's
+    /// service while AWS throttles it; `standard` only backs off.
+    #[arg(long, value_enum, default_value_t = RetryMode::Adaptive, value_name = "MODE")]
+    pub retry_mode: RetryMode,
     /// Write the collected inventory (JSON) to FILE, for `posture evaluate`.
     #[arg(long, value_name = "FILE")]
     pub save_inventory: Option<PathBuf>,
@@ -282,6 +292,26 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
     Ok((k, n))
 }
 
+fn parse_service_limit(s: &str) -> Result<(String, usize), String> {
+    let (service, n) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not SERVICE=N (for example s3=16)"))?;
+    let service = service.trim().to_ascii_lowercase();
+    if !collect::SERVICES.contains(&service.as_str()) {
+        return Err(format!(
+            "`{service}` is not a service posture calls per resource; use one of {}",
+            collect::SERVICES.join(", ")
+        ));
+    }
+    let n: usize = n
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| (1..=64).contains(n))
+        .ok_or_else(|| format!("`{s}`: N must be a whole number from 1 to 64"))?;
+    Ok((service, n))
+}
+
 fn parse_region(s: &str) -> Result<String, String> {
     let s = s.trim();
     let ok = !s.is_empty()
@@ -364,8 +394,12 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
         Command::Evaluate(args) => {
+            let inputs = EvalInputs::load(&args.eval)?;
             let inventory = load_inventory(&args.inventory)?;
-            finish(&inventory, &args.eval, None).await
+            let result = result::build(&inventory, &inputs.build_options(&args.eval))
+                .map_err(|e| anyhow!(e))?;
+            drop(inventory);
+            finish(&result, &args.eval, &inputs, None).await
         }
         Command::Permissions { scanner } => {
             use crate::aws::permissions as p;
@@ -397,12 +431,15 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                     .context("could not serialise the inventory")?;
                 write_atomic(path, text.as_bytes())?;
             }
-            finish(&merged, &args.eval, None).await
+            let inputs = EvalInputs::load(&args.eval)?;
+            let result = result::build(&merged, &inputs.build_options(&args.eval))
+                .map_err(|e| anyhow!(e))?;
+            finish(&result, &args.eval, &inputs, None).await
         }
         Command::Diff(args) => {
             let old = result::load(&args.old).map_err(|e| anyhow!(e))?;
             let new = result::load(&args.new).map_err(|e| anyhow!(e))?;
-            let d = crate::diff::diff(&old, &new);
+            let d = crate::diff::diff(&old, &new).map_err(|e| anyhow!(e))?;
             match args.format {
                 DiffFormat::Table => emit(&d.render()),
                 DiffFormat::Json => emit(&format!(
@@ -427,6 +464,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 profile: args.profile.clone(),
                 region: args.region.clone(),
                 max_attempts: args.max_attempts,
+                retry_mode: args.retry_mode,
             })
             .await;
             let opts = ScanOptions {
@@ -439,19 +477,50 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 regions: args.regions.clone(),
                 account_concurrency: usize::from(args.concurrency),
                 call_concurrency: usize::from(args.call_concurrency),
+                service_concurrency: args.service_concurrency.iter().cloned().collect(),
                 region_concurrency: usize::from(args.region_concurrency),
                 progress: !args.no_progress,
                 profile: args.profile.clone(),
                 shard: args.shard,
             };
-            let inventory = collect::scan(&aws, &opts).await?;
-            if let Some(path) = &args.save_inventory {
-                let text = serde_json::to_string_pretty(&inventory)
-                    .context("could not serialise the inventory")?;
-                write_atomic(path, text.as_bytes())?;
+            // Bad suppressions, baseline or output are reported before a long scan, not after.
+            let inputs = EvalInputs::load(&args.eval)?;
+            let build = inputs.build_options(&args.eval);
+            let discovery = collect::discover(&aws, &opts).await?;
+            let boundary = crate::policy::Boundary::of_scan(
+                &discovery.scan,
+                discovery.organization.as_ref(),
+                discovery.account_ids(),
+                &args.eval.trusted_accounts,
+            );
+            let mut evaluator = result::Evaluator::new(
+                discovery.scan.clone(),
+                discovery.organization.clone(),
+                boundary,
+                &build,
+            )
+            .map_err(|e| anyhow!(e))?;
+            let mut saved = args
+                .save_inventory
+                .as_deref()
+                .map(InventoryWriter::create)
+                .transpose()?;
+            // Each account is evaluated (and saved) as it finishes, then dropped.
+            collect::collect(&aws, &opts, &discovery, |account| {
+                if let Some(w) = saved.as_mut() {
+                    w.account(&account)?;
+                }
+                evaluator.add(&account)
+            })
+            .await
+            .map_err(|e| anyhow!(e))?;
+            let scan = discovery.finish(&aws);
+            if let (Some(w), Some(path)) = (saved, &args.save_inventory) {
+                w.finish(&scan, discovery.organization.as_ref())?;
                 eprintln!("inventory written to {}", path.display());
             }
-            finish(&inventory, &args.eval, Some(&aws)).await
+            let result = evaluator.finish(scan).map_err(|e| anyhow!(e))?;
+            finish(&result, &args.eval, &inputs, Some(&aws)).await
         }
     }
 }
@@ -474,48 +543,68 @@ fn validate_checks(ids: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What an evaluation reads besides the inventory, loaded and checked up front.
+struct EvalInputs {
+    suppressions: Option<crate::suppress::Suppressions>,
+    baseline: Option<ScanResult>,
+    s3_target: Option<crate::deliver::S3Target>,
+    thresholds: Thresholds,
+    now: DateTime<Utc>,
+}
+
+impl EvalInputs {
+    fn load(opts: &EvalOptions) -> anyhow::Result<EvalInputs> {
+        validate_checks(&opts.checks)?;
+        let suppressions = opts
+            .suppressions
+            .as_deref()
+            .map(crate::suppress::Suppressions::load)
+            .transpose()
+            .map_err(|e| {
+                anyhow!("{e}\n  what to do: fix the suppression file (format in the README)")
+            })?;
+        let baseline = opts
+            .baseline
+            .as_deref()
+            .map(result::load)
+            .transpose()
+            .map_err(|e| anyhow!(e))?;
+        let s3_target = match opts
+            .output
+            .as_deref()
+            .and_then(crate::deliver::parse_s3_url)
+        {
+            Some(t) => Some(t.map_err(|e| anyhow!(e))?),
+            None => None,
+        };
+        Ok(EvalInputs {
+            suppressions,
+            baseline,
+            s3_target,
+            thresholds: opts.thresholds(),
+            now: opts.now.unwrap_or_else(Utc::now),
+        })
+    }
+
+    fn build_options<'a>(&'a self, opts: &'a EvalOptions) -> result::BuildOptions<'a> {
+        result::BuildOptions {
+            thresholds: &self.thresholds,
+            now: self.now,
+            only_checks: (!opts.checks.is_empty()).then_some(opts.checks.as_slice()),
+            trusted_accounts: &opts.trusted_accounts,
+            suppressions: self.suppressions.as_ref(),
+            baseline: self.baseline.as_ref(),
+        }
+    }
+}
+
+/// Report a finished result: warnings, the document (file, S3 or standard output), the exit code.
 async fn finish(
-    inventory: &Inventory,
+    result: &ScanResult,
     opts: &EvalOptions,
+    inputs: &EvalInputs,
     aws: Option<&Aws>,
 ) -> anyhow::Result<u8> {
-    validate_checks(&opts.checks)?;
-    let suppressions = opts
-        .suppressions
-        .as_deref()
-        .map(crate::suppress::Suppressions::load)
-        .transpose()
-        .map_err(|e| {
-            anyhow!("{e}\n  what to do: fix the suppression file (format in the README)")
-        })?;
-    let baseline = opts
-        .baseline
-        .as_deref()
-        .map(result::load)
-        .transpose()
-        .map_err(|e| anyhow!(e))?;
-    let s3_target = match opts
-        .output
-        .as_deref()
-        .and_then(crate::deliver::parse_s3_url)
-    {
-        Some(t) => Some(t.map_err(|e| anyhow!(e))?),
-        None => None,
-    };
-    let now = opts.now.unwrap_or_else(Utc::now);
-    let only = (!opts.checks.is_empty()).then_some(opts.checks.as_slice());
-    let result = result::build(
-        inventory,
-        &result::BuildOptions {
-            thresholds: &opts.thresholds(),
-            now,
-            only_checks: only,
-            trusted_accounts: &opts.trusted_accounts,
-            suppressions: suppressions.as_ref(),
-            baseline: baseline.as_ref(),
-        },
-    )
-    .map_err(|e| anyhow!(e))?;
     if let Some(rep) = &result.suppressions {
         for e in &rep.expired {
             eprintln!(
@@ -540,17 +629,31 @@ async fn finish(
             .map(|a| a.home_region.clone())
             .unwrap_or_else(|| crate::aws::DEFAULT_HOME_REGION.to_string()),
     };
-    let text = report::render(&result, opts.format, &render_opts).map_err(|e| anyhow!(e))?;
-    let code = exit_code(&result, opts);
-    match (&opts.output, s3_target) {
+    let render = |out: &mut dyn Write| {
+        report::render(result, opts.format, &render_opts, out).map_err(|e| anyhow!(e))
+    };
+    let code = exit_code(result, opts).map_err(|e| anyhow!(e))?;
+    let summary_for_people = || -> anyhow::Result<()> {
+        if opts.format != Format::Table {
+            // Keep a readable summary for people; machines read the file.
+            emit(&report::terminal(result, stdout_tty).map_err(|e| anyhow!(e))?);
+        }
+        Ok(())
+    };
+    match (&opts.output, &inputs.s3_target) {
         (Some(_), Some(target)) => {
             let ext = opts.format.extension();
             let key = crate::deliver::key_for(
-                &target,
+                target,
                 result.scan.started_at,
                 &result.scan.caller_account_id,
                 ext,
             );
+            // Rendered next to where the fallback copy would go, then uploaded from disk.
+            let local = PathBuf::from(key.rsplit('/').next().unwrap_or(&key));
+            let mut file = AtomicFile::create(&local)?;
+            render(file.writer())?;
+            let rendered = file.flush()?.to_path_buf();
             let loaded;
             let aws = match aws {
                 Some(a) => a,
@@ -559,6 +662,7 @@ async fn finish(
                         profile: None,
                         region: None,
                         max_attempts: 8,
+                        retry_mode: RetryMode::Standard,
                     })
                     .await;
                     &loaded
@@ -566,9 +670,9 @@ async fn finish(
             };
             match crate::deliver::upload(
                 aws,
-                &target,
+                target,
                 &key,
-                text.clone().into_bytes(),
+                &rendered,
                 ext,
                 opts.output_kms_key.as_deref(),
             )
@@ -577,28 +681,28 @@ async fn finish(
                 Ok(uri) => eprintln!("report written to {uri}"),
                 Err(e) => {
                     // Never lose the report: keep a local copy and say where.
-                    let local = PathBuf::from(key.rsplit('/').next().unwrap_or(&key));
-                    write_atomic(&local, text.as_bytes())?;
+                    file.commit()?;
                     bail!(
                         "S3 delivery failed: {e}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:GetBucketLocation and s3:PutObject on it",
                         local.display()
                     );
                 }
             }
-            if opts.format != Format::Table {
-                emit(&report::terminal(&result, stdout_tty));
-            }
+            summary_for_people()?;
         }
         (Some(path), None) => {
             let path = Path::new(path);
-            write_atomic(path, text.as_bytes())?;
+            let mut file = AtomicFile::create(path)?;
+            render(file.writer())?;
+            file.commit()?;
             eprintln!("report written to {}", path.display());
-            if opts.format != Format::Table {
-                // Keep a readable summary for people; machines read the file.
-                emit(&report::terminal(&result, stdout_tty));
-            }
+            summary_for_people()?;
         }
-        (None, _) => emit(&text),
+        (None, _) => {
+            let mut out = crate::output::Stdout::new();
+            render(&mut out)?;
+            out.flush().context("could not write to standard output")?;
+        }
     }
     if let Some(d) = &result.diff
         && opts.format == Format::Table
@@ -617,21 +721,21 @@ fn emit(text: &str) {
         .and_then(|_| stdout.flush());
 }
 
-pub fn exit_code(result: &ScanResult, opts: &EvalOptions) -> u8 {
+pub fn exit_code(result: &ScanResult, opts: &EvalOptions) -> Result<u8, String> {
     let failing = match (opts.fail_on_new, &result.diff) {
         // Alert only on what is new since the baseline.
         (Some(FailOn(sev)), Some(d)) => sev.is_some_and(|s| d.new_at_or_above(s) > 0),
-        _ => opts
-            .fail_on
-            .0
-            .is_some_and(|s| result.failures_at_or_above(s) > 0),
+        _ => match opts.fail_on.0 {
+            Some(s) => result.failures_at_or_above(s)? > 0,
+            None => false,
+        },
     };
-    match (failing, result.incomplete) {
+    Ok(match (failing, result.incomplete) {
         (false, false) => exit::OK,
         (true, false) => exit::FINDINGS,
         (false, true) => exit::INCOMPLETE,
         (true, true) => exit::FINDINGS_AND_INCOMPLETE,
-    }
+    })
 }
 
 /// Read and validate a saved inventory, with errors that name the file and the problem.
@@ -665,35 +769,6 @@ pub fn load_inventory(path: &Path) -> anyhow::Result<Inventory> {
     })
 }
 
-/// Write a file via a temporary file in the same directory and a rename, so a crash never
-/// leaves a truncated report behind.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        bail!(
-            "cannot write {}: directory {} does not exist\n  what to do: create it or choose another path",
-            path.display(),
-            dir.display()
-        );
-    }
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).with_context(|| {
-        format!(
-            "cannot write {}: cannot create a file in {}",
-            path.display(),
-            dir.display()
-        )
-    })?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| anyhow!("cannot write {}: {}", path.display(), e.error))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -721,5 +796,10 @@ mod tests {
         assert!(parse_now("tomorrow").is_err());
         assert!(days("0").is_err());
         assert!(days("x").is_err());
+        assert_eq!(parse_service_limit("S3=16").unwrap(), ("s3".into(), 16));
+        assert!(parse_service_limit("s3").is_err());
+        assert!(parse_service_limit("lambda=4").is_err());
+        assert!(parse_service_limit("iam=0").is_err());
+        assert!(parse_service_limit("iam=65").is_err());
     }
 }

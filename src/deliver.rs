@@ -67,7 +67,7 @@ pub async fn upload(
     aws: &Aws,
     target: &S3Target,
     key: &str,
-    body: Vec<u8>,
+    body: &std::path::Path,
     extension: &str,
     kms_key: Option<&str>,
 ) -> Result<String, String> {
@@ -112,7 +112,11 @@ pub async fn upload(
         .bucket(&target.bucket)
         .key(key)
         .content_type(content_type(extension))
-        .body(ByteStream::from(body));
+        .body(
+            ByteStream::from_path(body)
+                .await
+                .map_err(|e| format!("could not read the report {}: {e}", body.display()))?,
+        );
     put = match kms_key {
         Some(k) => put
             .server_side_encryption(ServerSideEncryption::AwsKms)

@@ -64,19 +64,14 @@ fn entry(f: &Finding) -> DiffEntry {
     }
 }
 
-pub fn diff(old: &ScanResult, new: &ScanResult) -> Diff {
-    let old_fail: BTreeMap<&str, &Finding> = old
-        .findings
-        .iter()
-        .filter(|f| is_open_failure(f))
-        .map(|f| (f.id.as_str(), f))
-        .collect();
-    let new_fail: BTreeMap<&str, &Finding> = new
-        .findings
-        .iter()
-        .filter(|f| is_open_failure(f))
-        .map(|f| (f.id.as_str(), f))
-        .collect();
+/// Compare two results; only their open failures are held in memory.
+pub fn diff(old: &ScanResult, new: &ScanResult) -> Result<Diff, String> {
+    let old_failures = old.findings.filtered(is_open_failure)?;
+    let new_failures = new.findings.filtered(is_open_failure)?;
+    let old_fail: BTreeMap<&str, &Finding> =
+        old_failures.iter().map(|f| (f.id.as_str(), f)).collect();
+    let new_fail: BTreeMap<&str, &Finding> =
+        new_failures.iter().map(|f| (f.id.as_str(), f)).collect();
     let mut added: Vec<DiffEntry> = new_fail
         .iter()
         .filter(|(id, _)| !old_fail.contains_key(*id))
@@ -122,13 +117,13 @@ pub fn diff(old: &ScanResult, new: &ScanResult) -> Diff {
             }
         }
     }
-    Diff {
+    Ok(Diff {
         baseline_evaluated_at: old.evaluated_at,
         new: added,
         resolved,
         persisting,
         scores,
-    }
+    })
 }
 
 impl Diff {

@@ -13,6 +13,7 @@ pub mod deliver;
 pub mod diff;
 pub mod frameworks;
 pub mod inventory;
+pub mod output;
 pub mod policy;
 pub mod report;
 pub mod result;

@@ -110,7 +110,10 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn score_requirement(r: &Requirement, results: &[&Finding]) -> RequirementScore {
+fn score_requirement<'t>(
+    r: &Requirement,
+    results: impl Iterator<Item = &'t CheckTally>,
+) -> RequirementScore {
     let mut out = RequirementScore {
         id: r.id.clone(),
         section: r.section.clone(),
@@ -125,24 +128,17 @@ fn score_requirement(r: &Requirement, results: &[&Finding]) -> RequirementScore 
         return out;
     }
     let (mut pass_w, mut total_w) = (0.0, 0.0);
-    for f in results {
+    for t in results {
         // Informational checks still count, with a tiny weight, so they are not ignored.
-        let w = severity_weight(f.severity).max(0.1);
-        match f.status {
-            Status::Pass => {
-                out.passed += 1;
-                pass_w += w;
-                total_w += w;
-                out.weight = out.weight.max(w);
-            }
-            Status::Fail => {
-                out.failed += 1;
-                total_w += w;
-                out.weight = out.weight.max(w);
-            }
-            Status::NotAssessed => out.not_assessed += 1,
-            Status::NotApplicable => {}
+        let w = severity_weight(t.severity).max(0.1);
+        if t.pass + t.fail > 0 {
+            out.weight = out.weight.max(w);
         }
+        out.passed += t.pass;
+        out.failed += t.fail;
+        out.not_assessed += t.not_assessed;
+        pass_w += w * t.pass as f64;
+        total_w += w * (t.pass + t.fail) as f64;
     }
     out.status = match (out.passed, out.failed) {
         (0, 0) if out.not_assessed > 0 => ReqStatus::NotAssessed,
@@ -208,26 +204,68 @@ fn mean(xs: impl Iterator<Item = f64>) -> Option<f64> {
     (!v.is_empty()).then(|| round1(v.iter().sum::<f64>() / v.len() as f64))
 }
 
+/// Results counted by account and check: all scoring needs, so findings can be counted as each
+/// account is evaluated and then dropped.
+#[derive(Debug, Default)]
+pub struct Tally {
+    by_account: BTreeMap<String, BTreeMap<String, CheckTally>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CheckTally {
+    severity: Severity,
+    pass: usize,
+    fail: usize,
+    not_assessed: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, f: &Finding) {
+        let t = self
+            .by_account
+            .entry(f.account_id.clone())
+            .or_default()
+            .entry(f.check_id.clone())
+            .or_insert(CheckTally {
+                severity: f.severity,
+                pass: 0,
+                fail: 0,
+                not_assessed: 0,
+            });
+        match f.status {
+            Status::Pass => t.pass += 1,
+            Status::Fail => t.fail += 1,
+            Status::NotAssessed => t.not_assessed += 1,
+            Status::NotApplicable => {}
+        }
+    }
+
+    /// The tallies of `check` in `account`, or in every account when `None`.
+    fn of<'t>(
+        &'t self,
+        check: &'t str,
+        account: Option<&'t str>,
+    ) -> impl Iterator<Item = &'t CheckTally> + 't {
+        self.by_account
+            .iter()
+            .filter(move |(a, _)| account.is_none_or(|x| x == a.as_str()))
+            .filter_map(move |(_, checks)| checks.get(check))
+    }
+}
+
 /// Score every framework for every account and for the organization.
 pub fn score(
     frameworks: &[Framework],
-    findings: &[Finding],
+    tally: &Tally,
     accounts: &[AccountSummary],
 ) -> Vec<FrameworkScore> {
     let org_scope_check =
         |id: &str| catalog::find(id).is_some_and(|m| m.scope == Scope::Organization);
-    let mut by_check: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in findings {
-        by_check.entry(f.check_id.as_str()).or_default().push(f);
-    }
-    let results_for = |r: &Requirement, account: Option<&str>| -> Vec<&Finding> {
+    let results_for = |r: &Requirement, account: Option<&str>| -> Vec<CheckTally> {
         r.checks
             .iter()
-            .flat_map(|c| by_check.get(c.as_str()).into_iter().flatten().copied())
-            .filter(|f| match account {
-                None => true,
-                Some(a) => f.account_id == a && !org_scope_check(&f.check_id),
-            })
+            .filter(|c| account.is_none() || !org_scope_check(c))
+            .flat_map(|c| tally.of(c, account).copied().collect::<Vec<_>>())
             .collect()
     };
     frameworks
@@ -237,7 +275,7 @@ pub fn score(
                 .requirements
                 .iter()
                 .filter(|r| r.scope == ReqScope::Organization)
-                .map(|r| score_requirement(r, &results_for(r, None)))
+                .map(|r| score_requirement(r, results_for(r, None).iter()))
                 .collect();
             let account_scores: Vec<AccountScore> = accounts
                 .iter()
@@ -246,7 +284,7 @@ pub fn score(
                         .requirements
                         .iter()
                         .filter(|r| r.scope != ReqScope::Organization)
-                        .map(|r| score_requirement(r, &results_for(r, Some(&a.account_id))))
+                        .map(|r| score_requirement(r, results_for(r, Some(&a.account_id)).iter()))
                         .collect();
                     AccountScore {
                         account_id: a.account_id.clone(),
@@ -385,7 +423,7 @@ mod tests {
             }],
             requirements: vec![req("R1", &["a"]), req("R2", &["b"]), req("R3", &["c"])],
         };
-        let findings = vec![
+        let findings = [
             // R1: 3 high results, 2 pass, 1 fails → 66.7, weight 5
             finding("a", "111111111111", Severity::High, Status::Pass),
             finding("a", "111111111111", Severity::High, Status::Pass),
@@ -397,9 +435,11 @@ mod tests {
             // Second account: R2 fails → 0
             finding("b", "222222222222", Severity::Critical, Status::Fail),
         ];
+        let mut tally = Tally::default();
+        findings.iter().for_each(|f| tally.add(f));
         let scores = score(
             &[fw],
-            &findings,
+            &tally,
             &[account("111111111111"), account("222222222222")],
         );
         let a = &scores[0].accounts[0];

@@ -30,6 +30,18 @@ pub struct ConnectOptions {
     pub region: Option<String>,
     /// Maximum attempts per call, including the first (throttling and transient errors).
     pub max_attempts: u32,
+    pub retry_mode: RetryMode,
+}
+
+/// How retries pace themselves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum RetryMode {
+    #[default]
+    /// Exponential backoff with jitter, plus a client-side send rate per account and service
+    /// that drops when AWS throttles and recovers as calls succeed (the SDK's adaptive mode).
+    Adaptive,
+    /// Exponential backoff with jitter only.
+    Standard,
 }
 
 /// The caller's SDK configuration and what every per-account configuration derives from.
@@ -59,10 +71,16 @@ impl Aws {
                 tls::rustls_provider::CryptoMode::AwsLc,
             ))
             .build_with_resolver(resolver::LoopbackAwareResolver);
-        let retry = RetryConfig::standard()
-            .with_max_attempts(opts.max_attempts.max(1))
-            .with_initial_backoff(Duration::from_millis(200))
-            .with_max_backoff(Duration::from_secs(20));
+        // Each client gets a retry partition per (service, account) (see `partition`), so the
+        // retry token bucket and, in adaptive mode, the client rate limiter are per account and
+        // service: one throttled account slows only itself.
+        let retry = match opts.retry_mode {
+            RetryMode::Adaptive => RetryConfig::adaptive(),
+            RetryMode::Standard => RetryConfig::standard(),
+        }
+        .with_max_attempts(opts.max_attempts.max(1))
+        .with_initial_backoff(Duration::from_millis(200))
+        .with_max_backoff(Duration::from_secs(20));
         let timeouts = TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(10))
             .operation_attempt_timeout(Duration::from_secs(60))

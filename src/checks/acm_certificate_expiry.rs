@@ -1,11 +1,12 @@
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "acm-certificate-expiry",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let limit = ctx.thresholds.certificate_expiry_days;
         let mut out = Results::new("acm-certificate-expiry");
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(acm) = out.collected(&data.acm, id, Some(region), &account_resource(id))
             else {

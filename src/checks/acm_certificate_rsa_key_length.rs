@@ -1,10 +1,11 @@
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "acm-certificate-rsa-key-length",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("acm-certificate-rsa-key-length");
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(acm) = out.collected(&data.acm, id, Some(region), &account_resource(id))
             else {

@@ -1,10 +1,11 @@
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "apigateway-method-authorization",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("apigateway-method-authorization");
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(gw) = out.collected(&data.apigateway, id, Some(region), &account_resource(id))
             else {

@@ -1,6 +1,6 @@
 //! REST API stage settings: logging, WAF, tracing, client certificate, cache encryption.
 
-use super::{CheckDef, CheckResult, Context, Results, account_resource};
+use super::{CheckDef, CheckResult, Context, Input, Results, account_resource};
 use crate::inventory::Stage;
 
 /// A judgement of one stage: `Some(true)` pass, `Some(false)` fail, `None` not applicable; with
@@ -9,6 +9,7 @@ type Judge = fn(&Stage) -> (Option<bool>, String, (&'static str, String));
 
 pub const EXECUTION_LOGGING: CheckDef = CheckDef {
     id: "apigateway-stage-execution-logging",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         per_stage(ctx, "apigateway-stage-execution-logging", |s| {
             let level = s
@@ -34,6 +35,7 @@ pub const EXECUTION_LOGGING: CheckDef = CheckDef {
 
 pub const ACCESS_LOGGING: CheckDef = CheckDef {
     id: "apigateway-stage-access-logging",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         per_stage(ctx, "apigateway-stage-access-logging", |s| {
             let d = s.access_log_destination.clone();
@@ -55,6 +57,7 @@ pub const ACCESS_LOGGING: CheckDef = CheckDef {
 
 pub const WAF: CheckDef = CheckDef {
     id: "apigateway-stage-waf",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         per_stage(ctx, "apigateway-stage-waf", |s| {
             let w = s.web_acl_arn.clone();
@@ -73,6 +76,7 @@ pub const WAF: CheckDef = CheckDef {
 
 pub const TRACING: CheckDef = CheckDef {
     id: "apigateway-stage-tracing",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         per_stage(ctx, "apigateway-stage-tracing", |s| {
             (
@@ -90,6 +94,7 @@ pub const TRACING: CheckDef = CheckDef {
 
 pub const CLIENT_CERTIFICATE: CheckDef = CheckDef {
     id: "apigateway-stage-client-certificate",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         per_stage(ctx, "apigateway-stage-client-certificate", |s| {
             let c = s.client_certificate_id.clone();
@@ -108,6 +113,7 @@ pub const CLIENT_CERTIFICATE: CheckDef = CheckDef {
 
 pub const CACHE_ENCRYPTED: CheckDef = CheckDef {
     id: "apigateway-stage-cache-encrypted",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         per_stage(ctx, "apigateway-stage-cache-encrypted", |s| {
             if !s.cache_cluster_enabled {
@@ -136,7 +142,7 @@ pub const CACHE_ENCRYPTED: CheckDef = CheckDef {
 
 fn per_stage(ctx: &Context, check: &'static str, judge: Judge) -> Vec<CheckResult> {
     let mut out = Results::new(check);
-    for (acct, region, data) in out.regions(ctx.inventory) {
+    for (acct, region, data) in out.regions(ctx) {
         let id = &acct.account_id;
         let Some(gw) = out.collected(&data.apigateway, id, Some(region), &account_resource(id))
         else {

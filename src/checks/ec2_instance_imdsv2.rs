@@ -1,10 +1,11 @@
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "ec2-instance-imdsv2",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("ec2-instance-imdsv2");
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
             else {

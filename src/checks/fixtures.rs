@@ -188,12 +188,18 @@ pub fn bucket(name: &str) -> Bucket {
 
 pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckResult> {
     let thresholds = Thresholds::default();
-    let ctx = Context {
-        inventory: inv,
-        thresholds: &thresholds,
-        now: fixture_now() + Duration::days(days_later),
-        trusted_accounts: &[],
-    };
+    let boundary = crate::policy::Boundary::of_scan(
+        &inv.scan,
+        inv.organization.as_ref(),
+        inv.accounts.iter().map(|a| a.account_id.as_str()),
+        &[],
+    );
+    let ctx = Context::of_inventory(
+        inv,
+        &boundary,
+        &thresholds,
+        fixture_now() + Duration::days(days_later),
+    );
     let def = super::REGISTRY
         .iter()
         .find(|c| c.id == check)

@@ -1,8 +1,9 @@
 use super::iam_users::for_each_user;
-use super::{CheckDef, Results, show_date};
+use super::{CheckDef, Input, Results, show_date};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "iam-access-key-rotation",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let max = ctx.thresholds.access_key_max_age_days;
         let mut out = Results::new("iam-access-key-rotation");

@@ -1,10 +1,11 @@
 //! Account password policy strength. A missing policy is a failure, not an error.
 
-use super::{CheckDef, CheckResult, Context, Results, account_resource};
+use super::{CheckDef, CheckResult, Context, Input, Results, account_resource};
 use crate::inventory::PasswordPolicy;
 
 pub const LENGTH: CheckDef = CheckDef {
     id: "iam-password-policy-length",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let min = ctx.thresholds.password_min_length;
         per_account(ctx, "iam-password-policy-length", |p| {
@@ -19,6 +20,7 @@ pub const LENGTH: CheckDef = CheckDef {
 
 pub const REUSE: CheckDef = CheckDef {
     id: "iam-password-policy-reuse",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let min = ctx.thresholds.password_reuse_prevention;
         per_account(ctx, "iam-password-policy-reuse", |p| {
@@ -41,7 +43,7 @@ fn per_account(
     judge: impl Fn(&PasswordPolicy) -> (bool, String),
 ) -> Vec<CheckResult> {
     let mut out = Results::new(check);
-    for acct in out.accessible_accounts(ctx.inventory) {
+    for acct in out.accessible_accounts(ctx) {
         let id = &acct.account_id;
         let res = account_resource(id);
         let Some(iam) = out.collected(&acct.iam, id, None, &res) else {

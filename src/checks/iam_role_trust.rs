@@ -1,11 +1,12 @@
 //! Role trust policies: who can assume each role.
 
-use super::{CheckDef, CheckResult, Context, Results, account_resource};
+use super::{CheckDef, CheckResult, Context, Input, Results, account_resource};
 use crate::inventory::IamRole;
 use crate::policy::{self, Boundary, TrustAnalysis};
 
 pub const PUBLIC: CheckDef = CheckDef {
     id: "iam-role-trust-public",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         per_role(ctx, "iam-role-trust-public", |out, id, role, t| {
             if t.public.is_empty() {
@@ -36,6 +37,7 @@ pub const PUBLIC: CheckDef = CheckDef {
 
 pub const EXTERNAL_WITHOUT_EXTERNAL_ID: CheckDef = CheckDef {
     id: "iam-role-trust-external-without-external-id",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         per_role(
             ctx,
@@ -72,7 +74,7 @@ fn per_role(
 ) -> Vec<CheckResult> {
     let boundary: Boundary = ctx.boundary();
     let mut out = Results::new(check);
-    for acct in out.accessible_accounts(ctx.inventory) {
+    for acct in out.accessible_accounts(ctx) {
         let id = &acct.account_id;
         let res = account_resource(id);
         let Some(iam) = out.collected(&acct.iam, id, None, &res) else {

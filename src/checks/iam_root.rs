@@ -1,10 +1,11 @@
 //! Root user checks, from the `<root_account>` row of the credential report.
 
-use super::{CheckDef, Context, Results, account_resource};
+use super::{CheckDef, Context, Input, Results, account_resource};
 use crate::inventory::credential_report::{Cell, CredentialReportRow};
 
 pub const ACCESS_KEYS: CheckDef = CheckDef {
     id: "iam-root-access-keys",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         per_root(ctx, "iam-root-access-keys", |out, id, res, root| {
             let active: Vec<String> = root
@@ -34,6 +35,7 @@ pub const ACCESS_KEYS: CheckDef = CheckDef {
 
 pub const MFA: CheckDef = CheckDef {
     id: "iam-root-mfa",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         per_root(ctx, "iam-root-mfa", |out, id, res, root| {
             if root.mfa_active.is_true() {
@@ -51,6 +53,7 @@ pub const MFA: CheckDef = CheckDef {
 
 pub const RECENT_USE: CheckDef = CheckDef {
     id: "iam-root-recent-use",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let days = ctx.thresholds.root_recent_use_days;
         per_root(ctx, "iam-root-recent-use", |out, id, res, root| {
@@ -114,7 +117,7 @@ fn per_root(
     mut f: impl FnMut(&mut Results, &str, &str, &CredentialReportRow),
 ) -> Vec<super::CheckResult> {
     let mut out = Results::new(check);
-    for acct in out.accessible_accounts(ctx.inventory) {
+    for acct in out.accessible_accounts(ctx) {
         let id = &acct.account_id;
         let res = account_resource(id);
         let Some(iam) = out.collected(&acct.iam, id, None, &res) else {

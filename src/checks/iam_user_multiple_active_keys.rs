@@ -1,8 +1,9 @@
 use super::iam_users::for_each_user;
-use super::{CheckDef, Results};
+use super::{CheckDef, Input, Results};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "iam-user-multiple-active-keys",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("iam-user-multiple-active-keys");
         for_each_user(ctx, &mut out, |out, acct, u| {

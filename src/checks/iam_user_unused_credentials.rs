@@ -1,8 +1,9 @@
 use super::iam_users::for_each_user;
-use super::{CheckDef, Results, show_date};
+use super::{CheckDef, Input, Results, show_date};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "iam-user-unused-credentials",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let days = ctx.thresholds.unused_credentials_days;
         let mut out = Results::new("iam-user-unused-credentials");

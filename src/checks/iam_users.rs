@@ -157,7 +157,7 @@ pub(crate) fn for_each_user(
     out: &mut super::Results,
     mut per_user: impl FnMut(&mut super::Results, &AccountInventory, &UserView),
 ) {
-    for acct in out.accessible_accounts(ctx.inventory) {
+    for acct in out.accessible_accounts(ctx) {
         let id = &acct.account_id;
         let resource = super::account_resource(id);
         let Some(iam) = out.collected(&acct.iam, id, None, &resource) else {

@@ -8,8 +8,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeSet;
+
 use crate::config::Thresholds;
-use crate::inventory::{AccountAccess, AccountInventory, Collected, Inventory, RegionInventory};
+use crate::inventory::{
+    AccountAccess, AccountInventory, Collected, Inventory, Organization, RegionInventory, ScanInfo,
+};
+use crate::policy::Boundary;
 
 mod acm_certificate_expiry;
 mod acm_certificate_imported;
@@ -108,47 +113,49 @@ impl CheckResult {
     }
 }
 
-/// What checks read besides the inventory: thresholds and the clock.
+/// What a check reads: the accounts it is evaluated on, the organization, and the settings.
+///
+/// Checks whose [`Input`] is `OneAccount` are evaluated on one account at a time while the scan
+/// runs (`accounts` holds that account); `AllAccounts` checks run once at the end on every
+/// account's [`summary`] (see [`Evaluator`](crate::result::Evaluator)).
 pub struct Context<'a> {
-    pub inventory: &'a Inventory,
+    pub scan: &'a ScanInfo,
+    pub organization: Option<&'a Collected<Organization>>,
+    pub accounts: &'a [AccountInventory],
     pub thresholds: &'a Thresholds,
     /// "Now" for age computations; injectable so tests (and `evaluate --now`) can age data.
     pub now: DateTime<Utc>,
-    /// Accounts outside the organization that the user trusts (`--trusted-accounts`).
-    pub trusted_accounts: &'a [String],
+    /// The trust boundary, computed once for the whole scan ([`Boundary::of_scan`]).
+    pub boundary: &'a Boundary,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// A context over a whole inventory (every account at once).
+    pub fn of_inventory(
+        inventory: &'a Inventory,
+        boundary: &'a Boundary,
+        thresholds: &'a Thresholds,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Context {
+            scan: &inventory.scan,
+            organization: inventory.organization.as_ref(),
+            accounts: &inventory.accounts,
+            thresholds,
+            now,
+            boundary,
+        }
+    }
+
     /// The trust boundary: the organization's accounts (or, without `--org`, the scanned
     /// accounts) plus the trusted external accounts.
-    pub fn boundary(&self) -> crate::policy::Boundary {
-        let inv = self.inventory;
-        let mut accounts: std::collections::BTreeSet<String> =
-            self.trusted_accounts.iter().cloned().collect();
-        let mut org_id = None;
-        match &inv.organization {
-            Some(Collected::Ok(org)) => {
-                org_id = Some(org.id.clone());
-                accounts.extend(org.accounts.iter().map(|a| a.id.clone()));
-                accounts.insert(org.management_account_id.clone());
-            }
-            _ => {
-                accounts.extend(inv.accounts.iter().map(|a| a.account_id.clone()));
-                accounts.insert(inv.scan.caller_account_id.clone());
-            }
-        }
-        crate::policy::Boundary { org_id, accounts }
+    pub fn boundary(&self) -> Boundary {
+        self.boundary.clone()
     }
 
     /// The ARN partition of the scanned accounts (`aws`, `aws-cn`, `aws-us-gov`).
     pub fn partition(&self) -> &str {
-        self.inventory
-            .scan
-            .caller_arn
-            .split(':')
-            .nth(1)
-            .filter(|p| !p.is_empty())
-            .unwrap_or("aws")
+        partition_of(self.scan)
     }
 
     pub fn days_since(&self, t: DateTime<Utc>) -> i64 {
@@ -156,9 +163,56 @@ impl Context<'_> {
     }
 }
 
+/// The ARN partition of the scanned accounts, from the caller's ARN.
+pub fn partition_of(scan: &ScanInfo) -> &str {
+    scan.caller_arn
+        .split(':')
+        .nth(1)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws")
+}
+
+impl Boundary {
+    /// The organization's accounts and management account (or, outside organization mode, the
+    /// scanned accounts and the caller's) plus the accounts the user trusts.
+    pub fn of_scan<'s>(
+        scan: &ScanInfo,
+        organization: Option<&Collected<Organization>>,
+        scanned_accounts: impl IntoIterator<Item = &'s str>,
+        trusted_accounts: &[String],
+    ) -> Boundary {
+        let mut accounts: BTreeSet<String> = trusted_accounts.iter().cloned().collect();
+        let mut org_id = None;
+        match organization {
+            Some(Collected::Ok(org)) => {
+                org_id = Some(org.id.clone());
+                accounts.extend(org.accounts.iter().map(|a| a.id.clone()));
+                accounts.insert(org.management_account_id.clone());
+            }
+            _ => {
+                accounts.extend(scanned_accounts.into_iter().map(str::to_string));
+                accounts.insert(scan.caller_account_id.clone());
+            }
+        }
+        Boundary { org_id, accounts }
+    }
+}
+
+/// What a check needs to see at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// One account's inventory: evaluated as each account finishes, then the account's data is
+    /// dropped. Most checks.
+    OneAccount,
+    /// Several accounts or the organization (a workload's bucket in another account, the
+    /// management account, SCPs): evaluated once, at the end, on every account's [`summary`].
+    AllAccounts,
+}
+
 /// A check as registered in code.
 pub struct CheckDef {
     pub id: &'static str,
+    pub input: Input,
     pub evaluate: fn(&Context) -> Vec<CheckResult>,
 }
 
@@ -214,13 +268,21 @@ pub static REGISTRY: &[CheckDef] = &[
     org_management_account_no_workloads::CHECK,
 ];
 
-/// Run every check (or those whose id is in `only`) and return results in a stable order.
-pub fn evaluate(ctx: &Context, only: Option<&[String]>) -> Vec<CheckResult> {
+/// Run the checks with `input` (or every check when `None`), restricted to `only` when given,
+/// in a stable order.
+pub fn evaluate(ctx: &Context, input: Option<Input>, only: Option<&[String]>) -> Vec<CheckResult> {
     let mut results: Vec<CheckResult> = REGISTRY
         .iter()
+        .filter(|c| input.is_none_or(|i| c.input == i))
         .filter(|c| only.is_none_or(|ids| ids.iter().any(|i| i == c.id)))
         .flat_map(|c| (c.evaluate)(ctx))
         .collect();
+    sort_results(&mut results);
+    results
+}
+
+/// The order of results within a report: check, account, region, resource.
+pub fn sort_results(results: &mut [CheckResult]) {
     results.sort_by(|a, b| {
         (&a.check_id, &a.account_id, &a.region, &a.resource).cmp(&(
             &b.check_id,
@@ -229,7 +291,91 @@ pub fn evaluate(ctx: &Context, only: Option<&[String]>) -> Vec<CheckResult> {
             &b.resource,
         ))
     });
-    results
+}
+
+/// What `AllAccounts` checks need of one account, kept until the end of the scan in place of
+/// the whole account: its access and regions, its buckets' names, regions and policies, its VPC
+/// endpoints and, for the management account, everything. Dropped data is marked, never faked
+/// as empty where the type allows it (`Collected::Failed` with "not kept"); the lists that cannot
+/// be marked (instances, subnets, …) are emptied, so an `AllAccounts` check must only read the
+/// fields named here. `summary_tests` evaluates every such check on summaries and on the full
+/// inventory and asserts the same results.
+pub fn summary(acct: &AccountInventory, management_account: Option<&str>) -> AccountInventory {
+    use crate::inventory::{CollectionError, Ec2, ErrorKind, S3};
+    if management_account == Some(acct.account_id.as_str()) {
+        return acct.clone();
+    }
+    let not_kept = || CollectionError {
+        service: "posture".into(),
+        operation: "summary".into(),
+        region: None,
+        resource: None,
+        kind: ErrorKind::Other,
+        code: None,
+        message: "not kept in the organization summary".into(),
+    };
+    let s3 = match &acct.s3 {
+        Collected::Ok(s3) => Collected::Ok(S3 {
+            account_public_access_block: Collected::Failed(not_kept()),
+            buckets: match &s3.buckets {
+                Collected::Ok(buckets) => Collected::Ok(
+                    buckets
+                        .iter()
+                        .map(|b| crate::inventory::Bucket {
+                            name: b.name.clone(),
+                            region: b.region.clone(),
+                            policy: b.policy.clone(),
+                            public_access_block: Collected::Failed(not_kept()),
+                            acl_grants: Collected::Failed(not_kept()),
+                            object_ownership: Collected::Failed(not_kept()),
+                            default_encryption: Collected::Failed(not_kept()),
+                            versioning: Collected::Failed(not_kept()),
+                            logging_target: Collected::Failed(not_kept()),
+                            tags: None,
+                        })
+                        .collect(),
+                ),
+                Collected::Failed(e) => Collected::Failed(e.clone()),
+            },
+        }),
+        Collected::Failed(e) => Collected::Failed(e.clone()),
+    };
+    let regional = acct
+        .regional
+        .iter()
+        .map(|(region, r)| {
+            let ec2 = match &r.ec2 {
+                Collected::Ok(ec2) => Collected::Ok(Ec2 {
+                    vpc_endpoints: ec2.vpc_endpoints.clone(),
+                    instance_metadata_defaults: Collected::Failed(not_kept()),
+                    vpcs: Vec::new(),
+                    subnets: Vec::new(),
+                    route_tables: Vec::new(),
+                    instances: Vec::new(),
+                    launch_templates: Vec::new(),
+                }),
+                Collected::Failed(e) => Collected::Failed(e.clone()),
+            };
+            (
+                region.clone(),
+                RegionInventory {
+                    ec2,
+                    acm: Collected::Failed(not_kept()),
+                    apigateway: Collected::Failed(not_kept()),
+                },
+            )
+        })
+        .collect();
+    AccountInventory {
+        account_id: acct.account_id.clone(),
+        name: acct.name.clone(),
+        ou_path: acct.ou_path.clone(),
+        access: acct.access.clone(),
+        regions: acct.regions.clone(),
+        iam: Collected::Failed(not_kept()),
+        s3,
+        regional,
+    }
 }
 
 // ------------------------------------------------------------------ helpers shared by checks
@@ -351,12 +497,9 @@ impl Results {
     }
 
     /// Accounts posture could enter; for the others, record `NotAssessed` on `resource_of`.
-    pub fn accessible_accounts<'i>(
-        &mut self,
-        inventory: &'i Inventory,
-    ) -> Vec<&'i AccountInventory> {
+    pub fn accessible_accounts<'i>(&mut self, ctx: &Context<'i>) -> Vec<&'i AccountInventory> {
         let mut out = Vec::new();
-        for acct in &inventory.accounts {
+        for acct in ctx.accounts {
             match &acct.access {
                 AccountAccess::Denied { role_arn, error } => {
                     let resource = account_resource(&acct.account_id);
@@ -380,10 +523,10 @@ impl Results {
     /// accounts it could not enter or whose regions could not be listed.
     pub fn regions<'i>(
         &mut self,
-        inventory: &'i Inventory,
+        ctx: &Context<'i>,
     ) -> Vec<(&'i AccountInventory, &'i str, &'i RegionInventory)> {
         let mut out = Vec::new();
-        for acct in self.accessible_accounts(inventory) {
+        for acct in self.accessible_accounts(ctx) {
             let resource = account_resource(&acct.account_id);
             if self
                 .collected(&acct.regions, &acct.account_id, None, &resource)

@@ -1,5 +1,5 @@
 use super::org_scope::organization;
-use super::{CheckDef, Results};
+use super::{CheckDef, Input, Results};
 
 const SECURITY_SERVICES: &[&str] = &[
     "guardduty.amazonaws.com",
@@ -13,6 +13,7 @@ const SECURITY_SERVICES: &[&str] = &[
 
 pub const CHECK: CheckDef = CheckDef {
     id: "org-delegated-admin-security",
+    input: Input::AllAccounts,
     evaluate: |ctx| {
         let mut out = Results::new("org-delegated-admin-security");
         let Some(org) = organization(ctx, &mut out) else {

@@ -1,5 +1,5 @@
 use super::org_scope::organization;
-use super::{CheckDef, Results};
+use super::{CheckDef, Input, Results};
 
 /// OU names the SRA recommends directly under the root (matched case-insensitively as a word
 /// of the OU name, so `Security`, `security-ou` and `Workloads-Prod` count).
@@ -7,6 +7,7 @@ const REQUIRED: &[&str] = &["security", "workloads"];
 
 pub const CHECK: CheckDef = CheckDef {
     id: "org-foundational-ous",
+    input: Input::AllAccounts,
     evaluate: |ctx| {
         let mut out = Results::new("org-foundational-ous");
         let Some(org) = organization(ctx, &mut out) else {

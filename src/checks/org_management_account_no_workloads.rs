@@ -1,9 +1,10 @@
 use super::org_scope::organization;
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 use crate::inventory::Collected;
 
 pub const CHECK: CheckDef = CheckDef {
     id: "org-management-account-no-workloads",
+    input: Input::AllAccounts,
     evaluate: |ctx| {
         let mut out = Results::new("org-management-account-no-workloads");
         let Some(org) = organization(ctx, &mut out) else {
@@ -11,12 +12,7 @@ pub const CHECK: CheckDef = CheckDef {
         };
         let mgmt = &org.management_account_id;
         let res = account_resource(mgmt);
-        let Some(acct) = ctx
-            .inventory
-            .accounts
-            .iter()
-            .find(|a| &a.account_id == mgmt)
-        else {
+        let Some(acct) = ctx.accounts.iter().find(|a| &a.account_id == mgmt) else {
             out.not_assessed(
                 mgmt,
                 None,

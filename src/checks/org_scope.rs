@@ -5,8 +5,8 @@ use crate::inventory::{Collected, Organization};
 
 /// The organization data, or `None` after recording why it is not assessed.
 pub(crate) fn organization<'i>(ctx: &Context<'i>, out: &mut Results) -> Option<&'i Organization> {
-    let caller = &ctx.inventory.scan.caller_account_id;
-    match &ctx.inventory.organization {
+    let caller = &ctx.scan.caller_account_id;
+    match ctx.organization {
         None => {
             out.not_assessed(
                 caller,

@@ -1,8 +1,9 @@
 use super::org_scope::organization;
-use super::{CheckDef, Results};
+use super::{CheckDef, Input, Results};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "org-scp-guardrails",
+    input: Input::AllAccounts,
     evaluate: |ctx| {
         let mut out = Results::new("org-scp-guardrails");
         let Some(org) = organization(ctx, &mut out) else {

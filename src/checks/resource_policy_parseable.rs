@@ -2,12 +2,13 @@
 //! can vouch for them, and AWS may read them differently from their author's intent.
 
 use super::s3_buckets::{bucket_region, for_each_bucket};
-use super::{CheckDef, Results};
+use super::{CheckDef, Input, Results};
 use crate::inventory::Collected;
 use crate::policy;
 
 pub const CHECK: CheckDef = CheckDef {
     id: "resource-policy-parseable",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("resource-policy-parseable");
         for_each_bucket(ctx, &mut out, |out, acct, _, b, arn| {
@@ -41,7 +42,7 @@ pub const CHECK: CheckDef = CheckDef {
                 },
             }
         });
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(ec2) =
                 out.collected(&data.ec2, id, Some(region), &super::account_resource(id))

@@ -1,10 +1,11 @@
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "s3-account-block-public-access",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("s3-account-block-public-access");
-        for acct in out.accessible_accounts(ctx.inventory) {
+        for acct in out.accessible_accounts(ctx) {
             let id = &acct.account_id;
             let res = account_resource(id);
             let Some(s3) = out.collected(&acct.s3, id, None, &res) else {

@@ -1,9 +1,10 @@
 use super::s3_buckets::{bucket_region, effective_bpa, effective_exposure, for_each_bucket};
-use super::{CheckDef, Results};
+use super::{CheckDef, Input, Results};
 use crate::inventory::{ALL_USERS_URI, AUTHENTICATED_USERS_URI};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "s3-bucket-acl-public",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("s3-bucket-acl-public");
         for_each_bucket(ctx, &mut out, |out, acct, s3, b, arn| {

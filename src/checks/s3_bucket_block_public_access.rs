@@ -1,8 +1,9 @@
 use super::s3_buckets::{bucket_region, effective_bpa, for_each_bucket};
-use super::{CheckDef, Results};
+use super::{CheckDef, Input, Results};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "s3-bucket-block-public-access",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("s3-bucket-block-public-access");
         for_each_bucket(ctx, &mut out, |out, acct, s3, b, arn| {

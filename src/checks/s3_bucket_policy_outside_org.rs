@@ -1,11 +1,12 @@
 //! Bucket policies that let principals outside the organization (and the trusted accounts) in.
 
 use super::s3_buckets::{bucket_region, effective_bpa, for_each_bucket, policy_or_record};
-use super::{CheckDef, Results};
+use super::{CheckDef, Input, Results};
 use crate::policy::{grants_public_access, outside_accounts, outside_boundary};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "s3-bucket-policy-outside-org",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let boundary = ctx.boundary();
         let mut out = Results::new("s3-bucket-policy-outside-org");

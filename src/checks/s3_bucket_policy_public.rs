@@ -4,11 +4,12 @@
 use super::s3_buckets::{
     bucket_region, effective_bpa, effective_exposure, for_each_bucket, policy_or_record,
 };
-use super::{CheckDef, CheckResult, Context, Results};
+use super::{CheckDef, CheckResult, Context, Input, Results};
 use crate::policy::{PublicGrant, grants_public_access, write_actions_granted};
 
 pub const PUBLIC: CheckDef = CheckDef {
     id: "s3-bucket-policy-public",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         evaluate(ctx, "s3-bucket-policy-public", "access", |p| {
             grants_public_access(p, None)
@@ -18,6 +19,7 @@ pub const PUBLIC: CheckDef = CheckDef {
 
 pub const PUBLIC_WRITE: CheckDef = CheckDef {
     id: "s3-bucket-policy-public-write",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         evaluate(
             ctx,

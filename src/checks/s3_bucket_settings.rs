@@ -1,11 +1,12 @@
 //! Per-bucket settings that are a single value: ownership, encryption, versioning, logging.
 
 use super::s3_buckets::{bucket_region, for_each_bucket};
-use super::{CheckDef, CheckResult, Context, Results};
+use super::{CheckDef, CheckResult, Context, Input, Results};
 use crate::inventory::{Bucket, Collected};
 
 pub const ACLS_DISABLED: CheckDef = CheckDef {
     id: "s3-bucket-acls-disabled",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         setting(ctx, "s3-bucket-acls-disabled", |b| {
             judge(&b.object_ownership, "object_ownership", |v| match v {
@@ -27,6 +28,7 @@ pub const ACLS_DISABLED: CheckDef = CheckDef {
 
 pub const DEFAULT_ENCRYPTION: CheckDef = CheckDef {
     id: "s3-bucket-default-encryption",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         setting(ctx, "s3-bucket-default-encryption", |b| {
             judge(&b.default_encryption, "default_encryption", |v| match v {
@@ -41,6 +43,7 @@ pub const DEFAULT_ENCRYPTION: CheckDef = CheckDef {
 
 pub const VERSIONING: CheckDef = CheckDef {
     id: "s3-bucket-versioning",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         setting(ctx, "s3-bucket-versioning", |b| {
             judge(&b.versioning, "versioning", |v| match v.as_deref() {
@@ -54,6 +57,7 @@ pub const VERSIONING: CheckDef = CheckDef {
 
 pub const ACCESS_LOGGING: CheckDef = CheckDef {
     id: "s3-bucket-access-logging",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         setting(ctx, "s3-bucket-access-logging", |b| {
             judge(&b.logging_target, "logging_target", |v| match v {

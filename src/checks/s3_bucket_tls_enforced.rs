@@ -1,9 +1,10 @@
 use super::s3_buckets::{bucket_policy, bucket_region, for_each_bucket};
-use super::{CheckDef, Results};
+use super::{CheckDef, Input, Results};
 use crate::policy::tls_enforced;
 
 pub const CHECK: CheckDef = CheckDef {
     id: "s3-bucket-tls-enforced",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("s3-bucket-tls-enforced");
         for_each_bucket(ctx, &mut out, |out, acct, _, b, arn| {

@@ -22,7 +22,7 @@ pub(crate) fn for_each_bucket(
     out: &mut Results,
     mut per_bucket: impl FnMut(&mut Results, &AccountInventory, &S3, &Bucket, &str),
 ) {
-    for acct in out.accessible_accounts(ctx.inventory) {
+    for acct in out.accessible_accounts(ctx) {
         let id = &acct.account_id;
         let res = account_resource(id);
         let Some(s3) = out.collected(&acct.s3, id, None, &res) else {

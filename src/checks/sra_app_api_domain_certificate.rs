@@ -1,15 +1,16 @@
 //! SRA pattern B: an API Gateway custom domain's ACM certificate must be issued, not close to
 //! expiry, and renewed by ACM. Chain: domain → certificate ARN → the certificate in ACM.
 
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 use crate::inventory::Collected;
 
 pub const CHECK: CheckDef = CheckDef {
     id: "sra-app-api-domain-certificate",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let limit = ctx.thresholds.certificate_expiry_days;
         let mut out = Results::new("sra-app-api-domain-certificate");
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(gw) = out.collected(&data.apigateway, id, Some(region), &account_resource(id))
             else {

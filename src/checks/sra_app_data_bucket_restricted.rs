@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::s3_buckets::{bucket_arn, bucket_policy, bucket_region};
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 use crate::inventory::{Bucket, Collected};
 use crate::policy::{self, Effect, NameList, restricted_to_private_path};
 
@@ -24,11 +24,11 @@ fn named_buckets(p: &policy::Policy) -> BTreeSet<String> {
 
 pub const CHECK: CheckDef = CheckDef {
     id: "sra-app-data-bucket-restricted",
+    input: Input::AllAccounts,
     evaluate: |ctx| {
         let mut out = Results::new("sra-app-data-bucket-restricted");
         // Buckets of every scanned account: workloads may use a bucket of another account.
         let all_buckets: Vec<(&str, &Bucket)> = ctx
-            .inventory
             .accounts
             .iter()
             .filter_map(|a| match &a.s3 {
@@ -40,7 +40,7 @@ pub const CHECK: CheckDef = CheckDef {
             })
             .flatten()
             .collect();
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
             else {

@@ -1,7 +1,7 @@
 //! SRA Application account, pattern A (EC2 reaches S3 privately with temporary credentials):
 //! the network chain instance → subnet → route table → gateway/endpoint.
 
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 use crate::inventory::{Ec2, RouteTable};
 
 /// The route table that governs a subnet: its explicit association, else its VPC's main table.
@@ -60,9 +60,10 @@ fn default_route_gateway(rt: &RouteTable) -> Option<&str> {
 
 pub const PRIVATE_INSTANCE_IMDSV2: CheckDef = CheckDef {
     id: "sra-app-private-instance-imdsv2",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("sra-app-private-instance-imdsv2");
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
             else {
@@ -142,9 +143,10 @@ pub const PRIVATE_INSTANCE_IMDSV2: CheckDef = CheckDef {
 
 pub const PRIVATE_SUBNET_S3_PATH: CheckDef = CheckDef {
     id: "sra-app-private-subnet-s3-path",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("sra-app-private-subnet-s3-path");
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
             else {

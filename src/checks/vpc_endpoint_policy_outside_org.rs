@@ -1,15 +1,16 @@
 //! VPC endpoint policies that let principals outside the organization use the endpoint, or let
 //! workloads reach S3 buckets owned outside the organization (a data exfiltration path).
 
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 use crate::policy::{self, outside_accounts, outside_boundary, resources_outside_boundary};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "vpc-endpoint-policy-outside-org",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let boundary = ctx.boundary();
         let mut out = Results::new("vpc-endpoint-policy-outside-org");
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
             else {

@@ -1,11 +1,12 @@
-use super::{CheckDef, Results, account_resource};
+use super::{CheckDef, Input, Results, account_resource};
 use crate::policy;
 
 pub const CHECK: CheckDef = CheckDef {
     id: "vpc-s3-gateway-endpoint-full-access",
+    input: Input::OneAccount,
     evaluate: |ctx| {
         let mut out = Results::new("vpc-s3-gateway-endpoint-full-access");
-        for (acct, region, data) in out.regions(ctx.inventory) {
+        for (acct, region, data) in out.regions(ctx) {
             let id = &acct.account_id;
             let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
             else {

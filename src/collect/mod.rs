@@ -11,7 +11,6 @@ mod s3;
 mod util;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -37,12 +36,28 @@ pub struct ScanOptions {
     pub account_concurrency: usize,
     /// Concurrent per-resource calls within one account and service.
     pub call_concurrency: usize,
+    /// Overrides of `call_concurrency` by service (one of [`SERVICES`]).
+    pub service_concurrency: BTreeMap<String, usize>,
     /// Regions scanned at once within one account.
     pub region_concurrency: usize,
     pub progress: bool,
     pub profile: Option<String>,
     /// `--shard K/N`: scan only the accounts of shard K (1-based) of N.
     pub shard: Option<(u64, u64)>,
+}
+
+/// Services whose per-resource calls `--service-concurrency` can limit.
+pub const SERVICES: &[&str] = &["iam", "s3", "ec2", "acm", "apigateway"];
+
+impl ScanOptions {
+    /// Concurrent per-resource calls for `service` within one account.
+    pub fn calls_for(&self, service: &str) -> usize {
+        self.service_concurrency
+            .get(service)
+            .copied()
+            .unwrap_or(self.call_concurrency)
+            .max(1)
+    }
 }
 
 /// The shard (1-based) an account belongs to: its id modulo N, so every shard of every run
@@ -57,8 +72,36 @@ pub fn shard_of(account_id: &str, shards: u64) -> u64 {
     n % shards.max(1) + 1
 }
 
-/// Run collection and return the inventory. Errors only when there is nothing to scan.
-pub async fn scan(aws: &Aws, opts: &ScanOptions) -> Result<Inventory, SetupError> {
+/// Who is scanning, the organization and the accounts to scan: everything known before the
+/// first account is entered.
+pub struct Discovery {
+    /// The scan information so far (finish time and call counts are filled by [`finish`]).
+    ///
+    /// [`finish`]: Discovery::finish
+    pub scan: ScanInfo,
+    pub organization: Option<Collected<Organization>>,
+    targets: Vec<Target>,
+}
+
+impl Discovery {
+    /// The ids of the accounts that will be scanned.
+    pub fn account_ids(&self) -> impl Iterator<Item = &str> {
+        self.targets.iter().map(|(id, _, _)| id.as_str())
+    }
+
+    /// The scan information once every account is done.
+    pub fn finish(&self, aws: &Aws) -> ScanInfo {
+        ScanInfo {
+            finished_at: Utc::now(),
+            api_calls: Some(aws.stats.summary()),
+            ..self.scan.clone()
+        }
+    }
+}
+
+/// Identify the caller and, with `--org`, discover the organization and select the accounts.
+/// Errors only when there is nothing to scan.
+pub async fn discover(aws: &Aws, opts: &ScanOptions) -> Result<Discovery, SetupError> {
     let started_at = Utc::now();
     let me = aws.identity(opts.profile.as_deref()).await?;
     let (organization, targets) = if opts.organization {
@@ -73,40 +116,11 @@ pub async fn scan(aws: &Aws, opts: &ScanOptions) -> Result<Inventory, SetupError
     } else {
         (None, vec![(me.account_id.clone(), None, None)])
     };
-
-    let bar = progress_bar(opts.progress, targets.len() as u64);
-    let aws = Arc::new(aws.clone());
-    let caller_account = me.account_id.clone();
-    let mut accounts: Vec<AccountInventory> = futures::stream::iter(targets)
-        .map(|(id, name, ou)| {
-            let aws = aws.clone();
-            let opts = opts.clone();
-            let caller = caller_account.clone();
-            let bar = bar.clone();
-            async move {
-                let label = name.clone().unwrap_or_else(|| id.clone());
-                bar.set_message(format!("scanning {label}"));
-                let inv = scan_account(&aws, &opts, &caller, id, name, ou).await;
-                bar.inc(1);
-                bar.set_message(format!(
-                    "{} API calls, {} error responses",
-                    aws.stats.attempts(),
-                    aws.stats.errors()
-                ));
-                inv
-            }
-        })
-        .buffer_unordered(opts.account_concurrency.max(1))
-        .collect()
-        .await;
-    bar.finish_and_clear();
-    accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-    Ok(Inventory {
-        format_version: INVENTORY_FORMAT_VERSION,
+    Ok(Discovery {
         scan: ScanInfo {
             posture_version: env!("CARGO_PKG_VERSION").to_string(),
             started_at,
-            finished_at: Utc::now(),
+            finished_at: started_at,
             mode: if opts.organization {
                 "organization"
             } else {
@@ -116,9 +130,67 @@ pub async fn scan(aws: &Aws, opts: &ScanOptions) -> Result<Inventory, SetupError
             caller_account_id: me.account_id,
             caller_arn: me.arn,
             requested_regions: opts.regions.clone(),
-            api_calls: Some(aws.stats.summary()),
+            api_calls: None,
         },
         organization,
+        targets,
+    })
+}
+
+/// Scan every discovered account, `account_concurrency` at a time, and hand each account's
+/// inventory to `done` as soon as it is complete, so the caller can evaluate, save and drop it:
+/// memory holds the accounts in flight, not the organization. Stops at `done`'s first error
+/// (a full disk, say); a failed AWS call never stops it (it is recorded in the inventory).
+pub async fn collect(
+    aws: &Aws,
+    opts: &ScanOptions,
+    discovery: &Discovery,
+    mut done: impl FnMut(AccountInventory) -> Result<(), String>,
+) -> Result<(), String> {
+    let bar = progress_bar(opts.progress, discovery.targets.len() as u64);
+    let caller_account = discovery.scan.caller_account_id.as_str();
+    let mut in_flight = futures::stream::iter(discovery.targets.iter().cloned())
+        .map(|(id, name, ou)| {
+            let bar = bar.clone();
+            async move {
+                let label = name.clone().unwrap_or_else(|| id.clone());
+                bar.set_message(format!("scanning {label}"));
+                scan_account(aws, opts, caller_account, id, name, ou).await
+            }
+        })
+        .buffer_unordered(opts.account_concurrency.max(1));
+    while let Some(inv) = in_flight.next().await {
+        let outcome = done(inv);
+        bar.inc(1);
+        bar.set_message(format!(
+            "{} API calls, {} error responses",
+            aws.stats.attempts(),
+            aws.stats.errors()
+        ));
+        if let Err(e) = outcome {
+            bar.finish_and_clear();
+            return Err(e);
+        }
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Scan and return the whole inventory in memory (tests, small scans).
+pub async fn scan(aws: &Aws, opts: &ScanOptions) -> Result<Inventory, SetupError> {
+    let discovery = discover(aws, opts).await?;
+    let mut accounts = Vec::new();
+    collect(aws, opts, &discovery, |a| {
+        accounts.push(a);
+        Ok(())
+    })
+    .await
+    .map_err(SetupError::Targets)?;
+    accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    Ok(Inventory {
+        format_version: INVENTORY_FORMAT_VERSION,
+        scan: discovery.finish(aws),
+        organization: discovery.organization,
         accounts,
     })
 }
@@ -240,10 +312,9 @@ async fn scan_account(
     } else {
         discover_regions(aws, &conf, &account_id, &home).await
     };
-    let n = opts.call_concurrency.max(1);
     let iam_client = aws.iam(&conf, &account_id);
-    let iam_fut = iam::collect(&iam_client, n);
-    let s3_fut = s3::collect(aws, &conf, &account_id, &home, n);
+    let iam_fut = iam::collect(&iam_client, opts.calls_for("iam"));
+    let s3_fut = s3::collect(aws, &conf, &account_id, &home, opts.calls_for("s3"));
     let region_list = match &regions {
         Collected::Ok(r) => r.clone(),
         Collected::Failed(_) => Vec::new(),
@@ -257,9 +328,9 @@ async fn scan_account(
                 let acm_client = aws.acm(&conf, account, &region);
                 let gw_client = aws.apigateway(&conf, account, &region);
                 let (ec2, acm, apigateway) = tokio::join!(
-                    ec2::collect(&ec2_client, &region, n),
-                    acm::collect(&acm_client, &region, n),
-                    apigateway::collect(&gw_client, &region, n),
+                    ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
+                    acm::collect(&acm_client, &region, opts.calls_for("acm")),
+                    apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
                 );
                 (
                     region,

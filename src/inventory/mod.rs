@@ -604,86 +604,88 @@ impl Organization {
     }
 }
 
-impl Inventory {
-    /// Every failed collection call, with the account it concerns.
-    pub fn collection_errors(&self) -> Vec<(String, CollectionError)> {
-        let mut out = Vec::new();
-        if let Some(Collected::Failed(e)) = &self.organization {
-            out.push((self.scan.caller_account_id.clone(), e.clone()));
-        }
-        if let Some(Collected::Ok(org)) = &self.organization {
-            for e in [
+impl Collected<Organization> {
+    /// The organization's failed calls, with the account each concerns.
+    pub fn collection_errors(&self, caller_account_id: &str) -> Vec<(String, CollectionError)> {
+        match self {
+            Collected::Failed(e) => vec![(caller_account_id.to_string(), e.clone())],
+            Collected::Ok(org) => [
                 org.scp_attachments.error(),
                 org.delegated_administrators.error(),
             ]
             .into_iter()
             .flatten()
-            {
-                out.push((org.management_account_id.clone(), e.clone()));
+            .map(|e| (org.management_account_id.clone(), e.clone()))
+            .collect(),
+        }
+    }
+}
+
+impl AccountInventory {
+    /// Every failed collection call of this account.
+    pub fn collection_errors(&self) -> Vec<CollectionError> {
+        let mut out = Vec::new();
+        let a = self;
+        let mut push = |e: Option<&CollectionError>| {
+            if let Some(e) = e {
+                out.push(e.clone());
+            }
+        };
+        if let AccountAccess::Denied { error, .. } = &a.access {
+            // One entry for the account; its per-service copies would repeat it.
+            push(Some(error));
+            return out;
+        }
+        push(a.regions.error());
+        if let Collected::Ok(iam) = &a.iam {
+            push(iam.credential_report.error());
+            push(iam.users.error());
+            push(iam.password_policy.error());
+            push(iam.account_summary.error());
+            push(iam.roles.error());
+            if let Collected::Ok(users) = &iam.users {
+                for u in users {
+                    push(u.details.as_ref().and_then(|d| d.error()));
+                }
             }
         }
-        for a in &self.accounts {
-            let mut push = |e: Option<&CollectionError>| {
-                if let Some(e) = e {
-                    out.push((a.account_id.clone(), e.clone()));
-                }
-            };
-            if let AccountAccess::Denied { error, .. } = &a.access {
-                // One entry for the account; its per-service copies would repeat it.
-                push(Some(error));
-                continue;
-            }
-            push(a.regions.error());
-            if let Collected::Ok(iam) = &a.iam {
-                push(iam.credential_report.error());
-                push(iam.users.error());
-                push(iam.password_policy.error());
-                push(iam.account_summary.error());
-                push(iam.roles.error());
-                if let Collected::Ok(users) = &iam.users {
-                    for u in users {
-                        push(u.details.as_ref().and_then(|d| d.error()));
+        push(a.iam.error());
+        push(a.s3.error());
+        if let Collected::Ok(s3) = &a.s3 {
+            push(s3.account_public_access_block.error());
+            push(s3.buckets.error());
+            if let Collected::Ok(buckets) = &s3.buckets {
+                for b in buckets {
+                    for e in [
+                        b.region.error(),
+                        b.policy.error(),
+                        b.public_access_block.error(),
+                        b.acl_grants.error(),
+                        b.object_ownership.error(),
+                        b.default_encryption.error(),
+                        b.versioning.error(),
+                        b.logging_target.error(),
+                    ] {
+                        push(e);
                     }
                 }
             }
-            push(a.iam.error());
-            push(a.s3.error());
-            if let Collected::Ok(s3) = &a.s3 {
-                push(s3.account_public_access_block.error());
-                push(s3.buckets.error());
-                if let Collected::Ok(buckets) = &s3.buckets {
-                    for b in buckets {
-                        for e in [
-                            b.region.error(),
-                            b.policy.error(),
-                            b.public_access_block.error(),
-                            b.acl_grants.error(),
-                            b.object_ownership.error(),
-                            b.default_encryption.error(),
-                            b.versioning.error(),
-                            b.logging_target.error(),
-                        ] {
-                            push(e);
-                        }
-                    }
+        }
+        for r in a.regional.values() {
+            push(r.ec2.error());
+            if let Collected::Ok(ec2) = &r.ec2 {
+                push(ec2.instance_metadata_defaults.error());
+                for lt in &ec2.launch_templates {
+                    push(lt.default_version_metadata.error());
                 }
             }
-            for r in a.regional.values() {
-                push(r.ec2.error());
-                if let Collected::Ok(ec2) = &r.ec2 {
-                    push(ec2.instance_metadata_defaults.error());
-                    for lt in &ec2.launch_templates {
-                        push(lt.default_version_metadata.error());
-                    }
-                }
-                push(r.acm.error());
-                push(r.apigateway.error());
-                if let Collected::Ok(gw) = &r.apigateway {
-                    for api in &gw.rest_apis {
-                        push(api.resources.error());
-                        push(api.authorizers.error());
-                        push(api.stages.error());
-                    }
+            push(r.acm.error());
+            push(r.apigateway.error());
+            if let Collected::Ok(gw) = &r.apigateway {
+                for api in &gw.rest_apis {
+                    push(api.resources.error());
+                    push(api.authorizers.error());
+                    push(api.stages.error());
                 }
             }
         }
@@ -691,11 +693,13 @@ impl Inventory {
     }
 }
 
-impl Inventory {
-    /// Tags of every resource that has them, keyed by the resource identifier the checks use.
+impl AccountInventory {
+    /// Tags of this account's resources that have them, keyed by the resource identifier the
+    /// checks use.
     pub fn resource_tags(&self, partition: &str) -> BTreeMap<String, BTreeMap<String, String>> {
         let mut out = BTreeMap::new();
-        for a in &self.accounts {
+        let a = self;
+        {
             let id = &a.account_id;
             if let Collected::Ok(S3 {
                 buckets: Collected::Ok(buckets),

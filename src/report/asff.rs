@@ -2,6 +2,8 @@
 //! `asff-batches` writes one `BatchImportFindings` request body (`{"Findings": [...]}`, at most
 //! 100 findings) per line. Validated in the test suite by `../shared/tools/validate-asff`.
 
+use std::io::Write;
+
 use serde_json::{Value, json};
 
 use crate::catalog::Severity;
@@ -113,36 +115,60 @@ fn finding(r: &ScanResult, f: &Finding, product_arn: Option<&str>, home_region: 
     out
 }
 
-pub fn findings(r: &ScanResult, product_arn: Option<&str>, home_region: &str) -> Vec<Value> {
+/// Every finding in ASFF, in report order.
+pub fn for_each(
+    r: &ScanResult,
+    product_arn: Option<&str>,
+    home_region: &str,
+    mut visit: impl FnMut(Value) -> Result<(), String>,
+) -> Result<(), String> {
     r.findings
-        .iter()
-        .map(|f| finding(r, f, product_arn, home_region))
-        .collect()
+        .for_each(|f| visit(finding(r, f, product_arn, home_region)))
 }
 
+/// A JSON array of findings, one per line after the opening bracket.
 pub fn render(
     r: &ScanResult,
     product_arn: Option<&str>,
     home_region: &str,
-) -> Result<String, String> {
-    let mut s = serde_json::to_string_pretty(&findings(r, product_arn, home_region))
-        .map_err(|e| e.to_string())?;
-    s.push('\n');
-    Ok(s)
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    let io = |e: std::io::Error| e.to_string();
+    out.write_all(b"[").map_err(io)?;
+    let mut first = true;
+    for_each(r, product_arn, home_region, |v| {
+        out.write_all(if first { b"\n  " } else { b",\n  " })
+            .map_err(io)?;
+        first = false;
+        serde_json::to_writer(&mut *out, &v).map_err(|e| e.to_string())
+    })?;
+    out.write_all(if first { b"]\n" } else { b"\n]\n" })
+        .map_err(io)
 }
 
+/// BatchImportFindings request bodies: `{"Findings": [...]}` with at most [`BATCH`] per line.
 pub fn render_batches(
     r: &ScanResult,
     product_arn: Option<&str>,
     home_region: &str,
-) -> Result<String, String> {
-    let all = findings(r, product_arn, home_region);
-    let mut out = String::new();
-    for chunk in all.chunks(BATCH) {
-        out.push_str(
-            &serde_json::to_string(&json!({"Findings": chunk})).map_err(|e| e.to_string())?,
-        );
-        out.push('\n');
-    }
-    Ok(out)
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    let mut batch = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<Value>, out: &mut dyn Write| -> Result<(), String> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        serde_json::to_writer(&mut *out, &json!({"Findings": batch})).map_err(|e| e.to_string())?;
+        out.write_all(b"\n").map_err(|e| e.to_string())?;
+        batch.clear();
+        Ok(())
+    };
+    for_each(r, product_arn, home_region, |v| {
+        batch.push(v);
+        if batch.len() == BATCH {
+            flush(&mut batch, out)?;
+        }
+        Ok(())
+    })?;
+    flush(&mut batch, out)
 }

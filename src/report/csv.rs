@@ -1,5 +1,7 @@
 //! CSV: one row per finding, the same fields as the JSON findings (lists joined with `; `).
 
+use std::io::Write;
+
 use crate::result::ScanResult;
 
 pub const COLUMNS: [&str; 19] = [
@@ -24,10 +26,10 @@ pub const COLUMNS: [&str; 19] = [
     "last_seen",
 ];
 
-pub fn render(r: &ScanResult) -> Result<String, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+pub fn render(r: &ScanResult, out: &mut dyn Write) -> Result<(), String> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(COLUMNS).map_err(|e| e.to_string())?;
-    for f in &r.findings {
+    r.findings.for_each(|f| {
         let evidence: Vec<String> = f
             .evidence
             .iter()
@@ -61,8 +63,7 @@ pub fn render(r: &ScanResult) -> Result<String, String> {
             &f.first_seen.map(|t| t.to_rfc3339()).unwrap_or_default(),
             &f.last_seen.map(|t| t.to_rfc3339()).unwrap_or_default(),
         ])
-        .map_err(|e| e.to_string())?;
-    }
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())
+    })?;
+    w.flush().map_err(|e| e.to_string())
 }

@@ -1,5 +1,5 @@
-//! Renderers. Each reads only the finished [`ScanResult`] and returns the document as a string,
-//! so tests can compare outputs without touching files.
+//! Renderers. Each reads only the finished [`ScanResult`] and writes the document to a writer,
+//! streaming the findings (which may be spooled on disk); `render_to_string` serves tests.
 
 mod asff;
 mod csv;
@@ -8,6 +8,8 @@ mod ocsf;
 mod terminal;
 
 pub use asff::BATCH as ASFF_BATCH;
+
+use std::io::Write;
 
 use crate::result::ScanResult;
 
@@ -56,24 +58,42 @@ pub struct RenderOptions {
     pub home_region: String,
 }
 
-pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> Result<String, String> {
+/// Write the document for `format` to `out`, streaming the findings.
+pub fn render(
+    result: &ScanResult,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> Result<(), String> {
     let home = if opts.home_region.is_empty() {
         "us-east-1"
     } else {
         opts.home_region.as_str()
     };
     match format {
-        Format::Table => Ok(terminal::render(result, opts.color)),
-        Format::Html => html::render(result),
-        Format::Ocsf => ocsf::render(result),
-        Format::Asff => asff::render(result, opts.asff_product_arn.as_deref(), home),
-        Format::AsffBatches => asff::render_batches(result, opts.asff_product_arn.as_deref(), home),
-        Format::Csv => csv::render(result),
-        Format::Json => serde_json::to_string_pretty(result)
-            .map(|mut s| {
-                s.push('\n');
-                s
-            })
-            .map_err(|e| format!("could not serialise the result: {e}")),
+        Format::Table => out
+            .write_all(terminal::render(result, opts.color)?.as_bytes())
+            .map_err(|e| e.to_string()),
+        Format::Html => html::render(result, out),
+        Format::Ocsf => ocsf::render(result, out),
+        Format::Asff => asff::render(result, opts.asff_product_arn.as_deref(), home, out),
+        Format::AsffBatches => {
+            asff::render_batches(result, opts.asff_product_arn.as_deref(), home, out)
+        }
+        Format::Csv => csv::render(result, out),
+        Format::Json => serde_json::to_writer_pretty(&mut *out, result)
+            .map_err(|e| format!("could not write the result: {e}"))
+            .and_then(|_| out.write_all(b"\n").map_err(|e| e.to_string())),
     }
+}
+
+/// The document as a string (tests, small results).
+pub fn render_to_string(
+    result: &ScanResult,
+    format: Format,
+    opts: &RenderOptions,
+) -> Result<String, String> {
+    let mut out = Vec::new();
+    render(result, format, opts, &mut out)?;
+    String::from_utf8(out).map_err(|e| e.to_string())
 }

@@ -2,6 +2,8 @@
 //! framework requirement per account (and per organization-scope requirement), with the cloud
 //! profile. Validated in the test suite by `../shared/tools/validate-ocsf`.
 
+use std::io::Write;
+
 use serde_json::{Value, json};
 
 use crate::catalog::Severity;
@@ -249,16 +251,12 @@ fn requirement_event(
     Value::Object(m)
 }
 
-pub fn render(r: &ScanResult) -> Result<String, String> {
-    let mut out = String::new();
+pub fn render(r: &ScanResult, out: &mut dyn Write) -> Result<(), String> {
     let mut push = |v: Value| -> Result<(), String> {
-        out.push_str(&serde_json::to_string(&v).map_err(|e| e.to_string())?);
-        out.push('\n');
-        Ok(())
+        serde_json::to_writer(&mut *out, &v).map_err(|e| e.to_string())?;
+        out.write_all(b"\n").map_err(|e| e.to_string())
     };
-    for f in &r.findings {
-        push(check_event(r, f))?;
-    }
+    r.findings.for_each(|f| push(check_event(r, f)))?;
     let management = r
         .accounts
         .iter()
@@ -287,5 +285,5 @@ pub fn render(r: &ScanResult) -> Result<String, String> {
             }
         }
     }
-    Ok(out)
+    Ok(())
 }

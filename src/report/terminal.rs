@@ -48,7 +48,7 @@ fn short_name(framework: &str) -> &str {
     }
 }
 
-pub fn render(r: &ScanResult, color: bool) -> String {
+pub fn render(r: &ScanResult, color: bool) -> Result<String, String> {
     let mut out = String::new();
     let duration = (r.scan.finished_at - r.scan.started_at).num_seconds();
     let _ = writeln!(
@@ -148,11 +148,7 @@ pub fn render(r: &ScanResult, color: bool) -> String {
     }
     let _ = writeln!(out, "{t}");
 
-    let mut failed: Vec<_> = r
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Fail)
-        .collect();
+    let mut failed = r.findings.filtered(|f| f.status == Status::Fail)?;
     failed.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -235,5 +231,5 @@ pub fn render(r: &ScanResult, color: bool) -> String {
             ""
         }
     );
-    out
+    Ok(out)
 }

@@ -11,7 +11,9 @@ median is reported; every request loop is bounded. Steps:
   latency     posture through tests/faultproxy.py adding --latency-ms to every LocalStack call,
               compared with calls x latency / concurrency
   prowler     (--prowler) Prowler, one process per account as its docs prescribe, restricted
-              to the checks that correspond to posture's, sequentially and N in parallel
+              to the checks that correspond to posture's, sequentially and N in parallel;
+              with --prowler-sample K on only K member accounts (the first K by account id),
+              the report then extrapolating linearly to every account posture scanned
 
 Results go to --state/bench-results.json and a markdown table on stdout.
 """
@@ -127,21 +129,35 @@ def timed(cmd: list[str], env: dict, out: Path, timeout: float) -> dict:
 # ------------------------------------------------------------------------------------------------
 
 def ok(v):
-    """Collected<T> is {"ok": T} or {"error": ...}: T, or None."""
+    """Collected<T> is {"ok": T} or {"failed": ...} (serde snake_case of Collected::Failed): T,
+    or None when the collection failed."""
     if isinstance(v, dict) and "ok" in v:
         return v["ok"]
-    if isinstance(v, dict) and ("error" in v or "err" in v):
+    if isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("failed", "error", "err"):
         return None
     return v
 
 
 def count_resources(inventory: dict) -> dict:
+    """Resources in posture's saved inventory: global ones (IAM, S3) once per account, regional
+    ones summed over EVERY region of every account (`regional` is keyed by region). Also
+    `by_region`: region -> resources counted there (buckets by their own region), and
+    `regions`: the regions found in the inventory."""
     c: dict[str, int] = {}
+    by_region: dict[str, dict[str, int]] = {}
 
-    def add(k, items):
+    def add(k, items, region=None):
         items = ok(items)
         if isinstance(items, (list, dict)):
             c[k] = c.get(k, 0) + len(items)
+            if region:
+                rc = by_region.setdefault(region, {})
+                rc[k] = rc.get(k, 0) + len(items)
+
+    def add_n(k, n, region):
+        c[k] = c.get(k, 0) + n
+        rc = by_region.setdefault(region, {})
+        rc[k] = rc.get(k, 0) + n
 
     for a in inventory.get("accounts", []):
         c["accounts"] = c.get("accounts", 0) + 1
@@ -150,21 +166,32 @@ def count_resources(inventory: dict) -> dict:
         add("iam_roles", iam.get("roles"))
         s3 = ok(a.get("s3")) or {}
         add("s3_buckets", s3.get("buckets"))
-        for region in (a.get("regional") or {}).values():
+        for b in ok(s3.get("buckets")) or []:
+            br = ok(b.get("region")) if isinstance(b, dict) else None
+            rc = by_region.setdefault(br if isinstance(br, str) else "unknown", {})
+            rc["s3_buckets"] = rc.get("s3_buckets", 0) + 1
+        for rname, region in (a.get("regional") or {}).items():
+            by_region.setdefault(rname, {})
             ec2 = ok(region.get("ec2")) or {}
             for k in ("vpcs", "subnets", "route_tables", "vpc_endpoints", "instances", "launch_templates"):
-                add(f"ec2_{k}", ec2.get(k))
+                add(f"ec2_{k}", ec2.get(k), rname)
             acm = ok(region.get("acm")) or {}
-            add("acm_certificates", acm.get("certificates"))
+            add("acm_certificates", acm.get("certificates"), rname)
             apigw = ok(region.get("apigateway")) or {}
-            add("apigw_rest_apis", apigw.get("rest_apis"))
-            add("apigw_domain_names", apigw.get("domain_names"))
+            add("apigw_rest_apis", apigw.get("rest_apis"), rname)
+            add("apigw_domain_names", apigw.get("domain_names"), rname)
             for api in ok(apigw.get("rest_apis")) or []:
-                add("apigw_stages", api.get("stages"))
+                add("apigw_stages", api.get("stages"), rname)
                 res = ok(api.get("resources")) or []
-                c["apigw_resources"] = c.get("apigw_resources", 0) + len(res)
-                c["apigw_methods"] = c.get("apigw_methods", 0) + sum(len(r.get("methods") or []) for r in res)
+                add_n("apigw_resources", len(res), rname)
+                add_n("apigw_methods", sum(len(r.get("methods") or []) for r in res), rname)
     c["total"] = sum(v for k, v in c.items() if k != "accounts")
+    order = {k: i for i, k in enumerate(c)}  # the global counters' order: buckets first
+    for region, rc in by_region.items():
+        rc = dict(sorted(rc.items(), key=lambda kv: order.get(kv[0], len(order))))
+        rc["total"] = sum(rc.values())
+        by_region[region] = rc
+    c["by_region"] = dict(sorted(by_region.items()))
     return c
 
 
@@ -224,9 +251,11 @@ def throughput(a, op: str, threads: int, n: int) -> float:
                            aws_secret_access_key="test", config=cfg)
         call = c.get_caller_identity
     else:
-        c = session.client("s3", endpoint_url=a.localstack, region_name="us-east-1", aws_access_key_id=acct,
-                           aws_secret_access_key="test", config=cfg)
         bucket = f"bench-{acct}-00"
+        # bucket 00 lives in the first seeded region (seed_org.py spreads buckets over --regions)
+        region = (a.org.get("bucket_regions") or ["us-east-1"])[0]
+        c = session.client("s3", endpoint_url=a.localstack, region_name=region, aws_access_key_id=acct,
+                           aws_secret_access_key="test", config=cfg)
         call = lambda: c.get_bucket_policy(Bucket=bucket)  # noqa: E731
     call()  # warm: connection, service loaded
     per = [n // threads + (1 if i < n % threads else 0) for i in range(threads)]
@@ -357,6 +386,7 @@ def prowler_section(a, accounts: list[str]) -> dict:
 
     def strip(p):
         return {"wall": p["wall"], "peak_rss_kib": p["peak_rss_kib"], "findings": p["findings"],
+                "processes": len(p["runs"]), "sum_process_wall": sum(r["wall"] for r in p["runs"]),
                 "failed": [{"account": r["account"], "rc": r["rc"]} for r in p["failed"]]}
     return {"checks": checks, "missing_checks": missing, "sequential": [strip(p) for p in seq],
             "parallel": [strip(p) for p in par], "parallel_processes": a.prowler_parallel,
@@ -393,6 +423,9 @@ def main() -> int:
     p.add_argument("--prowler-repeat", type=int, default=3)
     p.add_argument("--prowler-parallel", type=int, default=8)
     p.add_argument("--prowler-parallel-only", action="store_true", help="skip the sequential passes")
+    p.add_argument("--prowler-sample", type=int, default=0,
+                   help="run Prowler on only K member accounts (the first K by account id) and extrapolate "
+                        "linearly to every account posture scans (default 0: all accounts, no extrapolation)")
     p.add_argument("--prowler-timeout", type=float, default=900, help="per Prowler process, seconds")
     a = p.parse_args()
     a.repeat = max(1, min(a.repeat, 9))
@@ -415,8 +448,24 @@ def main() -> int:
         except OSError:
             pass
     elif a.step == "prowler":
-        accounts = [MANAGEMENT] + a.org["accounts"]
+        all_accounts = [MANAGEMENT] + a.org["accounts"]
+        k = max(0, a.prowler_sample)
+        if k >= len(a.org["accounts"]):
+            log(f"prowler: --prowler-sample {k} >= {len(a.org['accounts'])} member accounts: "
+                "Prowler runs on every account, nothing is extrapolated")
+            k = 0
+        # Deterministic sample: the first K member accounts by account id (the management account,
+        # which holds almost nothing, is never in it, so the sample is a member workload).
+        accounts = sorted(a.org["accounts"])[:k] if k else all_accounts
+        if k:
+            log(f"prowler: sampling {k} of {len(all_accounts)} accounts (first {k} member accounts by id: "
+                f"{', '.join(accounts[:10])}{', ...' if k > 10 else ''}); the report extrapolates linearly")
+            if a.prowler_parallel > 1 and k < a.prowler_parallel:
+                log(f"prowler: note: --prowler-sample {k} < --prowler-parallel {a.prowler_parallel}: the parallel "
+                    f"pass can only run {k} processes at once, its extrapolation is an upper bound")
         results["prowler"] = prowler_section(a, accounts)
+        results["prowler"].update(sample=k, accounts_run=len(accounts), accounts_total=len(all_accounts),
+                                  sampled_accounts=accounts if k else None)
         if "error" in results["prowler"]:
             log("prowler: COULD NOT RUN: " + results["prowler"]["error"])
     elif a.step == "report":
@@ -428,6 +477,41 @@ def main() -> int:
         return 0
     results_file.write_text(json.dumps(results, indent=1, default=str) + "\n")
     return 0
+
+
+def report_prowler_sample(pr: dict, k: int, n: int, wall: float) -> None:
+    """Prowler rows for --prowler-sample K: what was measured on K accounts, and a linear
+    extrapolation to the n accounts posture scanned. Prowler runs one independent process per
+    account, so a sequential pass over n accounts takes the sum of n per-account times
+    (≈ mean measured per-account time × n); a parallel pass at the same process count takes
+    ≈ measured wall × n / K."""
+    label = f"extrapolated from {k} of {n} accounts"
+    checks = len(pr["checks"])
+    seq, par = pr.get("sequential") or [], pr.get("parallel") or []
+    if seq:
+        sw = median([x["wall"] for x in seq])
+        srss = max(x["peak_rss_kib"] for x in seq) / 1024
+        ext = median([x["sum_process_wall"] / x["processes"] * n for x in seq if x.get("processes")])
+        print(f"| Prowler, {k} sampled member account(s) of {n}, one process after another ({checks} checks), "
+              f"measured | {sw:.1f} s ({walls(seq, 1)}); {pr['per_process_wall']:.1f} s per process |")
+        print(f"| Prowler peak RSS (largest process) | {srss:.0f} MiB |")
+        if ext:
+            print(f"| Prowler, all {n} accounts one after another, **{label}** (mean per-account time × {n}) "
+                  f"| ≈ {ext:.1f} s (not measured) |")
+            print(f"| posture speed-up vs Prowler sequential ({label}) | ≈ {ext / wall:.1f}× |")
+    if par:
+        pw = median([x["wall"] for x in par])
+        prss = max(x["peak_rss_kib"] for x in par) / 1024
+        procs = pr["parallel_processes"]
+        at_once = min(procs, k)
+        ext = pw * n / k
+        print(f"| Prowler, {k} sampled member account(s) of {n}, {procs} processes in parallel, measured | {pw:.1f} s "
+              f"({walls(par, 1)}; up to {at_once} × {prss:.0f} MiB resident at once) |")
+        caveat = (f"; only {k} process(es) could run at once in the sample, so this is an upper bound"
+                  if k < procs else "")
+        print(f"| Prowler, all {n} accounts {procs} in parallel, **{label}** (measured wall × {n}/{k}) "
+              f"| ≈ {ext:.1f} s (not measured{caveat}) |")
+        print(f"| posture speed-up vs Prowler parallel ({label}) | ≈ {ext / wall:.1f}× |")
 
 
 def report(R: dict) -> None:
@@ -447,9 +531,12 @@ def report(R: dict) -> None:
           f"median of {m['repeat']} (debug build)")
     print()
     seed = m.get("seed") or {}
+    by_region = res.get("by_region") or {}
     if m.get("seed_seconds"):
         print(f"Seeded in {m['seed_seconds']:.1f}s ({m.get('seed_calls')} calls). Inventory resources: "
-              + ", ".join(f"{k} {v}" for k, v in res.items()))
+              + ", ".join(f"{k} {v}" for k, v in res.items() if k != "by_region"))
+        for region, rc in by_region.items():
+            print(f"- {region}: " + ", ".join(f"{k} {v}" for k, v in rc.items()))
         print()
     print("| measurement | value |")
     print("|---|---|")
@@ -461,7 +548,9 @@ def report(R: dict) -> None:
         print(f"| posture CPU time (user + sys) | {cpu:.2f} s ({cpu / wall:.0%} of one core over the wall time) |")
     print(f"| posture API calls (attempts) | {calls:.0f} ({calls / n_acct:.0f} per account; "
           f"{runs[0]['org_calls']} to Organizations; {runs[0]['error_responses']} error responses) |")
-    print(f"| resources in inventory | {res['total']} |")
+    print(f"| resources in inventory | {res['total']}"
+          + (" (" + ", ".join(f"{r} {rc.get('total', 0)}" for r, rc in by_region.items()) + "; IAM is global)"
+             if len(by_region) > 1 else "") + " |")
     print(f"| calls per resource | {fmt(per_res, 2)} |")
     print(f"| posture throughput | {calls / wall:.0f} calls/s |")
     fl = R.get("floor")
@@ -494,8 +583,12 @@ def report(R: dict) -> None:
         print(f"| peak RSS with latency | {median([r['rss_kib'] for r in lat]) / 1024:.0f} MiB |")
     pr = R.get("prowler")
     if pr:
+        k = pr.get("sample") or 0
+        n_total = pr.get("accounts_total") or n_acct
         if "error" in pr:
             print(f"| Prowler | could not run: {pr['error'].splitlines()[0][:300]} |")
+        elif k:
+            report_prowler_sample(pr, k, n_total, wall)
         elif pr.get("sequential"):
             sw = median([x["wall"] for x in pr["sequential"]])
             srss = max(x["peak_rss_kib"] for x in pr["sequential"]) / 1024
@@ -505,7 +598,7 @@ def report(R: dict) -> None:
             print(f"| Prowler peak RSS (largest process) | {srss:.0f} MiB |")
             print(f"| posture speed-up vs Prowler sequential | {sw / wall:.1f}× |")
         if "error" not in pr:
-            if pr.get("parallel"):
+            if pr.get("parallel") and not k:
                 pw = median([x["wall"] for x in pr["parallel"]])
                 prss = max(x["peak_rss_kib"] for x in pr["parallel"]) / 1024
                 print(f"| Prowler, {pr['parallel_processes']} processes in parallel | {pw:.1f} s "

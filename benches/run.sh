@@ -3,18 +3,20 @@
 #
 #   benches/run.sh [--accounts 10] [--regions us-east-1] [--latency-ms 50] [--repeat 3] [--prowler]
 #                  [--posture BIN] [--prowler-parallel 8] [--prowler-repeat N] [--prowler-parallel-only]
-#                  [--skip-latency]
+#                  [--prowler-sample K] [--skip-latency]
 #
 # 1. starts its own LocalStack (127.0.0.1:4610) and moto (127.0.0.1:5010) with empty state under
 #    $BENCH_STATE (default /tmp/posture-bench); ports that the test suite does not use
-# 2. seeds an organization of N member accounts (benches/seed_org.py)
+# 2. seeds an organization of N member accounts (benches/seed_org.py), the regional workload in
+#    every region of --regions (comma-separated)
 # 3. posture scan --org, --repeat times: wall time and peak RSS (GNU time -v), API calls
 #    (scan.api_calls of the JSON result), resources (the saved inventory)
 # 4. the emulator's floor: its throughput for cheap calls, 1 and 8 threads
 # 5. posture through tests/faultproxy.py adding --latency-ms to every LocalStack call
 #    (127.0.0.1:4611; Organizations stays direct on moto)
 # 6. with --prowler: Prowler (PyPI, pinned, in benches/.venv-prowler) one process per account,
-#    the corresponding checks only, sequentially and --prowler-parallel at a time
+#    the corresponding checks only, sequentially and --prowler-parallel at a time; with
+#    --prowler-sample K on only the first K member accounts (by id), extrapolated to all accounts
 # 7. a markdown table of medians; raw numbers in $BENCH_STATE/bench-results.json
 #
 # The posture binary defaults to a private copy of target/debug/posture (copied to
@@ -27,7 +29,7 @@ export BENCH_STATE="${BENCH_STATE:-/tmp/posture-bench}"
 export BENCH_LS_PORT="${BENCH_LS_PORT:-4610}" BENCH_MOTO_PORT="${BENCH_MOTO_PORT:-5010}" BENCH_PROXY_PORT="${BENCH_PROXY_PORT:-4611}"
 PROWLER_VERSION=5.46.0
 
-accounts=10 regions=us-east-1 latency=50 repeat=3 prowler=0 posture="" par=8 prowler_repeat="" skip_latency=0 par_only=()
+accounts=10 regions=us-east-1 latency=50 repeat=3 prowler=0 posture="" par=8 prowler_repeat="" skip_latency=0 par_only=() sample=0
 while (( $# )); do
     case "$1" in
         --accounts) accounts="$2"; shift 2 ;;
@@ -40,13 +42,16 @@ while (( $# )); do
         --posture) posture="$2"; shift 2 ;;
         --skip-latency) skip_latency=1; shift ;;
         --prowler-parallel-only) par_only=(--prowler-parallel-only); shift ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        --prowler-sample) sample="$2"; shift 2 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 [[ "$accounts" =~ ^[0-9]+$ ]] && (( accounts >= 1 && accounts <= 1000 )) || { echo "run.sh: --accounts 1..1000" >&2; exit 2; }
 [[ "$latency" =~ ^[0-9]+$ ]] && (( latency <= 2000 )) || { echo "run.sh: --latency-ms 0..2000" >&2; exit 2; }
 [[ "$repeat" =~ ^[1-9]$ ]] || { echo "run.sh: --repeat 1..9" >&2; exit 2; }
+[[ "$sample" =~ ^[0-9]+$ ]] && (( sample <= 1000 )) || { echo "run.sh: --prowler-sample 0..1000 (0 = all accounts)" >&2; exit 2; }
+[[ "$regions" =~ ^[a-z0-9-]+(,[a-z0-9-]+)*$ ]] || { echo "run.sh: --regions: comma-separated region names, e.g. us-east-1,eu-west-1" >&2; exit 2; }
 prowler_repeat="${prowler_repeat:-$repeat}"
 
 mkdir -p "$BENCH_STATE"
@@ -114,7 +119,7 @@ m=("$py" "$here/measure.py" --posture "$posture" --state "$BENCH_STATE" --org-js
 echo "run.sh: posture binary $posture ($build); $accounts accounts; regions $regions; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$here/emulators.sh" start
 "$py" "$here/seed_org.py" --accounts "$accounts" --localstack "$ls_url" --moto "$moto_url" \
-    --region "${regions%%,*}" --out "$BENCH_STATE/org.json"
+    --regions "$regions" --out "$BENCH_STATE/org.json"
 
 "${m[@]}" --step posture
 "${m[@]}" --step floor
@@ -127,7 +132,8 @@ fi
 if (( prowler )); then
     # A proxy at 0 ms only counts Prowler's API calls for one account.
     "$here/emulators.sh" proxy 0
-    "${m[@]}" --step prowler --count-proxy "$proxy_url" --prowler-parallel "$par" --prowler-repeat "$prowler_repeat" "${par_only[@]}"
+    "${m[@]}" --step prowler --count-proxy "$proxy_url" --prowler-parallel "$par" --prowler-repeat "$prowler_repeat" \
+        --prowler-sample "$sample" "${par_only[@]}"
     "$here/emulators.sh" stop-proxy
 fi
 

@@ -4,6 +4,7 @@
 mod errors;
 pub mod permissions;
 mod resolver;
+mod retry;
 pub mod stats;
 
 use std::time::Duration;
@@ -165,6 +166,7 @@ impl Aws {
             .force_path_style(self.s3_path_style)
             .retry_partition(Self::partition("s3", account))
             .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_s3::Client::from_conf(c)
     }
@@ -173,6 +175,7 @@ impl Aws {
         let c = aws_sdk_s3control::config::Builder::from(conf)
             .retry_partition(Self::partition("s3control", account))
             .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_s3control::Client::from_conf(c)
     }
@@ -182,6 +185,7 @@ impl Aws {
             .region(Region::new(region.to_string()))
             .retry_partition(Self::partition("ec2", account))
             .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_ec2::Client::from_conf(c)
     }
@@ -191,6 +195,7 @@ impl Aws {
             .region(Region::new(region.to_string()))
             .retry_partition(Self::partition("acm", account))
             .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_acm::Client::from_conf(c)
     }
@@ -205,6 +210,7 @@ impl Aws {
             .region(Region::new(region.to_string()))
             .retry_partition(Self::partition("apigateway", account))
             .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_apigateway::Client::from_conf(c)
     }
@@ -213,6 +219,7 @@ impl Aws {
         let c = aws_sdk_iam::config::Builder::from(conf)
             .retry_partition(Self::partition("iam", account))
             .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_iam::Client::from_conf(c)
     }
@@ -220,6 +227,7 @@ impl Aws {
     pub fn organizations(&self, conf: &SdkConfig) -> aws_sdk_organizations::Client {
         let c = aws_sdk_organizations::config::Builder::from(conf)
             .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_organizations::Client::from_conf(c)
     }
@@ -227,6 +235,7 @@ impl Aws {
     pub fn sts(&self, conf: &SdkConfig) -> aws_sdk_sts::Client {
         let c = aws_sdk_sts::config::Builder::from(conf)
             .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_sts::Client::from_conf(c)
     }

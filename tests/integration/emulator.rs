@@ -91,6 +91,28 @@ fn statuses(result: &Value) -> BTreeMap<String, String> {
 }
 
 /// `--shard 1/2` and `--shard 2/2`, merged, give the same findings as one full scan.
+/// The scan evaluates each account as it finishes and streams the inventory to disk; evaluating
+/// the saved inventory offline, all at once, must give exactly the same findings.
+fn saved_inventory_evaluates_to_the_scan(full: &Value, inventory: &std::path::Path) {
+    let out = inventory.with_extension("evaluated.json");
+    let mut c = posture();
+    c.arg("evaluate")
+        .arg(inventory)
+        .args(["--format", "json", "--now"])
+        .arg(full["evaluated_at"].as_str().unwrap())
+        .arg("-o")
+        .arg(&out);
+    let (code, _, stderr) = run(c);
+    assert_eq!(code, 5, "{stderr}");
+    let again = read_json(&out);
+    assert_eq!(again["findings"], full["findings"], "findings differ");
+    assert_eq!(again["frameworks"], full["frameworks"], "scores differ");
+    assert_eq!(
+        again["accounts"], full["accounts"],
+        "account summaries differ"
+    );
+}
+
 fn shards_merge_to_the_full_scan(full: &Value, dir: &std::path::Path) {
     let mut inventories = Vec::new();
     for k in 1..=2 {
@@ -351,6 +373,29 @@ fn least_privilege(result: &Value) {
     assert_eq!(writes, vec!["iam:GenerateCredentialReport".to_string()]);
 }
 
+/// LocalStack answers GetInstanceMetadataDefaults with HTTP 501: posture takes that as final (one
+/// attempt per account and region) instead of retrying it with backoff.
+fn not_implemented_is_not_retried(result: &Value) {
+    let attempts = result["scan"]["api_calls"]["by_operation"]["EC2:GetInstanceMetadataDefaults"]
+        .as_u64()
+        .unwrap_or(0);
+    let errors = collection_errors_of(result, "GetInstanceMetadataDefaults", "not_implemented");
+    assert!(
+        errors > 0,
+        "expected the emulator's 501 for GetInstanceMetadataDefaults"
+    );
+    assert_eq!(attempts, errors, "a 501 is answered once, never retried");
+}
+
+fn collection_errors_of(result: &Value, operation: &str, kind: &str) -> u64 {
+    result["collection_errors"]
+        .as_array()
+        .expect("collection_errors")
+        .iter()
+        .filter(|e| e["operation"] == operation && e["kind"] == kind)
+        .count() as u64
+}
+
 /// moto implements GetBucketPolicyStatus: compare its verdict with the corpus (which posture's
 /// unit test matches) over every bucket policy, and require every disagreement to be one of the
 /// documented ones in tests/policy-status-disagreements.md.
@@ -563,6 +608,8 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     assert_eq!(result["schema"], "posture.scan-result/v1");
     validate_schema(&out);
     least_privilege(&result);
+    not_implemented_is_not_retried(&result);
+    saved_inventory_evaluates_to_the_scan(&result, &inv);
     shards_merge_to_the_full_scan(&result, dir.path());
     faults(&ids, &result, dir.path());
     for (what, text) in [

@@ -199,6 +199,16 @@ def count_resources(inventory: dict) -> dict:
 # posture
 # ------------------------------------------------------------------------------------------------
 
+def process_cpu(pidfile: Path):
+    """CPU seconds (user + system) used so far by the process in pidfile, or None."""
+    try:
+        pid = int(pidfile.read_text().strip())
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def posture_once(a, tag: str, endpoint: str) -> dict:
     out = a.state / f"posture-{tag}"
     result, inventory = out.with_suffix(".json"), out.with_suffix(".inventory.json")
@@ -208,7 +218,12 @@ def posture_once(a, tag: str, endpoint: str) -> dict:
                     AWS_ACCESS_KEY_ID=MANAGEMENT, AWS_REGION=a.regions.split(",")[0])
     cmd = [a.posture, "scan", "--org", "--regions", a.regions, "--format", "json", "-o", str(result),
            "--save-inventory", str(inventory), "--no-progress"]
+    ls_pid = a.state / "localstack.pid"
+    ls_cpu0 = process_cpu(ls_pid)
     r = timed(cmd, env, out, a.timeout)
+    ls_cpu1 = process_cpu(ls_pid)
+    # LocalStack is one Python process: near 100 % of one core means it is the bottleneck.
+    r["emulator_cpu"] = ls_cpu1 - ls_cpu0 if ls_cpu0 is not None and ls_cpu1 is not None else None
     r["loadavg"] = Path("/proc/loadavg").read_text().split()[0]
     if r["rc"] not in OK_EXIT or not result.exists():
         err = out.with_suffix(".stderr").read_text(errors="replace")[-2000:]
@@ -415,6 +430,7 @@ def main() -> int:
     p.add_argument("--count-proxy", help="fault proxy URL at 0 ms, to count Prowler's calls")
     p.add_argument("--latency-ms", type=int, default=50)
     p.add_argument("--regions", default="us-east-1")
+    p.add_argument("--build", default="build not stated", help="how the posture binary was built, for the report")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--floor-calls", type=int, default=300)
     p.add_argument("--timeout", type=float, default=1800, help="per posture run, seconds")
@@ -434,7 +450,7 @@ def main() -> int:
     results_file = a.state / "bench-results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() and a.step != "posture" else {}
     results.setdefault("meta", {}).update(accounts=len(a.org["accounts"]), regions=a.regions,
-                                          repeat=a.repeat, latency_ms=a.latency_ms, seed=a.org.get("totals"),
+                                          repeat=a.repeat, latency_ms=a.latency_ms, build=a.build, seed=a.org.get("totals"),
                                           seed_seconds=a.org.get("seed_seconds"), seed_calls=a.org.get("seed_calls"))
 
     if a.step == "posture":
@@ -528,7 +544,7 @@ def report(R: dict) -> None:
     per_res = calls / res["total"] if res.get("total") else None
     print()
     print(f"## posture benchmark: {m['accounts']} member accounts (+ management), regions {m['regions']}, "
-          f"median of {m['repeat']} (debug build)")
+          f"median of {m['repeat']} ({m.get('build', 'build not stated')} build)")
     print()
     seed = m.get("seed") or {}
     by_region = res.get("by_region") or {}
@@ -546,6 +562,10 @@ def report(R: dict) -> None:
     cpu = median([r.get("cpu") for r in runs])
     if cpu is not None:
         print(f"| posture CPU time (user + sys) | {cpu:.2f} s ({cpu / wall:.0%} of one core over the wall time) |")
+    ecpu = median([r.get("emulator_cpu") for r in runs])
+    if ecpu is not None:
+        print(f"| LocalStack CPU time during the scan | {ecpu:.2f} s ({ecpu / wall:.0%} of one core; one Python "
+              f"process, so near 100 % means the emulator is the bottleneck) |")
     print(f"| posture API calls (attempts) | {calls:.0f} ({calls / n_acct:.0f} per account; "
           f"{runs[0]['org_calls']} to Organizations; {runs[0]['error_responses']} error responses) |")
     print(f"| resources in inventory | {res['total']}"

@@ -78,7 +78,7 @@ if [[ -z "$posture" ]]; then
     posture="$BENCH_STATE/posture"
 fi
 posture="$(cd "$(dirname "$posture")" && pwd)/$(basename "$posture")"
-build="$(case "$posture" in *release*) echo release ;; *) echo "debug (unless --posture names a release binary)" ;; esac)"
+build="$(case "$posture" in *release*) echo release ;; *debug*) echo debug ;; *) echo "unknown (not under target/release or target/debug)" ;; esac)"
 
 # Prowler (PyPI, pinned) in its own virtualenv; installed before the emulators start.
 install_prowler() {
@@ -114,7 +114,7 @@ trap 'exit 130' INT TERM
 
 ls_url="http://127.0.0.1:$BENCH_LS_PORT" moto_url="http://127.0.0.1:$BENCH_MOTO_PORT" proxy_url="http://127.0.0.1:$BENCH_PROXY_PORT"
 m=("$py" "$here/measure.py" --posture "$posture" --state "$BENCH_STATE" --org-json "$BENCH_STATE/org.json"
-   --localstack "$ls_url" --moto "$moto_url" --regions "$regions" --repeat "$repeat" --latency-ms "$latency")
+   --localstack "$ls_url" --moto "$moto_url" --regions "$regions" --repeat "$repeat" --latency-ms "$latency" --build "$build")
 
 echo "run.sh: posture binary $posture ($build); $accounts accounts; regions $regions; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$here/emulators.sh" start

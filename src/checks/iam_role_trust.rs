@@ -72,7 +72,7 @@ fn per_role(
     check: &'static str,
     mut f: impl FnMut(&mut Results, &str, &IamRole, &TrustAnalysis),
 ) -> Vec<CheckResult> {
-    let boundary: Boundary = ctx.boundary();
+    let boundary: &Boundary = ctx.boundary();
     let mut out = Results::new(check);
     for acct in out.accessible_accounts(ctx) {
         let id = &acct.account_id;
@@ -97,7 +97,7 @@ fn per_role(
                 continue;
             };
             match policy::parse(text) {
-                Ok(p) => f(&mut out, id, role, &policy::trust(&p, &boundary)),
+                Ok(p) => f(&mut out, id, role, &policy::trust(&p, boundary)),
                 Err(e) => {
                     out.not_assessed(
                         id,

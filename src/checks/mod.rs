@@ -149,8 +149,8 @@ impl<'a> Context<'a> {
 
     /// The trust boundary: the organization's accounts (or, without `--org`, the scanned
     /// accounts) plus the trusted external accounts.
-    pub fn boundary(&self) -> Boundary {
-        self.boundary.clone()
+    pub fn boundary(&self) -> &'a Boundary {
+        self.boundary
     }
 
     /// The ARN partition of the scanned accounts (`aws`, `aws-cn`, `aws-us-gov`).

@@ -16,7 +16,7 @@ pub const CHECK: CheckDef = CheckDef {
             let Some(policy) = policy_or_record(out, id, region, arn, b) else {
                 return;
             };
-            let mut grants = outside_boundary(&policy, &boundary);
+            let mut grants = outside_boundary(&policy, boundary);
             // RestrictPublicBuckets acts only on a policy S3 considers public, and then limits the
             // whole bucket to the owner account and AWS services: every outside grant is void.
             let mut note = None;

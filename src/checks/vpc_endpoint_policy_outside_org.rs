@@ -48,9 +48,9 @@ pub const CHECK: CheckDef = CheckDef {
                         continue;
                     }
                 };
-                let principals = outside_boundary(&p, &boundary);
+                let principals = outside_boundary(&p, boundary);
                 let resources = if is_s3 {
-                    resources_outside_boundary(&p, &boundary)
+                    resources_outside_boundary(&p, boundary)
                 } else {
                     vec![]
                 };

@@ -171,6 +171,14 @@ def make_handler(state):
     return Handler
 
 
+class Server(ThreadingHTTPServer):
+    # The default listen backlog (5) overflows when a scan opens hundreds of connections at
+    # once; Linux then drops the handshake's last ACK and the client, which believes it is
+    # connected, waits through SYN-ACK retransmissions (tens of seconds) without an error.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--listen", default="127.0.0.1:4599")
@@ -186,7 +194,7 @@ def main():
     host, _, port = args.listen.rpartition(":")
     if host not in ("127.0.0.1", "localhost", "::1"):
         p.error("listen on loopback only")
-    server = ThreadingHTTPServer((host, int(port)), make_handler(State(args)))
+    server = Server((host, int(port)), make_handler(State(args)))
     server.daemon_threads = True
     print(f"faultproxy: listening on {args.listen}, upstream {args.upstream}", flush=True)
     server.serve_forever()

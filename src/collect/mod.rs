@@ -176,25 +176,6 @@ pub async fn collect(
     Ok(())
 }
 
-/// Scan and return the whole inventory in memory (tests, small scans).
-pub async fn scan(aws: &Aws, opts: &ScanOptions) -> Result<Inventory, SetupError> {
-    let discovery = discover(aws, opts).await?;
-    let mut accounts = Vec::new();
-    collect(aws, opts, &discovery, |a| {
-        accounts.push(a);
-        Ok(())
-    })
-    .await
-    .map_err(SetupError::Targets)?;
-    accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-    Ok(Inventory {
-        format_version: INVENTORY_FORMAT_VERSION,
-        scan: discovery.finish(aws),
-        organization: discovery.organization,
-        accounts,
-    })
-}
-
 fn progress_bar(enabled: bool, total: u64) -> ProgressBar {
     use std::io::IsTerminal;
     if !enabled || !std::io::stderr().is_terminal() {

@@ -46,13 +46,6 @@ impl fmt::Debug for Findings {
     }
 }
 
-impl From<Vec<Finding>> for Findings {
-    fn from(mut v: Vec<Finding>) -> Self {
-        v.sort_by(report_order);
-        Findings::Memory(v)
-    }
-}
-
 impl Findings {
     pub fn len(&self) -> usize {
         match self {

@@ -699,70 +699,68 @@ impl AccountInventory {
     pub fn resource_tags(&self, partition: &str) -> BTreeMap<String, BTreeMap<String, String>> {
         let mut out = BTreeMap::new();
         let a = self;
+        let id = &a.account_id;
+        if let Collected::Ok(S3 {
+            buckets: Collected::Ok(buckets),
+            ..
+        }) = &a.s3
         {
-            let id = &a.account_id;
-            if let Collected::Ok(S3 {
-                buckets: Collected::Ok(buckets),
-                ..
-            }) = &a.s3
-            {
-                for b in buckets {
-                    if let Some(t) = &b.tags {
-                        out.insert(format!("arn:{partition}:s3:::{}", b.name), t.clone());
+            for b in buckets {
+                if let Some(t) = &b.tags {
+                    out.insert(format!("arn:{partition}:s3:::{}", b.name), t.clone());
+                }
+            }
+        }
+        for (region, r) in &a.regional {
+            if let Collected::Ok(ec2) = &r.ec2 {
+                let arn = |kind: &str, rid: &str| {
+                    format!("arn:{partition}:ec2:{region}:{id}:{kind}/{rid}")
+                };
+                for i in &ec2.instances {
+                    if let Some(t) = &i.tags {
+                        out.insert(arn("instance", &i.instance_id), t.clone());
+                    }
+                }
+                for x in &ec2.subnets {
+                    if let Some(t) = &x.tags {
+                        out.insert(arn("subnet", &x.subnet_id), t.clone());
+                    }
+                }
+                for x in &ec2.vpc_endpoints {
+                    if let Some(t) = &x.tags {
+                        out.insert(arn("vpc-endpoint", &x.vpc_endpoint_id), t.clone());
+                    }
+                }
+                for x in &ec2.launch_templates {
+                    if let Some(t) = &x.tags {
+                        out.insert(arn("launch-template", &x.launch_template_id), t.clone());
                     }
                 }
             }
-            for (region, r) in &a.regional {
-                if let Collected::Ok(ec2) = &r.ec2 {
-                    let arn = |kind: &str, rid: &str| {
-                        format!("arn:{partition}:ec2:{region}:{id}:{kind}/{rid}")
-                    };
-                    for i in &ec2.instances {
-                        if let Some(t) = &i.tags {
-                            out.insert(arn("instance", &i.instance_id), t.clone());
-                        }
+            if let Collected::Ok(gw) = &r.apigateway {
+                for api in &gw.rest_apis {
+                    let api_arn =
+                        format!("arn:{partition}:apigateway:{region}::/restapis/{}", api.id);
+                    if let Some(t) = &api.tags {
+                        out.insert(api_arn.clone(), t.clone());
                     }
-                    for x in &ec2.subnets {
-                        if let Some(t) = &x.tags {
-                            out.insert(arn("subnet", &x.subnet_id), t.clone());
-                        }
-                    }
-                    for x in &ec2.vpc_endpoints {
-                        if let Some(t) = &x.tags {
-                            out.insert(arn("vpc-endpoint", &x.vpc_endpoint_id), t.clone());
-                        }
-                    }
-                    for x in &ec2.launch_templates {
-                        if let Some(t) = &x.tags {
-                            out.insert(arn("launch-template", &x.launch_template_id), t.clone());
-                        }
-                    }
-                }
-                if let Collected::Ok(gw) = &r.apigateway {
-                    for api in &gw.rest_apis {
-                        let api_arn =
-                            format!("arn:{partition}:apigateway:{region}::/restapis/{}", api.id);
-                        if let Some(t) = &api.tags {
-                            out.insert(api_arn.clone(), t.clone());
-                        }
-                        if let Collected::Ok(stages) = &api.stages {
-                            for st in stages {
-                                if let Some(t) = &st.tags {
-                                    out.insert(format!("{api_arn}/stages/{}", st.name), t.clone());
-                                }
+                    if let Collected::Ok(stages) = &api.stages {
+                        for st in stages {
+                            if let Some(t) = &st.tags {
+                                out.insert(format!("{api_arn}/stages/{}", st.name), t.clone());
                             }
                         }
                     }
-                    for d in &gw.domain_names {
-                        if let Some(t) = &d.tags {
-                            out.insert(
-                                format!(
-                                    "arn:{partition}:apigateway:{region}::/domainnames/{}",
-                                    d.domain_name
-                                ),
-                                t.clone(),
-                            );
-                        }
+                }
+                for d in &gw.domain_names {
+                    if let Some(t) = &d.tags {
+                        out.insert(
+                            format!(
+                                "arn:{partition}:apigateway:{region}::/domainnames/{}",
+                                d.domain_name
+                            ),
+                            t.clone(),
+                        );
                     }
                 }
             }

@@ -372,6 +372,7 @@ pub fn summary(acct: &AccountInventory, management_account: Option<&str>) -> Acc
         ou_path: acct.ou_path.clone(),
         access: acct.access.clone(),
         regions: acct.regions.clone(),
+        skipped_regions: acct.skipped_regions.clone(),
         iam: Collected::Failed(not_kept()),
         s3,
         regional,

@@ -149,6 +149,10 @@ pub struct AccountInventory {
     pub access: AccountAccess,
     /// Regions scanned in this account; `Failed` when region discovery failed.
     pub regions: Collected<Vec<String>>,
+    /// Regions deliberately not scanned, with the reason: a service control policy denies them
+    /// to the scanner, or a region named with `--regions` is not enabled for the account.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub skipped_regions: BTreeMap<String, String>,
     pub iam: Collected<Iam>,
     pub s3: Collected<S3>,
     #[serde(default)]
@@ -537,11 +541,47 @@ pub struct Organization {
     pub feature_set: Option<String>,
     pub roots: Vec<OrgRoot>,
     pub organizational_units: Vec<OrganizationalUnit>,
+    /// Set when the root/OU tree could not be walked: `roots` and `organizational_units` are then
+    /// incomplete, accounts have no parent, and what depends on the tree is not assessed (read
+    /// it through [`Organization::hierarchy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hierarchy_error: Option<CollectionError>,
     /// All accounts of the organization, whatever their state.
     pub accounts: Vec<OrgAccount>,
     /// SCPs attached to each target (root, OU or account id).
     pub scp_attachments: Collected<BTreeMap<String, Vec<PolicyRef>>>,
+    /// The organization's policies of the authorization types (SCPs, RCPs) and the declarative
+    /// and S3 policy types enabled on the root, with their documents and targets.
+    #[serde(default = "policies_not_collected")]
+    pub policies: Collected<Vec<OrgPolicy>>,
     pub delegated_administrators: Collected<Vec<DelegatedAdministrator>>,
+}
+
+fn policies_not_collected() -> Collected<Vec<OrgPolicy>> {
+    Collected::Failed(CollectionError {
+        service: "organizations".into(),
+        operation: "ListPolicies".into(),
+        region: None,
+        resource: None,
+        kind: ErrorKind::Other,
+        code: None,
+        message: "not collected: this inventory was saved by an older posture".into(),
+    })
+}
+
+/// An organization policy with its document and where it is attached.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OrgPolicy {
+    pub id: String,
+    pub name: String,
+    /// `SERVICE_CONTROL_POLICY`, `RESOURCE_CONTROL_POLICY`, `DECLARATIVE_POLICY_EC2`, `S3_POLICY`.
+    pub policy_type: String,
+    pub aws_managed: bool,
+    /// The policy document (DescribePolicy); `Failed` when it could not be read.
+    pub content: Collected<String>,
+    /// Root, OU and account ids it is attached to (ListTargetsForPolicy); `Failed` when they
+    /// could not be listed.
+    pub targets: Collected<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -563,8 +603,11 @@ pub struct OrgAccount {
     pub id: String,
     pub name: String,
     pub email: Option<String>,
-    /// `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, ...
-    pub status: String,
+    /// `ACTIVE`, `PENDING_ACTIVATION`, `SUSPENDED`, `PENDING_CLOSURE`, `CLOSED` (the `State`
+    /// field; from the retired `Status` when only that was sent), or `UNKNOWN` when AWS sent
+    /// neither. Older inventories called it `status`.
+    #[serde(alias = "status")]
+    pub state: String,
     pub parent_id: Option<String>,
 }
 
@@ -583,6 +626,36 @@ pub struct DelegatedAdministrator {
 }
 
 impl Organization {
+    /// The roots and OUs, or why the tree could not be walked.
+    pub fn hierarchy(&self) -> Result<(&[OrgRoot], &[OrganizationalUnit]), &CollectionError> {
+        match &self.hierarchy_error {
+            Some(e) => Err(e),
+            None => Ok((&self.roots, &self.organizational_units)),
+        }
+    }
+
+    /// The root and OU ids above an account, nearest first (empty when its parent is unknown).
+    pub fn ancestors_of(&self, account_id: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(mut current) = self
+            .accounts
+            .iter()
+            .find(|a| a.id == account_id)
+            .and_then(|a| a.parent_id.clone())
+        else {
+            return out;
+        };
+        // Bounded walk: a corrupt saved inventory with a cycle must not hang.
+        for _ in 0..64 {
+            out.push(current.clone());
+            match self.organizational_units.iter().find(|o| o.id == current) {
+                Some(ou) => current = ou.parent_id.clone(),
+                None => break,
+            }
+        }
+        out
+    }
+
     /// The OU path (`Root/Security`) of a parent id.
     pub fn path_of(&self, parent_id: &str) -> String {
         let mut parts = Vec::new();
@@ -610,11 +683,20 @@ impl Collected<Organization> {
         match self {
             Collected::Failed(e) => vec![(caller_account_id.to_string(), e.clone())],
             Collected::Ok(org) => [
+                org.hierarchy_error.as_ref(),
                 org.scp_attachments.error(),
+                org.policies.error(),
                 org.delegated_administrators.error(),
             ]
             .into_iter()
             .flatten()
+            .chain(
+                org.policies
+                    .as_ref()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|p| [p.content.error(), p.targets.error()].into_iter().flatten()),
+            )
             .map(|e| (org.management_account_id.clone(), e.clone()))
             .collect(),
         }

@@ -66,6 +66,9 @@ pub struct AccountSummary {
     pub access: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
+    /// Regions not scanned on purpose, with the reason (denied by an SCP, not enabled).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub skipped_regions: BTreeMap<String, String>,
     pub counts: Counts,
     /// Failed results by severity.
     pub failed_by_severity: BTreeMap<Severity, usize>,
@@ -280,6 +283,7 @@ impl<'a> Evaluator<'a> {
             }
             .to_string(),
             regions: acct.regions.as_ref().cloned().unwrap_or_default(),
+            skipped_regions: acct.skipped_regions.clone(),
             counts: Counts::default(),
             failed_by_severity: BTreeMap::new(),
         });

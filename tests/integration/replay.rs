@@ -401,7 +401,10 @@ impl Replay {
         headers
             .entry("x-amzn-requestid".into())
             .or_insert_with(|| "d8d4e6a4-3f1a-4f0b-9a53-6f0d0c7e0b11".into());
-        if !headers.keys().any(|k| k.eq_ignore_ascii_case("content-type")) {
+        if !headers
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case("content-type"))
+        {
             let ct = match (json, seen.service.as_str()) {
                 (true, "apigateway") => "application/json",
                 (true, _) => "application/x-amz-json-1.1",
@@ -646,7 +649,12 @@ fn check_expectations(exp: &Expect, result: &ScanResult, _seen: &[Seen], out: &m
             .iter()
             .filter(|f| status_name(&f.status) == "not_assessed")
             .take(5)
-            .map(|f| format!("{} {} {}: {}", f.check_id, f.account_id, f.resource, f.message))
+            .map(|f| {
+                format!(
+                    "{} {} {}: {}",
+                    f.check_id, f.account_id, f.resource, f.message
+                )
+            })
             .collect();
         let errors: Vec<String> = result
             .collection_errors
@@ -660,7 +668,11 @@ fn check_expectations(exp: &Expect, result: &ScanResult, _seen: &[Seen], out: &m
         ));
     }
     if let Some(want) = &exp.accounts {
-        let mut got: Vec<String> = result.accounts.iter().map(|a| a.account_id.clone()).collect();
+        let mut got: Vec<String> = result
+            .accounts
+            .iter()
+            .map(|a| a.account_id.clone())
+            .collect();
         got.sort();
         if &got != want {
             out.push(format!("scanned accounts {got:?}, expected {want:?}"));
@@ -681,7 +693,9 @@ fn check_expectations(exp: &Expect, result: &ScanResult, _seen: &[Seen], out: &m
                 .iter()
                 .map(|ev| format!("{}={}\n", ev.path, ev.value))
                 .collect();
-            e.status.as_deref().is_none_or(|s| status_name(&f.status) == s)
+            e.status
+                .as_deref()
+                .is_none_or(|s| status_name(&f.status) == s)
                 && e.message.iter().all(|m| f.message.contains(m.as_str()))
                 && e.evidence.iter().all(|m| evidence.contains(m.as_str()))
         };
@@ -733,8 +747,7 @@ fn check_expectations(exp: &Expect, result: &ScanResult, _seen: &[Seen], out: &m
                     && g(&e.region, x.error.region.as_deref().unwrap_or(""))
                     && g(&e.kind, &status_name(&x.error.kind))
                     && g(&e.code, x.error.code.as_deref().unwrap_or(""))
-                    && e
-                        .message
+                    && e.message
                         .as_deref()
                         .is_none_or(|m| x.error.message.contains(m))
             })
@@ -748,7 +761,14 @@ fn check_expectations(exp: &Expect, result: &ScanResult, _seen: &[Seen], out: &m
                 .collection_errors
                 .iter()
                 .take(8)
-                .map(|x| format!("{}: {} [{}]", x.account_id, x.error, status_name(&x.error.kind)))
+                .map(|x| {
+                    format!(
+                        "{}: {} [{}]",
+                        x.account_id,
+                        x.error,
+                        status_name(&x.error.kind)
+                    )
+                })
                 .collect();
             out.push(format!(
                 "{n} collection error(s) fit {e:?}; errors: {all:?}"
@@ -763,7 +783,10 @@ fn check_expectations(exp: &Expect, result: &ScanResult, _seen: &[Seen], out: &m
         let json = serde_json::to_value(summary).unwrap_or_default();
         for field in &a.absent {
             if let Some(v) = json.get(field) {
-                out.push(format!("account {}: {field} is {v}, expected absent", a.account));
+                out.push(format!(
+                    "account {}: {field} is {v}, expected absent",
+                    a.account
+                ));
             }
         }
         for (field, want) in &a.fields {
@@ -861,6 +884,9 @@ fn placeholders_and_matching() {
         ..Default::default()
     };
     assert!(!other.matches(&seen));
-    assert_eq!(account_of_key(&key_for("ASIA", "222222222222")).as_deref(), Some("222222222222"));
+    assert_eq!(
+        account_of_key(&key_for("ASIA", "222222222222")).as_deref(),
+        Some("222222222222")
+    );
     assert_eq!(account_of_key("ASIAXXXXXXXXXXXXXXXX"), None);
 }

@@ -13,9 +13,10 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls;
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime::client::retries::RetryPartition;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 pub use errors::{SetupError, classify, collection_error};
 
@@ -72,12 +73,24 @@ impl Aws {
     /// Load the standard AWS configuration chain (environment, profile, SSO, web identity,
     /// container, instance metadata) and honour `AWS_ENDPOINT_URL[_<SERVICE>]`.
     pub async fn load(opts: &ConnectOptions) -> Aws {
+        // The SDK's default client honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY; a client built by
+        // hand must ask for it, or no call works behind an egress proxy.
+        // (This is how the SDK builds its own default client, plus the loopback resolver.)
         let http = opts.http_client.clone().unwrap_or_else(|| {
-            aws_smithy_http_client::Builder::new()
-                .tls_provider(tls::Provider::Rustls(
-                    tls::rustls_provider::CryptoMode::AwsLc,
-                ))
-                .build_with_resolver(resolver::LoopbackAwareResolver)
+            aws_smithy_http_client::Builder::new().build_with_connector_fn(
+                |settings, components| {
+                    let mut b = aws_smithy_http_client::Connector::builder()
+                        .tls_provider(tls::Provider::Rustls(
+                            tls::rustls_provider::CryptoMode::AwsLc,
+                        ))
+                        .proxy_config(ProxyConfig::from_env());
+                    b.set_connector_settings(settings.cloned());
+                    if let Some(c) = components {
+                        b.set_sleep_impl(c.sleep_impl());
+                    }
+                    b.build_with_resolver(resolver::LoopbackAwareResolver)
+                },
+            )
         });
         // Each client gets a retry partition per (service, account) (see `partition`), so the
         // retry token bucket and, in adaptive mode, the client rate limiter are per account and

@@ -6,6 +6,7 @@ mod cli;
 mod emulator;
 mod formats;
 mod html;
+mod network;
 mod replay;
 
 use std::path::{Path, PathBuf};

@@ -66,6 +66,8 @@ mod tests {
             name: id.into(),
             default_version: Some(1),
             default_version_metadata: m,
+            latest_version: None,
+            latest_version_metadata: None,
         };
         ec2_mut(&mut inv).launch_templates = vec![
             lt(

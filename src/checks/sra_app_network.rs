@@ -230,6 +230,7 @@ mod tests {
             cidr_block: None,
             availability_zone: None,
             map_public_ip_on_launch: false,
+            owner_id: None,
         }];
         ec2.route_tables = vec![RouteTable {
             route_table_id: "rtb-priv".into(),

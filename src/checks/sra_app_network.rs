@@ -25,22 +25,45 @@ pub(crate) fn is_private(rt: &RouteTable) -> bool {
     !rt.routes.iter().any(|r| r.target.starts_with("igw-"))
 }
 
-/// The S3 gateway endpoint attached to a route table, if any.
-fn s3_endpoint_of<'e>(ec2: &'e Ec2, rt: &'e RouteTable) -> Option<&'e str> {
-    ec2.vpc_endpoints
+/// How a route table reaches S3 through a gateway endpoint.
+enum S3Path<'e> {
+    /// Through this S3 gateway endpoint.
+    Endpoint(&'e str),
+    /// No S3 gateway endpoint serves the table.
+    None,
+    /// A prefix-list route goes to an endpoint that is not in the data, so it cannot be told
+    /// whether it is the S3 endpoint or another gateway endpoint (DynamoDB).
+    Unknown(&'e str),
+}
+
+/// The S3 gateway endpoint serving a route table: an S3 gateway endpoint that lists the table,
+/// or a prefix-list route whose target is an S3 gateway endpoint. A prefix-list route to any
+/// `vpce-` is not enough: a DynamoDB gateway endpoint adds one too, for its own prefix list.
+fn s3_endpoint_of<'e>(ec2: &'e Ec2, rt: &'e RouteTable) -> S3Path<'e> {
+    let listed = ec2
+        .vpc_endpoints
         .iter()
-        .find(|e| {
-            e.service_name.ends_with(".s3")
-                && e.endpoint_type.eq_ignore_ascii_case("gateway")
-                && e.route_table_ids.iter().any(|id| id == &rt.route_table_id)
-        })
-        .map(|e| e.vpc_endpoint_id.as_str())
-        .or_else(|| {
-            rt.routes
-                .iter()
-                .find(|r| r.destination_prefix_list.is_some() && r.target.starts_with("vpce-"))
-                .map(|r| r.target.as_str())
-        })
+        .find(|e| e.is_s3_gateway() && e.route_table_ids.iter().any(|id| id == &rt.route_table_id));
+    if let Some(e) = listed {
+        return S3Path::Endpoint(&e.vpc_endpoint_id);
+    }
+    let mut unknown = None;
+    for r in rt
+        .routes
+        .iter()
+        .filter(|r| r.destination_prefix_list.is_some() && r.target.starts_with("vpce-"))
+    {
+        match ec2
+            .vpc_endpoints
+            .iter()
+            .find(|e| e.vpc_endpoint_id == r.target)
+        {
+            Some(e) if e.is_s3_gateway() => return S3Path::Endpoint(&e.vpc_endpoint_id),
+            Some(_) => {}
+            None => unknown = unknown.or(Some(r.target.as_str())),
+        }
+    }
+    unknown.map_or(S3Path::None, S3Path::Unknown)
 }
 
 /// The default route's target when it leaves through a NAT or internet gateway.
@@ -184,7 +207,11 @@ pub const PRIVATE_SUBNET_S3_PATH: CheckDef = CheckDef {
                 }
                 let chain = format!("subnet {} → route table {}", s.subnet_id, rt.route_table_id);
                 match (s3_endpoint_of(ec2, rt), default_route_gateway(rt)) {
-                    (Some(vpce), _) => {
+                    (S3Path::Unknown(vpce), _) => {
+                        out.not_assessed(id, Some(region), &arn, format!("not assessed: route table {} sends a prefix list to endpoint {vpce}, which is not among the collected VPC endpoints, so it cannot be told whether it is the S3 endpoint", rt.route_table_id))
+                            .with("chain", format!("{chain} → {vpce}"));
+                    }
+                    (S3Path::Endpoint(vpce), _) => {
                         out.pass(
                             id,
                             Some(region),
@@ -196,11 +223,11 @@ pub const PRIVATE_SUBNET_S3_PATH: CheckDef = CheckDef {
                         )
                         .with("chain", format!("{chain} → {vpce}"));
                     }
-                    (None, Some(gw)) => {
+                    (S3Path::None, Some(gw)) => {
                         out.fail(id, Some(region), &arn, format!("private subnet {} sends S3 traffic through {gw} instead of an S3 gateway endpoint", s.subnet_id))
                             .with("chain", format!("{chain} → 0.0.0.0/0 → {gw}"));
                     }
-                    (None, None) => {
+                    (S3Path::None, None) => {
                         out.not_applicable(
                             id,
                             Some(region),
@@ -309,5 +336,60 @@ mod tests {
             statuses(&inv, "sra-app-private-instance-imdsv2"),
             vec![Status::Pass]
         );
+    }
+    /// A DynamoDB gateway endpoint adds a prefix-list route to a `vpce-` as well; it is not an
+    /// S3 path (audit finding 9: it used to pass).
+    #[test]
+    fn dynamodb_gateway_endpoint_is_not_an_s3_path() {
+        let mut inv = base_inventory();
+        network(&mut inv, false, "required");
+        let ec2 = ec2_mut(&mut inv);
+        ec2.route_tables[0].routes.push(Route {
+            destination_cidr: None,
+            destination_prefix_list: Some("pl-02cd2c6b".into()),
+            target: "vpce-ddb".into(),
+        });
+        ec2.vpc_endpoints = vec![VpcEndpoint {
+            tags: None,
+            vpc_endpoint_id: "vpce-ddb".into(),
+            vpc_id: "vpc-1".into(),
+            service_name: "com.amazonaws.us-east-1.dynamodb".into(),
+            endpoint_type: "Gateway".into(),
+            state: Some("available".into()),
+            policy: None,
+            route_table_ids: vec!["rtb-priv".into()],
+        }];
+        let r = &results(&inv, "sra-app-private-subnet-s3-path")[0];
+        assert_eq!(r.status, Status::Fail, "{r:?}");
+        assert!(r.message.contains("nat-1"), "{r:?}");
+
+        // The S3 endpoint's own route, with the endpoint known, still passes even when the
+        // endpoint's route table list does not name the table.
+        let ec2 = ec2_mut(&mut inv);
+        ec2.route_tables[0].routes.push(Route {
+            destination_cidr: None,
+            destination_prefix_list: Some("pl-63a5400a".into()),
+            target: "vpce-s3".into(),
+        });
+        ec2.vpc_endpoints.push(VpcEndpoint {
+            tags: None,
+            vpc_endpoint_id: "vpce-s3".into(),
+            vpc_id: "vpc-1".into(),
+            service_name: "com.amazonaws.us-east-1.s3".into(),
+            endpoint_type: "Gateway".into(),
+            state: Some("available".into()),
+            policy: None,
+            route_table_ids: vec![],
+        });
+        let r = &results(&inv, "sra-app-private-subnet-s3-path")[0];
+        assert_eq!(r.status, Status::Pass, "{r:?}");
+        assert!(r.message.contains("vpce-s3"), "{r:?}");
+
+        // A prefix-list route to an endpoint that is not in the data cannot be told apart.
+        let ec2 = ec2_mut(&mut inv);
+        ec2.vpc_endpoints.retain(|e| e.vpc_endpoint_id != "vpce-s3");
+        let r = &results(&inv, "sra-app-private-subnet-s3-path")[0];
+        assert_eq!(r.status, Status::NotAssessed, "{r:?}");
+        assert!(r.message.contains("vpce-s3"), "{r:?}");
     }
 }

@@ -385,6 +385,13 @@ pub struct VpcEndpoint {
     pub tags: Option<BTreeMap<String, String>>,
 }
 
+impl VpcEndpoint {
+    /// A gateway endpoint for S3 (`com.amazonaws.<region>.s3`; not S3 Express, not DynamoDB).
+    pub fn is_s3_gateway(&self) -> bool {
+        self.endpoint_type.eq_ignore_ascii_case("gateway") && self.service_name.ends_with(".s3")
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct MetadataOptions {
     /// `required` or `optional`; `None` when the API did not say (AWS default: optional).

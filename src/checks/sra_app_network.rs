@@ -66,19 +66,19 @@ fn s3_endpoint_of<'e>(ec2: &'e Ec2, rt: &'e RouteTable) -> S3Path<'e> {
     unknown.map_or(S3Path::None, S3Path::Unknown)
 }
 
-/// The default route's target when it leaves through a NAT or internet gateway.
-fn default_route_gateway(rt: &RouteTable) -> Option<&str> {
-    rt.routes
-        .iter()
-        .find(|r| {
-            matches!(
-                r.destination_cidr.as_deref(),
-                Some("0.0.0.0/0") | Some("::/0")
-            ) && (r.target.starts_with("nat-")
-                || r.target.starts_with("igw-")
-                || r.target.starts_with("eigw-"))
-        })
-        .map(|r| r.target.as_str())
+/// The default route (IPv4 `0.0.0.0/0` or IPv6 `::/0`) that leaves the VPC: through a NAT
+/// gateway, an internet gateway, an egress-only internet gateway (IPv6) or a carrier gateway
+/// (Wavelength). Transit gateways, peering connections, local gateways, core networks and
+/// appliances lead to other networks, which the check does not follow.
+fn default_route_out(rt: &RouteTable) -> Option<(&str, &str)> {
+    rt.routes.iter().find_map(|r| {
+        let dest = r.destination_cidr.as_deref()?;
+        let out = matches!(dest, "0.0.0.0/0" | "::/0")
+            && ["nat-", "igw-", "eigw-", "cagw-"]
+                .iter()
+                .any(|p| r.target.starts_with(p));
+        out.then_some((dest, r.target.as_str()))
+    })
 }
 
 pub const PRIVATE_INSTANCE_IMDSV2: CheckDef = CheckDef {
@@ -206,7 +206,7 @@ pub const PRIVATE_SUBNET_S3_PATH: CheckDef = CheckDef {
                     continue;
                 }
                 let chain = format!("subnet {} → route table {}", s.subnet_id, rt.route_table_id);
-                match (s3_endpoint_of(ec2, rt), default_route_gateway(rt)) {
+                match (s3_endpoint_of(ec2, rt), default_route_out(rt)) {
                     (S3Path::Unknown(vpce), _) => {
                         out.not_assessed(id, Some(region), &arn, format!("not assessed: route table {} sends a prefix list to endpoint {vpce}, which is not among the collected VPC endpoints, so it cannot be told whether it is the S3 endpoint", rt.route_table_id))
                             .with("chain", format!("{chain} → {vpce}"));
@@ -223,9 +223,9 @@ pub const PRIVATE_SUBNET_S3_PATH: CheckDef = CheckDef {
                         )
                         .with("chain", format!("{chain} → {vpce}"));
                     }
-                    (S3Path::None, Some(gw)) => {
+                    (S3Path::None, Some((dest, gw))) => {
                         out.fail(id, Some(region), &arn, format!("private subnet {} sends S3 traffic through {gw} instead of an S3 gateway endpoint", s.subnet_id))
-                            .with("chain", format!("{chain} → 0.0.0.0/0 → {gw}"));
+                            .with("chain", format!("{chain} → {dest} → {gw}"));
                     }
                     (S3Path::None, None) => {
                         out.not_applicable(
@@ -391,5 +391,24 @@ mod tests {
         let r = &results(&inv, "sra-app-private-subnet-s3-path")[0];
         assert_eq!(r.status, Status::NotAssessed, "{r:?}");
         assert!(r.message.contains("vpce-s3"), "{r:?}");
+    }
+    /// An IPv6-only private subnet whose `::/0` goes to an egress-only internet gateway sends
+    /// S3 traffic out of the VPC (audit finding 17).
+    #[test]
+    fn ipv6_egress_only_gateway_is_a_way_out() {
+        let mut inv = base_inventory();
+        network(&mut inv, false, "required");
+        ec2_mut(&mut inv).route_tables[0].routes = vec![Route {
+            destination_cidr: Some("::/0".into()),
+            destination_prefix_list: None,
+            target: "eigw-1".into(),
+        }];
+        let r = &results(&inv, "sra-app-private-subnet-s3-path")[0];
+        assert_eq!(r.status, Status::Fail, "{r:?}");
+        assert!(r.message.contains("eigw-1"), "{r:?}");
+        assert!(
+            r.evidence.iter().any(|e| e.value.contains("::/0 → eigw-1")),
+            "{r:?}"
+        );
     }
 }

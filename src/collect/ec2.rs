@@ -215,11 +215,18 @@ fn route(rt: &aws_sdk_ec2::types::Route) -> Route {
             .or(rt.destination_ipv6_cidr_block())
             .map(str::to_string),
         destination_prefix_list: rt.destination_prefix_list_id().map(str::to_string),
+        // Exactly one target is set per route; the checks read its id prefix (igw-, nat-,
+        // eigw-, vpce-, cagw-, lgw-, tgw-, pcx-, eni-, i-) or the core network's ARN.
         target: rt
             .gateway_id()
             .or(rt.nat_gateway_id())
+            .or(rt.egress_only_internet_gateway_id())
             .or(rt.transit_gateway_id())
             .or(rt.vpc_peering_connection_id())
+            .or(rt.carrier_gateway_id())
+            .or(rt.local_gateway_id())
+            .or(rt.core_network_arn())
+            .or(rt.odb_network_arn())
             .or(rt.network_interface_id())
             .or(rt.instance_id())
             .unwrap_or("unknown")
@@ -385,7 +392,7 @@ mod tests {
     use super::*;
     use aws_sdk_ec2::types::{
         LaunchTemplateHttpTokensState, LaunchTemplateInstanceMetadataOptions,
-        LaunchTemplateVersion, ResponseLaunchTemplateData,
+        LaunchTemplateVersion, ResponseLaunchTemplateData, Route as SdkRoute,
     };
 
     fn version(n: i64, default: bool, tokens: Option<&str>) -> LaunchTemplateVersion {
@@ -424,5 +431,66 @@ mod tests {
         let (d, l) = versions_metadata(&both[..1], Some(3), Some(5), "us-east-1", "lt-1");
         assert!(matches!(d, Collected::Ok(_)));
         assert!(matches!(l, Some(Collected::Failed(_))), "{l:?}");
+    }
+    /// Every kind of route target is kept (audit finding 17: egress-only internet gateways,
+    /// carrier and local gateways and core networks were stored as "unknown").
+    #[test]
+    fn route_targets() {
+        let cases = [
+            (
+                SdkRoute::builder()
+                    .destination_ipv6_cidr_block("::/0")
+                    .egress_only_internet_gateway_id("eigw-0123")
+                    .build(),
+                "eigw-0123",
+            ),
+            (
+                SdkRoute::builder()
+                    .destination_cidr_block("0.0.0.0/0")
+                    .carrier_gateway_id("cagw-0123")
+                    .build(),
+                "cagw-0123",
+            ),
+            (
+                SdkRoute::builder()
+                    .destination_cidr_block("0.0.0.0/0")
+                    .local_gateway_id("lgw-0123")
+                    .build(),
+                "lgw-0123",
+            ),
+            (
+                SdkRoute::builder()
+                    .destination_cidr_block("0.0.0.0/0")
+                    .core_network_arn(
+                        "arn:aws:networkmanager::111111111111:core-network/core-network-0123",
+                    )
+                    .build(),
+                "arn:aws:networkmanager::111111111111:core-network/core-network-0123",
+            ),
+            (
+                SdkRoute::builder()
+                    .destination_prefix_list_id("pl-63a5400a")
+                    .gateway_id("vpce-0123")
+                    .build(),
+                "vpce-0123",
+            ),
+            (
+                SdkRoute::builder()
+                    .destination_cidr_block("0.0.0.0/0")
+                    .nat_gateway_id("nat-0123")
+                    .build(),
+                "nat-0123",
+            ),
+        ];
+        for (sdk, want) in cases {
+            assert_eq!(route(&sdk).target, want, "{sdk:?}");
+        }
+        let r = route(
+            &SdkRoute::builder()
+                .destination_ipv6_cidr_block("::/0")
+                .egress_only_internet_gateway_id("eigw-0123")
+                .build(),
+        );
+        assert_eq!(r.destination_cidr.as_deref(), Some("::/0"));
     }
 }

@@ -101,10 +101,15 @@ pub const CHECK: CheckDef = CheckDef {
                 );
                 let number =
                     |n: Option<i64>| n.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
-                let versions = vec![(
+                // The default version, and the latest one when it differs: Auto Scaling groups
+                // and fleets often launch `$Latest`.
+                let mut versions = vec![(
                     format!("default version {}", number(lt.default_version)),
                     &lt.default_version_metadata,
                 )];
+                if let Some(m) = &lt.latest_version_metadata {
+                    versions.push((format!("latest version {}", number(lt.latest_version)), m));
+                }
                 let judged: Vec<(String, Outcome, Option<&MetadataOptions>)> = versions
                     .into_iter()
                     .map(|(name, m)| match m {
@@ -338,5 +343,36 @@ mod tests {
             r[0].message.contains("GetInstanceMetadataDefaults"),
             "{r:#?}"
         );
+    }
+    /// `$Latest` is judged as well as `$Default` when they differ (audit finding 16).
+    #[test]
+    fn latest_version_is_judged_too() {
+        let mut inv = base_inventory();
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults::default());
+        ec2_mut(&mut inv).launch_templates = vec![
+            template("lt-1", tokens("required"), Some(tokens("optional"))),
+            template("lt-2", tokens("optional"), Some(tokens("required"))),
+            template("lt-3", tokens("required"), Some(tokens("required"))),
+            template(
+                "lt-4",
+                tokens("required"),
+                Some(Collected::Failed(denied("DescribeLaunchTemplateVersions"))),
+            ),
+        ];
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        let st: Vec<_> = r.iter().map(|r| r.status).collect();
+        assert_eq!(
+            st,
+            vec![
+                Status::Fail,
+                Status::Fail,
+                Status::Pass,
+                Status::NotAssessed
+            ],
+            "{r:#?}"
+        );
+        assert!(r[0].message.contains("latest version 2"), "{r:#?}");
+        assert!(r[1].message.contains("default version 1"), "{r:#?}");
+        assert!(r[2].message.contains("latest version 2"), "{r:#?}");
     }
 }

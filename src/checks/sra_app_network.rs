@@ -1,28 +1,133 @@
 //! SRA Application account, pattern A (EC2 reaches S3 privately with temporary credentials):
 //! the network chain instance → subnet → route table → gateway/endpoint.
+//!
+//! A subnet of a VPC shared through RAM is routed by the VPC owner's route tables and
+//! endpoints, which the participant account cannot see: such subnets (and their instances) are
+//! judged at the end of the scan with the owner's data from the organization summary
+//! ([`Input::Split`]).
 
-use super::{CheckDef, Input, Results, account_resource};
-use crate::inventory::{Ec2, RouteTable};
+use super::{CheckDef, Context, Input, Pass, Results, account_resource};
+use crate::inventory::{AccountAccess, AccountInventory, Collected, Ec2, RouteTable, Subnet};
 
 /// The route table that governs a subnet: its explicit association, else its VPC's main table.
-pub(crate) fn route_table_for<'e>(ec2: &'e Ec2, subnet_id: &str) -> Option<&'e RouteTable> {
+fn route_table_for<'e>(ec2: &'e Ec2, subnet_id: &str, vpc_id: &str) -> Option<&'e RouteTable> {
     let explicit = ec2
         .route_tables
         .iter()
         .find(|t| t.subnet_ids.iter().any(|s| s == subnet_id));
     explicit.or_else(|| {
-        let vpc = &ec2
-            .subnets
+        ec2.route_tables
             .iter()
-            .find(|s| s.subnet_id == subnet_id)?
-            .vpc_id;
-        ec2.route_tables.iter().find(|t| t.main && &t.vpc_id == vpc)
+            .find(|t| t.main && t.vpc_id == vpc_id)
     })
 }
 
 /// A subnet is private when its route table has no route to an internet gateway.
-pub(crate) fn is_private(rt: &RouteTable) -> bool {
+fn is_private(rt: &RouteTable) -> bool {
     !rt.routes.iter().any(|r| r.target.starts_with("igw-"))
+}
+
+/// The EC2 data that routes a subnet: the account's own, or the VPC owner's for a subnet of
+/// a VPC shared with the account.
+struct Network<'e> {
+    ec2: &'e Ec2,
+    /// The VPC owner, when it is another account.
+    owner: Option<&'e str>,
+}
+
+impl Network<'_> {
+    /// " of account X" for another account's route table, for the chain evidence.
+    fn of_owner(&self) -> String {
+        self.owner
+            .map(|o| format!(" of account {o}"))
+            .unwrap_or_default()
+    }
+}
+
+/// Whether this pass judges a subnet: its own subnets as each account finishes, subnets of
+/// other accounts' VPCs at the end (when every owner's summary is there), all of them over a
+/// whole inventory.
+fn judged_in(pass: Pass, shared_in: bool) -> bool {
+    match pass {
+        Pass::Whole => true,
+        Pass::Account => !shared_in,
+        Pass::Organization => shared_in,
+    }
+}
+
+/// The (account, region, EC2 data) this pass walks. In the per-account and whole passes the
+/// walkers record "not assessed" for what was not collected; the end-of-scan pass walks
+/// quietly, since the account's own pass already reported it.
+fn ec2_regions<'i>(
+    out: &mut Results,
+    ctx: &Context<'i>,
+) -> Vec<(&'i AccountInventory, &'i str, &'i Ec2)> {
+    if ctx.pass == Pass::Organization {
+        return ctx
+            .accounts
+            .iter()
+            .filter(|a| {
+                !matches!(a.access, AccountAccess::Denied { .. }) && a.regions.as_ref().is_ok()
+            })
+            .flat_map(|a| {
+                a.regional
+                    .iter()
+                    .filter_map(move |(region, r)| match &r.ec2 {
+                        Collected::Ok(ec2) => Some((a, region.as_str(), ec2)),
+                        Collected::Failed(_) => None,
+                    })
+            })
+            .collect();
+    }
+    let mut found = Vec::new();
+    for (acct, region, data) in out.regions(ctx) {
+        let id = &acct.account_id;
+        if let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id)) {
+            found.push((acct, region, ec2));
+        }
+    }
+    found
+}
+
+/// The network that routes `subnet` as `account` sees it: its own EC2 data, or the VPC
+/// owner's when the subnet is shared in from another scanned account. `Err` is the reason for
+/// "not assessed".
+fn network_of<'i>(
+    ctx: &Context<'i>,
+    account: &str,
+    region: &str,
+    own: &'i Ec2,
+    subnet: &'i Subnet,
+) -> Result<Network<'i>, String> {
+    let Some(owner) = subnet.owner_id.as_deref().filter(|o| *o != account) else {
+        return Ok(Network {
+            ec2: own,
+            owner: None,
+        });
+    };
+    let whose = format!(
+        "not assessed: VPC {} of subnet {} is owned by account {owner}",
+        subnet.vpc_id, subnet.subnet_id
+    );
+    let why = "(a shared VPC's route tables and endpoints are visible only to its owner)";
+    let Some(acct) = ctx.accounts.iter().find(|a| a.account_id == owner) else {
+        return Err(format!("{whose}, which was not scanned {why}"));
+    };
+    if let AccountAccess::Denied { role_arn, .. } = &acct.access {
+        return Err(format!(
+            "{whose}, which posture could not enter (role {role_arn}) {why}"
+        ));
+    }
+    match acct.regional.get(region).map(|r| &r.ec2) {
+        None => Err(format!("{whose}, in which {region} was not scanned {why}")),
+        Some(Collected::Failed(e)) => Err(format!(
+            "{whose}, whose EC2 data in {region} could not be collected: {e}"
+        )),
+        Some(Collected::Ok(ec2)) => Ok(Network {
+            ec2,
+            owner: Some(owner),
+        }),
+    }
 }
 
 /// How a route table reaches S3 through a gateway endpoint.
@@ -83,20 +188,24 @@ fn default_route_out(rt: &RouteTable) -> Option<(&str, &str)> {
 
 pub const PRIVATE_INSTANCE_IMDSV2: CheckDef = CheckDef {
     id: "sra-app-private-instance-imdsv2",
-    input: Input::OneAccount,
+    input: Input::Split,
     evaluate: |ctx| {
         let mut out = Results::new("sra-app-private-instance-imdsv2");
-        for (acct, region, data) in out.regions(ctx) {
+        for (acct, region, ec2) in ec2_regions(&mut out, ctx) {
             let id = &acct.account_id;
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
-            else {
-                continue;
-            };
             for i in ec2
                 .instances
                 .iter()
                 .filter(|i| i.state.as_deref() != Some("terminated"))
             {
+                let subnet_record = i
+                    .subnet_id
+                    .as_deref()
+                    .and_then(|s| ec2.subnets.iter().find(|x| x.subnet_id == s));
+                let shared_in = subnet_record.is_some_and(|s| s.owned_by_other(id));
+                if !judged_in(ctx.pass, shared_in) {
+                    continue;
+                }
                 let arn = format!(
                     "arn:{}:ec2:{region}:{id}:instance/{}",
                     ctx.partition(),
@@ -115,7 +224,21 @@ pub const PRIVATE_INSTANCE_IMDSV2: CheckDef = CheckDef {
                     );
                     continue;
                 };
-                let Some(rt) = route_table_for(ec2, subnet) else {
+                let net = match subnet_record {
+                    Some(s) => match network_of(ctx, id, region, ec2, s) {
+                        Ok(n) => n,
+                        Err(reason) => {
+                            out.not_assessed(id, Some(region), &arn, reason);
+                            continue;
+                        }
+                    },
+                    None => Network { ec2, owner: None },
+                };
+                let vpc = subnet_record
+                    .map(|s| s.vpc_id.as_str())
+                    .or(i.vpc_id.as_deref())
+                    .unwrap_or_default();
+                let Some(rt) = route_table_for(net.ec2, subnet, vpc) else {
                     out.not_assessed(
                         id,
                         Some(region),
@@ -138,8 +261,10 @@ pub const PRIVATE_INSTANCE_IMDSV2: CheckDef = CheckDef {
                 }
                 let m = &i.metadata_options;
                 let chain = format!(
-                    "instance {} → subnet {subnet} → route table {} (no internet gateway) → instance profile {profile}",
-                    i.instance_id, rt.route_table_id
+                    "instance {} → subnet {subnet} → route table {}{} (no internet gateway) → instance profile {profile}",
+                    i.instance_id,
+                    rt.route_table_id,
+                    net.of_owner()
                 );
                 if m.tokens_required() || !m.endpoint_enabled() {
                     out.pass(
@@ -166,22 +291,28 @@ pub const PRIVATE_INSTANCE_IMDSV2: CheckDef = CheckDef {
 
 pub const PRIVATE_SUBNET_S3_PATH: CheckDef = CheckDef {
     id: "sra-app-private-subnet-s3-path",
-    input: Input::OneAccount,
+    input: Input::Split,
     evaluate: |ctx| {
         let mut out = Results::new("sra-app-private-subnet-s3-path");
-        for (acct, region, data) in out.regions(ctx) {
+        for (acct, region, ec2) in ec2_regions(&mut out, ctx) {
             let id = &acct.account_id;
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
-            else {
-                continue;
-            };
             for s in &ec2.subnets {
+                if !judged_in(ctx.pass, s.owned_by_other(id)) {
+                    continue;
+                }
                 let arn = format!(
                     "arn:{}:ec2:{region}:{id}:subnet/{}",
                     ctx.partition(),
                     s.subnet_id
                 );
-                let Some(rt) = route_table_for(ec2, &s.subnet_id) else {
+                let net = match network_of(ctx, id, region, ec2, s) {
+                    Ok(n) => n,
+                    Err(reason) => {
+                        out.not_assessed(id, Some(region), &arn, reason);
+                        continue;
+                    }
+                };
+                let Some(rt) = route_table_for(net.ec2, &s.subnet_id, &s.vpc_id) else {
                     out.not_assessed(
                         id,
                         Some(region),
@@ -205,8 +336,13 @@ pub const PRIVATE_SUBNET_S3_PATH: CheckDef = CheckDef {
                     );
                     continue;
                 }
-                let chain = format!("subnet {} → route table {}", s.subnet_id, rt.route_table_id);
-                match (s3_endpoint_of(ec2, rt), default_route_out(rt)) {
+                let chain = format!(
+                    "subnet {} → route table {}{}",
+                    s.subnet_id,
+                    rt.route_table_id,
+                    net.of_owner()
+                );
+                match (s3_endpoint_of(net.ec2, rt), default_route_out(rt)) {
                     (S3Path::Unknown(vpce), _) => {
                         out.not_assessed(id, Some(region), &arn, format!("not assessed: route table {} sends a prefix list to endpoint {vpce}, which is not among the collected VPC endpoints, so it cannot be told whether it is the S3 endpoint", rt.route_table_id))
                             .with("chain", format!("{chain} → {vpce}"));
@@ -410,5 +546,61 @@ mod tests {
             r.evidence.iter().any(|e| e.value.contains("::/0 → eigw-1")),
             "{r:?}"
         );
+    }
+    /// A participant of a VPC shared through RAM sees the subnet and its own instances, but the
+    /// route tables and endpoints stay in the VPC owner's account (audit finding 11: both
+    /// checks were never assessed there).
+    #[test]
+    fn shared_vpc_is_judged_with_the_owners_network() {
+        const OWNER: &str = "222222222222";
+        let mut inv = base_inventory();
+        network(&mut inv, true, "required");
+        let mut owner = inv.accounts[0].clone();
+        owner.account_id = OWNER.into();
+        if let Some(r) = owner.regional.get_mut(REGION)
+            && let Collected::Ok(ec2) = &mut r.ec2
+        {
+            ec2.instances.clear();
+            for s in &mut ec2.subnets {
+                s.owner_id = Some(OWNER.into());
+            }
+        }
+        let participant = ec2_mut(&mut inv);
+        participant.route_tables.clear();
+        participant.vpc_endpoints.clear();
+        for s in &mut participant.subnets {
+            s.owner_id = Some(OWNER.into());
+        }
+        inv.accounts.push(owner);
+
+        for check in [
+            "sra-app-private-subnet-s3-path",
+            "sra-app-private-instance-imdsv2",
+        ] {
+            let r = results(&inv, check);
+            let mine: Vec<_> = r.iter().filter(|r| r.account_id == ACCOUNT).collect();
+            assert_eq!(mine.len(), 1, "{r:#?}");
+            assert_eq!(mine[0].status, Status::Pass, "{r:#?}");
+            assert!(
+                mine[0].evidence.iter().any(|e| e.value.contains(OWNER)),
+                "the chain names the owner: {r:#?}"
+            );
+        }
+
+        // The owner was not scanned: not assessed, saying so.
+        inv.accounts.pop();
+        for check in [
+            "sra-app-private-subnet-s3-path",
+            "sra-app-private-instance-imdsv2",
+        ] {
+            let r = results(&inv, check);
+            assert_eq!(r.len(), 1, "{r:#?}");
+            assert_eq!(r[0].status, Status::NotAssessed, "{r:#?}");
+            assert!(
+                r[0].message
+                    .contains("owned by account 222222222222, which was not scanned"),
+                "{r:#?}"
+            );
+        }
     }
 }

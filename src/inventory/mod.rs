@@ -385,6 +385,13 @@ pub struct VpcEndpoint {
     pub tags: Option<BTreeMap<String, String>>,
 }
 
+impl Subnet {
+    /// The subnet belongs to another account's VPC, shared with `account` through RAM.
+    pub fn owned_by_other(&self, account: &str) -> bool {
+        self.owner_id.as_deref().is_some_and(|o| o != account)
+    }
+}
+
 impl VpcEndpoint {
     /// A gateway endpoint for S3 (`com.amazonaws.<region>.s3`; not S3 Express, not DynamoDB).
     pub fn is_s3_gateway(&self) -> bool {

@@ -14,6 +14,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime::client::retries::RetryPartition;
 
 pub use errors::{SetupError, classify, collection_error};
@@ -32,6 +33,10 @@ pub struct ConnectOptions {
     /// Maximum attempts per call, including the first (throttling and transient errors).
     pub max_attempts: u32,
     pub retry_mode: RetryMode,
+    /// Replaces the HTTPS client (recorded-response tests); `None` in normal use.
+    pub http_client: Option<SharedHttpClient>,
+    /// Replaces the credentials chain (recorded-response tests); `None` in normal use.
+    pub credentials: Option<SharedCredentialsProvider>,
 }
 
 /// How retries pace themselves.
@@ -67,11 +72,13 @@ impl Aws {
     /// Load the standard AWS configuration chain (environment, profile, SSO, web identity,
     /// container, instance metadata) and honour `AWS_ENDPOINT_URL[_<SERVICE>]`.
     pub async fn load(opts: &ConnectOptions) -> Aws {
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(tls::Provider::Rustls(
-                tls::rustls_provider::CryptoMode::AwsLc,
-            ))
-            .build_with_resolver(resolver::LoopbackAwareResolver);
+        let http = opts.http_client.clone().unwrap_or_else(|| {
+            aws_smithy_http_client::Builder::new()
+                .tls_provider(tls::Provider::Rustls(
+                    tls::rustls_provider::CryptoMode::AwsLc,
+                ))
+                .build_with_resolver(resolver::LoopbackAwareResolver)
+        });
         // Each client gets a retry partition per (service, account) (see `partition`), so the
         // retry token bucket and, in adaptive mode, the client rate limiter are per account and
         // service: one throttled account slows only itself.
@@ -95,6 +102,9 @@ impl Aws {
         }
         if let Some(r) = &opts.region {
             loader = loader.region(Region::new(r.clone()));
+        }
+        if let Some(c) = &opts.credentials {
+            loader = loader.credentials_provider(c.clone());
         }
         let mut base = loader.load().await;
         let home_region = base

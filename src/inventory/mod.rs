@@ -329,6 +329,10 @@ pub struct Vpc {
     pub vpc_id: String,
     pub cidr_block: Option<String>,
     pub is_default: bool,
+    /// The account that owns the VPC (another account's for a VPC shared through RAM);
+    /// `None` in inventories saved before posture collected it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -338,6 +342,12 @@ pub struct Subnet {
     pub cidr_block: Option<String>,
     pub availability_zone: Option<String>,
     pub map_public_ip_on_launch: bool,
+    /// The account that owns the subnet and its VPC. A participant of a VPC shared through RAM
+    /// sees the subnet, but the route tables, endpoints and gateways stay in the owner's
+    /// account. `None` in inventories saved before posture collected it (read as "this
+    /// account").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
     /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
@@ -358,7 +368,8 @@ pub struct Route {
     pub destination_cidr: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_prefix_list: Option<String>,
-    /// igw-..., nat-..., vpce-..., local, ...
+    /// igw-..., nat-..., eigw-..., vpce-..., tgw-..., pcx-..., cagw-..., lgw-..., eni-...,
+    /// a core network ARN, local, ... (`unknown` only when AWS named no target).
     pub target: String,
 }
 
@@ -376,6 +387,20 @@ pub struct VpcEndpoint {
     /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
+}
+
+impl Subnet {
+    /// The subnet belongs to another account's VPC, shared with `account` through RAM.
+    pub fn owned_by_other(&self, account: &str) -> bool {
+        self.owner_id.as_deref().is_some_and(|o| o != account)
+    }
+}
+
+impl VpcEndpoint {
+    /// A gateway endpoint for S3 (`com.amazonaws.<region>.s3`; not S3 Express, not DynamoDB).
+    pub fn is_s3_gateway(&self) -> bool {
+        self.endpoint_type.eq_ignore_ascii_case("gateway") && self.service_name.ends_with(".s3")
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -417,6 +442,16 @@ pub struct LaunchTemplate {
     pub default_version: Option<i64>,
     /// Metadata options of the default version; `None` when that version sets none.
     pub default_version_metadata: Collected<Option<MetadataOptions>>,
+    /// The latest version's number, when it differs from the default version (Auto Scaling
+    /// groups and fleets often launch `$Latest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version: Option<i64>,
+    /// Metadata options of the latest version when it differs from the default version
+    /// (`Ok(None)`: that version sets none); `None` when the versions are the same, when the
+    /// default version could not be read either, or in inventories saved before posture read
+    /// `$Latest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version_metadata: Option<Collected<Option<MetadataOptions>>>,
     /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
@@ -424,9 +459,38 @@ pub struct LaunchTemplate {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct MetadataDefaults {
+    /// `required`, `optional`, or `None` for no preference.
     pub http_tokens: Option<String>,
     pub http_endpoint: Option<String>,
     pub http_put_response_hop_limit: Option<i32>,
+    /// `enabled`: instances launch only when their resolved `HttpTokens` is `required`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_tokens_enforced: Option<String>,
+    /// Who set these defaults: `account`, or `declarative-policy` (an EC2 declarative policy
+    /// of the organization; the account cannot change them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<String>,
+    /// The message the declarative policy shows when it blocks a change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_exception_message: Option<String>,
+}
+
+impl MetadataDefaults {
+    pub fn tokens_required(&self) -> bool {
+        self.http_tokens.as_deref() == Some("required")
+    }
+    /// Launches whose resolved `HttpTokens` is not `required` are refused.
+    pub fn tokens_enforced(&self) -> bool {
+        self.http_tokens_enforced.as_deref() == Some("enabled")
+    }
+    /// Where these defaults come from, for evidence.
+    pub fn source(&self) -> &'static str {
+        if self.managed_by.as_deref() == Some("declarative-policy") {
+            "the organization's EC2 declarative policy"
+        } else {
+            "the account default"
+        }
+    }
 }
 
 // ---------------------------------------------------------------- ACM
@@ -759,6 +823,7 @@ impl AccountInventory {
                 push(ec2.instance_metadata_defaults.error());
                 for lt in &ec2.launch_templates {
                     push(lt.default_version_metadata.error());
+                    push(lt.latest_version_metadata.as_ref().and_then(|m| m.error()));
                 }
             }
             push(r.acm.error());

@@ -189,6 +189,32 @@ pub struct Iam {
     pub account_summary: Collected<BTreeMap<String, i64>>,
     /// Roles with their trust policies (ListRoles).
     pub roles: Collected<Vec<IamRole>>,
+    /// The organization's centralized root access features (iam:ListOrganizationsFeatures), as
+    /// this account can see them; `None` in inventories saved before posture collected them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizations_features: Option<Collected<OrganizationsFeatures>>,
+}
+
+/// Centralized root access of the organization (iam:ListOrganizationsFeatures).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "answer")]
+pub enum OrganizationsFeatures {
+    /// This account could answer (the management account, IAM's delegated administrator, or an
+    /// account outside any organization): the enabled features, `RootCredentialsManagement`
+    /// and/or `RootSessions`; empty when centralized root access is off or impossible (no
+    /// organization, not all features, IAM trusted access off).
+    Known {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        organization_id: Option<String>,
+        features: Vec<String>,
+    },
+    /// Only the management account or IAM's delegated administrator can answer; this account
+    /// is neither.
+    NotAnswerable,
+}
+
+impl OrganizationsFeatures {
+    pub const ROOT_CREDENTIALS_MANAGEMENT: &str = "RootCredentialsManagement";
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -643,6 +669,7 @@ impl AccountInventory {
             push(iam.password_policy.error());
             push(iam.account_summary.error());
             push(iam.roles.error());
+            push(iam.organizations_features.as_ref().and_then(|f| f.error()));
             if let Collected::Ok(users) = &iam.users {
                 for u in users {
                     push(u.details.as_ref().and_then(|d| d.error()));

@@ -235,6 +235,7 @@ pub fn cert(arn: &str, days_left: Option<i64>) -> Certificate {
         renewal_eligibility: Some("ELIGIBLE".into()),
         key_algorithm: Some("RSA_2048".into()),
         in_use_by: vec![],
+        export: None,
     }
 }
 

@@ -471,7 +471,12 @@ pub struct Certificate {
     pub renewal_eligibility: Option<String>,
     /// e.g. `RSA_2048`, `EC_prime256v1`.
     pub key_algorithm: Option<String>,
+    /// ARNs of the AWS resources that use the certificate (load balancers, CloudFront, ...).
     pub in_use_by: Vec<String>,
+    /// `ENABLED` when the certificate (with its private key) can be exported and used outside
+    /// AWS, where `in_use_by` cannot see it; `DISABLED`; `None` in older inventories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<String>,
 }
 
 // ---------------------------------------------------------------- API Gateway (REST)

@@ -246,6 +246,7 @@ pub fn rest_api(id: &str, methods: &[(&str, &str)]) -> RestApi {
         id: id.into(),
         name: Some(id.into()),
         endpoint_types: vec!["REGIONAL".into()],
+        policy: None,
         resources: Collected::Ok(vec![ApiResource {
             id: "r1".into(),
             path: "/items".into(),

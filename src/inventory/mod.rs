@@ -492,6 +492,9 @@ pub struct RestApi {
     pub id: String,
     pub name: Option<String>,
     pub endpoint_types: Vec<String>,
+    /// The resource policy (GetRestApis `policy`), unescaped; `None` when the API has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
     pub resources: Collected<Vec<ApiResource>>,
     pub authorizers: Collected<Vec<Authorizer>>,
     pub stages: Collected<Vec<Stage>>,

@@ -46,6 +46,16 @@ pub const MFA: CheckDef = CheckDef {
     input: Input::AllAccounts,
     evaluate: |ctx| {
         let central = central_root_access(ctx);
+        // Why the features are unknown, when an account's call failed (e.g. the management
+        // account's role lacks iam:ListOrganizationsFeatures).
+        let features_error = ctx.accounts.iter().find_map(|a| match &a.iam {
+            Collected::Ok(iam) => iam
+                .organizations_features
+                .as_ref()
+                .and_then(|f| f.error())
+                .map(|e| format!("{}: {e}", a.account_id)),
+            Collected::Failed(_) => None,
+        });
         let management = match ctx.organization {
             Some(Collected::Ok(org)) => Some(org.management_account_id.clone()),
             _ => None,
@@ -97,11 +107,15 @@ pub const MFA: CheckDef = CheckDef {
                         .with("ListOrganizationsFeatures.answered_by", who);
                     }
                     (None, _) => {
+                        let why = match &features_error {
+                            Some(e) => format!("reading it failed: {e}"),
+                            None => "iam:ListOrganizationsFeatures answers only in the management account or IAM's delegated administrator: scan it too, e.g. with --org".to_string(),
+                        };
                         out.not_assessed(
                             id,
                             None,
                             res,
-                            "not assessed: the root user has no password, access keys or signing certificates and no MFA; whether the organization's centralized root access blocks recovery of a root password is unknown (iam:ListOrganizationsFeatures answers only in the management account or IAM's delegated administrator: scan it too, e.g. with --org)",
+                            format!("not assessed: the root user has no password, access keys or signing certificates and no MFA; whether the organization's centralized root access blocks recovery of a root password is unknown ({why})"),
                         );
                     }
                 }
@@ -356,6 +370,12 @@ mod tests {
         let r = results(&inv, "iam-root-mfa");
         assert_eq!(r[0].status, Status::NotAssessed, "{r:#?}");
         assert!(r[0].message.contains("ListOrganizationsFeatures"));
+        // A failed call says why.
+        iam_mut(&mut inv).organizations_features =
+            Some(Collected::Failed(denied("ListOrganizationsFeatures")));
+        let r = results(&inv, "iam-root-mfa");
+        assert_eq!(r[0].status, Status::NotAssessed);
+        assert!(r[0].message.contains("AccessDenied"), "{}", r[0].message);
     }
 
     /// Audit finding 2: the other root checks already pass a root user without credentials.

@@ -16,8 +16,10 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime::client::retries::RetryPartition;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 pub use errors::{SetupError, classify, collection_error};
 
@@ -35,6 +37,10 @@ pub struct ConnectOptions {
     /// Maximum attempts per call, including the first (throttling and transient errors).
     pub max_attempts: u32,
     pub retry_mode: RetryMode,
+    /// Replaces the HTTPS client (recorded-response tests); `None` in normal use.
+    pub http_client: Option<SharedHttpClient>,
+    /// Replaces the credentials chain (recorded-response tests); `None` in normal use.
+    pub credentials: Option<SharedCredentialsProvider>,
 }
 
 /// How retries pace themselves.
@@ -70,11 +76,25 @@ impl Aws {
     /// Load the standard AWS configuration chain (environment, profile, SSO, web identity,
     /// container, instance metadata) and honour `AWS_ENDPOINT_URL[_<SERVICE>]`.
     pub async fn load(opts: &ConnectOptions) -> Aws {
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(tls::Provider::Rustls(
-                tls::rustls_provider::CryptoMode::AwsLc,
-            ))
-            .build_with_resolver(resolver::LoopbackAwareResolver);
+        // The SDK's default client honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY; a client built by
+        // hand must ask for it, or no call works behind an egress proxy.
+        // (This is how the SDK builds its own default client, plus the loopback resolver.)
+        let http = opts.http_client.clone().unwrap_or_else(|| {
+            aws_smithy_http_client::Builder::new().build_with_connector_fn(
+                |settings, components| {
+                    let mut b = aws_smithy_http_client::Connector::builder()
+                        .tls_provider(tls::Provider::Rustls(
+                            tls::rustls_provider::CryptoMode::AwsLc,
+                        ))
+                        .proxy_config(ProxyConfig::from_env());
+                    b.set_connector_settings(settings.cloned());
+                    if let Some(c) = components {
+                        b.set_sleep_impl(c.sleep_impl());
+                    }
+                    b.build_with_resolver(resolver::LoopbackAwareResolver)
+                },
+            )
+        });
         // Each client gets a retry partition per (service, account) (see `partition`), so the
         // retry token bucket and, in adaptive mode, the client rate limiter are per account and
         // service: one throttled account slows only itself.
@@ -98,6 +118,9 @@ impl Aws {
         }
         if let Some(r) = &opts.region {
             loader = loader.region(Region::new(r.clone()));
+        }
+        if let Some(c) = &opts.credentials {
+            loader = loader.credentials_provider(c.clone());
         }
         let mut base = loader.load().await;
         let home_region = base

@@ -71,6 +71,7 @@ pub fn base_inventory() -> Inventory {
             ou_path: None,
             access: AccountAccess::Caller,
             regions: Collected::Ok(vec![REGION.into()]),
+            skipped_regions: BTreeMap::new(),
             iam: Collected::Ok(Iam {
                 credential_report: Collected::Ok(CredentialReport {
                     generated_at: Some(fixture_now()),
@@ -296,9 +297,10 @@ pub fn org_inventory() -> Inventory {
             id: ACCOUNT.into(),
             name: "management".into(),
             email: None,
-            status: "ACTIVE".into(),
+            state: "ACTIVE".into(),
             parent_id: Some("r-root".into()),
         }],
+        hierarchy_error: None,
         scp_attachments: Collected::Ok(
             [(
                 "r-root".to_string(),
@@ -310,6 +312,17 @@ pub fn org_inventory() -> Inventory {
             )]
             .into(),
         ),
+        policies: Collected::Ok(vec![OrgPolicy {
+            id: "p-FullAWSAccess".into(),
+            name: "FullAWSAccess".into(),
+            policy_type: "SERVICE_CONTROL_POLICY".into(),
+            aws_managed: true,
+            content: Collected::Ok(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+                    .into(),
+            ),
+            targets: Collected::Ok(vec!["r-root".into()]),
+        }]),
         delegated_administrators: Collected::Ok(vec![]),
     }));
     inv

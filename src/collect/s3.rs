@@ -19,6 +19,9 @@ macro_rules! public_access_block {
     };
 }
 
+/// ListBuckets page size: the API's maximum.
+const LIST_BUCKETS_PAGE: i32 = 1000;
+
 pub async fn collect(
     aws: &Aws,
     conf: &SdkConfig,
@@ -50,13 +53,22 @@ pub async fn collect(
     let home = aws.s3(conf, account_id, home_region);
     let buckets = async {
         let mut names: Vec<(String, Option<String>)> = Vec::new();
-        paginate!(home.list_buckets(), "s3", "ListBuckets", None, |page| {
-            for b in page.buckets() {
-                if let Some(n) = b.name() {
-                    names.push((n.to_string(), b.bucket_region().map(str::to_string)));
+        // MaxBuckets makes the request paginated: AWS then returns each bucket's region (no
+        // GetBucketLocation per bucket) and accepts it in accounts with more than 10,000
+        // buckets, where an unpaginated ListBuckets is rejected.
+        paginate!(
+            home.list_buckets().max_buckets(LIST_BUCKETS_PAGE),
+            "s3",
+            "ListBuckets",
+            None,
+            |page| {
+                for b in page.buckets() {
+                    if let Some(n) = b.name() {
+                        names.push((n.to_string(), b.bucket_region().map(str::to_string)));
+                    }
                 }
             }
-        })?;
+        )?;
         // A bucket deleted while the scan runs is gone, not an error.
         let buckets: Vec<Bucket> = futures::stream::iter(names)
             .map(|(name, region)| bucket(aws, conf, account_id, &home, name, region))

@@ -6,6 +6,8 @@ mod cli;
 mod emulator;
 mod formats;
 mod html;
+mod network;
+mod replay;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

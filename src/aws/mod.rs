@@ -2,6 +2,9 @@
 //! one shared HTTP client. This is the only module that builds SDK clients.
 
 mod errors;
+#[cfg(test)]
+pub(crate) mod fake;
+pub mod partition;
 pub mod permissions;
 mod resolver;
 mod retry;
@@ -137,6 +140,21 @@ impl Aws {
             base,
             home_region,
             s3_path_style,
+            stats: Default::default(),
+        }
+    }
+
+    /// An `Aws` over a given configuration (collector tests against [`fake::FakeAws`]).
+    #[cfg(test)]
+    pub(crate) fn for_tests(base: SdkConfig) -> Aws {
+        let home_region = base
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| DEFAULT_HOME_REGION.to_string());
+        Aws {
+            base,
+            home_region,
+            s3_path_style: false,
             stats: Default::default(),
         }
     }

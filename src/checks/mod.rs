@@ -328,13 +328,15 @@ pub fn sort_results(results: &mut [CheckResult]) {
 /// account, kept until the end of the scan in place of the whole account: its access and
 /// regions, its buckets' names, regions and policies, its VPC endpoints and route tables (a VPC
 /// it owns may be shared with other accounts), the subnets it sees in other accounts' VPCs with
-/// the non-terminated instances in them, and, for the management account, everything. Dropped data is marked, never faked
+/// the non-terminated instances in them, its root user (the report's root row, the account
+/// summary and the centralized root access features), and, for the management account,
+/// everything. Dropped data is marked, never faked
 /// as empty where the type allows it (`Collected::Failed` with "not kept"); the lists that cannot
 /// be marked (instances, subnets, …) are emptied, so an `AllAccounts` check must only read the
 /// fields named here. `summary_tests` evaluates every such check on summaries and on the full
 /// inventory and asserts the same results.
 pub fn summary(acct: &AccountInventory, management_account: Option<&str>) -> AccountInventory {
-    use crate::inventory::{CollectionError, Ec2, ErrorKind, S3};
+    use crate::inventory::{CollectionError, CredentialReport, Ec2, ErrorKind, Iam, S3};
     if management_account == Some(acct.account_id.as_str()) {
         return acct.clone();
     }
@@ -370,6 +372,23 @@ pub fn summary(acct: &AccountInventory, management_account: Option<&str>) -> Acc
                 ),
                 Collected::Failed(e) => Collected::Failed(e.clone()),
             },
+        }),
+        Collected::Failed(e) => Collected::Failed(e.clone()),
+    };
+    let iam = match &acct.iam {
+        Collected::Ok(iam) => Collected::Ok(Iam {
+            credential_report: match &iam.credential_report {
+                Collected::Ok(r) => Collected::Ok(CredentialReport {
+                    generated_at: r.generated_at,
+                    rows: r.root().cloned().into_iter().collect(),
+                }),
+                Collected::Failed(e) => Collected::Failed(e.clone()),
+            },
+            users: Collected::Failed(not_kept()),
+            password_policy: Collected::Failed(not_kept()),
+            account_summary: iam.account_summary.clone(),
+            roles: Collected::Failed(not_kept()),
+            organizations_features: iam.organizations_features.clone(),
         }),
         Collected::Failed(e) => Collected::Failed(e.clone()),
     };
@@ -425,7 +444,7 @@ pub fn summary(acct: &AccountInventory, management_account: Option<&str>) -> Acc
         access: acct.access.clone(),
         regions: acct.regions.clone(),
         skipped_regions: acct.skipped_regions.clone(),
-        iam: Collected::Failed(not_kept()),
+        iam,
         s3,
         regional,
     }

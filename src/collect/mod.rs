@@ -580,13 +580,7 @@ async fn discover_regions(
 }
 
 fn partition_of(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
+    crate::aws::partition::of_region(region)
 }
 
 /// Combine the inventories of shards of one organization into one.

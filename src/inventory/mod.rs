@@ -193,6 +193,32 @@ pub struct Iam {
     pub account_summary: Collected<BTreeMap<String, i64>>,
     /// Roles with their trust policies (ListRoles).
     pub roles: Collected<Vec<IamRole>>,
+    /// The organization's centralized root access features (iam:ListOrganizationsFeatures), as
+    /// this account can see them; `None` in inventories saved before posture collected them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizations_features: Option<Collected<OrganizationsFeatures>>,
+}
+
+/// Centralized root access of the organization (iam:ListOrganizationsFeatures).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "answer")]
+pub enum OrganizationsFeatures {
+    /// This account could answer (the management account, IAM's delegated administrator, or an
+    /// account outside any organization): the enabled features, `RootCredentialsManagement`
+    /// and/or `RootSessions`; empty when centralized root access is off or impossible (no
+    /// organization, not all features, IAM trusted access off).
+    Known {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        organization_id: Option<String>,
+        features: Vec<String>,
+    },
+    /// Only the management account or IAM's delegated administrator can answer; this account
+    /// is neither.
+    NotAnswerable,
+}
+
+impl OrganizationsFeatures {
+    pub const ROOT_CREDENTIALS_MANAGEMENT: &str = "RootCredentialsManagement";
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -513,7 +539,12 @@ pub struct Certificate {
     pub renewal_eligibility: Option<String>,
     /// e.g. `RSA_2048`, `EC_prime256v1`.
     pub key_algorithm: Option<String>,
+    /// ARNs of the AWS resources that use the certificate (load balancers, CloudFront, ...).
     pub in_use_by: Vec<String>,
+    /// `ENABLED` when the certificate (with its private key) can be exported and used outside
+    /// AWS, where `in_use_by` cannot see it; `DISABLED`; `None` in older inventories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<String>,
 }
 
 // ---------------------------------------------------------------- API Gateway (REST)
@@ -529,6 +560,9 @@ pub struct RestApi {
     pub id: String,
     pub name: Option<String>,
     pub endpoint_types: Vec<String>,
+    /// The resource policy (GetRestApis `policy`), unescaped; `None` when the API has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
     pub resources: Collected<Vec<ApiResource>>,
     pub authorizers: Collected<Vec<Authorizer>>,
     pub stages: Collected<Vec<Stage>>,
@@ -789,6 +823,7 @@ impl AccountInventory {
             push(iam.password_policy.error());
             push(iam.account_summary.error());
             push(iam.roles.error());
+            push(iam.organizations_features.as_ref().and_then(|f| f.error()));
             if let Collected::Ok(users) = &iam.users {
                 for u in users {
                     push(u.details.as_ref().and_then(|d| d.error()));

@@ -683,7 +683,7 @@ async fn finish(
                     // Never lose the report: keep a local copy and say where.
                     file.commit()?;
                     bail!(
-                        "S3 delivery failed: {e}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:GetBucketLocation and s3:PutObject on it",
+                        "S3 delivery failed: {e}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:ListBucket (HeadBucket) and s3:PutObject on it",
                         local.display()
                     );
                 }

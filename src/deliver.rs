@@ -1,5 +1,7 @@
 //! Report delivery to S3: server-side encrypted, never with an ACL, under a key that names the
-//! scan time and the scanning account.
+//! scan time and the scanning account. Findings delivery to Security Hub: [`security_hub`].
+
+pub mod security_hub;
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;

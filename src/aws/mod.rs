@@ -224,6 +224,21 @@ impl Aws {
         aws_sdk_iam::Client::from_conf(c)
     }
 
+    pub fn securityhub(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_securityhub::Client {
+        let c = aws_sdk_securityhub::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("securityhub", account))
+            .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_securityhub::Client::from_conf(c)
+    }
+
     pub fn organizations(&self, conf: &SdkConfig) -> aws_sdk_organizations::Client {
         let c = aws_sdk_organizations::config::Builder::from(conf)
             .interceptor(self.counter())

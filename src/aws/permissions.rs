@@ -65,6 +65,9 @@ pub const ORGANIZATION_ACTIONS: &[&str] = &[
 /// s3:ListBucket) finds the bucket's region, PutObject writes the report.
 pub const DELIVERY_ACTIONS: &[&str] = &["s3:ListBucket", "s3:PutObject"];
 
+/// Additional actions for `--security-hub` (in the account and region findings are imported to).
+pub const SECURITY_HUB_ACTIONS: &[&str] = &["securityhub:BatchImportFindings"];
+
 /// The IAM action an SDK call is authorized as, from the SDK's `service:Operation` name.
 pub fn action_for(service: &str, operation: &str) -> String {
     // The SDK names services "S3", "S3 Control", "API Gateway", ...
@@ -126,6 +129,10 @@ mod tests {
         );
         assert_eq!(action_for("apigateway", "GetRestApis"), "apigateway:GET");
         assert_eq!(action_for("S3", "HeadBucket"), "s3:ListBucket");
+        assert_eq!(
+            action_for("SecurityHub", "BatchImportFindings"),
+            "securityhub:BatchImportFindings"
+        );
         assert_eq!(action_for("API Gateway", "GetStages"), "apigateway:GET");
         assert_eq!(
             action_for("S3 Control", "GetPublicAccessBlock"),

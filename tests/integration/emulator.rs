@@ -708,6 +708,7 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     second_scan_with_baseline_and_suppressions(&ids, &out, dir.path());
     s3_delivery(dir.path());
     crate::security_hub::security_hub_delivery(dir.path(), &inv);
+    crate::image::image_runs_a_scan(dir.path());
 }
 
 pub fn ops(args: &[&str]) -> String {

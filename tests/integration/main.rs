@@ -6,6 +6,7 @@ mod cli;
 mod emulator;
 mod formats;
 mod html;
+mod image;
 mod security_hub;
 
 use std::path::{Path, PathBuf};

@@ -46,9 +46,8 @@ pub async fn run(
     .await
     .map_err(|e| anyhow!(e))?;
     let scan = discovery.finish(aws);
-    if let (Some(w), Some(path)) = (saved, save_inventory) {
+    if let Some(w) = saved {
         w.finish(&scan, discovery.organization.as_ref())?;
-        eprintln!("inventory written to {}", path.display());
     }
     evaluator.finish(scan).map_err(|e| anyhow!(e))
 }

@@ -265,6 +265,21 @@ impl Aws {
         aws_sdk_iam::Client::from_conf(c)
     }
 
+    pub fn securityhub(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_securityhub::Client {
+        let c = aws_sdk_securityhub::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("securityhub", account))
+            .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_securityhub::Client::from_conf(c)
+    }
+
     pub fn organizations(&self, conf: &SdkConfig) -> aws_sdk_organizations::Client {
         let c = aws_sdk_organizations::config::Builder::from(conf)
             .interceptor(self.counter())
@@ -280,6 +295,34 @@ impl Aws {
             .build();
         aws_sdk_sts::Client::from_conf(c)
     }
+}
+
+/// AWS limits a session of a role assumed with another role's credentials (role chaining) to
+/// one hour, whatever the role's MaxSessionDuration, and refuses a longer DurationSeconds.
+pub const ROLE_CHAINING_MAX_SESSION: Duration = Duration::from_secs(3600);
+
+/// The session length to request from AssumeRole when `caller_arn` assumes the member roles.
+///
+/// A caller that is itself an assumed role (an ECS task or Lambda role, SSO, an assume-role
+/// profile: `arn:PARTITION:sts::ACCOUNT:assumed-role/...`) chains roles, and AWS then rejects
+/// every AssumeRole above one hour: every account would be `denied`. posture lowers the request
+/// to one hour and says why. Shorter sessions lose nothing: the SDK renews them before they
+/// expire, so a scan longer than an hour keeps working.
+pub fn session_length_for(caller_arn: &str, requested: Duration) -> (Duration, Option<String>) {
+    let chained = caller_arn.split(':').nth(2) == Some("sts")
+        && caller_arn
+            .split(':')
+            .nth(5)
+            .is_some_and(|r| r.starts_with("assumed-role/"));
+    if chained && requested > ROLE_CHAINING_MAX_SESSION {
+        let warning = format!(
+            "--session-duration {} lowered to {}: posture runs as the assumed role {caller_arn}, and AWS caps sessions of roles assumed with role credentials (role chaining) at one hour, so a longer request would fail every AssumeRole; sessions are renewed before they expire, so long scans are unaffected",
+            requested.as_secs(),
+            ROLE_CHAINING_MAX_SESSION.as_secs()
+        );
+        return (ROLE_CHAINING_MAX_SESSION, Some(warning));
+    }
+    (requested, None)
 }
 
 /// sts:GetCallerIdentity with a configuration.
@@ -346,5 +389,41 @@ fn check_profile_exists(profile: &str) -> Result<(), SetupError> {
                 "check the name (`aws configure list-profiles`), or create it with `aws configure --profile {profile}` or `aws configure sso --profile {profile}`"
             ),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_chaining_caps_the_session_at_one_hour() {
+        let long = Duration::from_secs(43200);
+        for arn in [
+            "arn:aws:sts::111122223333:assumed-role/posture-scanner/ecs-task-1",
+            "arn:aws-us-gov:sts::111122223333:assumed-role/AWSReservedSSO_Audit_0123/alice",
+        ] {
+            let (d, warning) = session_length_for(arn, long);
+            assert_eq!(d, ROLE_CHAINING_MAX_SESSION, "{arn}");
+            let w = warning.expect("a warning with the reason");
+            assert!(w.contains("role chaining") && w.contains(arn), "{w}");
+        }
+        // Within the cap, or not chained: the request stands, silently.
+        let chained = "arn:aws:sts::111122223333:assumed-role/posture-scanner/s";
+        assert_eq!(
+            session_length_for(chained, Duration::from_secs(3600)),
+            (Duration::from_secs(3600), None)
+        );
+        assert_eq!(
+            session_length_for(chained, Duration::from_secs(900)),
+            (Duration::from_secs(900), None)
+        );
+        for arn in [
+            "arn:aws:iam::111122223333:user/scanner",
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:sts::111122223333:federated-user/bob",
+        ] {
+            assert_eq!(session_length_for(arn, long), (long, None), "{arn}");
+        }
     }
 }

@@ -68,8 +68,12 @@ pub const ORGANIZATION_ACTIONS: &[&str] = &[
     "sts:AssumeRole",
 ];
 
-/// Additional actions for `--output s3://...` (on the report bucket).
-pub const DELIVERY_ACTIONS: &[&str] = &["s3:GetBucketLocation", "s3:PutObject"];
+/// Additional actions for `--output s3://...` (on the report bucket): HeadBucket (authorized as
+/// s3:ListBucket) finds the bucket's region, PutObject writes the report.
+pub const DELIVERY_ACTIONS: &[&str] = &["s3:ListBucket", "s3:PutObject"];
+
+/// Additional actions for `--security-hub` (in the account and region findings are imported to).
+pub const SECURITY_HUB_ACTIONS: &[&str] = &["securityhub:BatchImportFindings"];
 
 /// The IAM action an SDK call is authorized as, from the SDK's `service:Operation` name.
 pub fn action_for(service: &str, operation: &str) -> String {
@@ -83,7 +87,8 @@ pub fn action_for(service: &str, operation: &str) -> String {
         ("s3", "ListBuckets") => "s3:ListAllMyBuckets".into(),
         ("s3", "GetPublicAccessBlock") => "s3:GetBucketPublicAccessBlock".into(),
         ("s3", "GetBucketEncryption") => "s3:GetEncryptionConfiguration".into(),
-        // Called only when GetBucketLocation is denied; its 403 still names the region.
+        // The scan calls HeadBucket only when GetBucketLocation is denied (its 403 still names
+        // the region); S3 delivery calls it to find the report bucket's region.
         ("s3", "HeadBucket") => "s3:ListBucket".into(),
         ("s3control", "GetPublicAccessBlock") => "s3:GetAccountPublicAccessBlock".into(),
         ("s3control", op) => format!("s3:{op}"),
@@ -132,6 +137,11 @@ mod tests {
             "s3:GetAccountPublicAccessBlock"
         );
         assert_eq!(action_for("apigateway", "GetRestApis"), "apigateway:GET");
+        assert_eq!(action_for("S3", "HeadBucket"), "s3:ListBucket");
+        assert_eq!(
+            action_for("SecurityHub", "BatchImportFindings"),
+            "securityhub:BatchImportFindings"
+        );
         assert_eq!(action_for("API Gateway", "GetStages"), "apigateway:GET");
         assert_eq!(
             action_for("S3 Control", "GetPublicAccessBlock"),

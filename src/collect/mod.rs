@@ -81,6 +81,9 @@ pub struct Discovery {
     pub scan: ScanInfo,
     pub organization: Option<Collected<Organization>>,
     targets: Vec<Target>,
+    /// The AssumeRole session length: `--session-duration`, capped for a chained caller
+    /// ([`session_length_for`](crate::aws::session_length_for)).
+    pub session_duration: Duration,
 }
 
 impl Discovery {
@@ -104,6 +107,14 @@ impl Discovery {
 pub async fn discover(aws: &Aws, opts: &ScanOptions) -> Result<Discovery, SetupError> {
     let started_at = Utc::now();
     let me = aws.identity(opts.profile.as_deref()).await?;
+    let (session_duration, warning) = if opts.organization {
+        crate::aws::session_length_for(&me.arn, opts.session_duration)
+    } else {
+        (opts.session_duration, None)
+    };
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
     let (organization, targets) = if opts.organization {
         let org = organizations::collect(&aws.organizations(&aws.base))
             .await
@@ -134,6 +145,7 @@ pub async fn discover(aws: &Aws, opts: &ScanOptions) -> Result<Discovery, SetupE
         },
         organization,
         targets,
+        session_duration,
     })
 }
 
@@ -147,6 +159,10 @@ pub async fn collect(
     discovery: &Discovery,
     mut done: impl FnMut(AccountInventory) -> Result<(), String>,
 ) -> Result<(), String> {
+    let opts = &ScanOptions {
+        session_duration: discovery.session_duration,
+        ..opts.clone()
+    };
     let bar = progress_bar(opts.progress, discovery.targets.len() as u64);
     let caller_account = discovery.scan.caller_account_id.as_str();
     let caller_arn = discovery.scan.caller_arn.as_str();

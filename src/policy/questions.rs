@@ -50,8 +50,26 @@ fn ip_range_is_narrow(cidr: &str) -> bool {
     }
 }
 
+/// Is this condition value a fixed value in S3's sense: no wildcard, no policy variable? For
+/// `aws:userid`, S3 also excludes the pattern `AROLEID:*` (any session of a role).
+fn s3_fixed_value(key: &str, v: &str, wildcards_apply: bool) -> bool {
+    if v.contains("${") {
+        return false;
+    }
+    if key == "aws:userid" && v.ends_with(":*") {
+        return false;
+    }
+    if wildcards_apply {
+        !has_wildcard(v)
+    } else {
+        v != "*"
+    }
+}
+
 /// Does this condition, when it holds, restrict the caller to a fixed identity or network?
-/// `IfExists` and `ForAllValues` forms do not: they hold when the key is absent.
+/// This is S3's rule for "not public" (a fixed value of a key on S3's list), not the
+/// organization-boundary question. `IfExists` and `ForAllValues` forms do not: they hold when
+/// the key is absent.
 pub(super) fn condition_pins(c: &Condition) -> bool {
     if c.operator.if_exists || c.operator.set_qualifier == Some(SetQualifier::ForAllValues) {
         return false;
@@ -62,11 +80,14 @@ pub(super) fn condition_pins(c: &Condition) -> bool {
     let key = c.key.to_ascii_lowercase();
     match c.operator.base.as_str() {
         "IpAddress" => key == "aws:sourceip" && c.values.iter().all(|v| ip_range_is_narrow(v)),
-        "StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" => {
-            PINNING_KEYS.contains(&key.as_str()) && !c.values.iter().any(|v| v == "*")
+        "StringEquals" | "StringEqualsIgnoreCase" => {
+            PINNING_KEYS.contains(&key.as_str())
+                && c.values.iter().all(|v| s3_fixed_value(&key, v, false))
         }
-        "StringLike" | "ArnLike" => {
-            PINNING_KEYS.contains(&key.as_str()) && !c.values.iter().any(|v| has_wildcard(v))
+        // ArnEquals interprets `*` and `?` exactly as ArnLike does.
+        "StringLike" | "ArnLike" | "ArnEquals" => {
+            PINNING_KEYS.contains(&key.as_str())
+                && c.values.iter().all(|v| s3_fixed_value(&key, v, true))
         }
         _ => false,
     }
@@ -80,11 +101,13 @@ pub(super) fn condition_negated_pin(c: &Condition) -> bool {
     let key = c.key.to_ascii_lowercase();
     match c.operator.base.as_str() {
         "NotIpAddress" => key == "aws:sourceip" && c.values.iter().all(|v| ip_range_is_narrow(v)),
-        "StringNotEquals" | "StringNotEqualsIgnoreCase" | "ArnNotEquals" => {
-            PINNING_KEYS.contains(&key.as_str()) && !c.values.iter().any(|v| v == "*")
+        "StringNotEquals" | "StringNotEqualsIgnoreCase" => {
+            PINNING_KEYS.contains(&key.as_str())
+                && c.values.iter().all(|v| s3_fixed_value(&key, v, false))
         }
-        "StringNotLike" | "ArnNotLike" => {
-            PINNING_KEYS.contains(&key.as_str()) && !c.values.iter().any(|v| has_wildcard(v))
+        "StringNotLike" | "ArnNotLike" | "ArnNotEquals" => {
+            PINNING_KEYS.contains(&key.as_str())
+                && c.values.iter().all(|v| s3_fixed_value(&key, v, true))
         }
         _ => false,
     }
@@ -101,7 +124,7 @@ pub(super) fn grants_action(st: &Statement, action: &str) -> bool {
 
 /// Does a statement's resource element cover `resource`? (No element: applies to the resource
 /// the policy is attached to.)
-fn covers_resource(st: &Statement, resource: &str) -> bool {
+pub(super) fn covers_resource(st: &Statement, resource: &str) -> bool {
     match (&st.resource, &st.not_resource) {
         (Some(NameList(pats)), _) => pats.iter().any(|p| wildcard_match(p, resource, false)),
         (None, Some(NameList(pats))) => !pats.iter().any(|p| wildcard_match(p, resource, false)),
@@ -278,66 +301,60 @@ pub fn tls_enforced(policy: &Policy, bucket_arn: &str) -> Result<Vec<String>, St
     }
 }
 
-/// Is this VPC endpoint policy the default full-access policy (or equivalent): an
-/// unconditional Allow of every action on every resource to everyone? Returns the statement.
+/// Can a NotAction pattern match some S3 action (`s3:…`)? Compares the pattern with the prefix
+/// `s3:` character by character; a `*` before the prefix ends could match anything.
+fn may_match_s3_action(pattern: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    for (i, want) in "s3:".chars().enumerate() {
+        match p.get(i) {
+            None => return false,
+            Some('*') => return true,
+            Some('?') => {}
+            Some(c) if c.eq_ignore_ascii_case(&want) => {}
+            Some(_) => return false,
+        }
+    }
+    true
+}
+
+/// Does a resource pattern cover every S3 bucket and object?
+fn covers_all_s3(pattern: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let f: Vec<&str> = pattern.splitn(6, ':').collect();
+    f.len() == 6
+        && f[0] == "arn"
+        && (f[1] == "*" || f[1].starts_with("aws"))
+        && wildcard_match(f[2], "s3", false)
+        && f[3].is_empty()
+        && f[4].is_empty()
+        && f[5] == "*"
+}
+
+/// Is this S3 gateway endpoint policy the default full-access policy, or equivalent to it? An
+/// S3 gateway endpoint only carries S3 requests, so an unconditional Allow to everyone of every
+/// S3 action (`*`, `s3:*`, `s3:**`, or a NotAction that only excludes other services) on every
+/// S3 resource grants exactly what the default policy grants. Returns the statement.
 pub fn is_full_access_endpoint_policy(policy: &Policy) -> Option<String> {
     policy
         .statements
         .iter()
         .find(|st| {
+            let every_s3_action = match (&st.action, &st.not_action) {
+                (Some(_), _) => grants_action_literal(st, "s3:*"),
+                (None, Some(NameList(excluded))) => {
+                    !excluded.iter().any(|p| may_match_s3_action(p))
+                }
+                (None, None) => false,
+            };
             st.effect == Effect::Allow
                 && applies_to_everyone(st)
                 && st.conditions.is_empty()
-                && grants_action_literal(st, "*")
-                && matches!(&st.resource, Some(NameList(r)) if r.iter().any(|x| x == "*"))
+                && every_s3_action
+                && matches!(&st.resource, Some(NameList(r)) if r.iter().any(|x| covers_all_s3(x)))
         })
         .map(|st| st.label())
-}
-
-/// Condition keys that tie a caller to the workload's network path or organization.
-const PRIVATE_PATH_KEYS: &[&str] = &["aws:sourcevpce", "aws:sourcevpc", "aws:principalorgid"];
-
-/// Does the bucket policy limit access to an endpoint, VPC or organization? Either a Deny for
-/// everyone on all S3 actions over the objects, unless the caller matches one of those keys, or
-/// every Allow pinned by one of them. Returns the deciding statements or why not.
-pub fn restricted_to_private_path(
-    policy: &Policy,
-    bucket_arn: &str,
-) -> Result<Vec<String>, String> {
-    let objects = format!("{bucket_arn}/*");
-    let on_key = |c: &Condition| PRIVATE_PATH_KEYS.contains(&c.key.to_ascii_lowercase().as_str());
-    let denies: Vec<String> = policy
-        .statements
-        .iter()
-        .filter(|st| {
-            st.effect == Effect::Deny
-                && st.principal.as_ref().is_some_and(|p| p.is_wildcard())
-                && grants_action_literal(st, "s3:*")
-                && covers_resource(st, &objects)
-                && !st.conditions.is_empty()
-                && st
-                    .conditions
-                    .iter()
-                    .all(|c| condition_negated_pin(c) && on_key(c))
-        })
-        .map(|st| st.label())
-        .collect();
-    if !denies.is_empty() {
-        return Ok(denies);
-    }
-    let allows: Vec<&Statement> = policy
-        .statements
-        .iter()
-        .filter(|st| st.effect == Effect::Allow)
-        .collect();
-    if !allows.is_empty()
-        && allows
-            .iter()
-            .all(|st| st.conditions.iter().any(|c| condition_pins(c) && on_key(c)))
-    {
-        return Ok(allows.iter().map(|st| st.label()).collect());
-    }
-    Err("no Deny-unless (or pinned Allow) on aws:SourceVpce, aws:SourceVpc or aws:PrincipalOrgID covering the objects".into())
 }
 
 #[cfg(test)]

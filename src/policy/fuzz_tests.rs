@@ -2,7 +2,10 @@
 //! and the answers keep their invariants across questions (a condition never widens a grant, a
 //! Deny never opens one, a public grant is also outside the organization unless a condition
 //! S3 does not count keeps it inside).
-//! Run more cases with `PROPTEST_CASES=100000 cargo test --lib fuzz`.
+//!
+//! The normal test run uses proptest's default case count (`PROPTEST_CASES` changes it). The deep
+//! campaign sets `POSTURE_FUZZ_CASES` per property test: `tests/fuzz-deep.sh` (see README,
+//! "Fuzzing at depth").
 
 use std::collections::BTreeSet;
 
@@ -10,6 +13,21 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::*;
+
+/// proptest's configuration, with `POSTURE_FUZZ_CASES` (the deep campaign) overriding the case
+/// count. Without it, the defaults (and `PROPTEST_CASES`) apply unchanged.
+pub(crate) fn config() -> ProptestConfig {
+    let mut c = ProptestConfig::default();
+    if let Some(n) = std::env::var("POSTURE_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+    {
+        c.cases = n;
+        // A long campaign must not stop at proptest's default cap on rejected inputs.
+        c.max_global_rejects = c.max_global_rejects.max(n);
+    }
+    c
+}
 
 /// Policy-shaped JSON: the right keys with values of every type, so the fuzzer reaches deep
 /// into statements, principals and conditions instead of failing at the top level.
@@ -106,6 +124,8 @@ fn exercise(text: &str) {
 }
 
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,400}") {
         exercise(&text);
@@ -331,6 +351,8 @@ fn within(narrow: &Reach, wide: &Reach) -> Result<(), String> {
 }
 
 proptest! {
+    #![proptest_config(config())]
+
     /// Adding a condition to an Allow never widens what the policy grants, for either question.
     #[test]
     fn a_condition_never_widens_an_allow(

@@ -11,7 +11,7 @@ mod wildcard;
 #[cfg(test)]
 mod corpus_tests;
 #[cfg(test)]
-mod fuzz_tests;
+pub(crate) mod fuzz_tests;
 
 pub use boundary::{
     Boundary, OutsideGrant, TrustAnalysis, boundary_decisions, outside_accounts, outside_boundary,

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Fuzzing at depth: the policy engine's and the credential-report parser's property tests
+# (src/policy/fuzz_tests.rs, src/inventory/fuzz_tests.rs) with many cases each, outside the normal
+# test run. Prints the number of cases, the wall time and the rate.
+#
+#   tests/fuzz-deep.sh [TOTAL_CASES]      default 10000000, split evenly over the property tests
+#
+# Environment: PROFILE (default "release"; "test" skips the optimised build), THREADS (test threads,
+# default 2). Run it at low priority on a shared machine: nice -n 19 tests/fuzz-deep.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+total=${1:-10000000}
+profile=${PROFILE:-release}
+threads=${THREADS:-2}
+filter=fuzz_tests::
+
+# Build first so that the wall time below is the fuzzing alone.
+cargo test --lib --profile "$profile" --no-run --quiet
+names=$(cargo test --lib --profile "$profile" --quiet -- "$filter" --list 2>/dev/null | sed -n 's/: test$//p')
+count=$(printf '%s\n' "$names" | grep -c . || true)
+if [ "$count" -eq 0 ]; then
+    echo "no property tests matched $filter" >&2
+    exit 1
+fi
+per_test=$(( (total + count - 1) / count ))
+echo "fuzz-deep: $count property tests x $per_test cases = $(( per_test * count )) cases (profile $profile, $threads threads)"
+printf '  %s\n' $names
+
+start=$(date +%s)
+status=0
+POSTURE_FUZZ_CASES=$per_test cargo test --lib --profile "$profile" --quiet -- "$filter" --test-threads="$threads" || status=$?
+end=$(date +%s)
+wall=$(( end - start ))
+cases=$(( per_test * count ))
+rate=$(( wall > 0 ? cases / wall : cases ))
+echo "fuzz-deep: $cases cases in ${wall}s ($rate cases/s), exit status $status"
+exit "$status"

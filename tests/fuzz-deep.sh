@@ -5,13 +5,13 @@
 #
 #   tests/fuzz-deep.sh [TOTAL_CASES]      default 10000000, split evenly over the property tests
 #
-# Environment: PROFILE (default "release"; "test" skips the optimised build), THREADS (test threads,
-# default 2). Run it at low priority on a shared machine: nice -n 19 tests/fuzz-deep.sh
+# Environment: PROFILE (default "fuzz": optimised, with overflow checks and debug assertions, see
+# Cargo.toml; "test" skips the optimised build), THREADS (test threads, default 2). Run it at low priority on a shared machine: nice -n 19 tests/fuzz-deep.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 total=${1:-10000000}
-profile=${PROFILE:-release}
+profile=${PROFILE:-fuzz}
 threads=${THREADS:-2}
 filter=fuzz_tests::
 

@@ -382,6 +382,7 @@ fn org_path_inside(v: &str, cmp: Compare, org: &str) -> bool {
 /// about the caller, and why. `None` when it does not narrow who can call or from where.
 fn key_constraint(
     key: &str,
+    written: &str,
     cmp: Compare,
     values: &[String],
     b: &Boundary,
@@ -394,7 +395,7 @@ fn key_constraint(
             (all_fixed && org.is_some_and(|o| values.iter().all(|v| v == o))).then(|| {
                 (
                     Who::ident(Ident::Org),
-                    format!("{key} {shown} is the scanned organization: only its members match"),
+                    format!("{written} {shown} is the scanned organization: only its members match"),
                 )
             })
         }
@@ -404,7 +405,7 @@ fn key_constraint(
                 (
                     Who::ident(Ident::Org),
                     format!(
-                        "{key} {shown} starts with the organization id {o}/: only its members match"
+                        "{written} {shown} starts with the organization id {o}/: only its members match"
                     ),
                 )
             }),
@@ -414,13 +415,13 @@ fn key_constraint(
         | "s3:dataaccesspointaccount" => all_fixed.then(|| {
             (
                 Who::ident(Ident::Accounts(values.iter().cloned().collect())),
-                format!("{key} limits the caller to account(s) {shown}"),
+                format!("{written} limits the caller to account(s) {shown}"),
             )
         }),
         "aws:userid" => (all_fixed && values.iter().all(|v| is_account_id(v))).then(|| {
             (
                 Who::ident(Ident::Accounts(values.iter().cloned().collect())),
-                format!("{key} {shown} is the root user of the account(s)"),
+                format!("{written} {shown} is the root user of the account(s)"),
             )
         }),
         "aws:principalarn" | "aws:sourcearn" | "s3:dataaccesspointarn" => {
@@ -431,7 +432,7 @@ fn key_constraint(
                 (
                     Who::ident(Ident::Accounts(a.clone())),
                     format!(
-                        "{key} {shown} fixes the account field to {} (ARN fields are compared one by one)",
+                        "{written} {shown} fixes the account field to {} (ARN fields are compared one by one)",
                         list.join(", ")
                     ),
                 )
@@ -452,9 +453,9 @@ fn key_constraint(
                 .collect();
             let net = Net::via(ids, b);
             let why = match &net {
-                Net::Inside => format!("{key} {shown}: a network of the scanned organization"),
+                Net::Inside => format!("{written} {shown}: a network of the scanned organization"),
                 _ => format!(
-                    "{key} {shown}: not every id is a network of the scanned organization ({})",
+                    "{written} {shown}: not every id is a network of the scanned organization ({})",
                     b.networks_known()
                 ),
             };
@@ -465,7 +466,7 @@ fn key_constraint(
             .map(|o| {
                 (
                     Who::net(Net::Inside),
-                    format!("{key} {shown}: endpoints of the organization {o}"),
+                    format!("{written} {shown}: endpoints of the organization {o}"),
                 )
             }),
         _ => None,
@@ -482,7 +483,7 @@ fn constraint(c: &Condition, b: &Boundary) -> Option<(Who, String)> {
         return None;
     }
     let cmp = positive_compare(&c.operator.base)?;
-    key_constraint(&c.key.to_ascii_lowercase(), cmp, &c.values, b)
+    key_constraint(&c.key.to_ascii_lowercase(), &c.key, cmp, &c.values, b)
 }
 
 /// A condition of a Deny in its negated form ("deny unless …"): who passes it.
@@ -492,7 +493,7 @@ fn negated_constraint(c: &Condition, b: &Boundary) -> Option<(Who, String)> {
         return None;
     }
     let cmp = negated_compare(&c.operator.base)?;
-    key_constraint(&c.key.to_ascii_lowercase(), cmp, &c.values, b)
+    key_constraint(&c.key.to_ascii_lowercase(), &c.key, cmp, &c.values, b)
 }
 
 /// The note of a statement where a named outside account is limited to a network (issue 11,

@@ -93,6 +93,45 @@ pub(super) fn condition_pins(c: &Condition) -> bool {
     }
 }
 
+/// Keys that narrow the caller for the organization-boundary question but are not on S3's list
+/// of keys whose fixed values make a policy non-public.
+const NARROWING_NOT_ON_S3_LIST: &[&str] = &[
+    "aws:principalorgpaths",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:vpceaccount",
+    "aws:vpceorgid",
+    "aws:vpceorgpaths",
+];
+
+/// Why a condition that looks like a pin does not make an Allow non-public under S3's rule (for
+/// the evidence: which rule decided). `None` for conditions that are not about the caller.
+fn not_fixed_for_s3(c: &Condition) -> Option<String> {
+    let key = c.key.to_ascii_lowercase();
+    let op = &c.operator.raw;
+    if NARROWING_NOT_ON_S3_LIST.contains(&key.as_str()) {
+        return Some(format!(
+            "{op} {} is not among the keys S3 counts as fixing the caller (S3 User Guide, \"The meaning of 'public'\")",
+            c.key
+        ));
+    }
+    if !PINNING_KEYS.contains(&key.as_str()) || condition_pins(c) {
+        return None;
+    }
+    let reason = if c.operator.if_exists {
+        "…IfExists holds when the key is absent"
+    } else if c.operator.set_qualifier == Some(SetQualifier::ForAllValues) {
+        "ForAllValues holds when the key is absent"
+    } else if c.values.iter().any(|v| has_wildcard(v) || v.contains("${")) {
+        "a value with a wildcard or a policy variable is not a fixed value"
+    } else if key == "aws:userid" {
+        "S3 does not count the pattern AROLEID:* as fixed"
+    } else {
+        "this operator does not fix the value"
+    };
+    Some(format!("{op} {}: {reason}", c.key))
+}
+
 /// The negation of a pin inside a Deny: "deny unless the caller is the pinned one".
 pub(super) fn condition_negated_pin(c: &Condition) -> bool {
     if c.operator.set_qualifier.is_some() || c.values.is_empty() {
@@ -221,9 +260,14 @@ pub fn grants_public_access(policy: &Policy, action_filter: Option<&[&str]>) -> 
         let why = if st.conditions.is_empty() {
             format!("{who}, with no condition")
         } else {
-            format!(
-                "{who}; its conditions do not pin the caller to a fixed account, organization, VPC, endpoint or narrow IP range"
-            )
+            let reasons: Vec<String> = st.conditions.iter().filter_map(not_fixed_for_s3).collect();
+            if reasons.is_empty() {
+                format!(
+                    "{who}; its conditions do not pin the caller to a fixed account, organization, VPC, endpoint or narrow IP range"
+                )
+            } else {
+                format!("{who}; by S3's rule: {}", reasons.join("; "))
+            }
         };
         out.push(PublicGrant {
             statement: st.label(),
@@ -406,6 +450,27 @@ mod tests {
             );
             assert_eq!(public(&doc).len(), 1, "{cond}");
         }
+    }
+
+    #[test]
+    fn the_evidence_says_which_s3_rule_kept_a_policy_public() {
+        let g = public(
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-a1b2c3d4e5/*"}}}}"#,
+        );
+        assert!(
+            g[0].why
+                .contains("aws:PrincipalOrgPaths is not among the keys S3 counts"),
+            "{}",
+            g[0].why
+        );
+        let g = public(
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111111111111:role/*"}}}}"#,
+        );
+        assert!(
+            g[0].why.contains("wildcard or a policy variable"),
+            "{}",
+            g[0].why
+        );
     }
 
     #[test]

@@ -190,12 +190,7 @@ pub fn bucket(name: &str) -> Bucket {
 
 pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckResult> {
     let thresholds = Thresholds::default();
-    let boundary = crate::policy::Boundary::of_scan(
-        &inv.scan,
-        inv.organization.as_ref(),
-        inv.accounts.iter().map(|a| a.account_id.as_str()),
-        &[],
-    );
+    let boundary = crate::policy::Boundary::of_inventory(inv, &[]);
     let ctx = Context::of_inventory(
         inv,
         &boundary,

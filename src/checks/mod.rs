@@ -198,7 +198,69 @@ impl Boundary {
                 accounts.insert(scan.caller_account_id.clone());
             }
         }
-        Boundary { org_id, accounts }
+        Boundary {
+            org_id,
+            accounts,
+            ..Default::default()
+        }
+    }
+
+    /// The boundary of a whole inventory (a saved file, a test fixture): [`of_scan`](Self::of_scan)
+    /// plus every account's networks.
+    pub fn of_inventory(inventory: &Inventory, trusted_accounts: &[String]) -> Boundary {
+        let mut b = Boundary::of_scan(
+            &inventory.scan,
+            inventory.organization.as_ref(),
+            inventory.accounts.iter().map(|a| a.account_id.as_str()),
+            trusted_accounts,
+        );
+        for acct in &inventory.accounts {
+            b.learn_networks(acct);
+        }
+        b.note_unscanned_accounts(inventory.accounts.iter().map(|a| a.account_id.as_str()));
+        b
+    }
+
+    /// Add the VPC and VPC endpoint ids of one scanned account, so that a network condition
+    /// naming them counts as inside; record where they could not be read.
+    pub fn learn_networks(&mut self, acct: &AccountInventory) {
+        if let AccountAccess::Denied { .. } = acct.access {
+            self.network_gaps
+                .insert(format!("account {} (not accessible)", acct.account_id));
+            return;
+        }
+        for (region, r) in &acct.regional {
+            match &r.ec2 {
+                Collected::Ok(ec2) => {
+                    self.networks
+                        .extend(ec2.vpcs.iter().map(|v| v.vpc_id.clone()));
+                    for e in &ec2.vpc_endpoints {
+                        self.networks.insert(e.vpc_endpoint_id.clone());
+                        self.networks.insert(e.vpc_id.clone());
+                    }
+                }
+                Collected::Failed(_) => {
+                    self.network_gaps
+                        .insert(format!("account {} region {region}", acct.account_id));
+                }
+            }
+        }
+    }
+
+    /// Accounts of the boundary that were not scanned (excluded, another shard): their networks
+    /// are unknown, which the evidence of a network verdict says.
+    pub fn note_unscanned_accounts<'s>(&mut self, scanned: impl IntoIterator<Item = &'s str>) {
+        let scanned: BTreeSet<&str> = scanned.into_iter().collect();
+        let missing: Vec<String> = self
+            .accounts
+            .iter()
+            .filter(|a| !scanned.contains(a.as_str()))
+            .cloned()
+            .collect();
+        for a in missing {
+            self.network_gaps
+                .insert(format!("account {a} (not scanned)"));
+        }
     }
 }
 
@@ -326,11 +388,12 @@ pub fn sort_results(results: &mut [CheckResult]) {
 
 /// What `AllAccounts` checks (and the cross-account part of `Split` checks) need of one
 /// account, kept until the end of the scan in place of the whole account: its access and
-/// regions, its buckets' names, regions and policies, its VPC endpoints and route tables (a VPC
-/// it owns may be shared with other accounts), the subnets it sees in other accounts' VPCs with
-/// the non-terminated instances in them, its root user (the report's root row, the account
-/// summary and the centralized root access features), and, for the management account,
-/// everything. Dropped data is marked, never faked
+/// regions, its buckets' names, regions, tags, policies and Block Public Access settings
+/// (bucket and account), its VPC endpoints and route tables (a VPC it owns may be shared with
+/// other accounts), the subnets it sees in other accounts' VPCs with the non-terminated
+/// instances in them, its root user (the report's root row, the account summary and the
+/// centralized root access features), and, for the management account, everything. Dropped
+/// data is marked, never faked
 /// as empty where the type allows it (`Collected::Failed` with "not kept"); the lists that cannot
 /// be marked (instances, subnets, …) are emptied, so an `AllAccounts` check must only read the
 /// fields named here. `summary_tests` evaluates every such check on summaries and on the full
@@ -351,7 +414,7 @@ pub fn summary(acct: &AccountInventory, management_account: Option<&str>) -> Acc
     };
     let s3 = match &acct.s3 {
         Collected::Ok(s3) => Collected::Ok(S3 {
-            account_public_access_block: Collected::Failed(not_kept()),
+            account_public_access_block: s3.account_public_access_block.clone(),
             buckets: match &s3.buckets {
                 Collected::Ok(buckets) => Collected::Ok(
                     buckets
@@ -360,13 +423,13 @@ pub fn summary(acct: &AccountInventory, management_account: Option<&str>) -> Acc
                             name: b.name.clone(),
                             region: b.region.clone(),
                             policy: b.policy.clone(),
-                            public_access_block: Collected::Failed(not_kept()),
+                            public_access_block: b.public_access_block.clone(),
                             acl_grants: Collected::Failed(not_kept()),
                             object_ownership: Collected::Failed(not_kept()),
                             default_encryption: Collected::Failed(not_kept()),
                             versioning: Collected::Failed(not_kept()),
                             logging_target: Collected::Failed(not_kept()),
-                            tags: None,
+                            tags: b.tags.clone(),
                         })
                         .collect(),
                 ),

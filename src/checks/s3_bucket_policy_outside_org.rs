@@ -1,12 +1,15 @@
 //! Bucket policies that let principals outside the organization (and the trusted accounts) in.
+//!
+//! Evaluated once at the end of the scan (`AllAccounts`): a policy may name a VPC or endpoint of
+//! any account, and only the whole inventory tells whether it is the organization's.
 
 use super::s3_buckets::{bucket_region, effective_bpa, for_each_bucket, policy_or_record};
 use super::{CheckDef, Input, Results};
-use crate::policy::{grants_public_access, outside_accounts, outside_boundary};
+use crate::policy::{boundary_decisions, grants_public_access, outside_accounts};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "s3-bucket-policy-outside-org",
-    input: Input::OneAccount,
+    input: Input::AllAccounts,
     evaluate: |ctx| {
         let boundary = ctx.boundary();
         let mut out = Results::new("s3-bucket-policy-outside-org");
@@ -16,7 +19,12 @@ pub const CHECK: CheckDef = CheckDef {
             let Some(policy) = policy_or_record(out, id, region, arn, b) else {
                 return;
             };
-            let mut grants = outside_boundary(&policy, boundary);
+            let decisions = boundary_decisions(&policy, boundary);
+            let mut grants: Vec<_> = decisions
+                .iter()
+                .filter(|g| !g.who.is_empty())
+                .cloned()
+                .collect();
             // RestrictPublicBuckets acts only on a policy S3 considers public, and then limits the
             // whole bucket to the owner account and AWS services: every outside grant is void.
             let mut note = None;
@@ -64,6 +72,14 @@ pub const CHECK: CheckDef = CheckDef {
             for g in &grants {
                 out.evidence(format!("policy.{}", g.statement), g.who.join(", "));
             }
+            // How each statement was read: principals set aside (CloudFront identities, deleted
+            // principals) and the conditions that decided.
+            for g in decisions.iter().filter(|g| !g.notes.is_empty()) {
+                out.evidence(
+                    format!("policy.{}.reading", g.statement),
+                    g.notes.join("; "),
+                );
+            }
             if let Some(n) = note {
                 out.evidence("block_public_access", n);
             }
@@ -97,5 +113,63 @@ mod tests {
             statuses(&inv, "s3-bucket-policy-outside-org"),
             vec![Status::Fail, Status::Pass, Status::Pass, Status::Fail]
         );
+    }
+
+    /// Audit finding 3: a CloudFront origin access identity and a deleted principal's unique id
+    /// are nobody outside the organization; the evidence says how they were read.
+    #[test]
+    fn cloudfront_identities_and_deleted_principals_are_not_outside() {
+        let mut inv = org_inventory();
+        let mut oai = bucket("site");
+        oai.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}}"#.into()));
+        let mut dead = bucket("dead");
+        dead.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":["AROA3XFRBF535PLBIFPI4","arn:aws:iam::333333333333:root"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::dead/*"}}"#.into()));
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![oai, dead]);
+        let r = results(&inv, "s3-bucket-policy-outside-org");
+        assert_eq!(r[0].status, Status::Pass, "{:?}", r[0]);
+        assert!(
+            r[0].evidence
+                .iter()
+                .any(|e| e.value.contains("CloudFront origin access identity")),
+            "{:?}",
+            r[0].evidence
+        );
+        assert_eq!(r[1].status, Status::Fail);
+        assert!(r[1].message.ends_with("333333333333"), "{}", r[1].message);
+        assert!(
+            r[1].evidence
+                .iter()
+                .any(|e| e.value.contains("deleted user or role")),
+            "{:?}",
+            r[1].evidence
+        );
+    }
+
+    /// Issue 11, class 1: an outside account limited to the organization's own VPC is still
+    /// outside.
+    #[test]
+    fn a_network_condition_does_not_bring_an_outside_account_inside() {
+        let mut inv = org_inventory();
+        ec2_mut(&mut inv).vpcs.push(crate::inventory::Vpc {
+            vpc_id: "vpc-own".into(),
+            cidr_block: None,
+            is_default: false,
+            owner_id: None,
+        });
+        let mut b = bucket("vendor");
+        b.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:role/vendor"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::vendor/*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-own"}}}}"#.into()));
+        let mut own = bucket("own");
+        own.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::own/*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-own"}}}}"#.into()));
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![b, own]);
+        let r = results(&inv, "s3-bucket-policy-outside-org");
+        assert_eq!(r[0].status, Status::Fail, "{:?}", r[0]);
+        assert!(
+            r[0].evidence
+                .iter()
+                .any(|e| e.value.contains("not who it is")),
+            "{:?}",
+            r[0].evidence
+        );
+        assert_eq!(r[1].status, Status::Pass, "{:?}", r[1]);
     }
 }

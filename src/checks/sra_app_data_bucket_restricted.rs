@@ -90,7 +90,7 @@ pub const CHECK: CheckDef = CheckDef {
                         Ok(None) => {
                             out.fail(owner, breg, &arn, format!("data bucket {name} used through endpoint {} has no policy restricting it to that path", ep.vpc_endpoint_id));
                         }
-                        Ok(Some(p)) => match restricted_to_private_path(&p, &arn) {
+                        Ok(Some(p)) => match restricted_to_private_path(&p, &arn, ctx.boundary()) {
                             Ok(statements) => {
                                 out.pass(owner, breg, &arn, format!("data bucket {name} is reachable only through the endpoint, VPC or organization"))
                                     .with("policy", statements.join(", "));
@@ -120,9 +120,12 @@ mod tests {
         let mut inv = base_inventory();
         let mut good = bucket("good");
         good.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::good","arn:aws:s3:::good/*"],"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#.into()));
+        // Restricted, but to an endpoint no scanned account owns: whoever owns it reads the data.
+        let mut foreign = bucket("foreign");
+        foreign.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::foreign","arn:aws:s3:::foreign/*"],"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0bad0bad"}}}]}"#.into()));
         let mut open = bucket("open");
         open.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:*","Resource":"arn:aws:s3:::open/*"}]}"#.into()));
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![good, open]);
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![good, foreign, open]);
         ec2_mut(&mut inv).vpc_endpoints = vec![VpcEndpoint {
             tags: None,
             vpc_endpoint_id: "vpce-1".into(),
@@ -130,12 +133,17 @@ mod tests {
             service_name: "com.amazonaws.us-east-1.s3".into(),
             endpoint_type: "Gateway".into(),
             state: None,
-            policy: Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::good/*","arn:aws:s3:::open/*","arn:aws:s3:::missing/*"]}]}"#.into()),
+            policy: Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::good/*","arn:aws:s3:::foreign/*","arn:aws:s3:::open/*","arn:aws:s3:::missing/*"]}]}"#.into()),
             route_table_ids: vec![],
         }];
         assert_eq!(
             statuses(&inv, "sra-app-data-bucket-restricted"),
-            vec![Status::Pass, Status::NotAssessed, Status::Fail]
+            vec![
+                Status::Fail,
+                Status::Pass,
+                Status::NotAssessed,
+                Status::Fail
+            ]
         );
     }
 }

@@ -1,12 +1,15 @@
 //! VPC endpoint policies that let principals outside the organization use the endpoint, or let
 //! workloads reach S3 buckets owned outside the organization (a data exfiltration path).
+//!
+//! Evaluated once at the end of the scan (`AllAccounts`), when every scanned account's VPCs and
+//! endpoints are known.
 
 use super::{CheckDef, Input, Results, account_resource};
-use crate::policy::{self, outside_accounts, outside_boundary, resources_outside_boundary};
+use crate::policy::{self, boundary_decisions, outside_accounts, resources_outside_boundary};
 
 pub const CHECK: CheckDef = CheckDef {
     id: "vpc-endpoint-policy-outside-org",
-    input: Input::OneAccount,
+    input: Input::AllAccounts,
     evaluate: |ctx| {
         let boundary = ctx.boundary();
         let mut out = Results::new("vpc-endpoint-policy-outside-org");
@@ -48,7 +51,12 @@ pub const CHECK: CheckDef = CheckDef {
                         continue;
                     }
                 };
-                let principals = outside_boundary(&p, boundary);
+                let decisions = boundary_decisions(&p, boundary);
+                let principals: Vec<_> = decisions
+                    .iter()
+                    .filter(|g| !g.who.is_empty())
+                    .cloned()
+                    .collect();
                 let resources = if is_s3 {
                     resources_outside_boundary(&p, boundary)
                 } else {
@@ -91,6 +99,12 @@ pub const CHECK: CheckDef = CheckDef {
                     out.evidence(
                         format!("policy.{}.principals", g.statement),
                         g.who.join(", "),
+                    );
+                }
+                for g in decisions.iter().filter(|g| !g.notes.is_empty()) {
+                    out.evidence(
+                        format!("policy.{}.reading", g.statement),
+                        g.notes.join("; "),
                     );
                 }
                 for s in &resources {

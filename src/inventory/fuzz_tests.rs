@@ -1,4 +1,5 @@
 //! Property tests (fuzzing) of the credential report parser: no input makes it panic.
+//! `POSTURE_FUZZ_CASES` sets the case count of the deep campaign (`tests/fuzz-deep.sh`).
 
 use proptest::prelude::*;
 
@@ -20,6 +21,8 @@ fn cell() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    #![proptest_config(crate::policy::fuzz_tests::config())]
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
         let _ = parse(&bytes, None);

@@ -12,6 +12,16 @@ fn boundary() -> Boundary {
             .iter()
             .map(|s| s.to_string())
             .collect(),
+        networks: [
+            "vpc-0123abcd",
+            "vpce-0a1b2c3d",
+            "vpc-0222bbbb",
+            "vpce-0222bbbb",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        network_gaps: Default::default(),
     }
 }
 
@@ -44,6 +54,17 @@ fn corpus_verdicts_match_the_experts() {
         assert!(names.insert(name), "duplicate case {name}");
         let kind = case["kind"].as_str().unwrap();
         let why = case["why"].as_str().unwrap_or("");
+        if let Some(docs) = case.get("docs") {
+            let docs = docs.as_array().expect("docs is a list");
+            assert!(!docs.is_empty(), "{name}: empty docs");
+            for d in docs {
+                let d = d.as_str().expect("docs entries are strings");
+                assert!(
+                    d.starts_with("https://docs.aws.amazon.com/"),
+                    "{name}: docs entry {d} is not an AWS documentation page"
+                );
+            }
+        }
         let expect = &case["expect"];
         let mut check = |verdict: &str, got: String, want: String| {
             compared += 1;

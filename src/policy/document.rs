@@ -297,7 +297,9 @@ fn parse_principal(v: &Value, path: &str) -> Result<Principal, ParseError> {
                 let p = format!("{path}.{k}");
                 match k.as_str() {
                     "AWS" | "Service" | "Federated" | "CanonicalUser" => {
-                        out.insert(k.clone(), string_list(val, &p)?);
+                        let values = string_list(val, &p)?;
+                        check_principal_values(k, &values, &p)?;
+                        out.insert(k.clone(), values);
                     }
                     other => {
                         return Err(invalid(path, format!("unknown principal type `{other}`")));
@@ -308,6 +310,35 @@ fn parse_principal(v: &Value, path: &str) -> Result<Principal, ParseError> {
         }
         _ => Err(invalid(path, "must be \"*\" or an object")),
     }
+}
+
+/// IAM does not let a wildcard match part of a principal: the only wildcard principals are `"*"`
+/// and `{"AWS": "*"}` (IAM User Guide, "AWS JSON policy elements: Principal"). A value such as
+/// `arn:aws:iam::*:root` or a `CanonicalUser` of `*` is rejected by IAM and Access Analyzer's
+/// ValidatePolicy; posture reports it as "could not be analysed" rather than guessing a meaning.
+fn check_principal_values(kind: &str, values: &[String], path: &str) -> Result<(), ParseError> {
+    for (i, v) in values.iter().enumerate() {
+        let wildcard = v.contains('*') || v.contains('?');
+        let legal = match kind {
+            "AWS" => v == "*" || !wildcard,
+            "CanonicalUser" => !wildcard,
+            _ => true,
+        };
+        if !legal {
+            let at = if values.len() > 1 {
+                format!("{path}[{i}]")
+            } else {
+                path.to_string()
+            };
+            return Err(invalid(
+                at,
+                format!(
+                    "`{v}` is not a legal {kind} principal: a wildcard cannot match part of a principal (use Principal \"*\" with a condition such as aws:PrincipalArn instead)"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn parse_operator(raw: &str, path: &str) -> Result<ConditionOperator, ParseError> {
@@ -323,7 +354,17 @@ fn parse_operator(raw: &str, path: &str) -> Result<ConditionOperator, ParseError
         _ => (rest, false),
     };
     if !OPERATORS.contains(&base) {
-        return Err(invalid(path, format!("unknown condition operator `{raw}`")));
+        // Operator names are spelled as the policy grammar lists them; only condition key names
+        // are documented as case-insensitive. A differently cased operator is not guessed at.
+        let hint = OPERATORS
+            .iter()
+            .find(|o| o.eq_ignore_ascii_case(base))
+            .map(|o| format!(" (operator names are case-sensitive: `{o}`?)"))
+            .unwrap_or_default();
+        return Err(invalid(
+            path,
+            format!("unknown condition operator `{raw}`{hint}"),
+        ));
     }
     Ok(ConditionOperator {
         raw: raw.to_string(),

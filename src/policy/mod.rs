@@ -12,18 +12,18 @@ mod wildcard;
 #[cfg(test)]
 mod corpus_tests;
 #[cfg(test)]
-mod fuzz_tests;
+pub(crate) mod fuzz_tests;
 
 pub use boundary::{
-    Boundary, OutsideGrant, TrustAnalysis, outside_accounts, outside_boundary,
-    resources_outside_boundary, trust,
+    Boundary, OutsideGrant, TrustAnalysis, boundary_decisions, outside_accounts, outside_boundary,
+    resources_outside_boundary, restricted_to_private_path, trust,
 };
 pub use document::{
     Condition, ConditionOperator, Effect, NameList, ParseError, Policy, Principal, Statement, parse,
 };
 pub use questions::{
-    PublicGrant, grants_public_access, is_full_access_endpoint_policy, restricted_to_private_path,
-    tls_enforced, write_actions_granted,
+    PublicGrant, grants_public_access, is_full_access_endpoint_policy, tls_enforced,
+    write_actions_granted,
 };
 pub use scp::{AppliedScp, RegionDenial, denied_regions};
 pub use wildcard::wildcard_match;

@@ -50,8 +50,26 @@ fn ip_range_is_narrow(cidr: &str) -> bool {
     }
 }
 
+/// Is this condition value a fixed value in S3's sense: no wildcard, no policy variable? For
+/// `aws:userid`, S3 also excludes the pattern `AROLEID:*` (any session of a role).
+fn s3_fixed_value(key: &str, v: &str, wildcards_apply: bool) -> bool {
+    if v.contains("${") {
+        return false;
+    }
+    if key == "aws:userid" && v.ends_with(":*") {
+        return false;
+    }
+    if wildcards_apply {
+        !has_wildcard(v)
+    } else {
+        v != "*"
+    }
+}
+
 /// Does this condition, when it holds, restrict the caller to a fixed identity or network?
-/// `IfExists` and `ForAllValues` forms do not: they hold when the key is absent.
+/// This is S3's rule for "not public" (a fixed value of a key on S3's list), not the
+/// organization-boundary question. `IfExists` and `ForAllValues` forms do not: they hold when
+/// the key is absent.
 pub(super) fn condition_pins(c: &Condition) -> bool {
     if c.operator.if_exists || c.operator.set_qualifier == Some(SetQualifier::ForAllValues) {
         return false;
@@ -62,14 +80,56 @@ pub(super) fn condition_pins(c: &Condition) -> bool {
     let key = c.key.to_ascii_lowercase();
     match c.operator.base.as_str() {
         "IpAddress" => key == "aws:sourceip" && c.values.iter().all(|v| ip_range_is_narrow(v)),
-        "StringEquals" | "StringEqualsIgnoreCase" | "ArnEquals" => {
-            PINNING_KEYS.contains(&key.as_str()) && !c.values.iter().any(|v| v == "*")
+        "StringEquals" | "StringEqualsIgnoreCase" => {
+            PINNING_KEYS.contains(&key.as_str())
+                && c.values.iter().all(|v| s3_fixed_value(&key, v, false))
         }
-        "StringLike" | "ArnLike" => {
-            PINNING_KEYS.contains(&key.as_str()) && !c.values.iter().any(|v| has_wildcard(v))
+        // ArnEquals interprets `*` and `?` exactly as ArnLike does.
+        "StringLike" | "ArnLike" | "ArnEquals" => {
+            PINNING_KEYS.contains(&key.as_str())
+                && c.values.iter().all(|v| s3_fixed_value(&key, v, true))
         }
         _ => false,
     }
+}
+
+/// Keys that narrow the caller for the organization-boundary question but are not on S3's list
+/// of keys whose fixed values make a policy non-public.
+const NARROWING_NOT_ON_S3_LIST: &[&str] = &[
+    "aws:principalorgpaths",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:vpceaccount",
+    "aws:vpceorgid",
+    "aws:vpceorgpaths",
+];
+
+/// Why a condition that looks like a pin does not make an Allow non-public under S3's rule (for
+/// the evidence: which rule decided). `None` for conditions that are not about the caller.
+fn not_fixed_for_s3(c: &Condition) -> Option<String> {
+    let key = c.key.to_ascii_lowercase();
+    let op = &c.operator.raw;
+    if NARROWING_NOT_ON_S3_LIST.contains(&key.as_str()) {
+        return Some(format!(
+            "{op} {} is not among the keys S3 counts as fixing the caller (S3 User Guide, \"The meaning of 'public'\")",
+            c.key
+        ));
+    }
+    if !PINNING_KEYS.contains(&key.as_str()) || condition_pins(c) {
+        return None;
+    }
+    let reason = if c.operator.if_exists {
+        "…IfExists holds when the key is absent"
+    } else if c.operator.set_qualifier == Some(SetQualifier::ForAllValues) {
+        "ForAllValues holds when the key is absent"
+    } else if c.values.iter().any(|v| has_wildcard(v) || v.contains("${")) {
+        "a value with a wildcard or a policy variable is not a fixed value"
+    } else if key == "aws:userid" {
+        "S3 does not count the pattern AROLEID:* as fixed"
+    } else {
+        "this operator does not fix the value"
+    };
+    Some(format!("{op} {}: {reason}", c.key))
 }
 
 /// The negation of a pin inside a Deny: "deny unless the caller is the pinned one".
@@ -80,11 +140,13 @@ pub(super) fn condition_negated_pin(c: &Condition) -> bool {
     let key = c.key.to_ascii_lowercase();
     match c.operator.base.as_str() {
         "NotIpAddress" => key == "aws:sourceip" && c.values.iter().all(|v| ip_range_is_narrow(v)),
-        "StringNotEquals" | "StringNotEqualsIgnoreCase" | "ArnNotEquals" => {
-            PINNING_KEYS.contains(&key.as_str()) && !c.values.iter().any(|v| v == "*")
+        "StringNotEquals" | "StringNotEqualsIgnoreCase" => {
+            PINNING_KEYS.contains(&key.as_str())
+                && c.values.iter().all(|v| s3_fixed_value(&key, v, false))
         }
-        "StringNotLike" | "ArnNotLike" => {
-            PINNING_KEYS.contains(&key.as_str()) && !c.values.iter().any(|v| has_wildcard(v))
+        "StringNotLike" | "ArnNotLike" | "ArnNotEquals" => {
+            PINNING_KEYS.contains(&key.as_str())
+                && c.values.iter().all(|v| s3_fixed_value(&key, v, true))
         }
         _ => false,
     }
@@ -101,7 +163,7 @@ pub(super) fn grants_action(st: &Statement, action: &str) -> bool {
 
 /// Does a statement's resource element cover `resource`? (No element: applies to the resource
 /// the policy is attached to.)
-fn covers_resource(st: &Statement, resource: &str) -> bool {
+pub(super) fn covers_resource(st: &Statement, resource: &str) -> bool {
     match (&st.resource, &st.not_resource) {
         (Some(NameList(pats)), _) => pats.iter().any(|p| wildcard_match(p, resource, false)),
         (None, Some(NameList(pats))) => !pats.iter().any(|p| wildcard_match(p, resource, false)),
@@ -198,9 +260,14 @@ pub fn grants_public_access(policy: &Policy, action_filter: Option<&[&str]>) -> 
         let why = if st.conditions.is_empty() {
             format!("{who}, with no condition")
         } else {
-            format!(
-                "{who}; its conditions do not pin the caller to a fixed account, organization, VPC, endpoint or narrow IP range"
-            )
+            let reasons: Vec<String> = st.conditions.iter().filter_map(not_fixed_for_s3).collect();
+            if reasons.is_empty() {
+                format!(
+                    "{who}; its conditions do not pin the caller to a fixed account, organization, VPC, endpoint or narrow IP range"
+                )
+            } else {
+                format!("{who}; by S3's rule: {}", reasons.join("; "))
+            }
         };
         out.push(PublicGrant {
             statement: st.label(),
@@ -278,66 +345,60 @@ pub fn tls_enforced(policy: &Policy, bucket_arn: &str) -> Result<Vec<String>, St
     }
 }
 
-/// Is this VPC endpoint policy the default full-access policy (or equivalent): an
-/// unconditional Allow of every action on every resource to everyone? Returns the statement.
+/// Can a NotAction pattern match some S3 action (`s3:…`)? Compares the pattern with the prefix
+/// `s3:` character by character; a `*` before the prefix ends could match anything.
+fn may_match_s3_action(pattern: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    for (i, want) in "s3:".chars().enumerate() {
+        match p.get(i) {
+            None => return false,
+            Some('*') => return true,
+            Some('?') => {}
+            Some(c) if c.eq_ignore_ascii_case(&want) => {}
+            Some(_) => return false,
+        }
+    }
+    true
+}
+
+/// Does a resource pattern cover every S3 bucket and object?
+fn covers_all_s3(pattern: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let f: Vec<&str> = pattern.splitn(6, ':').collect();
+    f.len() == 6
+        && f[0] == "arn"
+        && (f[1] == "*" || f[1].starts_with("aws"))
+        && wildcard_match(f[2], "s3", false)
+        && f[3].is_empty()
+        && f[4].is_empty()
+        && f[5] == "*"
+}
+
+/// Is this S3 gateway endpoint policy the default full-access policy, or equivalent to it? An
+/// S3 gateway endpoint only carries S3 requests, so an unconditional Allow to everyone of every
+/// S3 action (`*`, `s3:*`, `s3:**`, or a NotAction that only excludes other services) on every
+/// S3 resource grants exactly what the default policy grants. Returns the statement.
 pub fn is_full_access_endpoint_policy(policy: &Policy) -> Option<String> {
     policy
         .statements
         .iter()
         .find(|st| {
+            let every_s3_action = match (&st.action, &st.not_action) {
+                (Some(_), _) => grants_action_literal(st, "s3:*"),
+                (None, Some(NameList(excluded))) => {
+                    !excluded.iter().any(|p| may_match_s3_action(p))
+                }
+                (None, None) => false,
+            };
             st.effect == Effect::Allow
                 && applies_to_everyone(st)
                 && st.conditions.is_empty()
-                && grants_action_literal(st, "*")
-                && matches!(&st.resource, Some(NameList(r)) if r.iter().any(|x| x == "*"))
+                && every_s3_action
+                && matches!(&st.resource, Some(NameList(r)) if r.iter().any(|x| covers_all_s3(x)))
         })
         .map(|st| st.label())
-}
-
-/// Condition keys that tie a caller to the workload's network path or organization.
-const PRIVATE_PATH_KEYS: &[&str] = &["aws:sourcevpce", "aws:sourcevpc", "aws:principalorgid"];
-
-/// Does the bucket policy limit access to an endpoint, VPC or organization? Either a Deny for
-/// everyone on all S3 actions over the objects, unless the caller matches one of those keys, or
-/// every Allow pinned by one of them. Returns the deciding statements or why not.
-pub fn restricted_to_private_path(
-    policy: &Policy,
-    bucket_arn: &str,
-) -> Result<Vec<String>, String> {
-    let objects = format!("{bucket_arn}/*");
-    let on_key = |c: &Condition| PRIVATE_PATH_KEYS.contains(&c.key.to_ascii_lowercase().as_str());
-    let denies: Vec<String> = policy
-        .statements
-        .iter()
-        .filter(|st| {
-            st.effect == Effect::Deny
-                && st.principal.as_ref().is_some_and(|p| p.is_wildcard())
-                && grants_action_literal(st, "s3:*")
-                && covers_resource(st, &objects)
-                && !st.conditions.is_empty()
-                && st
-                    .conditions
-                    .iter()
-                    .all(|c| condition_negated_pin(c) && on_key(c))
-        })
-        .map(|st| st.label())
-        .collect();
-    if !denies.is_empty() {
-        return Ok(denies);
-    }
-    let allows: Vec<&Statement> = policy
-        .statements
-        .iter()
-        .filter(|st| st.effect == Effect::Allow)
-        .collect();
-    if !allows.is_empty()
-        && allows
-            .iter()
-            .all(|st| st.conditions.iter().any(|c| condition_pins(c) && on_key(c)))
-    {
-        return Ok(allows.iter().map(|st| st.label()).collect());
-    }
-    Err("no Deny-unless (or pinned Allow) on aws:SourceVpce, aws:SourceVpc or aws:PrincipalOrgID covering the objects".into())
 }
 
 #[cfg(test)]
@@ -389,6 +450,27 @@ mod tests {
             );
             assert_eq!(public(&doc).len(), 1, "{cond}");
         }
+    }
+
+    #[test]
+    fn the_evidence_says_which_s3_rule_kept_a_policy_public() {
+        let g = public(
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-a1b2c3d4e5/*"}}}}"#,
+        );
+        assert!(
+            g[0].why
+                .contains("aws:PrincipalOrgPaths is not among the keys S3 counts"),
+            "{}",
+            g[0].why
+        );
+        let g = public(
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111111111111:role/*"}}}}"#,
+        );
+        assert!(
+            g[0].why.contains("wildcard or a policy variable"),
+            "{}",
+            g[0].why
+        );
     }
 
     #[test]

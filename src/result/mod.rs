@@ -170,6 +170,7 @@ pub fn build(inventory: &Inventory, opts: &BuildOptions) -> Result<ScanResult, S
         inventory.accounts.iter().map(|a| a.account_id.as_str()),
         opts.trusted_accounts,
     );
+    // The evaluator learns each account's networks as it is added, as in a scan.
     let mut ev = Evaluator::new(
         inventory.scan.clone(),
         inventory.organization.clone(),
@@ -297,6 +298,9 @@ impl<'a> Evaluator<'a> {
                         error,
                     }),
             );
+        // The organization's VPC and endpoint ids, for the network conditions the `AllAccounts`
+        // boundary checks judge at the end (a VPC id is only inside if some scanned account has it).
+        self.boundary.learn_networks(acct);
         let one = std::slice::from_ref(acct);
         let results = checks::evaluate(
             &self.context(one, checks::Pass::Account),
@@ -419,6 +423,8 @@ impl<'a> Evaluator<'a> {
         self.summaries
             .sort_by(|a, b| a.account_id.cmp(&b.account_id));
         let summaries = std::mem::take(&mut self.summaries);
+        self.boundary
+            .note_unscanned_accounts(summaries.iter().map(|a| a.account_id.as_str()));
         let results = checks::evaluate(
             &self.context(&summaries, checks::Pass::Organization),
             Some(Input::AllAccounts),
@@ -565,12 +571,7 @@ mod streaming_tests {
 
     /// Every check on the whole inventory at once: the meaning of a result.
     fn reference(inv: &Inventory) -> Vec<Row> {
-        let boundary = Boundary::of_scan(
-            &inv.scan,
-            inv.organization.as_ref(),
-            inv.accounts.iter().map(|a| a.account_id.as_str()),
-            &[],
-        );
+        let boundary = Boundary::of_inventory(inv, &[]);
         let t = Thresholds::default();
         let ctx = Context::of_inventory(inv, &boundary, &t, fixture_now());
         let mut rows: Vec<Row> = checks::evaluate(&ctx, None, None)
@@ -730,6 +731,63 @@ mod streaming_tests {
             )
             .0,
             Status::Fail
+        );
+    }
+
+    /// Issue 11, class 2: a bucket policy pinned to a VPC is inside only if some scanned account
+    /// has that VPC, whichever account is evaluated first. The bucket's account comes first in
+    /// the inventory, the VPC's owner last, so a check evaluated per account would not know it.
+    #[test]
+    fn a_vpc_of_a_later_account_counts_as_inside_and_an_unknown_vpc_does_not() {
+        let mut inv: Inventory =
+            serde_json::from_str(include_str!("../../tests/fixtures/inventory.json"))
+                .expect("fixture parses");
+        let last = inv.accounts.len() - 1;
+        let vpc = inv.accounts[last]
+            .regional
+            .values()
+            .find_map(|r| r.ec2.as_ref().ok().and_then(|e| e.vpcs.first()))
+            .map(|v| v.vpc_id.clone())
+            .expect("the last account has a VPC");
+        let policy = |name: &str, vpc: &str| {
+            format!(
+                r#"{{"Statement":{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{name}/*","Condition":{{"StringEquals":{{"aws:SourceVpc":"{vpc}"}}}}}}}}"#
+            )
+        };
+        let mut known = crate::checks::fixtures::bucket("known-vpc-bucket");
+        known.policy = Collected::Ok(Some(policy("known-vpc-bucket", &vpc)));
+        let mut unknown = crate::checks::fixtures::bucket("unknown-vpc-bucket");
+        unknown.policy = Collected::Ok(Some(policy("unknown-vpc-bucket", "vpc-0bad0bad0bad0bad0")));
+        match &mut inv.accounts[0].s3 {
+            Collected::Ok(s3) => match &mut s3.buckets {
+                Collected::Ok(b) => b.extend([known, unknown]),
+                Collected::Failed(_) => panic!("fixture buckets"),
+            },
+            Collected::Failed(_) => panic!("fixture s3"),
+        }
+        let rows = streamed(&inv);
+        assert_eq!(rows, reference(&inv));
+        let row = |bucket: &str| {
+            rows.iter()
+                .find(|r| r.1 == "s3-bucket-policy-outside-org" && r.4.ends_with(bucket))
+                .unwrap_or_else(|| panic!("a result for {bucket}"))
+                .clone()
+        };
+        let known = row("known-vpc-bucket");
+        assert_eq!(known.2, Status::Pass, "{known:?}");
+        let unknown = row("unknown-vpc-bucket");
+        assert_eq!(unknown.2, Status::Fail, "{unknown:?}");
+        assert!(
+            unknown.5.contains("owner of vpc-0bad0bad0bad0bad0"),
+            "{}",
+            unknown.5
+        );
+        assert!(
+            unknown.6.iter().any(|e| e.path.ends_with(".reading")
+                && e.value
+                    .contains("VPC and endpoint ids of the scanned accounts are known")),
+            "{:?}",
+            unknown.6
         );
     }
 }

@@ -6,6 +6,7 @@ mod cli;
 mod emulator;
 mod formats;
 mod html;
+mod pace;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -358,7 +358,9 @@ mod tests {
             let throttle = if request.uri().contains(".us-east-1.") {
                 true
             } else {
-                self.eu_calls.fetch_add(1, Ordering::SeqCst) % 2 == 0
+                self.eu_calls
+                    .fetch_add(1, Ordering::SeqCst)
+                    .is_multiple_of(2)
             };
             let response = if throttle {
                 let mut r = HttpResponse::new(

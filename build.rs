@@ -6,7 +6,10 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("checks");
+    // Read at run time: `env!` would bake in the path of whichever checkout first compiled this
+    // script, and a target directory shared between checkouts would then embed that one's files.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap();
+    let dir = Path::new(&manifest_dir).join("checks");
     let mut out = String::new();
     embed(&mut out, "SOURCES", &dir);
     embed(&mut out, "FRAMEWORK_SOURCES", &dir.join("frameworks"));

@@ -13,7 +13,7 @@ use crate::catalog::{self, Severity};
 use crate::collect::{self, ScanOptions};
 use crate::config::Thresholds;
 use crate::inventory::{INVENTORY_FORMAT_VERSION, Inventory};
-use crate::output::{AtomicFile, InventoryWriter, write_atomic};
+use crate::output::{AtomicFile, write_atomic};
 use crate::report::{self, Format};
 use crate::result::{self, ScanResult};
 
@@ -472,6 +472,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 pace: args.api_pace,
                 max_attempts: args.max_attempts,
                 retry_mode: args.retry_mode,
+                ..Default::default()
             })
             .await;
             let opts = ScanOptions {
@@ -493,40 +494,14 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             // Bad suppressions, baseline or output are reported before a long scan, not after.
             let inputs = EvalInputs::load(&args.eval)?;
             let build = inputs.build_options(&args.eval);
-            let discovery = collect::discover(&aws, &opts).await?;
-            let boundary = crate::policy::Boundary::of_scan(
-                &discovery.scan,
-                discovery.organization.as_ref(),
-                discovery.account_ids(),
-                &args.eval.trusted_accounts,
-            );
-            let mut evaluator = result::Evaluator::new(
-                discovery.scan.clone(),
-                discovery.organization.clone(),
-                boundary,
+            let result = crate::scan::run(
+                &aws,
+                &opts,
                 &build,
+                &args.eval.trusted_accounts,
+                args.save_inventory.as_deref(),
             )
-            .map_err(|e| anyhow!(e))?;
-            let mut saved = args
-                .save_inventory
-                .as_deref()
-                .map(InventoryWriter::create)
-                .transpose()?;
-            // Each account is evaluated (and saved) as it finishes, then dropped.
-            collect::collect(&aws, &opts, &discovery, |account| {
-                if let Some(w) = saved.as_mut() {
-                    w.account(&account)?;
-                }
-                evaluator.add(&account)
-            })
-            .await
-            .map_err(|e| anyhow!(e))?;
-            let scan = discovery.finish(&aws);
-            if let (Some(w), Some(path)) = (saved, &args.save_inventory) {
-                w.finish(&scan, discovery.organization.as_ref())?;
-                eprintln!("inventory written to {}", path.display());
-            }
-            let result = evaluator.finish(scan).map_err(|e| anyhow!(e))?;
+            .await?;
             finish(&result, &args.eval, &inputs, Some(&aws)).await
         }
     }
@@ -671,6 +646,7 @@ async fn finish(
                         pace: Default::default(),
                         max_attempts: 8,
                         retry_mode: RetryMode::Standard,
+                        ..Default::default()
                     })
                     .await;
                     &loaded

@@ -2,7 +2,10 @@
 //! one shared HTTP client. This is the only module that builds SDK clients.
 
 mod errors;
+#[cfg(test)]
+pub(crate) mod fake;
 pub mod pace;
+pub mod partition;
 pub mod permissions;
 mod resolver;
 mod retry;
@@ -14,8 +17,10 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime::client::retries::RetryPartition;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 pub use errors::{SetupError, classify, collection_error};
 
@@ -35,6 +40,10 @@ pub struct ConnectOptions {
     /// Maximum attempts per call, including the first (throttling and transient errors).
     pub max_attempts: u32,
     pub retry_mode: RetryMode,
+    /// Replaces the HTTPS client (recorded-response tests); `None` in normal use.
+    pub http_client: Option<SharedHttpClient>,
+    /// Replaces the credentials chain (recorded-response tests); `None` in normal use.
+    pub credentials: Option<SharedCredentialsProvider>,
 }
 
 /// How retries pace themselves.
@@ -70,11 +79,25 @@ impl Aws {
     /// Load the standard AWS configuration chain (environment, profile, SSO, web identity,
     /// container, instance metadata) and honour `AWS_ENDPOINT_URL[_<SERVICE>]`.
     pub async fn load(opts: &ConnectOptions) -> Aws {
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(tls::Provider::Rustls(
-                tls::rustls_provider::CryptoMode::AwsLc,
-            ))
-            .build_with_resolver(resolver::LoopbackAwareResolver);
+        // The SDK's default client honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY; a client built by
+        // hand must ask for it, or no call works behind an egress proxy.
+        // (This is how the SDK builds its own default client, plus the loopback resolver.)
+        let http = opts.http_client.clone().unwrap_or_else(|| {
+            aws_smithy_http_client::Builder::new().build_with_connector_fn(
+                |settings, components| {
+                    let mut b = aws_smithy_http_client::Connector::builder()
+                        .tls_provider(tls::Provider::Rustls(
+                            tls::rustls_provider::CryptoMode::AwsLc,
+                        ))
+                        .proxy_config(ProxyConfig::from_env());
+                    b.set_connector_settings(settings.cloned());
+                    if let Some(c) = components {
+                        b.set_sleep_impl(c.sleep_impl());
+                    }
+                    b.build_with_resolver(resolver::LoopbackAwareResolver)
+                },
+            )
+        });
         // Each client gets a retry partition per (service, account[, Region]) (see
         // `partition`), so the retry token bucket and, in adaptive mode, the client rate limiter
         // are per account, service and Region: one throttled account or Region slows only itself.
@@ -100,6 +123,9 @@ impl Aws {
         if let Some(r) = &opts.region {
             loader = loader.region(Region::new(r.clone()));
         }
+        if let Some(c) = &opts.credentials {
+            loader = loader.credentials_provider(c.clone());
+        }
         let mut base = loader.load().await;
         let home_region = base
             .region()
@@ -118,6 +144,21 @@ impl Aws {
             base,
             home_region,
             s3_path_style,
+            stats: Default::default(),
+        }
+    }
+
+    /// An `Aws` over a given configuration (collector tests against [`fake::FakeAws`]).
+    #[cfg(test)]
+    pub(crate) fn for_tests(base: SdkConfig) -> Aws {
+        let home_region = base
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| DEFAULT_HOME_REGION.to_string());
+        Aws {
+            base,
+            home_region,
+            s3_path_style: false,
             stats: Default::default(),
         }
     }

@@ -15,6 +15,7 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "iam:GetAccountPasswordPolicy",
     "iam:GetAccountSummary",
     "iam:ListRoles",
+    "iam:ListOrganizationsFeatures",
     "s3:ListAllMyBuckets",
     "s3:GetBucketLocation",
     "s3:GetBucketPolicy",
@@ -40,12 +41,16 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "apigateway:GET",
 ];
 
-/// API Gateway reads are authorized on these resources.
+/// API Gateway reads are authorized on these resources. The partition segment is a wildcard
+/// (IAM allows wildcards in every ARN segment but the service), so the printed policy is valid
+/// in every partition (`aws`, `aws-cn`, `aws-us-gov`, the ISO partitions, `aws-eusc`): an
+/// account lives in one partition, so it grants nothing more there. The CloudFormation
+/// templates use `${AWS::Partition}`.
 pub const APIGATEWAY_RESOURCES: &[&str] = &[
-    "arn:aws:apigateway:*::/restapis",
-    "arn:aws:apigateway:*::/restapis/*",
-    "arn:aws:apigateway:*::/domainnames",
-    "arn:aws:apigateway:*::/domainnames/*",
+    "arn:*:apigateway:*::/restapis",
+    "arn:*:apigateway:*::/restapis/*",
+    "arn:*:apigateway:*::/domainnames",
+    "arn:*:apigateway:*::/domainnames/*",
 ];
 
 /// Additional actions of the scanning identity in `--org` mode.
@@ -55,7 +60,9 @@ pub const ORGANIZATION_ACTIONS: &[&str] = &[
     "organizations:ListOrganizationalUnitsForParent",
     "organizations:ListAccountsForParent",
     "organizations:ListAccounts",
-    "organizations:ListPoliciesForTarget",
+    "organizations:ListPolicies",
+    "organizations:DescribePolicy",
+    "organizations:ListTargetsForPolicy",
     "organizations:ListDelegatedAdministrators",
     "organizations:ListDelegatedServicesForAccount",
     "sts:AssumeRole",
@@ -76,6 +83,8 @@ pub fn action_for(service: &str, operation: &str) -> String {
         ("s3", "ListBuckets") => "s3:ListAllMyBuckets".into(),
         ("s3", "GetPublicAccessBlock") => "s3:GetBucketPublicAccessBlock".into(),
         ("s3", "GetBucketEncryption") => "s3:GetEncryptionConfiguration".into(),
+        // Called only when GetBucketLocation is denied; its 403 still names the region.
+        ("s3", "HeadBucket") => "s3:ListBucket".into(),
         ("s3control", "GetPublicAccessBlock") => "s3:GetAccountPublicAccessBlock".into(),
         ("s3control", op) => format!("s3:{op}"),
         ("apigateway", op) if op.starts_with("Get") => "apigateway:GET".into(),
@@ -132,6 +141,14 @@ mod tests {
             action_for("ec2", "DescribeInstances"),
             "ec2:DescribeInstances"
         );
+    }
+
+    /// The printed policy must work outside the `aws` partition (audit finding 24).
+    #[test]
+    fn printed_policy_names_no_partition() {
+        let text = member_policy().to_string();
+        assert!(!text.contains("arn:aws:"), "{text}");
+        assert!(text.contains("arn:*:apigateway:*::/restapis"), "{text}");
     }
 
     /// deploy/member-role.yaml grants exactly MEMBER_ACTIONS.

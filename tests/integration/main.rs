@@ -6,7 +6,9 @@ mod cli;
 mod emulator;
 mod formats;
 mod html;
+mod network;
 mod pace;
+mod replay;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -554,6 +554,8 @@ async fn run_scenario(path: &Path) -> Result<(), String> {
     let aws = Aws::load(&ConnectOptions {
         profile: None,
         region: Some(spec.home_region.clone()),
+        // Paced as a real scan is (the default --api-pace).
+        pace: posture::aws::pace::Pace::Fraction(posture::aws::pace::DEFAULT_FRACTION),
         max_attempts: spec.max_attempts,
         retry_mode: RetryMode::Standard,
         http_client: Some(SharedHttpClient::new(replay.clone())),

@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 MANAGEMENT = "123456789012"
 OK_EXIT = {0, 3, 4, 5}  # posture: 3/5 = failed findings, 4/5 = something not assessed (emulator gaps)
 
-# Prowler checks that correspond to posture's (shared/reference/peer-controls.md); the ones the
+# Prowler checks that correspond to posture's (matched by what each checks); the ones the
 # installed Prowler does not know are dropped (and printed).
 PROWLER_CHECKS = [
     # IAM / credential report

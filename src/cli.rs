@@ -13,7 +13,7 @@ use crate::catalog::{self, Severity};
 use crate::collect::{self, ScanOptions};
 use crate::config::Thresholds;
 use crate::inventory::{INVENTORY_FORMAT_VERSION, Inventory};
-use crate::output::{AtomicFile, InventoryWriter, write_atomic};
+use crate::output::{AtomicFile, write_atomic};
 use crate::report::{self, Format};
 use crate::result::{self, ScanResult};
 
@@ -33,6 +33,14 @@ pub mod exit {
     pub const FINDINGS_AND_INCOMPLETE: u8 = 5;
 }
 
+/// `posture --version`: the package version and the git commit it was built from.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("POSTURE_COMMIT"),
+    ")"
+);
+
 const AFTER_HELP: &str = "\
 Exit codes:
   0  scan complete, no failed finding at or above --fail-on
@@ -46,7 +54,7 @@ Endpoints: posture uses the standard AWS configuration, so AWS_ENDPOINT_URL and
 AWS_ENDPOINT_URL_<SERVICE> (e.g. AWS_ENDPOINT_URL_ORGANIZATIONS) redirect it to emulators.";
 
 #[derive(Parser, Debug)]
-#[command(name = "posture", version, about = "AWS security posture scanner for whole AWS Organizations", after_help = AFTER_HELP)]
+#[command(name = "posture", version = VERSION, about = "AWS security posture scanner for whole AWS Organizations", after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -66,8 +74,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Print the IAM policy posture needs (member role; --scanner for the scanning identity).
     Permissions {
-        /// The scanning identity's policy: the member actions plus Organizations, sts:AssumeRole
-        /// and S3 delivery.
+        /// The scanning identity's policy: the member actions plus Organizations, sts:AssumeRole,
+        /// S3 delivery and Security Hub delivery.
         #[arg(long)]
         scanner: bool,
     },
@@ -195,6 +203,19 @@ pub struct EvalOptions {
     /// key posture-<scan time>-<account>.<ext>) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE|S3-URL")]
     pub output: Option<String>,
+    /// Print no summary and no progress messages, only warnings and errors (for schedulers; the
+    /// exit code is unchanged). Without it, a report format other than `table` keeps standard
+    /// output for the report alone and prints the summary on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Also import the findings into AWS Security Hub in this region (BatchImportFindings, 100
+    /// per call; failures resolved since --baseline are archived). Needs --security-hub-account.
+    #[arg(long, value_parser = parse_region, value_name = "REGION", requires = "security_hub_account")]
+    pub security_hub: Option<String>,
+    /// The account whose Security Hub receives the findings; the credentials must belong to it
+    /// (BatchImportFindings writes into the caller's account).
+    #[arg(long, value_parser = parse_account_id, value_name = "ID", requires = "security_hub")]
+    pub security_hub_account: Option<String>,
     /// KMS key for S3 delivery (default: SSE-S3, AES256).
     #[arg(long, value_name = "KEY-ID")]
     pub output_kms_key: Option<String>,
@@ -408,6 +429,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 let extra: Vec<&str> = p::ORGANIZATION_ACTIONS
                     .iter()
                     .chain(p::DELIVERY_ACTIONS)
+                    .chain(p::SECURITY_HUB_ACTIONS)
                     .copied()
                     .collect();
                 if let Some(st) = policy["Statement"].as_array_mut() {
@@ -465,6 +487,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 region: args.region.clone(),
                 max_attempts: args.max_attempts,
                 retry_mode: args.retry_mode,
+                ..Default::default()
             })
             .await;
             let opts = ScanOptions {
@@ -479,47 +502,26 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 call_concurrency: usize::from(args.call_concurrency),
                 service_concurrency: args.service_concurrency.iter().cloned().collect(),
                 region_concurrency: usize::from(args.region_concurrency),
-                progress: !args.no_progress,
+                progress: !args.no_progress && !args.eval.quiet,
                 profile: args.profile.clone(),
                 shard: args.shard,
             };
             // Bad suppressions, baseline or output are reported before a long scan, not after.
             let inputs = EvalInputs::load(&args.eval)?;
             let build = inputs.build_options(&args.eval);
-            let discovery = collect::discover(&aws, &opts).await?;
-            let boundary = crate::policy::Boundary::of_scan(
-                &discovery.scan,
-                discovery.organization.as_ref(),
-                discovery.account_ids(),
-                &args.eval.trusted_accounts,
-            );
-            let mut evaluator = result::Evaluator::new(
-                discovery.scan.clone(),
-                discovery.organization.clone(),
-                boundary,
+            let result = crate::scan::run(
+                &aws,
+                &opts,
                 &build,
+                &args.eval.trusted_accounts,
+                args.save_inventory.as_deref(),
             )
-            .map_err(|e| anyhow!(e))?;
-            let mut saved = args
-                .save_inventory
-                .as_deref()
-                .map(InventoryWriter::create)
-                .transpose()?;
-            // Each account is evaluated (and saved) as it finishes, then dropped.
-            collect::collect(&aws, &opts, &discovery, |account| {
-                if let Some(w) = saved.as_mut() {
-                    w.account(&account)?;
-                }
-                evaluator.add(&account)
-            })
-            .await
-            .map_err(|e| anyhow!(e))?;
-            let scan = discovery.finish(&aws);
-            if let (Some(w), Some(path)) = (saved, &args.save_inventory) {
-                w.finish(&scan, discovery.organization.as_ref())?;
+            .await?;
+            if let Some(path) = &args.save_inventory
+                && !args.eval.quiet
+            {
                 eprintln!("inventory written to {}", path.display());
             }
-            let result = evaluator.finish(scan).map_err(|e| anyhow!(e))?;
             finish(&result, &args.eval, &inputs, Some(&aws)).await
         }
     }
@@ -598,7 +600,12 @@ impl EvalInputs {
     }
 }
 
-/// Report a finished result: warnings, the document (file, S3 or standard output), the exit code.
+/// Report a finished result: warnings, the document (file, S3 or standard output), Security
+/// Hub, the exit code.
+///
+/// Standard output carries the report and nothing else when it is the report's destination or
+/// the format is not `table`: the summary for people goes to standard error (none with
+/// `--quiet`), so a scheduled job's log and a piped document stay clean.
 async fn finish(
     result: &ScanResult,
     opts: &EvalOptions,
@@ -621,7 +628,8 @@ async fn finish(
             );
         }
     }
-    let stdout_tty = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let no_color = std::env::var_os("NO_COLOR").is_some();
+    let stdout_tty = std::io::stdout().is_terminal() && !no_color;
     let render_opts = report::RenderOptions {
         color: opts.output.is_none() && stdout_tty,
         asff_product_arn: opts.asff_product_arn.clone(),
@@ -629,19 +637,42 @@ async fn finish(
             .map(|a| a.home_region.clone())
             .unwrap_or_else(|| crate::aws::DEFAULT_HOME_REGION.to_string()),
     };
-    let render = |out: &mut dyn Write| {
-        report::render(result, opts.format, &render_opts, out).map_err(|e| anyhow!(e))
-    };
-    let code = exit_code(result, opts).map_err(|e| anyhow!(e))?;
-    let summary_for_people = || -> anyhow::Result<()> {
-        if opts.format != Format::Table {
-            // Keep a readable summary for people; machines read the file.
-            emit(&report::terminal(result, stdout_tty).map_err(|e| anyhow!(e))?);
+    // The table report includes the diff against the baseline; the other formats carry it in
+    // their own fields (JSON) or not at all.
+    let render = |out: &mut dyn Write| -> anyhow::Result<()> {
+        report::render(result, opts.format, &render_opts, out).map_err(|e| anyhow!(e))?;
+        if let Some(d) = &result.diff
+            && opts.format == Format::Table
+        {
+            out.write_all(format!("\n{}", d.render()).as_bytes())
+                .context("could not write the diff")?;
         }
         Ok(())
     };
-    match (&opts.output, &inputs.s3_target) {
-        (Some(_), Some(target)) => {
+    let code = exit_code(result, opts).map_err(|e| anyhow!(e))?;
+    let note = |message: String| {
+        if !opts.quiet {
+            eprintln!("{message}");
+        }
+    };
+    let loaded;
+    let aws = match aws {
+        Some(a) => Some(a),
+        None if inputs.s3_target.is_some() || opts.security_hub.is_some() => {
+            loaded = Aws::load(&ConnectOptions {
+                profile: None,
+                region: None,
+                max_attempts: 8,
+                retry_mode: RetryMode::Standard,
+                ..Default::default()
+            })
+            .await;
+            Some(&loaded)
+        }
+        None => None,
+    };
+    match (&opts.output, &inputs.s3_target, aws) {
+        (Some(_), Some(target), Some(aws)) => {
             let ext = opts.format.extension();
             let key = crate::deliver::key_for(
                 target,
@@ -654,20 +685,6 @@ async fn finish(
             let mut file = AtomicFile::create(&local)?;
             render(file.writer())?;
             let rendered = file.flush()?.to_path_buf();
-            let loaded;
-            let aws = match aws {
-                Some(a) => a,
-                None => {
-                    loaded = Aws::load(&ConnectOptions {
-                        profile: None,
-                        region: None,
-                        max_attempts: 8,
-                        retry_mode: RetryMode::Standard,
-                    })
-                    .await;
-                    &loaded
-                }
-            };
             match crate::deliver::upload(
                 aws,
                 target,
@@ -678,36 +695,79 @@ async fn finish(
             )
             .await
             {
-                Ok(uri) => eprintln!("report written to {uri}"),
+                Ok(uri) => note(format!("report written to {uri}")),
                 Err(e) => {
                     // Never lose the report: keep a local copy and say where.
                     file.commit()?;
                     bail!(
-                        "S3 delivery failed: {e}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:GetBucketLocation and s3:PutObject on it",
+                        "S3 delivery failed: {e}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:ListBucket (HeadBucket) and s3:PutObject on it",
                         local.display()
                     );
                 }
             }
-            summary_for_people()?;
         }
-        (Some(path), None) => {
+        (Some(path), _, _) => {
             let path = Path::new(path);
             let mut file = AtomicFile::create(path)?;
             render(file.writer())?;
             file.commit()?;
-            eprintln!("report written to {}", path.display());
-            summary_for_people()?;
+            note(format!("report written to {}", path.display()));
         }
-        (None, _) => {
+        (None, _, _) => {
             let mut out = crate::output::Stdout::new();
             render(&mut out)?;
             out.flush().context("could not write to standard output")?;
         }
     }
-    if let Some(d) = &result.diff
-        && opts.format == Format::Table
+    if opts.format != Format::Table && !opts.quiet {
+        let stderr_tty = std::io::stderr().is_terminal() && !no_color;
+        let summary = report::terminal(result, stderr_tty).map_err(|e| anyhow!(e))?;
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(summary.as_bytes()).and_then(|_| err.flush());
+    }
+    if let (Some(region), Some(account), Some(aws)) =
+        (&opts.security_hub, &opts.security_hub_account, aws)
     {
-        emit(&format!("\n{}", d.render()));
+        let target = crate::deliver::security_hub::HubTarget {
+            account: account.clone(),
+            region: region.clone(),
+        };
+        let outcome = crate::deliver::security_hub::deliver(
+            aws,
+            &target,
+            result,
+            inputs.baseline.as_ref(),
+            opts.asff_product_arn.as_deref(),
+        )
+        .await
+        .map_err(|e| anyhow!("Security Hub delivery failed: {e}"))?;
+        for (other, n) in &outcome.other_accounts {
+            eprintln!(
+                "warning: {n} finding(s) of account {other} were not sent to Security Hub: with the default product, BatchImportFindings accepts only findings of the importing account {account}; run posture with credentials of {other}, or name an allow-listed product with --asff-product-arn"
+            );
+        }
+        note(format!(
+            "Security Hub ({account}, {region}): {} finding(s) imported, {} resolved finding(s) archived, in {} BatchImportFindings call(s)",
+            outcome.imported, outcome.archived, outcome.calls
+        ));
+        if !outcome.failed.is_empty() {
+            let shown: Vec<String> = outcome
+                .failed
+                .iter()
+                .take(10)
+                .map(|(id, code, msg)| format!("  {id}: {code}: {msg}"))
+                .collect();
+            bail!(
+                "Security Hub refused {} finding(s):\n{}{}\n  what to do: fix the cause above; the report itself was written",
+                outcome.failed.len(),
+                shown.join("\n"),
+                if outcome.failed.len() > 10 {
+                    format!("\n  … and {} more", outcome.failed.len() - 10)
+                } else {
+                    String::new()
+                }
+            );
+        }
     }
     Ok(code)
 }

@@ -1,5 +1,7 @@
 //! Report delivery to S3: server-side encrypted, never with an ACL, under a key that names the
-//! scan time and the scanning account.
+//! scan time and the scanning account. Findings delivery to Security Hub: [`security_hub`].
+
+pub mod security_hub;
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
@@ -62,7 +64,71 @@ fn content_type(extension: &str) -> &'static str {
     }
 }
 
-/// Upload `body`; returns the `s3://` URI. Errors say what failed and where.
+/// Where a bucket lives, as HeadBucket tells it (the `x-amz-bucket-region` header).
+///
+/// Not GetBucketLocation: outside the bucket's home region a bucket policy does not apply to
+/// GetBucketLocation, so a cross-account report bucket in another region denies it, while S3
+/// returns `x-amz-bucket-region` on every HeadBucket answer, the 301 of a wrong-region endpoint
+/// and the 403 of a denied caller included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BucketRegion {
+    Found(String),
+    Missing,
+    Denied,
+    Unknown {
+        code: Option<String>,
+        message: String,
+    },
+}
+
+/// Classify a HeadBucket answer: `status` and `region_header` of the response (None when no
+/// response arrived), and the error text otherwise.
+pub fn bucket_region_of(
+    status: Option<u16>,
+    region_header: Option<&str>,
+    error: Option<(Option<String>, String)>,
+) -> BucketRegion {
+    if let Some(r) = region_header.map(str::trim).filter(|r| !r.is_empty()) {
+        return BucketRegion::Found(r.to_string());
+    }
+    match status {
+        Some(404) => BucketRegion::Missing,
+        Some(403) => BucketRegion::Denied,
+        _ => {
+            let (code, message) = error.unwrap_or((None, "no bucket region in the answer".into()));
+            BucketRegion::Unknown { code, message }
+        }
+    }
+}
+
+/// HeadBucket through the home-region endpoint; the answer names the bucket's region.
+async fn find_bucket_region(aws: &Aws, bucket: &str) -> Result<String, String> {
+    let home = aws.s3(&aws.base, "delivery", &aws.home_region);
+    let found = match home.head_bucket().bucket(bucket).send().await {
+        Ok(out) => bucket_region_of(Some(200), out.bucket_region(), None),
+        Err(e) => {
+            let raw = e.raw_response();
+            let status = raw.map(|r| r.status().as_u16());
+            let header = raw.and_then(|r| r.headers().get("x-amz-bucket-region"));
+            let err = crate::aws::collection_error("s3", "HeadBucket", None, Some(bucket), &e);
+            bucket_region_of(status, header, Some((err.code, err.message)))
+        }
+    };
+    match found {
+        BucketRegion::Found(r) => Ok(r),
+        BucketRegion::Missing => Err(format!("bucket `{bucket}` does not exist")),
+        BucketRegion::Denied => Err(format!(
+            "access to bucket `{bucket}` is denied and S3 did not say where it is (s3:ListBucket for HeadBucket)"
+        )),
+        BucketRegion::Unknown { code, message } => Err(format!(
+            "could not reach bucket `{bucket}`: {}{message}",
+            code.map(|c| format!("{c}: ")).unwrap_or_default()
+        )),
+    }
+}
+
+/// Upload `body` into the bucket's own region; returns the `s3://` URI. Errors say what failed
+/// and where.
 pub async fn upload(
     aws: &Aws,
     target: &S3Target,
@@ -71,41 +137,8 @@ pub async fn upload(
     extension: &str,
     kms_key: Option<&str>,
 ) -> Result<String, String> {
-    let home = aws.s3(&aws.base, "delivery", &aws.home_region);
     let uri = format!("s3://{}/{key}", target.bucket);
-    let region = match home
-        .get_bucket_location()
-        .bucket(&target.bucket)
-        .send()
-        .await
-    {
-        Ok(out) => match out.location_constraint().map(|c| c.as_str()) {
-            None | Some("") => "us-east-1".to_string(),
-            Some("EU") => "eu-west-1".to_string(),
-            Some(r) => r.to_string(),
-        },
-        Err(e) => {
-            let err = crate::aws::collection_error(
-                "s3",
-                "GetBucketLocation",
-                None,
-                Some(&target.bucket),
-                &e,
-            );
-            let what = match err.code.as_deref() {
-                Some("NoSuchBucket") => format!("bucket `{}` does not exist", target.bucket),
-                Some("AccessDenied") => format!(
-                    "access to bucket `{}` is denied (s3:GetBucketLocation)",
-                    target.bucket
-                ),
-                _ => format!(
-                    "could not reach bucket `{}`: {}",
-                    target.bucket, err.message
-                ),
-            };
-            return Err(what);
-        }
-    };
+    let region = find_bucket_region(aws, &target.bucket).await?;
     let client = aws.s3(&aws.base, "delivery", &region);
     let mut put = client
         .put_object()
@@ -137,6 +170,33 @@ pub async fn upload(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bucket_region_comes_from_head_bucket_whatever_the_status() {
+        // A bucket in another region answers the home endpoint with 301, a bucket whose policy
+        // denies the caller with 403: both still name the region.
+        for status in [200, 301, 400, 403] {
+            assert_eq!(
+                bucket_region_of(Some(status), Some("eu-central-1"), None),
+                BucketRegion::Found("eu-central-1".into())
+            );
+        }
+        assert_eq!(
+            bucket_region_of(Some(404), None, None),
+            BucketRegion::Missing
+        );
+        assert_eq!(
+            bucket_region_of(Some(403), None, None),
+            BucketRegion::Denied
+        );
+        assert_eq!(
+            bucket_region_of(None, None, Some((None, "timeout".into()))),
+            BucketRegion::Unknown {
+                code: None,
+                message: "timeout".into()
+            }
+        );
+    }
 
     #[test]
     fn urls_and_keys() {

@@ -17,5 +17,6 @@ pub mod output;
 pub mod policy;
 pub mod report;
 pub mod result;
+pub mod scan;
 pub mod score;
 pub mod suppress;

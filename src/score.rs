@@ -404,6 +404,7 @@ mod tests {
             ou_path: None,
             access: "caller".into(),
             regions: vec![],
+            skipped_regions: BTreeMap::new(),
             counts: Counts::default(),
             failed_by_severity: BTreeMap::new(),
         }

@@ -3,7 +3,9 @@
 
 Usage (run with localstack/.venv-moto/bin/python):
   emulator_ops.py change ACCOUNT_ID      fix one planted misconfiguration and plant a new one
-  emulator_ops.py bucket NAME            create a report bucket in the management account
+  emulator_ops.py bucket NAME [REGION]   create a report bucket in the management account
+  emulator_ops.py findings REGION        print moto's Security Hub findings (GetFindings, every
+                                         page) as JSON: Id, AwsAccountId, RecordState, workflow
   emulator_ops.py objects BUCKET PREFIX  print the objects under PREFIX as JSON (key, size, SSE)
 """
 import json
@@ -16,11 +18,14 @@ from botocore.config import Config
 ENDPOINT = os.environ.get("POSTURE_LOCALSTACK_URL", "http://127.0.0.1:4566")
 
 
-def s3(account):
+MOTO = os.environ.get("POSTURE_MOTO_URL", "http://127.0.0.1:5000")
+
+
+def s3(account, region="us-east-1"):
     return boto3.client(
         "s3",
         endpoint_url=ENDPOINT,
-        region_name="us-east-1",
+        region_name=region,
         aws_access_key_id=account,
         aws_secret_access_key="test",
         config=Config(s3={"addressing_style": "path"}),
@@ -43,8 +48,21 @@ def change(account):
     print(json.dumps({"resolved_bucket": f"misconfigured-public-data-{account}", "new_bucket": name}))
 
 
-def bucket(name):
-    s3("123456789012").create_bucket(Bucket=name)
+def bucket(name, region="us-east-1"):
+    extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3("123456789012", region).create_bucket(Bucket=name, **extra)
+
+
+def findings(region):
+    hub = boto3.client("securityhub", endpoint_url=MOTO, region_name=region,
+                       aws_access_key_id="123456789012", aws_secret_access_key="test")
+    out = []
+    for page in hub.get_paginator("get_findings").paginate():
+        for f in page["Findings"]:
+            out.append({"Id": f["Id"], "AwsAccountId": f["AwsAccountId"], "RecordState": f.get("RecordState"),
+                        "Workflow": (f.get("Workflow") or {}).get("Status"),
+                        "Compliance": (f.get("Compliance") or {}).get("Status"), "ProductArn": f["ProductArn"]})
+    print(json.dumps(out))
 
 
 def objects(name, prefix):
@@ -60,8 +78,10 @@ def main():
     args = sys.argv[1:]
     if args[:1] == ["change"] and len(args) == 2:
         change(args[1])
-    elif args[:1] == ["bucket"] and len(args) == 2:
-        bucket(args[1])
+    elif args[:1] == ["bucket"] and len(args) in (2, 3):
+        bucket(*args[1:])
+    elif args[:1] == ["findings"] and len(args) == 2:
+        findings(args[1])
     elif args[:1] == ["objects"] and len(args) == 3:
         objects(args[1], args[2])
     else:

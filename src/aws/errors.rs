@@ -63,10 +63,9 @@ pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> Error
         | "Forbidden"
         | "AllAccessDisabled"
         | "AuthorizationErrorException" => ErrorKind::AccessDenied,
-        "OptInRequired" | "InvalidRegion" | "UnrecognizedClientException" => {
-            ErrorKind::RegionUnavailable
-        }
+        "OptInRequired" | "InvalidRegion" => ErrorKind::RegionUnavailable,
         "InvalidClientTokenId"
+        | "UnrecognizedClientException"
         | "ExpiredToken"
         | "ExpiredTokenException"
         | "SignatureDoesNotMatch"
@@ -94,6 +93,39 @@ pub fn classify(code: Option<&str>, status: Option<u16>, message: &str) -> Error
             }
             _ => ErrorKind::Other,
         },
+    }
+}
+
+/// Codes AWS returns both for rejected credentials and for a call to an opt-in region that is
+/// not enabled for the account: EC2 answers `AuthFailure` (401), JSON-protocol services such as
+/// ACM `UnrecognizedClientException`.
+const REGION_OR_CREDENTIALS: &[&str] = &["AuthFailure", "UnrecognizedClientException"];
+
+/// Classify a failed call in its context. In a regional call, the codes of
+/// [`REGION_OR_CREDENTIALS`] almost always mean the region is not enabled: the same credentials
+/// passed sts:GetCallerIdentity and work in the account's other regions. Returns the kind and
+/// advice to add to the message.
+fn classify_call(
+    code: Option<&str>,
+    status: Option<u16>,
+    message: &str,
+    region: Option<&str>,
+) -> (ErrorKind, Option<String>) {
+    match (code, region) {
+        (Some(c), Some(r)) if REGION_OR_CREDENTIALS.contains(&c) => (
+            ErrorKind::RegionUnavailable,
+            Some(format!(
+                "{r} is probably an opt-in region not enabled for this account (AWS answers {c} there); what to do: enable it (aws account enable-region --region-name {r}) or leave it out of --regions; if it is enabled, the credentials were rejected"
+            )),
+        ),
+        _ => {
+            let kind = classify(code, status, message);
+            let advice = (kind == ErrorKind::RegionUnavailable).then(|| {
+                "what to do: enable the region for this account or leave it out of --regions"
+                    .to_string()
+            });
+            (kind, advice)
+        }
     }
 }
 
@@ -162,7 +194,14 @@ where
             }
         }
     };
-    let kind = kind_hint.unwrap_or_else(|| classify(code.as_deref(), status, &message));
+    let (kind, advice) = match kind_hint {
+        Some(k) => (k, None),
+        None => classify_call(code.as_deref(), status, &message, region),
+    };
+    let message = match advice {
+        Some(a) => format!("{message}; {a}"),
+        None => message,
+    };
     CollectionError {
         service: service.to_string(),
         operation: operation.to_string(),
@@ -256,5 +295,47 @@ mod tests {
             ErrorKind::Credentials
         );
         assert_eq!(classify(Some("Weird"), Some(400), ""), ErrorKind::Other);
+    }
+
+    /// Audit finding 13: `UnrecognizedClientException` outside a regional call is a rejected
+    /// token, not an unavailable region.
+    #[test]
+    fn unrecognized_client_is_credentials() {
+        assert_eq!(
+            classify(Some("UnrecognizedClientException"), Some(400), ""),
+            ErrorKind::Credentials
+        );
+    }
+
+    /// Audit finding 13: EC2's `AuthFailure` (401) and ACM's `UnrecognizedClientException` in
+    /// an opt-in region not enabled for the account: the region, with what to do.
+    #[test]
+    fn opt_in_region_not_enabled_through_the_sdk() {
+        use crate::aws::fake::{FakeAws, Reply};
+        let fake = FakeAws::new(|req| {
+            if req.uri.contains("ec2.") {
+                Reply::new(401, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>AuthFailure</Code><Message>AWS was not able to validate the provided access credentials</Message></Error></Errors><RequestID>00000000-0000-0000-0000-000000000000</RequestID></Response>").header("content-type", "text/xml")
+            } else {
+                Reply::json_error(
+                    400,
+                    "UnrecognizedClientException",
+                    "The security token included in the request is invalid.",
+                )
+            }
+        });
+        let conf = fake.config("ap-east-1");
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let ec2 = aws_sdk_ec2::Client::new(&conf);
+        let err = rt.block_on(ec2.describe_vpcs().send()).unwrap_err();
+        let e = collection_error("ec2", "DescribeVpcs", Some("ap-east-1"), None, &err);
+        assert_eq!(e.kind, ErrorKind::RegionUnavailable, "{e}");
+        assert!(e.message.contains("enable-region"), "{e}");
+        let acm = aws_sdk_acm::Client::new(&conf);
+        let err = rt.block_on(acm.list_certificates().send()).unwrap_err();
+        let e = collection_error("acm", "ListCertificates", Some("ap-east-1"), None, &err);
+        assert_eq!(e.kind, ErrorKind::RegionUnavailable, "{e}");
+        // The same code outside a region (a global call) is a credentials problem.
+        let e = collection_error("acm", "ListCertificates", None, None, &err);
+        assert_eq!(e.kind, ErrorKind::Credentials, "{e}");
     }
 }

@@ -2,6 +2,9 @@
 //! one shared HTTP client. This is the only module that builds SDK clients.
 
 mod errors;
+#[cfg(test)]
+pub(crate) mod fake;
+pub mod partition;
 pub mod permissions;
 mod resolver;
 mod retry;
@@ -13,8 +16,10 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime::client::retries::RetryPartition;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 pub use errors::{SetupError, classify, collection_error};
 
@@ -32,6 +37,10 @@ pub struct ConnectOptions {
     /// Maximum attempts per call, including the first (throttling and transient errors).
     pub max_attempts: u32,
     pub retry_mode: RetryMode,
+    /// Replaces the HTTPS client (recorded-response tests); `None` in normal use.
+    pub http_client: Option<SharedHttpClient>,
+    /// Replaces the credentials chain (recorded-response tests); `None` in normal use.
+    pub credentials: Option<SharedCredentialsProvider>,
 }
 
 /// How retries pace themselves.
@@ -67,11 +76,25 @@ impl Aws {
     /// Load the standard AWS configuration chain (environment, profile, SSO, web identity,
     /// container, instance metadata) and honour `AWS_ENDPOINT_URL[_<SERVICE>]`.
     pub async fn load(opts: &ConnectOptions) -> Aws {
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(tls::Provider::Rustls(
-                tls::rustls_provider::CryptoMode::AwsLc,
-            ))
-            .build_with_resolver(resolver::LoopbackAwareResolver);
+        // The SDK's default client honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY; a client built by
+        // hand must ask for it, or no call works behind an egress proxy.
+        // (This is how the SDK builds its own default client, plus the loopback resolver.)
+        let http = opts.http_client.clone().unwrap_or_else(|| {
+            aws_smithy_http_client::Builder::new().build_with_connector_fn(
+                |settings, components| {
+                    let mut b = aws_smithy_http_client::Connector::builder()
+                        .tls_provider(tls::Provider::Rustls(
+                            tls::rustls_provider::CryptoMode::AwsLc,
+                        ))
+                        .proxy_config(ProxyConfig::from_env());
+                    b.set_connector_settings(settings.cloned());
+                    if let Some(c) = components {
+                        b.set_sleep_impl(c.sleep_impl());
+                    }
+                    b.build_with_resolver(resolver::LoopbackAwareResolver)
+                },
+            )
+        });
         // Each client gets a retry partition per (service, account) (see `partition`), so the
         // retry token bucket and, in adaptive mode, the client rate limiter are per account and
         // service: one throttled account slows only itself.
@@ -96,6 +119,9 @@ impl Aws {
         if let Some(r) = &opts.region {
             loader = loader.region(Region::new(r.clone()));
         }
+        if let Some(c) = &opts.credentials {
+            loader = loader.credentials_provider(c.clone());
+        }
         let mut base = loader.load().await;
         let home_region = base
             .region()
@@ -114,6 +140,21 @@ impl Aws {
             base,
             home_region,
             s3_path_style,
+            stats: Default::default(),
+        }
+    }
+
+    /// An `Aws` over a given configuration (collector tests against [`fake::FakeAws`]).
+    #[cfg(test)]
+    pub(crate) fn for_tests(base: SdkConfig) -> Aws {
+        let home_region = base
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| DEFAULT_HOME_REGION.to_string());
+        Aws {
+            base,
+            home_region,
+            s3_path_style: false,
             stats: Default::default(),
         }
     }
@@ -224,6 +265,21 @@ impl Aws {
         aws_sdk_iam::Client::from_conf(c)
     }
 
+    pub fn securityhub(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_securityhub::Client {
+        let c = aws_sdk_securityhub::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("securityhub", account))
+            .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_securityhub::Client::from_conf(c)
+    }
+
     pub fn organizations(&self, conf: &SdkConfig) -> aws_sdk_organizations::Client {
         let c = aws_sdk_organizations::config::Builder::from(conf)
             .interceptor(self.counter())
@@ -239,6 +295,34 @@ impl Aws {
             .build();
         aws_sdk_sts::Client::from_conf(c)
     }
+}
+
+/// AWS limits a session of a role assumed with another role's credentials (role chaining) to
+/// one hour, whatever the role's MaxSessionDuration, and refuses a longer DurationSeconds.
+pub const ROLE_CHAINING_MAX_SESSION: Duration = Duration::from_secs(3600);
+
+/// The session length to request from AssumeRole when `caller_arn` assumes the member roles.
+///
+/// A caller that is itself an assumed role (an ECS task or Lambda role, SSO, an assume-role
+/// profile: `arn:PARTITION:sts::ACCOUNT:assumed-role/...`) chains roles, and AWS then rejects
+/// every AssumeRole above one hour: every account would be `denied`. posture lowers the request
+/// to one hour and says why. Shorter sessions lose nothing: the SDK renews them before they
+/// expire, so a scan longer than an hour keeps working.
+pub fn session_length_for(caller_arn: &str, requested: Duration) -> (Duration, Option<String>) {
+    let chained = caller_arn.split(':').nth(2) == Some("sts")
+        && caller_arn
+            .split(':')
+            .nth(5)
+            .is_some_and(|r| r.starts_with("assumed-role/"));
+    if chained && requested > ROLE_CHAINING_MAX_SESSION {
+        let warning = format!(
+            "--session-duration {} lowered to {}: posture runs as the assumed role {caller_arn}, and AWS caps sessions of roles assumed with role credentials (role chaining) at one hour, so a longer request would fail every AssumeRole; sessions are renewed before they expire, so long scans are unaffected",
+            requested.as_secs(),
+            ROLE_CHAINING_MAX_SESSION.as_secs()
+        );
+        return (ROLE_CHAINING_MAX_SESSION, Some(warning));
+    }
+    (requested, None)
 }
 
 /// sts:GetCallerIdentity with a configuration.
@@ -305,5 +389,41 @@ fn check_profile_exists(profile: &str) -> Result<(), SetupError> {
                 "check the name (`aws configure list-profiles`), or create it with `aws configure --profile {profile}` or `aws configure sso --profile {profile}`"
             ),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_chaining_caps_the_session_at_one_hour() {
+        let long = Duration::from_secs(43200);
+        for arn in [
+            "arn:aws:sts::111122223333:assumed-role/posture-scanner/ecs-task-1",
+            "arn:aws-us-gov:sts::111122223333:assumed-role/AWSReservedSSO_Audit_0123/alice",
+        ] {
+            let (d, warning) = session_length_for(arn, long);
+            assert_eq!(d, ROLE_CHAINING_MAX_SESSION, "{arn}");
+            let w = warning.expect("a warning with the reason");
+            assert!(w.contains("role chaining") && w.contains(arn), "{w}");
+        }
+        // Within the cap, or not chained: the request stands, silently.
+        let chained = "arn:aws:sts::111122223333:assumed-role/posture-scanner/s";
+        assert_eq!(
+            session_length_for(chained, Duration::from_secs(3600)),
+            (Duration::from_secs(3600), None)
+        );
+        assert_eq!(
+            session_length_for(chained, Duration::from_secs(900)),
+            (Duration::from_secs(900), None)
+        );
+        for arn in [
+            "arn:aws:iam::111122223333:user/scanner",
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:sts::111122223333:federated-user/bob",
+        ] {
+            assert_eq!(session_length_for(arn, long), (long, None), "{arn}");
+        }
     }
 }

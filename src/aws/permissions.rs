@@ -15,6 +15,7 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "iam:GetAccountPasswordPolicy",
     "iam:GetAccountSummary",
     "iam:ListRoles",
+    "iam:ListOrganizationsFeatures",
     "s3:ListAllMyBuckets",
     "s3:GetBucketLocation",
     "s3:GetBucketPolicy",
@@ -40,12 +41,16 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "apigateway:GET",
 ];
 
-/// API Gateway reads are authorized on these resources.
+/// API Gateway reads are authorized on these resources. The partition segment is a wildcard
+/// (IAM allows wildcards in every ARN segment but the service), so the printed policy is valid
+/// in every partition (`aws`, `aws-cn`, `aws-us-gov`, the ISO partitions, `aws-eusc`): an
+/// account lives in one partition, so it grants nothing more there. The CloudFormation
+/// templates use `${AWS::Partition}`.
 pub const APIGATEWAY_RESOURCES: &[&str] = &[
-    "arn:aws:apigateway:*::/restapis",
-    "arn:aws:apigateway:*::/restapis/*",
-    "arn:aws:apigateway:*::/domainnames",
-    "arn:aws:apigateway:*::/domainnames/*",
+    "arn:*:apigateway:*::/restapis",
+    "arn:*:apigateway:*::/restapis/*",
+    "arn:*:apigateway:*::/domainnames",
+    "arn:*:apigateway:*::/domainnames/*",
 ];
 
 /// Additional actions of the scanning identity in `--org` mode.
@@ -55,14 +60,20 @@ pub const ORGANIZATION_ACTIONS: &[&str] = &[
     "organizations:ListOrganizationalUnitsForParent",
     "organizations:ListAccountsForParent",
     "organizations:ListAccounts",
-    "organizations:ListPoliciesForTarget",
+    "organizations:ListPolicies",
+    "organizations:DescribePolicy",
+    "organizations:ListTargetsForPolicy",
     "organizations:ListDelegatedAdministrators",
     "organizations:ListDelegatedServicesForAccount",
     "sts:AssumeRole",
 ];
 
-/// Additional actions for `--output s3://...` (on the report bucket).
-pub const DELIVERY_ACTIONS: &[&str] = &["s3:GetBucketLocation", "s3:PutObject"];
+/// Additional actions for `--output s3://...` (on the report bucket): HeadBucket (authorized as
+/// s3:ListBucket) finds the bucket's region, PutObject writes the report.
+pub const DELIVERY_ACTIONS: &[&str] = &["s3:ListBucket", "s3:PutObject"];
+
+/// Additional actions for `--security-hub` (in the account and region findings are imported to).
+pub const SECURITY_HUB_ACTIONS: &[&str] = &["securityhub:BatchImportFindings"];
 
 /// The IAM action an SDK call is authorized as, from the SDK's `service:Operation` name.
 pub fn action_for(service: &str, operation: &str) -> String {
@@ -76,6 +87,9 @@ pub fn action_for(service: &str, operation: &str) -> String {
         ("s3", "ListBuckets") => "s3:ListAllMyBuckets".into(),
         ("s3", "GetPublicAccessBlock") => "s3:GetBucketPublicAccessBlock".into(),
         ("s3", "GetBucketEncryption") => "s3:GetEncryptionConfiguration".into(),
+        // The scan calls HeadBucket only when GetBucketLocation is denied (its 403 still names
+        // the region); S3 delivery calls it to find the report bucket's region.
+        ("s3", "HeadBucket") => "s3:ListBucket".into(),
         ("s3control", "GetPublicAccessBlock") => "s3:GetAccountPublicAccessBlock".into(),
         ("s3control", op) => format!("s3:{op}"),
         ("apigateway", op) if op.starts_with("Get") => "apigateway:GET".into(),
@@ -123,6 +137,11 @@ mod tests {
             "s3:GetAccountPublicAccessBlock"
         );
         assert_eq!(action_for("apigateway", "GetRestApis"), "apigateway:GET");
+        assert_eq!(action_for("S3", "HeadBucket"), "s3:ListBucket");
+        assert_eq!(
+            action_for("SecurityHub", "BatchImportFindings"),
+            "securityhub:BatchImportFindings"
+        );
         assert_eq!(action_for("API Gateway", "GetStages"), "apigateway:GET");
         assert_eq!(
             action_for("S3 Control", "GetPublicAccessBlock"),
@@ -132,6 +151,14 @@ mod tests {
             action_for("ec2", "DescribeInstances"),
             "ec2:DescribeInstances"
         );
+    }
+
+    /// The printed policy must work outside the `aws` partition (audit finding 24).
+    #[test]
+    fn printed_policy_names_no_partition() {
+        let text = member_policy().to_string();
+        assert!(!text.contains("arn:aws:"), "{text}");
+        assert!(text.contains("arn:*:apigateway:*::/restapis"), "{text}");
     }
 
     /// deploy/member-role.yaml grants exactly MEMBER_ACTIONS.

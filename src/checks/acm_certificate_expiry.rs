@@ -1,4 +1,15 @@
 use super::{CheckDef, Input, Results, account_resource};
+use crate::inventory::Certificate;
+
+/// Is the certificate certainly unused? `InUseBy` lists the AWS resources that use it, and it is
+/// authoritative only for an ACM-issued public certificate that cannot be exported: that one
+/// can serve TLS nowhere else. Private and imported certificates, and exportable ones, may be
+/// installed outside AWS, where ACM cannot see them.
+fn certainly_unused(c: &Certificate) -> bool {
+    c.in_use_by.is_empty()
+        && c.cert_type.as_deref() == Some("AMAZON_ISSUED")
+        && c.export.as_deref() != Some("ENABLED")
+}
 
 pub const CHECK: CheckDef = CheckDef {
     id: "acm-certificate-expiry",
@@ -28,7 +39,24 @@ pub const CHECK: CheckDef = CheckDef {
                     }
                     Some(not_after) => {
                         let left = (not_after - ctx.now).num_days();
-                        if not_after <= ctx.now {
+                        // An expired or expiring certificate that nothing uses cannot take a
+                        // service down (and ACM renews only certificates in use): hygiene,
+                        // not an outage.
+                        if (not_after <= ctx.now || left < limit) && certainly_unused(c) {
+                            let when = if not_after <= ctx.now {
+                                format!("expired {} days ago", -left)
+                            } else {
+                                format!("expires in {left} days")
+                            };
+                            out.not_applicable(
+                                id,
+                                Some(region),
+                                &c.arn,
+                                format!("certificate for {name} {when} but is not in use (InUseBy is empty and it cannot be exported), so it cannot cause an outage; delete it if it is no longer needed"),
+                            )
+                            .with("InUseBy", "none")
+                            .with("Type", "AMAZON_ISSUED");
+                        } else if not_after <= ctx.now {
                             out.fail(
                                 id,
                                 Some(region),
@@ -65,10 +93,14 @@ mod tests {
     #[test]
     fn expiry() {
         let mut inv = base_inventory();
+        let in_use = |mut c: crate::inventory::Certificate| {
+            c.in_use_by = vec!["arn:aws:cloudfront::111111111111:distribution/E1".into()];
+            c
+        };
         acm_mut(&mut inv).certificates = vec![
-            cert("a", Some(200)),
-            cert("b", Some(10)),
-            cert("c", Some(-3)),
+            in_use(cert("a", Some(200))),
+            in_use(cert("b", Some(10))),
+            in_use(cert("c", Some(-3))),
             cert("d", None),
         ];
         assert_eq!(
@@ -85,5 +117,37 @@ mod tests {
             statuses_at(&inv, "acm-certificate-expiry", 180)[0],
             Status::Fail
         );
+    }
+
+    /// Audit finding 20: an expired or expiring ACM-issued certificate that nothing uses
+    /// cannot cause an outage (and ACM renews only certificates in use): not applicable, with
+    /// the reason; one in use still fails.
+    #[test]
+    fn expired_unused_certificates_are_hygiene_not_outages() {
+        let mut inv = base_inventory();
+        let mut used = cert("used", Some(-3));
+        used.in_use_by = vec![
+            "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/1".into(),
+        ];
+        let mut imported = cert("imported", Some(-3));
+        imported.cert_type = Some("IMPORTED".into());
+        acm_mut(&mut inv).certificates = vec![
+            cert("expired-unused", Some(-3)),
+            cert("expiring-unused", Some(10)),
+            imported,
+            used,
+        ];
+        let r = results(&inv, "acm-certificate-expiry");
+        assert_eq!(
+            r.iter().map(|r| r.status).collect::<Vec<_>>(),
+            vec![
+                Status::NotApplicable,
+                Status::NotApplicable,
+                Status::Fail,
+                Status::Fail
+            ],
+            "{r:#?}"
+        );
+        assert!(r[0].message.contains("not in use"), "{}", r[0].message);
     }
 }

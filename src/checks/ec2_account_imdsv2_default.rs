@@ -15,12 +15,25 @@ pub const CHECK: CheckDef = CheckDef {
             else {
                 continue;
             };
-            if d.http_tokens.as_deref() == Some("required") {
+            if d.tokens_required() {
                 out.pass(
                     id,
                     Some(region),
                     &res,
-                    format!("new instances in {region} require IMDSv2 by default"),
+                    format!(
+                        "new instances in {region} require IMDSv2 by default ({})",
+                        d.source()
+                    ),
+                );
+            } else if d.tokens_enforced() {
+                out.pass(
+                    id,
+                    Some(region),
+                    &res,
+                    format!(
+                        "IMDSv2 is enforced in {region} ({}): instances launch only when they require IMDSv2",
+                        d.source()
+                    ),
                 );
             } else {
                 out.fail(
@@ -36,6 +49,15 @@ pub const CHECK: CheckDef = CheckDef {
                 "InstanceMetadataDefaults.HttpTokens",
                 d.http_tokens.as_deref().unwrap_or("(no preference)"),
             );
+            if let Some(e) = &d.http_tokens_enforced {
+                out.evidence("InstanceMetadataDefaults.HttpTokensEnforced", e);
+            }
+            if let Some(m) = &d.managed_by {
+                out.evidence("InstanceMetadataDefaults.ManagedBy", m);
+            }
+            if let Some(m) = &d.managed_exception_message {
+                out.evidence("InstanceMetadataDefaults.ManagedExceptionMessage", m);
+            }
         }
         out.items
     },
@@ -58,6 +80,22 @@ mod tests {
         assert_eq!(
             statuses(&inv, "ec2-account-imdsv2-default"),
             vec![Status::Fail]
+        );
+        // Enforcement without a default: no instance launches unless it requires IMDSv2. Set
+        // by a declarative policy, which the evidence names.
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens_enforced: Some("enabled".into()),
+            managed_by: Some("declarative-policy".into()),
+            ..Default::default()
+        });
+        let r = &results(&inv, "ec2-account-imdsv2-default")[0];
+        assert_eq!(r.status, Status::Pass, "{r:?}");
+        assert!(r.message.contains("declarative policy"), "{r:?}");
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.path == "InstanceMetadataDefaults.ManagedBy"),
+            "{r:?}"
         );
         let mut e = denied("GetInstanceMetadataDefaults");
         e.kind = ErrorKind::NotImplemented;

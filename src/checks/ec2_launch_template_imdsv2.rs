@@ -1,5 +1,85 @@
+//! Launch templates: the `HttpTokens` that instances launched from a template get, for its
+//! default version and, when it differs, its latest version.
+
 use super::{CheckDef, Input, Results, account_resource};
-use crate::inventory::Collected;
+use crate::inventory::{Collected, MetadataDefaults, MetadataOptions};
+
+/// What an instance launched from one template version gets.
+enum Outcome {
+    /// IMDSv2 is required (or the metadata endpoint is off); `why` says by what.
+    Required { why: String },
+    /// IMDSv1 stays allowed; `why` says by what.
+    Allowed { why: String },
+    /// It depends on data that could not be collected.
+    Unknown { reason: String },
+}
+
+/// AWS's order of precedence for each metadata option: the launch parameters (here the
+/// template), then the Region's account-level default (set in the account or by an EC2
+/// declarative policy), then the AMI (`ImdsSupport`, which posture does not read). With
+/// IMDSv2 enforcement (`HttpTokensEnforced`), a launch that does not resolve to `required` is
+/// refused, so no IMDSv1 instance can come from the template.
+fn resolve(
+    template: Option<&MetadataOptions>,
+    defaults: &Collected<MetadataDefaults>,
+    region: &str,
+) -> Outcome {
+    let d = defaults.as_ref().ok();
+    let endpoint = template
+        .and_then(|m| m.http_endpoint.as_deref())
+        .map(|e| (e, "the template"))
+        .or_else(|| d.and_then(|d| d.http_endpoint.as_deref().map(|e| (e, d.source()))));
+    if let Some(("disabled", by)) = endpoint {
+        return Outcome::Required {
+            why: format!("the metadata endpoint is disabled by {by}"),
+        };
+    }
+    let enforced = d.is_some_and(MetadataDefaults::tokens_enforced);
+    match template.and_then(|m| m.http_tokens.as_deref()) {
+        Some("required") => Outcome::Required {
+            why: "HttpTokens=required is set by the template".into(),
+        },
+        Some(t) if enforced => Outcome::Required {
+            why: format!(
+                "the template sets HttpTokens={t}, but IMDSv2 enforcement in {region} ({}) refuses such launches",
+                d.map_or("", MetadataDefaults::source)
+            ),
+        },
+        Some(t) => Outcome::Allowed {
+            why: format!("the template sets HttpTokens={t}, which overrides any account default"),
+        },
+        None => match defaults {
+            Collected::Failed(e) => Outcome::Unknown {
+                reason: format!(
+                    "the template sets no HttpTokens, so the account-level default of {region} decides, and it could not be read: {e}"
+                ),
+            },
+            Collected::Ok(d) if d.tokens_required() => Outcome::Required {
+                why: format!(
+                    "the template sets no HttpTokens; {} of {region} requires IMDSv2",
+                    d.source()
+                ),
+            },
+            Collected::Ok(d) if d.tokens_enforced() => Outcome::Required {
+                why: format!(
+                    "the template sets no HttpTokens; IMDSv2 enforcement in {region} ({}) refuses launches that do not resolve to required",
+                    d.source()
+                ),
+            },
+            Collected::Ok(d) => Outcome::Allowed {
+                why: match d.http_tokens.as_deref() {
+                    Some(t) => format!(
+                        "the template sets no HttpTokens; {} of {region} is {t}",
+                        d.source()
+                    ),
+                    None => format!(
+                        "the template sets no HttpTokens and {region} has no account-level preference, so each launch's AMI decides (ImdsSupport), which the template does not fix"
+                    ),
+                },
+            },
+        },
+    }
+}
 
 pub const CHECK: CheckDef = CheckDef {
     id: "ec2-launch-template-imdsv2",
@@ -12,37 +92,105 @@ pub const CHECK: CheckDef = CheckDef {
             else {
                 continue;
             };
+            let defaults = &ec2.instance_metadata_defaults;
             for lt in &ec2.launch_templates {
                 let arn = format!(
                     "arn:{}:ec2:{region}:{id}:launch-template/{}",
                     ctx.partition(),
                     lt.launch_template_id
                 );
-                let version = lt
-                    .default_version
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "?".into());
-                match &lt.default_version_metadata {
-                    Collected::Failed(e) => {
-                        out.not_assessed(id, Some(region), &arn, format!("not assessed: {e}"));
+                let number =
+                    |n: Option<i64>| n.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
+                // The default version, and the latest one when it differs: Auto Scaling groups
+                // and fleets often launch `$Latest`.
+                let mut versions = vec![(
+                    format!("default version {}", number(lt.default_version)),
+                    &lt.default_version_metadata,
+                )];
+                if let Some(m) = &lt.latest_version_metadata {
+                    versions.push((format!("latest version {}", number(lt.latest_version)), m));
+                }
+                let judged: Vec<(String, Outcome, Option<&MetadataOptions>)> = versions
+                    .into_iter()
+                    .map(|(name, m)| match m {
+                        Collected::Failed(e) => (
+                            name,
+                            Outcome::Unknown {
+                                reason: e.to_string(),
+                            },
+                            None,
+                        ),
+                        Collected::Ok(m) => {
+                            (name, resolve(m.as_ref(), defaults, region), m.as_ref())
+                        }
+                    })
+                    .collect();
+                let named = |pred: fn(&Outcome) -> bool| {
+                    judged
+                        .iter()
+                        .filter(|(_, o, _)| pred(o))
+                        .map(|(n, _, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                };
+                let allowed = named(|o| matches!(o, Outcome::Allowed { .. }));
+                let unknown = judged.iter().find_map(|(n, o, _)| match o {
+                    Outcome::Unknown { reason } => Some(format!("{n}: {reason}")),
+                    _ => None,
+                });
+                if !allowed.is_empty() {
+                    out.fail(
+                        id,
+                        Some(region),
+                        &arn,
+                        format!(
+                            "launch template {} does not require IMDSv2 in its {allowed}",
+                            lt.name
+                        ),
+                    );
+                } else if let Some(reason) = unknown {
+                    out.not_assessed(
+                        id,
+                        Some(region),
+                        &arn,
+                        format!("not assessed: launch template {}, {reason}", lt.name),
+                    );
+                } else {
+                    out.pass(
+                        id,
+                        Some(region),
+                        &arn,
+                        format!(
+                            "launch template {} requires IMDSv2 in its {}",
+                            lt.name,
+                            named(|_| true)
+                        ),
+                    );
+                }
+                for (name, outcome, m) in &judged {
+                    let why = match outcome {
+                        Outcome::Required { why } | Outcome::Allowed { why } => why.as_str(),
+                        Outcome::Unknown { .. } => continue,
+                    };
+                    out.evidence(
+                        format!("{name}: LaunchTemplateData.MetadataOptions.HttpTokens"),
+                        format!(
+                            "{} ({why})",
+                            m.and_then(|m| m.http_tokens.as_deref())
+                                .unwrap_or("(absent)")
+                        ),
+                    );
+                }
+                if let Collected::Ok(d) = defaults {
+                    out.evidence(
+                        "InstanceMetadataDefaults.HttpTokens",
+                        d.http_tokens.as_deref().unwrap_or("(no preference)"),
+                    );
+                    if let Some(e) = &d.http_tokens_enforced {
+                        out.evidence("InstanceMetadataDefaults.HttpTokensEnforced", e);
                     }
-                    Collected::Ok(Some(m)) if m.tokens_required() || !m.endpoint_enabled() => {
-                        out.pass(
-                            id,
-                            Some(region),
-                            &arn,
-                            format!(
-                                "launch template {} (default version {version}) requires IMDSv2",
-                                lt.name
-                            ),
-                        );
-                    }
-                    Collected::Ok(m) => {
-                        out.fail(id, Some(region), &arn, format!("launch template {} (default version {version}) does not require IMDSv2", lt.name))
-                            .with(
-                                "LaunchTemplateData.MetadataOptions.HttpTokens",
-                                m.as_ref().and_then(|m| m.http_tokens.clone()).unwrap_or_else(|| "(absent: instances get the account default or optional)".into()),
-                            );
+                    if let Some(m) = &d.managed_by {
+                        out.evidence("InstanceMetadataDefaults.ManagedBy", m);
                     }
                 }
             }
@@ -55,7 +203,30 @@ pub const CHECK: CheckDef = CheckDef {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, LaunchTemplate, MetadataOptions};
+    use crate::inventory::{Collected, LaunchTemplate, MetadataDefaults, MetadataOptions};
+
+    fn template(
+        id: &str,
+        default: Collected<Option<MetadataOptions>>,
+        latest: Option<Collected<Option<MetadataOptions>>>,
+    ) -> LaunchTemplate {
+        LaunchTemplate {
+            tags: None,
+            launch_template_id: id.into(),
+            name: id.into(),
+            default_version: Some(1),
+            default_version_metadata: default,
+            latest_version: latest.as_ref().map(|_| 2),
+            latest_version_metadata: latest,
+        }
+    }
+
+    fn tokens(t: &str) -> Collected<Option<MetadataOptions>> {
+        Collected::Ok(Some(MetadataOptions {
+            http_tokens: Some(t.into()),
+            ..Default::default()
+        }))
+    }
 
     #[test]
     fn launch_templates() {
@@ -66,6 +237,8 @@ mod tests {
             name: id.into(),
             default_version: Some(1),
             default_version_metadata: m,
+            latest_version: None,
+            latest_version_metadata: None,
         };
         ec2_mut(&mut inv).launch_templates = vec![
             lt(
@@ -75,7 +248,13 @@ mod tests {
                     ..Default::default()
                 })),
             ),
-            lt("lt-2", Collected::Ok(None)),
+            lt(
+                "lt-2",
+                Collected::Ok(Some(MetadataOptions {
+                    http_tokens: Some("optional".into()),
+                    ..Default::default()
+                })),
+            ),
             lt(
                 "lt-3",
                 Collected::Failed(denied("DescribeLaunchTemplateVersions")),
@@ -85,5 +264,115 @@ mod tests {
             statuses(&inv, "ec2-launch-template-imdsv2"),
             vec![Status::Pass, Status::Fail, Status::NotAssessed]
         );
+    }
+    /// A template without metadata options gets the Region's account-level default (audit
+    /// finding 10: it failed even when that default requires IMDSv2).
+    #[test]
+    fn template_without_options_follows_the_account_default() {
+        let mut inv = base_inventory();
+        ec2_mut(&mut inv).launch_templates = vec![
+            template("lt-none", Collected::Ok(None), None),
+            // Options without HttpTokens: HttpTokens still comes from the account default.
+            template(
+                "lt-hop",
+                Collected::Ok(Some(MetadataOptions {
+                    http_put_response_hop_limit: Some(2),
+                    ..Default::default()
+                })),
+                None,
+            ),
+            // An explicit `optional` in the template overrides the account default.
+            template("lt-optional", tokens("optional"), None),
+        ];
+        // The fixture's account default requires IMDSv2.
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        let st: Vec<_> = r.iter().map(|r| r.status).collect();
+        assert_eq!(st, vec![Status::Pass, Status::Pass, Status::Fail], "{r:#?}");
+        assert!(
+            r[0].evidence
+                .iter()
+                .any(|e| e.value.contains("account default")),
+            "{r:#?}"
+        );
+
+        // The same default set by a declarative policy: the evidence says so.
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens: Some("required".into()),
+            managed_by: Some("declarative-policy".into()),
+            ..Default::default()
+        });
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        assert_eq!(r[0].status, Status::Pass);
+        assert!(
+            r[0].evidence
+                .iter()
+                .any(|e| e.value.contains("declarative policy")),
+            "{r:#?}"
+        );
+
+        // No account preference: the AMI decides, which the template does not fix.
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults::default());
+        assert_eq!(
+            statuses(&inv, "ec2-launch-template-imdsv2"),
+            vec![Status::Fail, Status::Fail, Status::Fail]
+        );
+
+        // IMDSv2 enforcement: no instance launches unless IMDSv2 is required, so neither
+        // template can start an IMDSv1 instance, not even the explicit `optional` one.
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens_enforced: Some("enabled".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            statuses(&inv, "ec2-launch-template-imdsv2"),
+            vec![Status::Pass, Status::Pass, Status::Pass]
+        );
+
+        // The account default could not be read: the templates that defer to it are not
+        // assessed; the explicit `optional` still fails.
+        ec2_mut(&mut inv).instance_metadata_defaults =
+            Collected::Failed(denied("GetInstanceMetadataDefaults"));
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        let st: Vec<_> = r.iter().map(|r| r.status).collect();
+        assert_eq!(
+            st,
+            vec![Status::NotAssessed, Status::NotAssessed, Status::Fail],
+            "{r:#?}"
+        );
+        assert!(
+            r[0].message.contains("GetInstanceMetadataDefaults"),
+            "{r:#?}"
+        );
+    }
+    /// `$Latest` is judged as well as `$Default` when they differ (audit finding 16).
+    #[test]
+    fn latest_version_is_judged_too() {
+        let mut inv = base_inventory();
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults::default());
+        ec2_mut(&mut inv).launch_templates = vec![
+            template("lt-1", tokens("required"), Some(tokens("optional"))),
+            template("lt-2", tokens("optional"), Some(tokens("required"))),
+            template("lt-3", tokens("required"), Some(tokens("required"))),
+            template(
+                "lt-4",
+                tokens("required"),
+                Some(Collected::Failed(denied("DescribeLaunchTemplateVersions"))),
+            ),
+        ];
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        let st: Vec<_> = r.iter().map(|r| r.status).collect();
+        assert_eq!(
+            st,
+            vec![
+                Status::Fail,
+                Status::Fail,
+                Status::Pass,
+                Status::NotAssessed
+            ],
+            "{r:#?}"
+        );
+        assert!(r[0].message.contains("latest version 2"), "{r:#?}");
+        assert!(r[1].message.contains("default version 1"), "{r:#?}");
+        assert!(r[2].message.contains("latest version 2"), "{r:#?}");
     }
 }

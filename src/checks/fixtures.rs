@@ -71,6 +71,7 @@ pub fn base_inventory() -> Inventory {
             ou_path: None,
             access: AccountAccess::Caller,
             regions: Collected::Ok(vec![REGION.into()]),
+            skipped_regions: BTreeMap::new(),
             iam: Collected::Ok(Iam {
                 credential_report: Collected::Ok(CredentialReport {
                     generated_at: Some(fixture_now()),
@@ -80,6 +81,7 @@ pub fn base_inventory() -> Inventory {
                 password_policy: Collected::Ok(None),
                 account_summary: Collected::Ok(BTreeMap::new()),
                 roles: Collected::Ok(vec![]),
+                organizations_features: None,
             }),
             s3: Collected::Ok(S3 {
                 account_public_access_block: Collected::Ok(None),
@@ -229,6 +231,7 @@ pub fn cert(arn: &str, days_left: Option<i64>) -> Certificate {
         renewal_eligibility: Some("ELIGIBLE".into()),
         key_algorithm: Some("RSA_2048".into()),
         in_use_by: vec![],
+        export: None,
     }
 }
 
@@ -239,6 +242,7 @@ pub fn rest_api(id: &str, methods: &[(&str, &str)]) -> RestApi {
         id: id.into(),
         name: Some(id.into()),
         endpoint_types: vec!["REGIONAL".into()],
+        policy: None,
         resources: Collected::Ok(vec![ApiResource {
             id: "r1".into(),
             path: "/items".into(),
@@ -288,9 +292,10 @@ pub fn org_inventory() -> Inventory {
             id: ACCOUNT.into(),
             name: "management".into(),
             email: None,
-            status: "ACTIVE".into(),
+            state: "ACTIVE".into(),
             parent_id: Some("r-root".into()),
         }],
+        hierarchy_error: None,
         scp_attachments: Collected::Ok(
             [(
                 "r-root".to_string(),
@@ -302,6 +307,17 @@ pub fn org_inventory() -> Inventory {
             )]
             .into(),
         ),
+        policies: Collected::Ok(vec![OrgPolicy {
+            id: "p-FullAWSAccess".into(),
+            name: "FullAWSAccess".into(),
+            policy_type: "SERVICE_CONTROL_POLICY".into(),
+            aws_managed: true,
+            content: Collected::Ok(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+                    .into(),
+            ),
+            targets: Collected::Ok(vec!["r-root".into()]),
+        }]),
         delegated_administrators: Collected::Ok(vec![]),
     }));
     inv
@@ -312,4 +328,33 @@ pub fn org_mut(inv: &mut Inventory) -> &mut Organization {
         Some(Collected::Ok(o)) => o,
         _ => panic!("fixture has no organization"),
     }
+}
+
+/// The inventory after a round trip through its saved JSON form, edited on the way: how a
+/// test sets fields as a saved inventory carries them.
+pub fn edit_json(inv: &Inventory, edit: impl FnOnce(&mut serde_json::Value)) -> Inventory {
+    let mut v = serde_json::to_value(inv).expect("inventory serializes");
+    edit(&mut v);
+    serde_json::from_value(v).expect("edited inventory deserializes")
+}
+
+/// A credential report root row: no password (not_supported), MFA as given, no keys or certs.
+pub fn root_row(mfa: bool) -> String {
+    format!(
+        "<root_account>,arn:aws:iam::{ACCOUNT}:root,2020-01-01T00:00:00Z,not_supported,no_information,not_supported,not_supported,{mfa},false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A"
+    )
+}
+
+/// GetAccountSummary's root flags.
+pub fn root_summary(mfa: i64, password: i64, keys: i64, certs: i64) -> BTreeMap<String, i64> {
+    [
+        ("AccountMFAEnabled", mfa),
+        ("AccountPasswordPresent", password),
+        ("AccountAccessKeysPresent", keys),
+        ("AccountSigningCertificatesPresent", certs),
+        ("Users", 0),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
 }

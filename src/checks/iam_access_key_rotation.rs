@@ -56,7 +56,7 @@ pub const CHECK: CheckDef = CheckDef {
                     }
                 }
                 out.evidence("last_rotated", show_date(k.created))
-                    .evidence("source", u.source);
+                    .evidence("source", &u.source);
             }
         });
         out.items

@@ -25,7 +25,7 @@ pub const CHECK: CheckDef = CheckDef {
                     format!("console user {} has no MFA device", u.name),
                 );
             }
-            out.evidence("source", u.source)
+            out.evidence("source", &u.source)
                 .evidence("password_enabled", u.password_enabled)
                 .evidence("mfa_active", u.mfa_active);
         });

@@ -48,7 +48,7 @@ pub const CHECK: CheckDef = CheckDef {
                     ),
                 );
             }
-            out.evidence("source", u.source);
+            out.evidence("source", &u.source);
         });
         out.items
     },

@@ -64,7 +64,7 @@ pub const CHECK: CheckDef = CheckDef {
                     ),
                 );
             }
-            out.evidence("source", u.source);
+            out.evidence("source", &u.source);
             for (label, used, created) in &creds {
                 out.evidence(format!("{label}.last_used"), show_date(*used));
                 out.evidence(format!("{label}.created"), show_date(*created));

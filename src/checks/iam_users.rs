@@ -2,12 +2,16 @@
 //!
 //! The credential report may be up to four hours old: users created since are missing from it
 //! (the collector fetched their details from the IAM API), and users deleted since are still in
-//! it (dropped here when ListUsers succeeded).
+//! it (dropped here when ListUsers succeeded). When the report predates the scan, the collector
+//! also read every user's password, MFA devices and access keys from the IAM API: those live
+//! details win over the report's row. Every result built from a report row carries the report's
+//! generation time and age as evidence.
 
 use chrono::{DateTime, Utc};
 
-use crate::inventory::credential_report::{Cell, CredentialReportRow};
-use crate::inventory::{AccountInventory, Collected, Iam};
+use super::CheckResult;
+use crate::inventory::credential_report::{Cell, CredentialReport, CredentialReportRow};
+use crate::inventory::{AccountInventory, Collected, Iam, IamUser, IamUserDetails};
 
 #[derive(Debug, Clone)]
 pub(crate) struct KeyView {
@@ -29,8 +33,10 @@ pub(crate) struct UserView {
     pub password_last_used: Option<DateTime<Utc>>,
     pub mfa_active: bool,
     pub keys: Vec<KeyView>,
-    /// `credential report` or `IAM API`, for evidence.
-    pub source: &'static str,
+    /// `credential report` or `IAM API ...`, for evidence.
+    pub source: String,
+    /// Built from a credential report row (its age then belongs in the evidence).
+    pub from_report: bool,
 }
 
 /// A user whose details could not be collected.
@@ -72,7 +78,60 @@ fn from_row(row: &CredentialReportRow) -> UserView {
         password_last_used: time(&row.password_last_used),
         mfa_active: row.mfa_active.is_true(),
         keys,
-        source: "credential report",
+        source: "credential report".into(),
+        from_report: true,
+    }
+}
+
+fn from_api(user: &IamUser, d: &IamUserDetails, source: String) -> UserView {
+    UserView {
+        name: user.user_name.clone(),
+        arn: user.arn.clone(),
+        created: Some(user.created),
+        password_enabled: d.login_profile_created.is_some(),
+        password_set: d.login_profile_created,
+        password_last_used: user.password_last_used,
+        mfa_active: d.mfa_devices > 0,
+        keys: d
+            .access_keys
+            .iter()
+            .map(|k| KeyView {
+                label: k.access_key_id.clone(),
+                active: k.active,
+                created: Some(k.created),
+                last_used: k.last_used,
+            })
+            .collect(),
+        source,
+        from_report: false,
+    }
+}
+
+/// Evidence of the credential report's age on a result that used it: AWS serves a report up to
+/// four hours old, so a reader must see when the facts were true.
+pub(crate) fn report_evidence(
+    r: &mut CheckResult,
+    report: &CredentialReport,
+    scan_started: DateTime<Utc>,
+) {
+    match report.generated_at {
+        Some(t) => {
+            let age = scan_started - t;
+            let age = if age.num_minutes() <= 0 {
+                "generated during the scan".to_string()
+            } else {
+                format!(
+                    "{}h{:02}m before the scan started",
+                    age.num_hours(),
+                    age.num_minutes() % 60
+                )
+            };
+            r.with("credential_report.generated_at", t.to_rfc3339())
+                .with("credential_report.age", age);
+        }
+        None => {
+            r.with("credential_report.generated_at", "unknown");
+        }
     }
 }
 
@@ -111,36 +170,39 @@ pub(crate) fn users(iam: &Iam) -> Result<Users, String> {
         }
         (report, Some(listed)) => {
             for user in listed {
-                if let Some(row) = report.and_then(|r| r.user(&user.user_name)) {
-                    out.users.push(from_row(row));
-                    continue;
-                }
-                match &user.details {
-                    Some(Collected::Ok(d)) => out.users.push(UserView {
-                        name: user.user_name.clone(),
-                        arn: user.arn.clone(),
-                        created: Some(user.created),
-                        password_enabled: d.login_profile_created.is_some(),
-                        password_set: d.login_profile_created,
-                        password_last_used: user.password_last_used,
-                        mfa_active: d.mfa_devices > 0,
-                        keys: d
-                            .access_keys
-                            .iter()
-                            .map(|k| KeyView {
-                                label: k.access_key_id.clone(),
-                                active: k.active,
-                                created: Some(k.created),
-                                last_used: k.last_used,
-                            })
-                            .collect(),
-                        source: "IAM API (user not in the credential report yet)",
-                    }),
-                    Some(Collected::Failed(e)) => out.unassessed.push(UnassessedUser {
+                let row = report.and_then(|r| r.user(&user.user_name));
+                match (row, &user.details) {
+                    // The report predates the scan and the IAM API confirmed the user's
+                    // credentials: the live details win.
+                    (Some(_), Some(Collected::Ok(d))) => out.users.push(from_api(
+                        user,
+                        d,
+                        format!(
+                            "IAM API (confirmed live: the credential report of {} predates the scan)",
+                            report
+                                .and_then(|r| r.generated_at)
+                                .map(|t| t.to_rfc3339())
+                                .unwrap_or_else(|| "unknown time".into())
+                        ),
+                    )),
+                    (Some(row), Some(Collected::Failed(e))) => {
+                        let mut v = from_row(row);
+                        v.source = format!(
+                            "credential report (the live confirmation failed: {e})"
+                        );
+                        out.users.push(v);
+                    }
+                    (Some(row), None) => out.users.push(from_row(row)),
+                    (None, Some(Collected::Ok(d))) => out.users.push(from_api(
+                        user,
+                        d,
+                        "IAM API (user not in the credential report yet)".into(),
+                    )),
+                    (None, Some(Collected::Failed(e))) => out.unassessed.push(UnassessedUser {
                         arn: user.arn.clone(),
                         reason: format!("not assessed: user is not in the credential report and {e}"),
                     }),
-                    None => out.unassessed.push(UnassessedUser {
+                    (None, None) => out.unassessed.push(UnassessedUser {
                         arn: user.arn.clone(),
                         reason: "not assessed: user is not in the credential report and its details were not collected".into(),
                     }),
@@ -172,8 +234,79 @@ pub(crate) fn for_each_user(
                     out.not_assessed(id, None, &u.arn, u.reason.clone());
                 }
                 for u in &users.users {
+                    let first = out.items.len();
                     per_user(out, acct, u);
+                    if let (true, Collected::Ok(report)) = (u.from_report, &iam.credential_report) {
+                        for r in &mut out.items[first..] {
+                            report_evidence(r, report, ctx.scan.started_at);
+                        }
+                    }
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::inventory::{AccessKey, Collected, IamUserDetails};
+
+    const ALICE: &str = "alice,arn:aws:iam::111111111111:user/alice,2026-01-01T00:00:00Z,true,2026-11-01T00:00:00Z,2026-01-01T00:00:00Z,N/A,false,true,2026-01-01T00:00:00Z,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
+
+    /// Audit finding 12: when the report predates the scan, the collector confirms each user's
+    /// password, MFA and keys through the IAM API; those live details win over the report row
+    /// (MFA added since: no false fail; a second key created since: no false pass).
+    #[test]
+    fn live_details_win_over_an_old_report_row() {
+        let mut inv = inventory_with_report(&[ALICE]);
+        let key = |id: &str| AccessKey {
+            access_key_id: id.into(),
+            active: true,
+            created: days_ago(1),
+            last_used: None,
+        };
+        if let Collected::Ok(users) = &mut iam_mut(&mut inv).users {
+            users[0].details = Some(Collected::Ok(IamUserDetails {
+                login_profile_created: Some(days_ago(300)),
+                mfa_devices: 1,
+                access_keys: vec![key("AKIAONE"), key("AKIATWO")],
+            }));
+        }
+        let r = results(&inv, "iam-user-console-mfa");
+        assert_eq!(r[0].status, Status::Pass, "{r:#?}");
+        let source = r[0].evidence.iter().find(|e| e.path == "source").unwrap();
+        assert!(source.value.contains("confirmed live"), "{}", source.value);
+        assert_eq!(
+            statuses(&inv, "iam-user-multiple-active-keys"),
+            vec![Status::Fail]
+        );
+    }
+
+    /// Audit finding 12: a result built from a report row says how old the report was.
+    #[test]
+    fn user_results_carry_the_report_age() {
+        let inv = inventory_with_report(&[ALICE]);
+        for check in [
+            "iam-user-console-mfa",
+            "iam-user-multiple-active-keys",
+            "iam-access-key-rotation",
+            "iam-user-unused-credentials",
+        ] {
+            for r in results(&inv, check) {
+                assert!(
+                    r.evidence
+                        .iter()
+                        .any(|e| e.path == "credential_report.generated_at"
+                            && e.value == "2026-11-22T00:00:00+00:00"),
+                    "{check}: {r:#?}"
+                );
+                assert!(
+                    r.evidence.iter().any(|e| e.path == "credential_report.age"
+                        && e.value == "generated during the scan"),
+                    "{check}: {r:#?}"
+                );
             }
         }
     }

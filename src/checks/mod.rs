@@ -117,9 +117,12 @@ impl CheckResult {
 ///
 /// Checks whose [`Input`] is `OneAccount` are evaluated on one account at a time while the scan
 /// runs (`accounts` holds that account); `AllAccounts` checks run once at the end on every
-/// account's [`summary`] (see [`Evaluator`](crate::result::Evaluator)).
+/// account's [`summary`] (see [`Evaluator`](crate::result::Evaluator)); `Split` checks run in
+/// both, and read [`pass`](Self::pass) to know which part to judge.
 pub struct Context<'a> {
     pub scan: &'a ScanInfo,
+    /// Which evaluation is running.
+    pub pass: Pass,
     pub organization: Option<&'a Collected<Organization>>,
     pub accounts: &'a [AccountInventory],
     pub thresholds: &'a Thresholds,
@@ -139,6 +142,7 @@ impl<'a> Context<'a> {
     ) -> Self {
         Context {
             scan: &inventory.scan,
+            pass: Pass::Whole,
             organization: inventory.organization.as_ref(),
             accounts: &inventory.accounts,
             thresholds,
@@ -269,6 +273,33 @@ pub enum Input {
     /// Several accounts or the organization (a workload's bucket in another account, the
     /// management account, SCPs): evaluated once, at the end, on every account's [`summary`].
     AllAccounts,
+    /// Mostly one account, but some resources depend on another account's data: a subnet of
+    /// a VPC shared through RAM is routed by the owner's route tables. Evaluated with
+    /// `OneAccount` for what the account holds itself, and once more at the end, on the
+    /// summaries, for the resources that need another account (see [`Pass`]). Each result
+    /// must come from exactly one of the two passes.
+    Split,
+}
+
+/// Which evaluation a [`Context`] is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// Every check once, over a whole inventory ([`Context::of_inventory`]): a `Split` check
+    /// judges all its resources.
+    Whole,
+    /// One account as it finishes: `OneAccount` checks, and the account's own part of `Split`
+    /// checks.
+    Account,
+    /// The end of the scan, over every account's [`summary`]: `AllAccounts` checks, and the
+    /// cross-account part of `Split` checks.
+    Organization,
+}
+
+impl Input {
+    /// Whether a check with this input runs in the evaluation of `pass`.
+    fn runs_in(self, pass: Input) -> bool {
+        self == pass || self == Input::Split
+    }
 }
 
 /// A check as registered in code.
@@ -335,7 +366,7 @@ pub static REGISTRY: &[CheckDef] = &[
 pub fn evaluate(ctx: &Context, input: Option<Input>, only: Option<&[String]>) -> Vec<CheckResult> {
     let mut results: Vec<CheckResult> = REGISTRY
         .iter()
-        .filter(|c| input.is_none_or(|i| c.input == i))
+        .filter(|c| input.is_none_or(|i| c.input.runs_in(i)))
         .filter(|c| only.is_none_or(|ids| ids.iter().any(|i| i == c.id)))
         .flat_map(|c| (c.evaluate)(ctx))
         .collect();
@@ -355,16 +386,19 @@ pub fn sort_results(results: &mut [CheckResult]) {
     });
 }
 
-/// What `AllAccounts` checks need of one account, kept until the end of the scan in place of
-/// the whole account: its access and regions, its buckets' names, regions, tags, policies and
-/// Block Public Access settings (bucket and account), its VPC endpoints and, for the management
-/// account, everything. Dropped data is marked, never faked
+/// What `AllAccounts` checks (and the cross-account part of `Split` checks) need of one
+/// account, kept until the end of the scan in place of the whole account: its access and
+/// regions, its buckets' names, regions, tags, policies and Block Public Access settings (bucket
+/// and account), its VPC endpoints and route tables (a VPC it owns may be shared with other
+/// accounts), the subnets it sees in other accounts' VPCs with the non-terminated instances in
+/// them, its root user (the report's root row, the account summary and the centralized root
+/// access features), and, for the management account, everything. Dropped data is marked, never faked
 /// as empty where the type allows it (`Collected::Failed` with "not kept"); the lists that cannot
 /// be marked (instances, subnets, …) are emptied, so an `AllAccounts` check must only read the
 /// fields named here. `summary_tests` evaluates every such check on summaries and on the full
 /// inventory and asserts the same results.
 pub fn summary(acct: &AccountInventory, management_account: Option<&str>) -> AccountInventory {
-    use crate::inventory::{CollectionError, Ec2, ErrorKind, S3};
+    use crate::inventory::{CollectionError, CredentialReport, Ec2, ErrorKind, Iam, S3};
     if management_account == Some(acct.account_id.as_str()) {
         return acct.clone();
     }
@@ -403,20 +437,56 @@ pub fn summary(acct: &AccountInventory, management_account: Option<&str>) -> Acc
         }),
         Collected::Failed(e) => Collected::Failed(e.clone()),
     };
+    let iam = match &acct.iam {
+        Collected::Ok(iam) => Collected::Ok(Iam {
+            credential_report: match &iam.credential_report {
+                Collected::Ok(r) => Collected::Ok(CredentialReport {
+                    generated_at: r.generated_at,
+                    rows: r.root().cloned().into_iter().collect(),
+                }),
+                Collected::Failed(e) => Collected::Failed(e.clone()),
+            },
+            users: Collected::Failed(not_kept()),
+            password_policy: Collected::Failed(not_kept()),
+            account_summary: iam.account_summary.clone(),
+            roles: Collected::Failed(not_kept()),
+            organizations_features: iam.organizations_features.clone(),
+        }),
+        Collected::Failed(e) => Collected::Failed(e.clone()),
+    };
     let regional = acct
         .regional
         .iter()
         .map(|(region, r)| {
             let ec2 = match &r.ec2 {
-                Collected::Ok(ec2) => Collected::Ok(Ec2 {
-                    vpc_endpoints: ec2.vpc_endpoints.clone(),
-                    instance_metadata_defaults: Collected::Failed(not_kept()),
-                    vpcs: Vec::new(),
-                    subnets: Vec::new(),
-                    route_tables: Vec::new(),
-                    instances: Vec::new(),
-                    launch_templates: Vec::new(),
-                }),
+                Collected::Ok(ec2) => {
+                    let shared_in: Vec<_> = ec2
+                        .subnets
+                        .iter()
+                        .filter(|s| s.owned_by_other(&acct.account_id))
+                        .cloned()
+                        .collect();
+                    let instances = ec2
+                        .instances
+                        .iter()
+                        .filter(|i| i.state.as_deref() != Some("terminated"))
+                        .filter(|i| {
+                            shared_in
+                                .iter()
+                                .any(|s| i.subnet_id.as_deref() == Some(s.subnet_id.as_str()))
+                        })
+                        .cloned()
+                        .collect();
+                    Collected::Ok(Ec2 {
+                        vpc_endpoints: ec2.vpc_endpoints.clone(),
+                        route_tables: ec2.route_tables.clone(),
+                        subnets: shared_in,
+                        instances,
+                        instance_metadata_defaults: Collected::Failed(not_kept()),
+                        vpcs: Vec::new(),
+                        launch_templates: Vec::new(),
+                    })
+                }
                 Collected::Failed(e) => Collected::Failed(e.clone()),
             };
             (
@@ -435,7 +505,8 @@ pub fn summary(acct: &AccountInventory, management_account: Option<&str>) -> Acc
         ou_path: acct.ou_path.clone(),
         access: acct.access.clone(),
         regions: acct.regions.clone(),
-        iam: Collected::Failed(not_kept()),
+        skipped_regions: acct.skipped_regions.clone(),
+        iam,
         s3,
         regional,
     }

@@ -13,10 +13,17 @@ pub const CHECK: CheckDef = CheckDef {
         let Some(org) = organization(ctx, &mut out) else {
             return out.items;
         };
-        let top: Vec<&str> = org
-            .organizational_units
+        let mgmt = &org.management_account_id;
+        let (roots, ous) = match org.hierarchy() {
+            Ok(tree) => tree,
+            Err(e) => {
+                out.not_assessed(mgmt, None, &org.arn, format!("not assessed: {e}"));
+                return out.items;
+            }
+        };
+        let top: Vec<&str> = ous
             .iter()
-            .filter(|o| org.roots.iter().any(|r| r.id == o.parent_id))
+            .filter(|o| roots.iter().any(|r| r.id == o.parent_id))
             .map(|o| o.name.as_str())
             .collect();
         let missing: Vec<&str> = REQUIRED
@@ -30,7 +37,6 @@ pub const CHECK: CheckDef = CheckDef {
                 })
             })
             .collect();
-        let mgmt = &org.management_account_id;
         if missing.is_empty() {
             out.pass(
                 mgmt,
@@ -64,5 +70,19 @@ mod tests {
             .organizational_units
             .retain(|o| o.name != "Workloads");
         assert_eq!(statuses(&inv, "org-foundational-ous"), vec![Status::Fail]);
+        // A tree that could not be walked is unknown, not "lacks the OUs".
+        org_mut(&mut inv).hierarchy_error = Some(crate::inventory::CollectionError {
+            service: "organizations".into(),
+            operation: "ListOrganizationalUnitsForParent".into(),
+            region: None,
+            resource: None,
+            kind: crate::inventory::ErrorKind::Throttled,
+            code: Some("TooManyRequestsException".into()),
+            message: "rate exceeded".into(),
+        });
+        assert_eq!(
+            statuses(&inv, "org-foundational-ous"),
+            vec![Status::NotAssessed]
+        );
     }
 }

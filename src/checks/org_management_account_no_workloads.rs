@@ -1,6 +1,16 @@
+//! The management account should run no workloads. posture sees only part of a workload
+//! estate: EC2 instances, API Gateway REST APIs and custom domains, and whatever uses an ACM
+//! certificate (load balancers, CloudFront distributions, ...). It does not collect Lambda,
+//! ECS/EKS, RDS, DynamoDB or API Gateway HTTP/WebSocket APIs, so a pass says what was examined
+//! and what was not.
+
 use super::org_scope::organization;
 use super::{CheckDef, Input, Results, account_resource};
 use crate::inventory::Collected;
+
+const EXAMINED: &str = "EC2 instances, API Gateway REST APIs or custom domains, or resources using ACM certificates (load balancers, CloudFront distributions)";
+const NOT_EXAMINED: &str =
+    "Lambda functions, ECS/EKS, RDS, DynamoDB, API Gateway HTTP/WebSocket APIs and other services";
 
 pub const CHECK: CheckDef = CheckDef {
     id: "org-management-account-no-workloads",
@@ -34,12 +44,31 @@ pub const CHECK: CheckDef = CheckDef {
                 Collected::Failed(e) => gaps.push(e.to_string()),
             }
             match &data.apigateway {
-                Collected::Ok(gw) => workloads.extend(gw.rest_apis.iter().map(|a| {
-                    format!(
-                        "REST API {} in {region}",
-                        a.name.as_deref().unwrap_or(&a.id)
-                    )
-                })),
+                Collected::Ok(gw) => {
+                    workloads.extend(gw.rest_apis.iter().map(|a| {
+                        format!(
+                            "REST API {} in {region}",
+                            a.name.as_deref().unwrap_or(&a.id)
+                        )
+                    }));
+                    workloads.extend(
+                        gw.domain_names
+                            .iter()
+                            .map(|d| format!("API custom domain {} in {region}", d.domain_name)),
+                    );
+                }
+                Collected::Failed(e) => gaps.push(e.to_string()),
+            }
+            // A certificate in use names the resource serving it: a load balancer, a CloudFront
+            // distribution, ... (API Gateway domains are counted above).
+            match &data.acm {
+                Collected::Ok(acm) => workloads.extend(
+                    acm.certificates
+                        .iter()
+                        .flat_map(|c| c.in_use_by.iter())
+                        .filter(|user| !user.contains(":apigateway:"))
+                        .map(|user| format!("{user} (uses an ACM certificate)")),
+                ),
                 Collected::Failed(e) => gaps.push(e.to_string()),
             }
         }
@@ -69,8 +98,10 @@ pub const CHECK: CheckDef = CheckDef {
                 mgmt,
                 None,
                 &res,
-                "the management account runs no EC2 instances or REST APIs in the scanned regions",
-            );
+                format!("the management account runs no {EXAMINED} in the scanned regions; posture does not collect {NOT_EXAMINED}, so those were not examined"),
+            )
+            .with("examined", EXAMINED)
+            .with("not_examined", NOT_EXAMINED);
         }
         out.items
     },
@@ -93,5 +124,30 @@ mod tests {
             statuses(&inv, "org-management-account-no-workloads"),
             vec![Status::Fail]
         );
+    }
+
+    /// Audit finding 18: a load balancer or CloudFront distribution (seen through the ACM
+    /// certificate it uses) and an API custom domain are workloads too.
+    #[test]
+    fn certificate_users_and_api_domains_are_workloads() {
+        let mut inv = org_inventory();
+        let mut c = cert("c", Some(200));
+        c.in_use_by = vec![
+            "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/1".into(),
+        ];
+        acm_mut(&mut inv).certificates = vec![c];
+        let r = results(&inv, "org-management-account-no-workloads");
+        assert_eq!(r[0].status, Status::Fail, "{r:#?}");
+        assert!(r[0].evidence[0].value.contains("loadbalancer/app/web"));
+    }
+
+    /// Audit finding 18: a pass says what was examined and what posture does not collect.
+    #[test]
+    fn pass_says_what_was_not_examined() {
+        let inv = org_inventory();
+        let r = results(&inv, "org-management-account-no-workloads");
+        assert_eq!(r[0].status, Status::Pass);
+        assert!(r[0].message.contains("Lambda"), "{}", r[0].message);
+        assert!(r[0].evidence.iter().any(|e| e.path == "not_examined"));
     }
 }

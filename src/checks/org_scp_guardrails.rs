@@ -1,5 +1,6 @@
 use super::org_scope::organization;
 use super::{CheckDef, Input, Results};
+use crate::inventory::Collected;
 
 pub const CHECK: CheckDef = CheckDef {
     id: "org-scp-guardrails",
@@ -21,26 +22,59 @@ pub const CHECK: CheckDef = CheckDef {
             .chain(org.organizational_units.iter().map(|o| &o.id))
             .collect();
         let mut found = Vec::new();
-        for target in structural {
-            for p in attachments.get(target).into_iter().flatten() {
+        for target in &structural {
+            for p in attachments.get(*target).into_iter().flatten() {
                 if p.name != "FullAWSAccess" && p.id != "p-FullAWSAccess" {
-                    found.push(format!("{} on {}", p.name, org.path_of(target)));
+                    found.push(format!("SCP {} on {}", p.name, org.path_of(target)));
                 }
             }
         }
-        if found.is_empty() {
-            out.fail(mgmt, None, &org.arn, "no service control policy other than FullAWSAccess is attached to the root or an OU");
-        } else {
-            out.pass(
-                mgmt,
-                None,
-                &org.arn,
-                format!(
-                    "{} guardrail SCP attachment(s) on the root or OUs",
-                    found.len()
-                ),
-            )
-            .with("scp_attachments", found.join("; "));
+        // Resource control policies and declarative policies are guardrails too: a data
+        // perimeter, enforced IMDSv2 or Block Public Access hold whatever a member account does.
+        let other_layers = match &org.policies {
+            Collected::Ok(policies) => {
+                for p in policies {
+                    let kind = match p.policy_type.as_str() {
+                        "RESOURCE_CONTROL_POLICY" if !p.aws_managed => "RCP",
+                        "DECLARATIVE_POLICY_EC2" => "EC2 declarative policy",
+                        "S3_POLICY" => "S3 policy",
+                        _ => continue,
+                    };
+                    for t in p.targets.as_ref().into_iter().flatten() {
+                        if structural.contains(&t) {
+                            found.push(format!("{kind} {} on {}", p.name, org.path_of(t)));
+                        }
+                    }
+                }
+                None
+            }
+            Collected::Failed(e) => Some(e),
+        };
+        match (found.is_empty(), other_layers) {
+            (false, _) => {
+                out.pass(
+                    mgmt,
+                    None,
+                    &org.arn,
+                    format!(
+                        "{} guardrail policy attachment(s) on the root or OUs: {}",
+                        found.len(),
+                        found.join("; ")
+                    ),
+                )
+                .with("guardrail_attachments", found.join("; "));
+            }
+            (true, None) => {
+                out.fail(mgmt, None, &org.arn, "no service control policy other than FullAWSAccess, resource control policy or declarative policy is attached to the root or an OU");
+            }
+            (true, Some(e)) => {
+                out.not_assessed(
+                    mgmt,
+                    None,
+                    &org.arn,
+                    format!("no SCP guardrail is attached to the root or an OU, and whether resource control or declarative policies are is unknown: {e}"),
+                );
+            }
         }
         out.items
     },
@@ -50,7 +84,7 @@ pub const CHECK: CheckDef = CheckDef {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, PolicyRef};
+    use crate::inventory::{Collected, OrgPolicy, PolicyRef};
 
     #[test]
     fn guardrails() {
@@ -70,6 +104,60 @@ mod tests {
         assert_eq!(statuses(&inv, "org-scp-guardrails"), vec![Status::Pass]);
         assert_eq!(
             statuses(&base_inventory(), "org-scp-guardrails"),
+            vec![Status::NotAssessed]
+        );
+    }
+
+    #[test]
+    fn resource_control_and_declarative_policies_are_guardrails() {
+        let rcp = |ty: &str, name: &str, managed: bool| OrgPolicy {
+            id: format!("p-{name}"),
+            name: name.into(),
+            policy_type: ty.into(),
+            aws_managed: managed,
+            content: Collected::Ok("{}".into()),
+            targets: Collected::Ok(vec!["r-root".into()]),
+        };
+        for (ty, name, managed, want) in [
+            (
+                "RESOURCE_CONTROL_POLICY",
+                "DataPerimeter",
+                false,
+                Status::Pass,
+            ),
+            (
+                "RESOURCE_CONTROL_POLICY",
+                "RCPFullAWSAccess",
+                true,
+                Status::Fail,
+            ),
+            (
+                "DECLARATIVE_POLICY_EC2",
+                "RequireIMDSv2",
+                false,
+                Status::Pass,
+            ),
+            ("S3_POLICY", "BlockPublicAccess", false, Status::Pass),
+        ] {
+            let mut inv = org_inventory();
+            if let Collected::Ok(list) = &mut org_mut(&mut inv).policies {
+                list.push(rcp(ty, name, managed));
+            }
+            assert_eq!(statuses(&inv, "org-scp-guardrails"), vec![want], "{name}");
+        }
+        // Policy layers unknown and no SCP guardrail: not a fail.
+        let mut inv = org_inventory();
+        org_mut(&mut inv).policies = Collected::Failed(crate::inventory::CollectionError {
+            service: "organizations".into(),
+            operation: "ListPolicies".into(),
+            region: None,
+            resource: None,
+            kind: crate::inventory::ErrorKind::AccessDenied,
+            code: Some("AccessDeniedException".into()),
+            message: "denied".into(),
+        });
+        assert_eq!(
+            statuses(&inv, "org-scp-guardrails"),
             vec![Status::NotAssessed]
         );
     }

@@ -31,10 +31,19 @@ pub const DEFAULT_ENCRYPTION: CheckDef = CheckDef {
     input: Input::OneAccount,
     evaluate: |ctx| {
         setting(ctx, "s3-bucket-default-encryption", |b| {
+            // Since 2023-01-05 S3 applies SSE-S3 to every bucket, so on AWS this passes; what it
+            // records is which encryption, and whether a KMS key policy also gates reads.
             judge(&b.default_encryption, "default_encryption", |v| match v {
-                Some(algs) if !algs.is_empty() => {
-                    (true, format!("default encryption {}", algs.join(", ")))
-                }
+                Some(algs) if !algs.is_empty() => (
+                    true,
+                    format!(
+                        "default encryption {}",
+                        algs.iter()
+                            .map(|a| describe_sse(a))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
                 _ => (false, "no default encryption configuration".into()),
             })
         })
@@ -67,6 +76,16 @@ pub const ACCESS_LOGGING: CheckDef = CheckDef {
         })
     },
 };
+
+/// An SSE algorithm as a reader knows it, with what it implies for access control.
+fn describe_sse(alg: &str) -> String {
+    match alg {
+        "AES256" => "SSE-S3 (AES256: keys managed by S3, no KMS key policy gates reads)".into(),
+        "aws:kms" => "SSE-KMS (aws:kms: the KMS key policy also gates reads)".into(),
+        "aws:kms:dsse" => "DSSE-KMS (aws:kms:dsse: the KMS key policy also gates reads)".into(),
+        other => other.to_string(),
+    }
+}
 
 type Verdict = Result<(bool, String, &'static str, String), String>;
 
@@ -138,6 +157,25 @@ mod tests {
         assert_eq!(
             statuses(&inv, "s3-bucket-access-logging"),
             vec![Status::Pass, Status::NotAssessed]
+        );
+    }
+
+    /// Audit finding 20: every bucket has SSE-S3 since 2023-01-05, so the check records which
+    /// encryption applies and whether a KMS key policy also gates reads.
+    #[test]
+    fn default_encryption_names_the_encryption() {
+        let mut inv = base_inventory();
+        let mut sse_s3 = bucket("sse-s3");
+        sse_s3.default_encryption = Collected::Ok(Some(vec!["AES256".into()]));
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![bucket("kms"), sse_s3]);
+        let r = results(&inv, "s3-bucket-default-encryption");
+        assert_eq!(r[0].status, Status::Pass);
+        assert!(r[0].message.contains("SSE-KMS"), "{}", r[0].message);
+        assert_eq!(r[1].status, Status::Pass);
+        assert!(
+            r[1].message.contains("SSE-S3") && r[1].message.contains("no KMS key policy"),
+            "{}",
+            r[1].message
         );
     }
 }

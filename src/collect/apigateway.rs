@@ -27,6 +27,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                         .map(|e| e.types().iter().map(|t| t.as_str().to_string()).collect())
                         .unwrap_or_default(),
                     tag_map(a.tags()),
+                    a.policy().map(unescape_policy),
                 ));
             }
         }
@@ -60,7 +61,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
         return Collected::Failed(e);
     }
     let rest_apis = futures::stream::iter(apis)
-        .map(|(id, name, endpoint_types, tags)| async move {
+        .map(|(id, name, endpoint_types, tags, policy)| async move {
             let (resources, authorizers, stages) = tokio::join!(
                 resources(client, region, &id),
                 authorizers(client, region, &id),
@@ -70,6 +71,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                 id,
                 name,
                 endpoint_types,
+                policy,
                 tags: Some(tags),
                 resources: resources.into(),
                 authorizers: authorizers.into(),
@@ -223,8 +225,54 @@ async fn stages(client: &Client, region: &str, api: &str) -> Result<Vec<Stage>, 
         .collect())
 }
 
+/// API Gateway returns a REST API's resource policy as JSON whose quotes are backslash-escaped
+/// (`{\"Version\":...}`); read it as the contents of a JSON string to get the document back.
+/// A policy that is already plain JSON is kept as it is.
+fn unescape_policy(p: &str) -> String {
+    if serde_json::from_str::<serde_json::Value>(p).is_ok() {
+        return p.to_string();
+    }
+    serde_json::from_str::<String>(&format!("\"{p}\"")).unwrap_or_else(|_| p.to_string())
+}
+
 /// API Gateway returns tags inline as a map (absent = no tags).
 fn tag_map(tags: Option<&std::collections::HashMap<String, String>>) -> BTreeMap<String, String> {
     tags.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::aws::fake::{FakeAws, Reply};
+    use crate::inventory::Collected;
+
+    /// Audit finding 19: GetRestApis returns the resource policy with its quotes escaped; it is
+    /// collected as the policy document.
+    #[test]
+    fn rest_api_policy_is_collected_unescaped() {
+        let fake = FakeAws::new(|req| {
+            let path = req.uri.split("amazonaws.com").nth(1).unwrap_or("");
+            let body = if path.starts_with("/restapis/a1/") {
+                r#"{"item":[]}"#.to_string()
+            } else if path.starts_with("/restapis") {
+                r#"{"item":[{"id":"a1","name":"orders","createdDate":1.7e9,"endpointConfiguration":{"types":["PRIVATE"],"vpcEndpointIds":["vpce-0123456789abcdef0"]},"policy":"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":\\\"*\\\",\\\"Action\\\":\\\"execute-api:Invoke\\\",\\\"Resource\\\":\\\"arn:aws:execute-api:us-east-1:111111111111:a1/*\\\",\\\"Condition\\\":{\\\"StringEquals\\\":{\\\"aws:SourceVpce\\\":\\\"vpce-0123456789abcdef0\\\"}}}]}"}]}"#.to_string()
+            } else {
+                r#"{"item":[]}"#.to_string()
+            };
+            Reply::new(200, body).header("content-type", "application/json")
+        });
+        let client = aws_sdk_apigateway::Client::new(&fake.config("us-east-1"));
+        let gw = tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(super::collect(&client, "us-east-1", 4));
+        let Collected::Ok(gw) = gw else {
+            panic!("{gw:?}")
+        };
+        let policy = gw.rest_apis[0].policy.as_deref().expect("policy collected");
+        let doc: serde_json::Value = serde_json::from_str(policy).expect("policy is JSON");
+        assert_eq!(
+            doc["Statement"][0]["Condition"]["StringEquals"]["aws:SourceVpce"],
+            "vpce-0123456789abcdef0"
+        );
+    }
 }

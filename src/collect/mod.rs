@@ -81,6 +81,9 @@ pub struct Discovery {
     pub scan: ScanInfo,
     pub organization: Option<Collected<Organization>>,
     targets: Vec<Target>,
+    /// The AssumeRole session length: `--session-duration`, capped for a chained caller
+    /// ([`session_length_for`](crate::aws::session_length_for)).
+    pub session_duration: Duration,
 }
 
 impl Discovery {
@@ -104,6 +107,14 @@ impl Discovery {
 pub async fn discover(aws: &Aws, opts: &ScanOptions) -> Result<Discovery, SetupError> {
     let started_at = Utc::now();
     let me = aws.identity(opts.profile.as_deref()).await?;
+    let (session_duration, warning) = if opts.organization {
+        crate::aws::session_length_for(&me.arn, opts.session_duration)
+    } else {
+        (opts.session_duration, None)
+    };
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
     let (organization, targets) = if opts.organization {
         let org = organizations::collect(&aws.organizations(&aws.base))
             .await
@@ -134,6 +145,7 @@ pub async fn discover(aws: &Aws, opts: &ScanOptions) -> Result<Discovery, SetupE
         },
         organization,
         targets,
+        session_duration,
     })
 }
 
@@ -147,15 +159,34 @@ pub async fn collect(
     discovery: &Discovery,
     mut done: impl FnMut(AccountInventory) -> Result<(), String>,
 ) -> Result<(), String> {
+    let opts = &ScanOptions {
+        session_duration: discovery.session_duration,
+        ..opts.clone()
+    };
     let bar = progress_bar(opts.progress, discovery.targets.len() as u64);
     let caller_account = discovery.scan.caller_account_id.as_str();
+    let caller_arn = discovery.scan.caller_arn.as_str();
+    let organization = discovery
+        .organization
+        .as_ref()
+        .and_then(|o| o.as_ref().ok());
     let mut in_flight = futures::stream::iter(discovery.targets.iter().cloned())
         .map(|(id, name, ou)| {
             let bar = bar.clone();
             async move {
                 let label = name.clone().unwrap_or_else(|| id.clone());
                 bar.set_message(format!("scanning {label}"));
-                scan_account(aws, opts, caller_account, id, name, ou).await
+                scan_account(
+                    aws,
+                    opts,
+                    caller_account,
+                    caller_arn,
+                    organization,
+                    id,
+                    name,
+                    ou,
+                )
+                .await
             }
         })
         .buffer_unordered(opts.account_concurrency.max(1));
@@ -193,6 +224,25 @@ fn progress_bar(enabled: bool, total: u64) -> ProgressBar {
 
 type Target = (String, Option<String>, Option<String>);
 
+/// Accounts posture enters: ACTIVE ones, and ones whose state AWS did not send (`UNKNOWN`):
+/// trying to assume a role in those costs one call and reports the outcome, where skipping
+/// them would leave them out of the scan without a word.
+fn scannable(a: &OrgAccount) -> bool {
+    a.state == "ACTIVE" || a.state == "UNKNOWN"
+}
+
+/// `3 ACTIVE, 1 SUSPENDED`.
+fn states_summary(accounts: &[OrgAccount]) -> String {
+    let mut by: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in accounts {
+        *by.entry(a.state.as_str()).or_default() += 1;
+    }
+    by.iter()
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// ACTIVE accounts of the organization after `--accounts` / `--exclude-accounts`.
 fn select_accounts(org: &Organization, opts: &ScanOptions) -> Result<Vec<Target>, SetupError> {
     let unknown: Vec<&String> = opts
@@ -212,10 +262,20 @@ fn select_accounts(org: &Organization, opts: &ScanOptions) -> Result<Vec<Target>
             org.id
         )));
     }
+    let inactive: Vec<&OrgAccount> = org.accounts.iter().filter(|a| !scannable(a)).collect();
+    if !org.accounts.is_empty() && inactive.len() == org.accounts.len() {
+        // Every shard must see this too: an organization with no account to scan is an error,
+        // not N empty shards.
+        return Err(SetupError::Targets(format!(
+            "no account of organization {} is ACTIVE (states: {})\n  what to do: check `aws organizations list-accounts` — if the accounts are active there, report this as a posture bug",
+            org.id,
+            states_summary(&org.accounts)
+        )));
+    }
     let targets: Vec<Target> = org
         .accounts
         .iter()
-        .filter(|a| a.status == "ACTIVE")
+        .filter(|a| scannable(a))
         .filter(|a| opts.accounts.is_empty() || opts.accounts.contains(&a.id))
         .filter(|a| !opts.exclude_accounts.contains(&a.id))
         .filter(|a| opts.shard.is_none_or(|(k, n)| shard_of(&a.id, n) == k))
@@ -235,10 +295,13 @@ fn select_accounts(org: &Organization, opts: &ScanOptions) -> Result<Vec<Target>
     Ok(targets)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn scan_account(
     aws: &Aws,
     opts: &ScanOptions,
     caller_account: &str,
+    caller_arn: &str,
+    organization: Option<&Organization>,
     account_id: String,
     name: Option<String>,
     ou_path: Option<String>,
@@ -288,11 +351,20 @@ async fn scan_account(
     };
 
     let home = aws.home_region.clone();
-    let regions: Collected<Vec<String>> = if !opts.regions.is_empty() {
-        Collected::Ok(opts.regions.clone())
-    } else {
-        discover_regions(aws, &conf, &account_id, &home).await
+    let principal = match &access {
+        AccountAccess::AssumedRole { role_arn } => role_arn.clone(),
+        _ => principal_of(caller_arn),
     };
+    let (regions, skipped_regions) = plan_regions(
+        aws,
+        opts,
+        &conf,
+        &account_id,
+        &home,
+        organization,
+        &principal,
+    )
+    .await;
     let iam_client = aws.iam(&conf, &account_id);
     let iam_fut = iam::collect(&iam_client, opts.calls_for("iam"));
     let s3_fut = s3::collect(aws, &conf, &account_id, &home, opts.calls_for("s3"));
@@ -332,6 +404,7 @@ async fn scan_account(
         ou_path,
         access,
         regions,
+        skipped_regions,
         iam: Collected::Ok(iam),
         s3: Collected::Ok(s3),
         regional,
@@ -354,10 +427,143 @@ fn denied_account(
             error: error.clone(),
         },
         regions: Collected::Failed(error.clone()),
+        skipped_regions: BTreeMap::new(),
         iam: Collected::Failed(error.clone()),
         s3: Collected::Failed(error),
         regional: BTreeMap::new(),
     }
+}
+
+/// The regional calls posture makes in every scanned region (IAM actions).
+fn regional_actions() -> Vec<&'static str> {
+    crate::aws::permissions::MEMBER_ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| {
+            (a.starts_with("ec2:") && *a != "ec2:DescribeRegions")
+                || a.starts_with("acm:")
+                || a.starts_with("apigateway:")
+        })
+        .collect()
+}
+
+/// The IAM principal ARN of the caller, as `aws:PrincipalArn` sees it: the role of an
+/// assumed-role session, or the user.
+fn principal_of(caller_arn: &str) -> String {
+    // arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/SESSION → arn:PARTITION:iam::ACCOUNT:role/NAME
+    let parts: Vec<&str> = caller_arn.splitn(6, ':').collect();
+    if let [arn, partition, "sts", _, account, resource] = parts.as_slice()
+        && let Some(rest) = resource.strip_prefix("assumed-role/")
+    {
+        let role = rest.split('/').next().unwrap_or(rest);
+        return format!("{arn}:{partition}:iam::{account}:role/{role}");
+    }
+    caller_arn.to_string()
+}
+
+/// The regions to scan in an account and those skipped on purpose, with the reason.
+///
+/// Starts from the regions enabled for the account (DescribeRegions), or `--regions` less the
+/// ones the account has not enabled (opt-in regions answer AuthFailure), then leaves out the
+/// regions the SCPs that apply to the account deny to the scanner (never in the management
+/// account, which SCPs do not restrict).
+async fn plan_regions(
+    aws: &Aws,
+    opts: &ScanOptions,
+    conf: &aws_config::SdkConfig,
+    account: &str,
+    home: &str,
+    organization: Option<&Organization>,
+    principal: &str,
+) -> (Collected<Vec<String>>, BTreeMap<String, String>) {
+    let mut skipped = BTreeMap::new();
+    let scps = organization.filter(|o| o.management_account_id != account);
+    // A region guardrail often denies the home region too: ask DescribeRegions in a region the
+    // guardrail leaves allowed.
+    let ask = scps
+        .and_then(|org| {
+            let home = [home.to_string()];
+            let d = scp_denied_regions(org, account, principal, &home, &["ec2:DescribeRegions"]);
+            let allowed = d.get(home[0].as_str())?.allowed.clone();
+            allowed.into_iter().find(|r| {
+                scp_denied_regions(
+                    org,
+                    account,
+                    principal,
+                    &[r.clone()],
+                    &["ec2:DescribeRegions"],
+                )
+                .is_empty()
+            })
+        })
+        .unwrap_or_else(|| home.to_string());
+    let enabled = discover_regions(aws, conf, account, &ask).await;
+    let mut regions = match (&enabled, opts.regions.is_empty()) {
+        (_, true) => match enabled {
+            Collected::Ok(r) => r,
+            Collected::Failed(e) => return (Collected::Failed(e), skipped),
+        },
+        (Collected::Ok(on), false) => {
+            let mut keep = Vec::new();
+            for r in &opts.regions {
+                if on.contains(r) {
+                    keep.push(r.clone());
+                } else {
+                    skipped.insert(
+                        r.clone(),
+                        "not enabled for this account (an opt-in region that ec2:DescribeRegions does not list)".to_string(),
+                    );
+                }
+            }
+            keep
+        }
+        // Region discovery failed: scan what was asked for (a region that is not enabled then
+        // answers with errors, which are recorded).
+        (Collected::Failed(_), false) => opts.regions.clone(),
+    };
+    if let Some(org) = scps {
+        let denied = scp_denied_regions(org, account, principal, &regions, &regional_actions());
+        regions.retain(|r| !denied.contains_key(r));
+        skipped.extend(denied.into_iter().map(|(r, d)| (r, d.to_string())));
+    }
+    (Collected::Ok(regions), skipped)
+}
+
+/// Regions in which the SCPs applying to `account` deny every one of `actions` to `principal`.
+fn scp_denied_regions(
+    org: &Organization,
+    account: &str,
+    principal: &str,
+    regions: &[String],
+    actions: &[&str],
+) -> BTreeMap<String, crate::policy::RegionDenial> {
+    let Collected::Ok(policies) = &org.policies else {
+        return BTreeMap::new();
+    };
+    let mut along: Vec<String> = org.ancestors_of(account);
+    along.push(account.to_string());
+    let parsed: Vec<(&OrgPolicy, crate::policy::Policy)> = policies
+        .iter()
+        .filter(|p| p.policy_type == "SERVICE_CONTROL_POLICY")
+        .filter(|p| {
+            p.targets
+                .as_ref()
+                .is_ok_and(|t| t.iter().any(|t| along.contains(t)))
+        })
+        .filter_map(|p| {
+            let doc = p.content.as_ref().ok()?;
+            crate::policy::parse(doc).ok().map(|d| (p, d))
+        })
+        .collect();
+    let applied: Vec<crate::policy::AppliedScp> = parsed
+        .iter()
+        .map(|(p, d)| crate::policy::AppliedScp {
+            id: &p.id,
+            name: &p.name,
+            policy: d,
+        })
+        .collect();
+    crate::policy::denied_regions(&applied, principal, actions, regions)
 }
 
 /// Regions enabled for the account (DescribeRegions without AllRegions lists only those).
@@ -390,13 +596,7 @@ async fn discover_regions(
 }
 
 fn partition_of(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
+    crate::aws::partition::of_region(region)
 }
 
 /// Combine the inventories of shards of one organization into one.

@@ -19,6 +19,9 @@ macro_rules! public_access_block {
     };
 }
 
+/// ListBuckets page size: the API's maximum.
+const LIST_BUCKETS_PAGE: i32 = 1000;
+
 pub async fn collect(
     aws: &Aws,
     conf: &SdkConfig,
@@ -50,16 +53,27 @@ pub async fn collect(
     let home = aws.s3(conf, account_id, home_region);
     let buckets = async {
         let mut names: Vec<(String, Option<String>)> = Vec::new();
-        paginate!(home.list_buckets(), "s3", "ListBuckets", None, |page| {
-            for b in page.buckets() {
-                if let Some(n) = b.name() {
-                    names.push((n.to_string(), b.bucket_region().map(str::to_string)));
+        // MaxBuckets makes the request paginated: AWS then returns each bucket's region (no
+        // GetBucketLocation per bucket) and accepts it in accounts with more than 10,000
+        // buckets, where an unpaginated ListBuckets is rejected.
+        paginate!(
+            home.list_buckets().max_buckets(LIST_BUCKETS_PAGE),
+            "s3",
+            "ListBuckets",
+            None,
+            |page| {
+                for b in page.buckets() {
+                    if let Some(n) = b.name() {
+                        names.push((n.to_string(), b.bucket_region().map(str::to_string)));
+                    }
                 }
             }
-        })?;
+        )?;
+        // A bucket deleted while the scan runs is gone, not an error.
         let buckets: Vec<Bucket> = futures::stream::iter(names)
             .map(|(name, region)| bucket(aws, conf, account_id, &home, name, region))
             .buffered(concurrency)
+            .filter_map(|b| async move { b })
             .collect()
             .await;
         Ok::<_, CollectionError>(buckets)
@@ -71,6 +85,13 @@ pub async fn collect(
     }
 }
 
+/// S3's answer for a bucket that no longer exists.
+const NO_SUCH_BUCKET: &str = "NoSuchBucket";
+
+/// Appended to per-bucket AccessDenied errors: on AWS the usual cause is the bucket's own policy.
+const PERIMETER_ADVICE: &str = "what to do: if the bucket policy denies the scanner (data-perimeter policies deny callers outside a VPC endpoint or an allow-list of principals), exempt the scanner's role from its Deny statements, e.g. with an aws:PrincipalArn condition naming the role";
+
+/// Collect one bucket's settings; `None` when the bucket was deleted since ListBuckets.
 async fn bucket(
     aws: &Aws,
     conf: &SdkConfig,
@@ -78,7 +99,7 @@ async fn bucket(
     home: &aws_sdk_s3::Client,
     name: String,
     listed_region: Option<String>,
-) -> Bucket {
+) -> Option<Bucket> {
     let region: Collected<String> = match listed_region {
         Some(r) => Collected::Ok(r),
         None => match home.get_bucket_location().bucket(&name).send().await {
@@ -88,13 +109,17 @@ async fn bucket(
                 Some("EU") => "eu-west-1".to_string(),
                 Some(r) => r.to_string(),
             }),
-            Err(e) => Collected::Failed(collection_error(
-                "s3",
-                "GetBucketLocation",
-                None,
-                Some(&name),
-                &e,
-            )),
+            Err(e) if error_code(&e) == Some(NO_SUCH_BUCKET) => return None,
+            Err(e) => {
+                let err = collection_error("s3", "GetBucketLocation", None, Some(&name), &e);
+                // A bucket policy can deny GetBucketLocation; HeadBucket still names the region
+                // in `x-amz-bucket-region`, even in a 403 or 301 answer.
+                match head_bucket_region(home, &name).await {
+                    HeadRegion::Region(r) => Collected::Ok(r),
+                    HeadRegion::Gone => return None,
+                    HeadRegion::Unknown => Collected::Failed(with_perimeter_advice(err)),
+                }
+            }
         },
     };
     // Per-bucket calls go to the bucket's own region (other regions answer with a redirect).
@@ -233,16 +258,193 @@ async fn bucket(
     let (policy, bpa, acl, ownership, encryption, versioning, logging, tags) = tokio::join!(
         policy, bpa, acl, ownership, encryption, versioning, logging, tags
     );
-    Bucket {
+    let errors = [
+        policy.as_ref().err(),
+        bpa.as_ref().err(),
+        acl.as_ref().err(),
+        ownership.as_ref().err(),
+        encryption.as_ref().err(),
+        versioning.as_ref().err(),
+        logging.as_ref().err(),
+    ];
+    if errors
+        .iter()
+        .flatten()
+        .any(|e| e.code.as_deref() == Some(NO_SUCH_BUCKET))
+    {
+        return None;
+    }
+    fn advise<T>(r: Result<T, CollectionError>) -> Collected<T> {
+        r.map_err(with_perimeter_advice).into()
+    }
+    Some(Bucket {
         name: name.clone(),
         region,
-        policy: policy.into(),
-        public_access_block: bpa.into(),
-        acl_grants: acl.into(),
-        object_ownership: ownership.into(),
-        default_encryption: encryption.into(),
-        versioning: versioning.into(),
-        logging_target: logging.into(),
+        policy: advise(policy),
+        public_access_block: advise(bpa),
+        acl_grants: advise(acl),
+        object_ownership: advise(ownership),
+        default_encryption: advise(encryption),
+        versioning: advise(versioning),
+        logging_target: advise(logging),
         tags,
+    })
+}
+
+enum HeadRegion {
+    Region(String),
+    /// 404: the bucket was deleted.
+    Gone,
+    Unknown,
+}
+
+/// The bucket's region from HeadBucket's `x-amz-bucket-region` header, which S3 sends with a
+/// 200, a 301 (wrong regional endpoint) and a 403 (access denied) alike.
+async fn head_bucket_region(home: &aws_sdk_s3::Client, name: &str) -> HeadRegion {
+    match home.head_bucket().bucket(name).send().await {
+        Ok(out) => out
+            .bucket_region()
+            .map(|r| HeadRegion::Region(r.to_string()))
+            .unwrap_or(HeadRegion::Unknown),
+        Err(e) => {
+            let raw = e.raw_response();
+            if let Some(r) = raw.and_then(|r| r.headers().get("x-amz-bucket-region")) {
+                HeadRegion::Region(r.to_string())
+            } else if raw.map(|r| r.status().as_u16()) == Some(404) {
+                HeadRegion::Gone
+            } else {
+                HeadRegion::Unknown
+            }
+        }
+    }
+}
+
+/// Say what to do about a per-bucket AccessDenied; when S3's message says a resource-based
+/// policy denied the call, say that it was the bucket policy.
+fn with_perimeter_advice(mut e: CollectionError) -> CollectionError {
+    if e.kind == ErrorKind::AccessDenied {
+        if e.message.contains("resource-based policy") {
+            e.message = format!(
+                "{} (the bucket policy denies the scanner); {PERIMETER_ADVICE}",
+                e.message
+            );
+        } else {
+            e.message = format!("{}; {PERIMETER_ADVICE}", e.message);
+        }
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::aws::Aws;
+    use crate::aws::fake::{FakeAws, Reply, Seen};
+    use crate::inventory::{Collected, S3};
+
+    fn list_buckets(buckets: &[(&str, Option<&str>)]) -> Reply {
+        let items: String = buckets
+            .iter()
+            .map(|(name, region)| {
+                format!(
+                    "<Bucket><Name>{name}</Name><CreationDate>2026-01-01T00:00:00.000Z</CreationDate>{}</Bucket>",
+                    region
+                        .map(|r| format!("<BucketRegion>{r}</BucketRegion>"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        Reply::new(
+            200,
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Owner><ID>abc</ID></Owner><Buckets>{items}</Buckets></ListAllMyBucketsResult>"
+            ),
+        )
+        .header("content-type", "application/xml")
+    }
+
+    fn is_list_buckets(req: &Seen) -> bool {
+        req.method == "GET"
+            && (req.uri.contains("x-id=ListBuckets") || req.uri.starts_with("https://s3."))
+    }
+
+    fn collect(fake: &FakeAws) -> S3 {
+        let aws = Aws::for_tests(fake.config("us-east-1"));
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(super::collect(
+                &aws,
+                &aws.base,
+                "111111111111",
+                "us-east-1",
+                4,
+            ))
+    }
+
+    /// Audit finding 15: a bucket deleted while the scan runs answers `NoSuchBucket`; it is
+    /// gone, not a collection error.
+    #[test]
+    fn a_bucket_deleted_mid_scan_is_dropped() {
+        let fake = FakeAws::new(|req| {
+            if is_list_buckets(req) {
+                list_buckets(&[("kept", Some("us-east-1")), ("gone", Some("us-east-1"))])
+            } else if req.uri.contains("://gone.") {
+                Reply::s3_error(404, "NoSuchBucket", "The specified bucket does not exist")
+            } else {
+                Reply::s3_error(403, "AccessDenied", "Access Denied")
+            }
+        });
+        let s3 = collect(&fake);
+        match &s3.buckets {
+            Collected::Ok(b) => {
+                let names: Vec<&str> = b.iter().map(|b| b.name.as_str()).collect();
+                assert_eq!(names, vec!["kept"]);
+            }
+            Collected::Failed(e) => panic!("{e}"),
+        }
+    }
+
+    /// Audit finding 14: a data-perimeter bucket policy denies the scanner GetBucketLocation;
+    /// HeadBucket's 403 still names the region, the per-bucket calls go there, and their
+    /// AccessDenied says that the bucket policy denies the scanner and what to do.
+    #[test]
+    fn a_perimeter_policy_still_reveals_the_region() {
+        const DENY: &str = "User: arn:aws:sts::111111111111:assumed-role/posture-scanner/posture-scan is not authorized to perform: s3:GetBucketPolicy on resource: \"arn:aws:s3:::perimeter\" with an explicit deny in a resource-based policy";
+        let fake = FakeAws::new(|req| {
+            if is_list_buckets(req) {
+                // Without a parameter, ListBuckets carries no BucketRegion.
+                list_buckets(&[("perimeter", None)])
+            } else if req.method == "HEAD" {
+                Reply::new(403, "").header("x-amz-bucket-region", "eu-west-1")
+            } else if req.uri.contains("s3-control") {
+                Reply::s3_error(
+                    404,
+                    "NoSuchPublicAccessBlockConfiguration",
+                    "The public access block configuration was not found",
+                )
+            } else {
+                Reply::s3_error(403, "AccessDenied", DENY)
+            }
+        });
+        let s3 = collect(&fake);
+        let Collected::Ok(buckets) = &s3.buckets else {
+            panic!("{:?}", s3.buckets)
+        };
+        assert_eq!(buckets[0].region, Collected::Ok("eu-west-1".to_string()));
+        let Collected::Failed(e) = &buckets[0].policy else {
+            panic!("{:?}", buckets[0].policy)
+        };
+        assert!(
+            e.message.contains("the bucket policy denies the scanner")
+                && e.message.contains("exempt the scanner's role"),
+            "{}",
+            e.message
+        );
+        assert!(
+            fake.requests()
+                .iter()
+                .any(|r| r.uri.contains("?policy") && r.uri.contains("eu-west-1")),
+            "{:?}",
+            fake.requests()
+        );
     }
 }

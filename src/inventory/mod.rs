@@ -149,6 +149,10 @@ pub struct AccountInventory {
     pub access: AccountAccess,
     /// Regions scanned in this account; `Failed` when region discovery failed.
     pub regions: Collected<Vec<String>>,
+    /// Regions deliberately not scanned, with the reason: a service control policy denies them
+    /// to the scanner, or a region named with `--regions` is not enabled for the account.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub skipped_regions: BTreeMap<String, String>,
     pub iam: Collected<Iam>,
     pub s3: Collected<S3>,
     #[serde(default)]
@@ -189,6 +193,32 @@ pub struct Iam {
     pub account_summary: Collected<BTreeMap<String, i64>>,
     /// Roles with their trust policies (ListRoles).
     pub roles: Collected<Vec<IamRole>>,
+    /// The organization's centralized root access features (iam:ListOrganizationsFeatures), as
+    /// this account can see them; `None` in inventories saved before posture collected them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizations_features: Option<Collected<OrganizationsFeatures>>,
+}
+
+/// Centralized root access of the organization (iam:ListOrganizationsFeatures).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "answer")]
+pub enum OrganizationsFeatures {
+    /// This account could answer (the management account, IAM's delegated administrator, or an
+    /// account outside any organization): the enabled features, `RootCredentialsManagement`
+    /// and/or `RootSessions`; empty when centralized root access is off or impossible (no
+    /// organization, not all features, IAM trusted access off).
+    Known {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        organization_id: Option<String>,
+        features: Vec<String>,
+    },
+    /// Only the management account or IAM's delegated administrator can answer; this account
+    /// is neither.
+    NotAnswerable,
+}
+
+impl OrganizationsFeatures {
+    pub const ROOT_CREDENTIALS_MANAGEMENT: &str = "RootCredentialsManagement";
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -325,6 +355,10 @@ pub struct Vpc {
     pub vpc_id: String,
     pub cidr_block: Option<String>,
     pub is_default: bool,
+    /// The account that owns the VPC (another account's for a VPC shared through RAM);
+    /// `None` in inventories saved before posture collected it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -334,6 +368,12 @@ pub struct Subnet {
     pub cidr_block: Option<String>,
     pub availability_zone: Option<String>,
     pub map_public_ip_on_launch: bool,
+    /// The account that owns the subnet and its VPC. A participant of a VPC shared through RAM
+    /// sees the subnet, but the route tables, endpoints and gateways stay in the owner's
+    /// account. `None` in inventories saved before posture collected it (read as "this
+    /// account").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
     /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
@@ -354,7 +394,8 @@ pub struct Route {
     pub destination_cidr: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination_prefix_list: Option<String>,
-    /// igw-..., nat-..., vpce-..., local, ...
+    /// igw-..., nat-..., eigw-..., vpce-..., tgw-..., pcx-..., cagw-..., lgw-..., eni-...,
+    /// a core network ARN, local, ... (`unknown` only when AWS named no target).
     pub target: String,
 }
 
@@ -372,6 +413,20 @@ pub struct VpcEndpoint {
     /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
+}
+
+impl Subnet {
+    /// The subnet belongs to another account's VPC, shared with `account` through RAM.
+    pub fn owned_by_other(&self, account: &str) -> bool {
+        self.owner_id.as_deref().is_some_and(|o| o != account)
+    }
+}
+
+impl VpcEndpoint {
+    /// A gateway endpoint for S3 (`com.amazonaws.<region>.s3`; not S3 Express, not DynamoDB).
+    pub fn is_s3_gateway(&self) -> bool {
+        self.endpoint_type.eq_ignore_ascii_case("gateway") && self.service_name.ends_with(".s3")
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -413,6 +468,16 @@ pub struct LaunchTemplate {
     pub default_version: Option<i64>,
     /// Metadata options of the default version; `None` when that version sets none.
     pub default_version_metadata: Collected<Option<MetadataOptions>>,
+    /// The latest version's number, when it differs from the default version (Auto Scaling
+    /// groups and fleets often launch `$Latest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version: Option<i64>,
+    /// Metadata options of the latest version when it differs from the default version
+    /// (`Ok(None)`: that version sets none); `None` when the versions are the same, when the
+    /// default version could not be read either, or in inventories saved before posture read
+    /// `$Latest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version_metadata: Option<Collected<Option<MetadataOptions>>>,
     /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
@@ -420,9 +485,38 @@ pub struct LaunchTemplate {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct MetadataDefaults {
+    /// `required`, `optional`, or `None` for no preference.
     pub http_tokens: Option<String>,
     pub http_endpoint: Option<String>,
     pub http_put_response_hop_limit: Option<i32>,
+    /// `enabled`: instances launch only when their resolved `HttpTokens` is `required`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_tokens_enforced: Option<String>,
+    /// Who set these defaults: `account`, or `declarative-policy` (an EC2 declarative policy
+    /// of the organization; the account cannot change them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<String>,
+    /// The message the declarative policy shows when it blocks a change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_exception_message: Option<String>,
+}
+
+impl MetadataDefaults {
+    pub fn tokens_required(&self) -> bool {
+        self.http_tokens.as_deref() == Some("required")
+    }
+    /// Launches whose resolved `HttpTokens` is not `required` are refused.
+    pub fn tokens_enforced(&self) -> bool {
+        self.http_tokens_enforced.as_deref() == Some("enabled")
+    }
+    /// Where these defaults come from, for evidence.
+    pub fn source(&self) -> &'static str {
+        if self.managed_by.as_deref() == Some("declarative-policy") {
+            "the organization's EC2 declarative policy"
+        } else {
+            "the account default"
+        }
+    }
 }
 
 // ---------------------------------------------------------------- ACM
@@ -445,7 +539,12 @@ pub struct Certificate {
     pub renewal_eligibility: Option<String>,
     /// e.g. `RSA_2048`, `EC_prime256v1`.
     pub key_algorithm: Option<String>,
+    /// ARNs of the AWS resources that use the certificate (load balancers, CloudFront, ...).
     pub in_use_by: Vec<String>,
+    /// `ENABLED` when the certificate (with its private key) can be exported and used outside
+    /// AWS, where `in_use_by` cannot see it; `DISABLED`; `None` in older inventories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<String>,
 }
 
 // ---------------------------------------------------------------- API Gateway (REST)
@@ -461,6 +560,9 @@ pub struct RestApi {
     pub id: String,
     pub name: Option<String>,
     pub endpoint_types: Vec<String>,
+    /// The resource policy (GetRestApis `policy`), unescaped; `None` when the API has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
     pub resources: Collected<Vec<ApiResource>>,
     pub authorizers: Collected<Vec<Authorizer>>,
     pub stages: Collected<Vec<Stage>>,
@@ -537,11 +639,47 @@ pub struct Organization {
     pub feature_set: Option<String>,
     pub roots: Vec<OrgRoot>,
     pub organizational_units: Vec<OrganizationalUnit>,
+    /// Set when the root/OU tree could not be walked: `roots` and `organizational_units` are then
+    /// incomplete, accounts have no parent, and what depends on the tree is not assessed (read
+    /// it through [`Organization::hierarchy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hierarchy_error: Option<CollectionError>,
     /// All accounts of the organization, whatever their state.
     pub accounts: Vec<OrgAccount>,
     /// SCPs attached to each target (root, OU or account id).
     pub scp_attachments: Collected<BTreeMap<String, Vec<PolicyRef>>>,
+    /// The organization's policies of the authorization types (SCPs, RCPs) and the declarative
+    /// and S3 policy types enabled on the root, with their documents and targets.
+    #[serde(default = "policies_not_collected")]
+    pub policies: Collected<Vec<OrgPolicy>>,
     pub delegated_administrators: Collected<Vec<DelegatedAdministrator>>,
+}
+
+fn policies_not_collected() -> Collected<Vec<OrgPolicy>> {
+    Collected::Failed(CollectionError {
+        service: "organizations".into(),
+        operation: "ListPolicies".into(),
+        region: None,
+        resource: None,
+        kind: ErrorKind::Other,
+        code: None,
+        message: "not collected: this inventory was saved by an older posture".into(),
+    })
+}
+
+/// An organization policy with its document and where it is attached.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OrgPolicy {
+    pub id: String,
+    pub name: String,
+    /// `SERVICE_CONTROL_POLICY`, `RESOURCE_CONTROL_POLICY`, `DECLARATIVE_POLICY_EC2`, `S3_POLICY`.
+    pub policy_type: String,
+    pub aws_managed: bool,
+    /// The policy document (DescribePolicy); `Failed` when it could not be read.
+    pub content: Collected<String>,
+    /// Root, OU and account ids it is attached to (ListTargetsForPolicy); `Failed` when they
+    /// could not be listed.
+    pub targets: Collected<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -563,8 +701,11 @@ pub struct OrgAccount {
     pub id: String,
     pub name: String,
     pub email: Option<String>,
-    /// `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, ...
-    pub status: String,
+    /// `ACTIVE`, `PENDING_ACTIVATION`, `SUSPENDED`, `PENDING_CLOSURE`, `CLOSED` (the `State`
+    /// field; from the retired `Status` when only that was sent), or `UNKNOWN` when AWS sent
+    /// neither. Older inventories called it `status`.
+    #[serde(alias = "status")]
+    pub state: String,
     pub parent_id: Option<String>,
 }
 
@@ -583,6 +724,36 @@ pub struct DelegatedAdministrator {
 }
 
 impl Organization {
+    /// The roots and OUs, or why the tree could not be walked.
+    pub fn hierarchy(&self) -> Result<(&[OrgRoot], &[OrganizationalUnit]), &CollectionError> {
+        match &self.hierarchy_error {
+            Some(e) => Err(e),
+            None => Ok((&self.roots, &self.organizational_units)),
+        }
+    }
+
+    /// The root and OU ids above an account, nearest first (empty when its parent is unknown).
+    pub fn ancestors_of(&self, account_id: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(mut current) = self
+            .accounts
+            .iter()
+            .find(|a| a.id == account_id)
+            .and_then(|a| a.parent_id.clone())
+        else {
+            return out;
+        };
+        // Bounded walk: a corrupt saved inventory with a cycle must not hang.
+        for _ in 0..64 {
+            out.push(current.clone());
+            match self.organizational_units.iter().find(|o| o.id == current) {
+                Some(ou) => current = ou.parent_id.clone(),
+                None => break,
+            }
+        }
+        out
+    }
+
     /// The OU path (`Root/Security`) of a parent id.
     pub fn path_of(&self, parent_id: &str) -> String {
         let mut parts = Vec::new();
@@ -610,11 +781,20 @@ impl Collected<Organization> {
         match self {
             Collected::Failed(e) => vec![(caller_account_id.to_string(), e.clone())],
             Collected::Ok(org) => [
+                org.hierarchy_error.as_ref(),
                 org.scp_attachments.error(),
+                org.policies.error(),
                 org.delegated_administrators.error(),
             ]
             .into_iter()
             .flatten()
+            .chain(
+                org.policies
+                    .as_ref()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|p| [p.content.error(), p.targets.error()].into_iter().flatten()),
+            )
             .map(|e| (org.management_account_id.clone(), e.clone()))
             .collect(),
         }
@@ -643,6 +823,7 @@ impl AccountInventory {
             push(iam.password_policy.error());
             push(iam.account_summary.error());
             push(iam.roles.error());
+            push(iam.organizations_features.as_ref().and_then(|f| f.error()));
             if let Collected::Ok(users) = &iam.users {
                 for u in users {
                     push(u.details.as_ref().and_then(|d| d.error()));
@@ -677,6 +858,7 @@ impl AccountInventory {
                 push(ec2.instance_metadata_defaults.error());
                 for lt in &ec2.launch_templates {
                     push(lt.default_version_metadata.error());
+                    push(lt.latest_version_metadata.as_ref().and_then(|m| m.error()));
                 }
             }
             push(r.acm.error());

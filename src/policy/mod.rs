@@ -6,6 +6,7 @@
 mod boundary;
 mod document;
 mod questions;
+mod scp;
 mod wildcard;
 
 #[cfg(test)]
@@ -24,4 +25,5 @@ pub use questions::{
     PublicGrant, grants_public_access, is_full_access_endpoint_policy, tls_enforced,
     write_actions_granted,
 };
+pub use scp::{AppliedScp, RegionDenial, denied_regions};
 pub use wildcard::wildcard_match;

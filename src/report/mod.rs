@@ -1,7 +1,7 @@
 //! Renderers. Each reads only the finished [`ScanResult`] and writes the document to a writer,
 //! streaming the findings (which may be spooled on disk); `render_to_string` serves tests.
 
-mod asff;
+pub mod asff;
 mod csv;
 mod html;
 mod ocsf;

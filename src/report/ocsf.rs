@@ -1,6 +1,7 @@
 //! OCSF 1.8.0 (NDJSON): one Compliance Finding (class 2003) per check result, and one per
 //! framework requirement per account (and per organization-scope requirement), with the cloud
-//! profile. Validated in the test suite by `../shared/tools/validate-ocsf`.
+//! profile. Validated in the test suite by `tests/validate_ocsf.py` against the OCSF 1.8.0
+//! schema carried in `tests/schemas/ocsf-1.8.0/`.
 
 use std::io::Write;
 

@@ -66,6 +66,9 @@ pub struct AccountSummary {
     pub access: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
+    /// Regions not scanned on purpose, with the reason (denied by an SCP, not enabled).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub skipped_regions: BTreeMap<String, String>,
     pub counts: Counts,
     /// Failed results by severity.
     pub failed_by_severity: BTreeMap<Severity, usize>,
@@ -251,9 +254,10 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn context<'c>(&'c self, accounts: &'c [AccountInventory]) -> Context<'c> {
+    fn context<'c>(&'c self, accounts: &'c [AccountInventory], pass: checks::Pass) -> Context<'c> {
         Context {
             scan: &self.scan,
+            pass,
             organization: self.organization.as_ref(),
             accounts,
             thresholds: self.opts.thresholds,
@@ -281,6 +285,7 @@ impl<'a> Evaluator<'a> {
             }
             .to_string(),
             regions: acct.regions.as_ref().cloned().unwrap_or_default(),
+            skipped_regions: acct.skipped_regions.clone(),
             counts: Counts::default(),
             failed_by_severity: BTreeMap::new(),
         });
@@ -298,7 +303,7 @@ impl<'a> Evaluator<'a> {
         self.boundary.learn_networks(acct);
         let one = std::slice::from_ref(acct);
         let results = checks::evaluate(
-            &self.context(one),
+            &self.context(one, checks::Pass::Account),
             Some(Input::OneAccount),
             self.opts.only_checks,
         );
@@ -421,7 +426,7 @@ impl<'a> Evaluator<'a> {
         self.boundary
             .note_unscanned_accounts(summaries.iter().map(|a| a.account_id.as_str()));
         let results = checks::evaluate(
-            &self.context(&summaries),
+            &self.context(&summaries, checks::Pass::Organization),
             Some(Input::AllAccounts),
             self.opts.only_checks,
         );
@@ -691,6 +696,41 @@ mod streaming_tests {
             want.iter()
                 .any(|r| r.1 == "org-management-account-no-workloads" && r.2 == Status::Fail),
             "the management account's workload is found"
+        );
+        // Subnets shared through RAM are routed by the owner's (the network account's) route
+        // tables: judged at the end of the scan from the summaries.
+        let shared = |check: &str, resource: &str| {
+            want.iter()
+                .find(|r| r.0 == "417979798948" && r.1 == check && r.4.ends_with(resource))
+                .map(|r| (r.2, r.5.clone()))
+                .unwrap_or_else(|| panic!("no {check} result for {resource}"))
+        };
+        let s3 = "sra-app-private-subnet-s3-path";
+        assert_eq!(
+            shared(s3, "subnet/subnet-0shared0app00000001").0,
+            Status::Pass
+        );
+        assert_eq!(
+            shared(s3, "subnet/subnet-0shared0ddb00000002").0,
+            Status::Fail
+        );
+        assert_eq!(
+            shared(s3, "subnet/subnet-0shared0ipv6000003").0,
+            Status::Fail
+        );
+        let (status, message) = shared(s3, "subnet/subnet-0outside0000000001");
+        assert_eq!(status, Status::NotAssessed);
+        assert!(
+            message.contains("owned by account 999999999999, which was not scanned"),
+            "{message}"
+        );
+        assert_eq!(
+            shared(
+                "sra-app-private-instance-imdsv2",
+                "instance/i-0shared0app000000001"
+            )
+            .0,
+            Status::Fail
         );
     }
 

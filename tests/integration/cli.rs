@@ -152,8 +152,8 @@ fn evaluate_fixture_inventory_offline() {
     let (code, stdout, stderr) = run(c);
     assert!(code == 3 || code == 5, "{stderr}");
     assert!(
-        stdout.contains("Failed findings"),
-        "summary printed for people: {stdout}"
+        stderr.contains("Failed findings") && stdout.is_empty(),
+        "summary printed for people, on stderr: {stdout}"
     );
     let r = read_json(&out);
     let findings = r["findings"].as_array().unwrap();
@@ -233,5 +233,109 @@ fn permissions_prints_the_policy() {
     assert!(
         actions.iter().all(|a| !a.contains('*')),
         "no wildcard actions: {actions:?}"
+    );
+}
+
+/// With a report format other than the table, stdout carries the report and nothing else: the
+/// summary goes to stderr, or nowhere with --quiet; the exit code does not change.
+#[test]
+fn stdout_carries_only_the_report_and_quiet_silences_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    let evaluate = |extra: &[&str]| {
+        let mut c = posture();
+        c.args(["evaluate", "--now", "2026-11-22T12:00:00Z"])
+            .args(extra)
+            .arg(fixture("inventory.json"));
+        run(c)
+    };
+    let out_arg = out.to_str().unwrap();
+
+    // -o FILE: nothing on stdout; the summary and the path on stderr.
+    let (code, stdout, stderr) = evaluate(&["--format", "json", "-o", out_arg]);
+    assert_eq!(code, 5, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("Failed findings") && stderr.contains("report written to"),
+        "{stderr}"
+    );
+    read_json(&out);
+
+    // --quiet: nothing on stdout, no summary, no progress lines; same exit code.
+    let (code, stdout, stderr) = evaluate(&["--format", "ocsf", "-q", "-o", out_arg]);
+    assert_eq!(code, 5, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        !stderr.contains("Failed findings") && !stderr.contains("report written"),
+        "{stderr}"
+    );
+
+    // The report on stdout: stdout parses as the document, whole.
+    let (code, stdout, stderr) = evaluate(&["--format", "json"]);
+    assert_eq!(code, 5);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is the JSON report");
+    assert_eq!(doc["schema"], "posture.scan-result/v1");
+    assert!(stderr.contains("Failed findings"), "{stderr}");
+    let (_, stdout, stderr) = evaluate(&["--format", "json", "--quiet"]);
+    serde_json::from_str::<serde_json::Value>(&stdout).expect("stdout is the JSON report");
+    assert_eq!(stderr, "");
+
+    // The table is the report: on stdout, as before.
+    let (code, stdout, _) = evaluate(&["-q"]);
+    assert_eq!(code, 5);
+    assert!(stdout.contains("Failed findings"), "{stdout}");
+}
+
+#[test]
+fn security_hub_flags_need_each_other_and_valid_values() {
+    for args in [
+        vec!["evaluate", "x.json", "--security-hub", "eu-west-1"],
+        vec![
+            "evaluate",
+            "x.json",
+            "--security-hub-account",
+            "123456789012",
+        ],
+        vec![
+            "evaluate",
+            "x.json",
+            "--security-hub",
+            "EU",
+            "--security-hub-account",
+            "123456789012",
+        ],
+        vec![
+            "evaluate",
+            "x.json",
+            "--security-hub",
+            "eu-west-1",
+            "--security-hub-account",
+            "1234",
+        ],
+    ] {
+        let mut c = posture();
+        c.args(&args);
+        let (code, _, stderr) = run(c);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+    }
+}
+
+/// `posture --version` names the commit the binary was built from.
+#[test]
+fn version_names_the_commit() {
+    let mut c = posture();
+    c.arg("--version");
+    let (code, stdout, _) = run(c);
+    assert_eq!(code, 0);
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(crate::repo())
+        .output()
+        .expect("git");
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    assert_eq!(head.len(), 12, "not a git checkout?");
+    assert_eq!(
+        stdout.trim(),
+        format!("posture {} (commit {head})", env!("CARGO_PKG_VERSION"))
     );
 }

@@ -21,7 +21,7 @@ fn sh(script: &str) {
 /// A secret that must never appear in any output or log.
 const SECRET: &str = "posture-test-secret-7d3f9a1c5e";
 
-fn emulator_env(c: &mut Command) {
+pub fn emulator_env(c: &mut Command) {
     c.env("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
         .env("AWS_ENDPOINT_URL_ORGANIZATIONS", "http://127.0.0.1:5000")
         .env("AWS_ACCESS_KEY_ID", "123456789012")
@@ -581,7 +581,10 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
     let (code, stdout, stderr) = run(c);
     // Failed findings and an incomplete scan (the emulators lack GetInstanceMetadataDefaults).
     assert_eq!(code, 5, "exit code\nstdout:\n{stdout}\nstderr:\n{stderr}");
-    assert!(stdout.contains("Failed findings"), "{stdout}");
+    // With a report format other than the table, stdout is for the report alone: the summary
+    // goes to stderr.
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("Failed findings"), "{stderr}");
     let result = read_json(&out);
     assert_eq!(result["schema"], "posture.scan-result/v1");
     validate_schema(&out);
@@ -704,9 +707,11 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
 
     second_scan_with_baseline_and_suppressions(&ids, &out, dir.path());
     s3_delivery(dir.path());
+    crate::security_hub::security_hub_delivery(dir.path(), &inv);
+    crate::image::image_runs_a_scan(dir.path());
 }
 
-fn ops(args: &[&str]) -> String {
+pub fn ops(args: &[&str]) -> String {
     let out = Command::new(repo().join("localstack/.venv-moto/bin/python"))
         .arg(repo().join("tests/emulator_ops.py"))
         .args(args)
@@ -848,6 +853,31 @@ fn s3_delivery(dir: &std::path::Path) {
     );
     assert_eq!(o["sse"], "AES256");
     assert!(o["size"].as_u64().unwrap() > 100);
+
+    // A bucket in another region than posture's: HeadBucket names its region, the upload goes there.
+    ops(&["bucket", "posture-reports-eu", "eu-west-1"]);
+    let mut c = posture();
+    emulator_env(&mut c);
+    c.current_dir(dir).args([
+        "scan",
+        "--regions",
+        "us-east-1",
+        "--format",
+        "csv",
+        "--no-progress",
+        "-q",
+        "-o",
+        "s3://posture-reports-eu/eu/",
+    ]);
+    let (code, stdout, stderr) = run(c);
+    assert!(matches!(code, 0 | 3 | 4 | 5), "{stderr}");
+    assert!(
+        stdout.is_empty() && !stderr.contains("report written"),
+        "--quiet: {stdout}{stderr}"
+    );
+    let objects: Value =
+        serde_json::from_str(&ops(&["objects", "posture-reports-eu", "eu/"])).unwrap();
+    assert_eq!(objects.as_array().unwrap().len(), 1, "{objects}");
 
     let mut c = posture();
     emulator_env(&mut c);

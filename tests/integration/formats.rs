@@ -1,6 +1,7 @@
-//! Machine-readable outputs: OCSF and ASFF pass the shared validators, ASFF batches hold at most
-//! 100 findings, CSV has the JSON's rows, JSON matches its schema; suppressions and baselines
-//! show up in all of them. Needs .venv-tools (tests/setup-tools.sh, run by tests/run-all.sh).
+//! Machine-readable outputs: OCSF passes the OCSF 1.8.0 schema carried in tests/schemas/, ASFF
+//! the Security Hub model botocore ships, ASFF batches hold at most 100 findings, CSV has the
+//! JSON's rows, JSON matches its schema; suppressions and baselines show up in all of them.
+//! Needs .venv-tools (tests/setup-tools.sh, run by tests/run-all.sh).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,9 +19,43 @@ fn tools_python() -> PathBuf {
     repo().join(".venv-tools/bin/python")
 }
 
+/// Run tests/`validator` on `file`: (success, output).
+fn run_validator(validator: &str, file: &Path) -> (bool, String) {
+    let out = Command::new(tools_python())
+        .arg(repo().join("tests").join(validator))
+        .arg(file)
+        .output()
+        .expect("run validator");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// The validator rejects `file` with `bad` edits applied to its first document.
+fn assert_rejects(validator: &str, file: &Path, bad: impl Fn(&mut serde_json::Value), why: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let broken = file.with_extension("broken");
+    let mut doc: serde_json::Value = if validator == "validate_asff.py" {
+        serde_json::from_str(&text).unwrap()
+    } else {
+        serde_json::from_str(text.lines().next().unwrap()).unwrap()
+    };
+    if validator == "validate_asff.py" {
+        bad(&mut doc[0]);
+    } else {
+        bad(&mut doc);
+    }
+    std::fs::write(&broken, serde_json::to_string(&doc).unwrap()).unwrap();
+    let (ok, out) = run_validator(validator, &broken);
+    assert!(!ok, "{validator} accepted a finding with {why}:\n{out}");
+}
+
 fn validate(validator: &str, file: &Path) -> String {
     let out = Command::new(tools_python())
-        .arg(repo().join("..").join("shared/tools").join(validator))
+        .arg(repo().join("tests").join(validator))
         .arg(file)
         .output()
         .expect("run validator");
@@ -121,7 +156,35 @@ fn every_format_validates_and_agrees() {
     // OCSF: one event per finding plus one per requirement, all valid.
     let (ocsf, code, stderr) = evaluate(dir.path(), "ocsf", &extra);
     assert_eq!(code, 5, "{stderr}");
-    let report = validate("validate-ocsf", &ocsf);
+    let report = validate("validate_ocsf.py", &ocsf);
+    assert!(report.contains(" passed, 0 failed"), "{report}");
+    // The validator is not a rubber stamp: each defect alone is rejected.
+    assert_rejects(
+        "validate_ocsf.py",
+        &ocsf,
+        |e| e["severity"] = "Severe".into(),
+        "a wrong severity caption",
+    );
+    assert_rejects(
+        "validate_ocsf.py",
+        &ocsf,
+        |e| e["unknown_attribute"] = 1.into(),
+        "an unknown attribute",
+    );
+    assert_rejects(
+        "validate_ocsf.py",
+        &ocsf,
+        |e| {
+            e.as_object_mut().unwrap().remove("finding_info");
+        },
+        "no finding_info",
+    );
+    assert_rejects(
+        "validate_ocsf.py",
+        &ocsf,
+        |e| e["type_uid"] = 200399.into(),
+        "a wrong type_uid",
+    );
     let events: Vec<serde_json::Value> = std::fs::read_to_string(&ocsf)
         .unwrap()
         .lines()
@@ -157,7 +220,27 @@ fn every_format_validates_and_agrees() {
     // ASFF: every finding valid; batches of at most 100 that add up to the same findings.
     let (asff, code, _) = evaluate(dir.path(), "asff", &extra);
     assert_eq!(code, 5);
-    let report = validate("validate-asff", &asff);
+    let report = validate("validate_asff.py", &asff);
+    assert_rejects(
+        "validate_asff.py",
+        &asff,
+        |f| f["Severity"]["Label"] = "SEVERE".into(),
+        "an unknown severity label",
+    );
+    assert_rejects(
+        "validate_asff.py",
+        &asff,
+        |f| {
+            f.as_object_mut().unwrap().remove("Title");
+        },
+        "no Title",
+    );
+    assert_rejects(
+        "validate_asff.py",
+        &asff,
+        |f| f["Colour"] = "red".into(),
+        "an unknown member",
+    );
     assert!(
         report.contains(&format!("{} passed, 0 failed", findings.len())),
         "{report}"

@@ -6,6 +6,10 @@ mod cli;
 mod emulator;
 mod formats;
 mod html;
+mod image;
+mod network;
+mod replay;
+mod security_hub;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

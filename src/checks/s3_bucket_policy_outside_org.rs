@@ -154,6 +154,7 @@ mod tests {
             vpc_id: "vpc-own".into(),
             cidr_block: None,
             is_default: false,
+            owner_id: None,
         });
         let mut b = bucket("vendor");
         b.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:role/vendor"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::vendor/*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-own"}}}}"#.into()));

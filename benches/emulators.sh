@@ -99,20 +99,22 @@ start() {
     echo "emulators: LocalStack http://127.0.0.1:$ls_port (pid $(cat "$state/localstack.pid")), moto http://127.0.0.1:$moto_port (pid $(cat "$state/moto.pid")); logs in $state"
 }
 
-# start_proxy DELAY_MS: the fault proxy in front of LocalStack, adding DELAY_MS to every request.
+# start_proxy DELAY_MS [ARGS...]: the fault proxy in front of LocalStack, adding DELAY_MS to every
+# request; further ARGS go to tests/faultproxy.py (e.g. --quotas).
 start_proxy() {
     local delay="$1" port="${BENCH_PROXY_PORT:-4611}"
+    shift
     stop_one proxy
     if port_busy "$port"; then
         echo "emulators: port $port is already in use" >&2
         exit 1
     fi
     setsid "$venvs/.venv-moto/bin/python" "$here/../tests/faultproxy.py" --delay-ms "$delay" \
-        --listen "127.0.0.1:$port" --upstream "http://127.0.0.1:$ls_port" \
+        --listen "127.0.0.1:$port" --upstream "http://127.0.0.1:$ls_port" "$@" \
         >"$state/proxy.log" 2>&1 </dev/null &
     echo $! >"$state/proxy.pid"
     for _ in $(seq 1 50); do
-        curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$port/__faultproxy/stats" 2>/dev/null && { echo "emulators: fault proxy http://127.0.0.1:$port (+${delay} ms) -> LocalStack"; return 0; }
+        curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$port/__faultproxy/stats" 2>/dev/null && { echo "emulators: fault proxy http://127.0.0.1:$port (+${delay} ms${*:+, $*}) -> LocalStack"; return 0; }
         sleep 0.2
     done
     echo "emulators: fault proxy did not start; log:" >&2
@@ -125,7 +127,7 @@ mkdir -p "$state"
 case "${1:-}" in
     start) start ;;
     stop) stop_all ;;
-    proxy) start_proxy "${2:-50}" ;;
+    proxy) start_proxy "${2:-50}" "${@:3}" ;;
     stop-proxy) stop_one proxy ;;
-    *) echo "usage: $0 start|stop|proxy DELAY_MS|stop-proxy" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|proxy DELAY_MS [FAULTPROXY ARGS...]|stop-proxy" >&2; exit 2 ;;
 esac

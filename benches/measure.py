@@ -10,6 +10,10 @@ median is reported; every request loop is bounded. Steps:
               floor = posture's calls / that throughput
   latency     posture through tests/faultproxy.py adding --latency-ms to every LocalStack call,
               compared with calls x latency / concurrency
+  quota       the API Gateway quota account (seed_org.py --quota-apis) scanned on its own
+              through tests/faultproxy.py --quotas (AWS's published control-plane quotas,
+              enforced per account and region), paced (posture's default) and with
+              --api-pace off: wall time against the quota floor, throttled responses
   prowler     (--prowler) Prowler, one process per account as its docs prescribe, restricted
               to the checks that correspond to posture's, sequentially and N in parallel;
               with --prowler-sample K on only K member accounts (the first K by account id),
@@ -251,6 +255,94 @@ def posture_runs(a, tag: str, endpoint: str) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------------------------
+# API Gateway quotas
+# ------------------------------------------------------------------------------------------------
+
+# API Gateway's fixed control-plane quotas (src/aws/quotas.toml, from
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html), per account and region.
+GET_RESOURCES_RATE, GET_RESOURCES_WINDOW = 5 / 2.0, (5, 2.0)   # 5 requests every 2 seconds
+APIGW_RATE, APIGW_BURST = 10.0, 40                              # 10 per second, burst 40
+QUOTA_SETTLE_SECONDS = 6.0
+
+
+def proxy_stats(url: str) -> dict:
+    return json.loads(urllib.request.urlopen(url + "/__faultproxy/stats", timeout=5).read())
+
+
+def quota_floor(get_resources: int, apigw_calls: int) -> dict:
+    """The quota floor of n GetResources and m API Gateway calls in one account and region:
+    `rate` = calls ÷ quota (the issue's definition: no client can average more than the quota);
+    `burst` = the earliest the last call can go when the quota's burst is used at the start (5
+    GetResources at once in every 2-second window; 40 calls, then 10 per second)."""
+    n, w = GET_RESOURCES_WINDOW
+    return {
+        "rate": max(get_resources / GET_RESOURCES_RATE, apigw_calls / APIGW_RATE),
+        "burst": max(max(0, -(-get_resources // n) - 1) * w, max(0, apigw_calls - APIGW_BURST) / APIGW_RATE),
+    }
+
+
+def quota_once(a, tag: str, pace_args: list[str], binary: str | None = None) -> dict:
+    q = a.org["quota_account"]
+    out = a.state / f"quota-{tag}"
+    result, inventory = out.with_suffix(".json"), out.with_suffix(".inventory.json")
+    for f in (result, inventory):
+        f.unlink(missing_ok=True)
+    env = clean_env(AWS_ENDPOINT_URL=a.quota_proxy, AWS_ACCESS_KEY_ID=q["account"], AWS_REGION=q["region"])
+    cmd = [binary or a.posture, "scan", "--regions", q["region"], "--format", "json", "-o", str(result),
+           "--save-inventory", str(inventory), "--no-progress", *pace_args]
+    # Every run starts with full quotas, as a scheduled scan that overlaps no other would: the
+    # proxy's windows and buckets still hold the previous run's calls (API Gateway's total
+    # bucket refills 40 in 4 s, EC2's 100 in 5 s), so wait for them to drain (not timed).
+    time.sleep(QUOTA_SETTLE_SECONDS)
+    before = proxy_stats(a.quota_proxy)
+    r = timed(cmd, env, out, a.timeout)
+    after = proxy_stats(a.quota_proxy)
+    if r["rc"] not in OK_EXIT or not result.exists():
+        err = out.with_suffix(".stderr").read_text(errors="replace")[-2000:]
+        raise SystemExit(f"bench: posture (quota account) failed (exit {r['rc']}):\n{err}")
+    calls = (json.loads(result.read_text()).get("scan") or {}).get("api_calls") or {}
+    ops = calls.get("by_operation") or {}
+    # Attempts by operation ("API Gateway:GetResources"), retries of throttled calls included.
+    r["get_resources_attempts"] = ops.get("API Gateway:GetResources", 0)
+    r["apigw_attempts"] = sum(v for k, v in ops.items() if k.startswith("API Gateway:"))
+    r["posture_throttled"] = calls.get("throttled_responses")
+    r["proxy_throttled"] = after.get("quota_throttled", 0) - before.get("quota_throttled", 0)
+    by = after.get("quota_throttled_by") or {}
+    r["proxy_throttled_by"] = {k: v - (before.get("quota_throttled_by") or {}).get(k, 0) for k, v in by.items()
+                               if v - (before.get("quota_throttled_by") or {}).get(k, 0)}
+    # The floor counts the calls the scan needs, not the retries of throttled ones.
+    r["get_resources"] = r["get_resources_attempts"] - r["proxy_throttled_by"].get("apigateway:GetResources", 0)
+    r["apigw_calls"] = r["apigw_attempts"] - sum(v for k, v in r["proxy_throttled_by"].items() if k.startswith("apigateway:"))
+    region = (json.loads(inventory.read_text()).get("accounts") or [{}])[0].get("regional", {}).get(q["region"], {})
+    apigw = region.get("apigateway") or {}
+    apis = (apigw.get("ok") or {}).get("rest_apis") if isinstance(apigw, dict) else None
+    r["apigw_failed"] = "failed" in apigw if isinstance(apigw, dict) else True
+    r["resources"] = sum(len(ok(x.get("resources")) or []) for x in apis or [])
+    r["resources_failed"] = sum(1 for x in apis or [] if ok(x.get("resources")) is None)
+    r["floor"] = quota_floor(r["get_resources"], r["apigw_calls"])
+    r["loadavg"] = Path("/proc/loadavg").read_text().split()[0]
+    return r
+
+
+def quota_runs(a) -> dict:
+    out = {}
+    variants = [("paced", [], None), ("unpaced", ["--api-pace", "off"], None)]
+    if a.quota_baseline:
+        variants.append(("baseline", [], a.quota_baseline))
+    for label, args, binary in variants:
+        runs = []
+        for i in range(a.repeat):
+            r = quota_once(a, f"{label}-{i + 1}", args, binary)
+            log(f"quota {label} run {i + 1}/{a.repeat}: {r['wall']:.2f}s, {r['apigw_calls']} API Gateway calls "
+                f"({r['get_resources']} GetResources), floor {r['floor']['rate']:.2f}s, "
+                f"{r['proxy_throttled']} throttled by the proxy {r['proxy_throttled_by']}, "
+                f"{r['resources']} resources collected, {r['resources_failed']} APIs' resources failed, load {r['loadavg']}")
+            runs.append(r)
+        out[label] = runs
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
 # The emulator's floor
 # ------------------------------------------------------------------------------------------------
 
@@ -428,13 +520,16 @@ def main() -> int:
     p.add_argument("--moto", default="http://127.0.0.1:5010")
     p.add_argument("--proxy", help="fault proxy URL adding --latency-ms (started by run.sh); omit to skip")
     p.add_argument("--count-proxy", help="fault proxy URL at 0 ms, to count Prowler's calls")
+    p.add_argument("--quota-proxy", help="fault proxy URL with --quotas (started by run.sh), for --step quota")
+    p.add_argument("--quota-baseline", help="another posture binary (e.g. a build of an older commit) for a third "
+                                            "column of the quota step, run with its defaults")
     p.add_argument("--latency-ms", type=int, default=50)
     p.add_argument("--regions", default="us-east-1")
     p.add_argument("--build", default="build not stated", help="how the posture binary was built, for the report")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--floor-calls", type=int, default=300)
     p.add_argument("--timeout", type=float, default=1800, help="per posture run, seconds")
-    p.add_argument("--step", choices=["posture", "floor", "latency", "prowler", "report"], required=True)
+    p.add_argument("--step", choices=["posture", "floor", "latency", "quota", "prowler", "report"], required=True)
     p.add_argument("--prowler-venv", type=Path, default=HERE / ".venv-prowler")
     p.add_argument("--prowler-repeat", type=int, default=3)
     p.add_argument("--prowler-parallel", type=int, default=8)
@@ -463,6 +558,12 @@ def main() -> int:
             results["latency_proxy_stats"] = json.loads(urllib.request.urlopen(a.proxy + "/__faultproxy/stats", timeout=5).read())
         except OSError:
             pass
+    elif a.step == "quota":
+        if not a.org.get("quota_account") or not a.quota_proxy:
+            raise SystemExit("bench: --step quota needs a quota account (seed_org.py --quota-apis) and --quota-proxy")
+        results["quota"] = quota_runs(a)
+        results["quota_account"] = a.org["quota_account"]
+        results["quota_baseline"] = a.quota_baseline
     elif a.step == "prowler":
         all_accounts = [MANAGEMENT] + a.org["accounts"]
         k = max(0, a.prowler_sample)
@@ -530,11 +631,51 @@ def report_prowler_sample(pr: dict, k: int, n: int, wall: float) -> None:
         print(f"| posture speed-up vs Prowler parallel ({label}) | ≈ {ext / wall:.1f}× |")
 
 
+def report_quota(R: dict) -> None:
+    Q = R.get("quota")
+    if not Q:
+        return
+    q = R.get("quota_account") or {}
+    print(f"### API Gateway quotas: account {q.get('account')}, {q.get('rest_apis')} REST APIs × "
+          f"{q.get('resources_per_api')} resources = {q.get('resources')} resources in {q.get('region')}, "
+          f"through tests/faultproxy.py --quotas (median of {len(Q.get('paced') or [])})")
+    print()
+    cols = [Q.get("paced") or [], Q.get("unpaced") or []]
+    if Q.get("baseline"):
+        cols.append(Q["baseline"])
+        print(f"| | paced (default `--api-pace 0.9`) | `--api-pace off` | baseline binary ({R.get('quota_baseline')}) |")
+        print("|---|---|---|---|")
+    else:
+        print("| | paced (default `--api-pace 0.9`) | `--api-pace off` |")
+        print("|---|---|---|")
+
+    def row(label, f):
+        print(f"| {label} | " + " | ".join(f(runs) if runs else "n/a" for runs in cols) + " |")
+
+    row("wall time", lambda rs: f"{median([r['wall'] for r in rs]):.2f} s ({walls(rs, 2)})")
+    row("API Gateway calls the scan needs (GetResources)",
+        lambda rs: f"{median([r['apigw_calls'] for r in rs]):.0f} ({median([r['get_resources'] for r in rs]):.0f})")
+    row("API Gateway attempts, retries included", lambda rs: ", ".join(str(r['apigw_attempts']) for r in rs))
+    row("quota floor = calls ÷ quota", lambda rs: f"{median([r['floor']['rate'] for r in rs]):.2f} s")
+    row("**wall ÷ floor**", lambda rs: f"**{median([r['wall'] / r['floor']['rate'] for r in rs if r['floor']['rate']]):.2f}**")
+    row("earliest possible with the bursts used at once", lambda rs: f"{median([r['floor']['burst'] for r in rs]):.2f} s")
+    row("**throttled responses** (proxy)", lambda rs: f"**{median([r['proxy_throttled'] for r in rs]):.0f}** "
+        f"({', '.join(str(r['proxy_throttled']) for r in rs)})")
+    row("throttled responses seen by posture (429/503)", lambda rs: ", ".join(str(r['posture_throttled']) for r in rs))
+    row("resources collected", lambda rs: ", ".join(f"{r['resources']}" for r in rs))
+    row("REST APIs whose resources were not collected", lambda rs: ", ".join(str(r['resources_failed']) for r in rs))
+    print()
+
+
 def report(R: dict) -> None:
     m = R["meta"]
     runs = R.get("posture") or []
     if not runs:
-        print("no posture runs recorded")
+        if R.get("quota"):
+            print()
+            report_quota(R)
+        else:
+            print("no posture runs recorded")
         return
     wall = median([r["wall"] for r in runs])
     rss = median([r["rss_kib"] for r in runs]) / 1024
@@ -632,6 +773,7 @@ def report(R: dict) -> None:
             if failed:
                 print(f"| Prowler processes that exited non-zero | {failed} |")
     print()
+    report_quota(R)
     ops = runs[0]["by_operation"]
     top = sorted(ops.items(), key=lambda kv: -kv[1])[:8]
     print("posture's most frequent calls (run 1): " + ", ".join(f"{k} {v}" for k, v in top))

@@ -3,7 +3,8 @@
 #
 #   benches/run.sh [--accounts 10] [--regions us-east-1] [--latency-ms 50] [--repeat 3] [--prowler]
 #                  [--posture BIN] [--prowler-parallel 8] [--prowler-repeat N] [--prowler-parallel-only]
-#                  [--prowler-sample K] [--skip-latency]
+#                  [--prowler-sample K] [--skip-latency] [--quota-apis 20] [--quota-resources 10] [--quota-only]
+#                  [--quota-baseline BIN]
 #
 # 1. starts its own LocalStack (127.0.0.1:4610) and moto (127.0.0.1:5010) with empty state under
 #    $BENCH_STATE (default /tmp/posture-bench); ports that the test suite does not use
@@ -14,6 +15,12 @@
 # 4. the emulator's floor: its throughput for cheap calls, 1 and 8 threads
 # 5. posture through tests/faultproxy.py adding --latency-ms to every LocalStack call
 #    (127.0.0.1:4611; Organizations stays direct on moto)
+# 5b. the API Gateway quota account (--quota-apis REST APIs x --quota-resources resources, outside
+#    the organization) scanned on its own through tests/faultproxy.py --quotas, which enforces
+#    AWS's published control-plane quotas: paced (the default) and with --api-pace off; wall time
+#    against the quota floor, throttled responses (--quota-apis 0 skips it; --quota-only runs
+#    only this, after seeding; --quota-baseline BIN adds a column for another posture binary,
+#    e.g. a build of the commit before pacing, run with its defaults)
 # 6. with --prowler: Prowler (PyPI, pinned, in benches/.venv-prowler) one process per account,
 #    the corresponding checks only, sequentially and --prowler-parallel at a time; with
 #    --prowler-sample K on only the first K member accounts (by id), extrapolated to all accounts
@@ -30,6 +37,7 @@ export BENCH_LS_PORT="${BENCH_LS_PORT:-4610}" BENCH_MOTO_PORT="${BENCH_MOTO_PORT
 PROWLER_VERSION=5.46.0
 
 accounts=10 regions=us-east-1 latency=50 repeat=3 prowler=0 posture="" par=8 prowler_repeat="" skip_latency=0 par_only=() sample=0
+quota_apis=20 quota_resources=10 quota_only=0 quota_baseline=()
 while (( $# )); do
     case "$1" in
         --accounts) accounts="$2"; shift 2 ;;
@@ -43,7 +51,11 @@ while (( $# )); do
         --skip-latency) skip_latency=1; shift ;;
         --prowler-parallel-only) par_only=(--prowler-parallel-only); shift ;;
         --prowler-sample) sample="$2"; shift 2 ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        --quota-apis) quota_apis="$2"; shift 2 ;;
+        --quota-resources) quota_resources="$2"; shift 2 ;;
+        --quota-only) quota_only=1; shift ;;
+        --quota-baseline) quota_baseline=(--quota-baseline "$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift 2 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -52,9 +64,13 @@ done
 [[ "$repeat" =~ ^[1-9]$ ]] || { echo "run.sh: --repeat 1..9" >&2; exit 2; }
 [[ "$sample" =~ ^[0-9]+$ ]] && (( sample <= 1000 )) || { echo "run.sh: --prowler-sample 0..1000 (0 = all accounts)" >&2; exit 2; }
 [[ "$regions" =~ ^[a-z0-9-]+(,[a-z0-9-]+)*$ ]] || { echo "run.sh: --regions: comma-separated region names, e.g. us-east-1,eu-west-1" >&2; exit 2; }
+[[ "$quota_apis" =~ ^[0-9]+$ ]] && (( quota_apis <= 600 )) || { echo "run.sh: --quota-apis 0..600" >&2; exit 2; }
+[[ "$quota_resources" =~ ^[0-9]+$ ]] && (( quota_resources >= 1 && quota_resources <= 300 )) || { echo "run.sh: --quota-resources 1..300" >&2; exit 2; }
+(( quota_only && !quota_apis )) && { echo "run.sh: --quota-only needs --quota-apis > 0" >&2; exit 2; }
 prowler_repeat="${prowler_repeat:-$repeat}"
 
 mkdir -p "$BENCH_STATE"
+(( quota_only )) && rm -f "$BENCH_STATE/bench-results.json"
 py="$root/localstack/.venv-moto/bin/python"
 if [[ ! -x "$py" || ! -x "$root/localstack/.venv-localstack/bin/python" ]]; then
     echo "run.sh: creating the emulator virtualenvs (localstack/setup.sh)"
@@ -119,13 +135,20 @@ m=("$py" "$here/measure.py" --posture "$posture" --state "$BENCH_STATE" --org-js
 echo "run.sh: posture binary $posture ($build); $accounts accounts; regions $regions; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$here/emulators.sh" start
 "$py" "$here/seed_org.py" --accounts "$accounts" --localstack "$ls_url" --moto "$moto_url" \
-    --regions "$regions" --out "$BENCH_STATE/org.json"
+    --regions "$regions" --out "$BENCH_STATE/org.json" --quota-apis "$quota_apis" --quota-resources "$quota_resources"
 
-"${m[@]}" --step posture
-"${m[@]}" --step floor
-if (( !skip_latency )); then
-    "$here/emulators.sh" proxy "$latency"
-    "${m[@]}" --step latency --proxy "$proxy_url"
+if (( !quota_only )); then
+    "${m[@]}" --step posture
+    "${m[@]}" --step floor
+    if (( !skip_latency )); then
+        "$here/emulators.sh" proxy "$latency"
+        "${m[@]}" --step latency --proxy "$proxy_url"
+        "$here/emulators.sh" stop-proxy
+    fi
+fi
+if (( quota_apis )); then
+    "$here/emulators.sh" proxy 0 --quotas
+    "${m[@]}" --step quota --quota-proxy "$proxy_url" "${quota_baseline[@]}"
     "$here/emulators.sh" stop-proxy
 fi
 

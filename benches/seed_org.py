@@ -47,7 +47,8 @@ os.environ.update(AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev
                   AWS_EC2_METADATA_DISABLED="true")
 
 MANAGEMENT = "123456789012"
-OUTSIDE = "333333333333"  # a partner account outside the organization (cross-account bucket grants)
+OUTSIDE = "333333333333"
+QUOTA_ACCOUNT = "444455556666"  # the API Gateway quota benchmark's account (benches/README.md)  # a partner account outside the organization (cross-account bucket grants)
 CLIENT_CONFIG = Config(retries={"total_max_attempts": 3, "mode": "standard"},
                        connect_timeout=5, read_timeout=60, max_pool_connections=4)
 
@@ -245,6 +246,24 @@ class Seeder:
         apigw.create_stage(restApiId=api, stageName="prod", deploymentId=dep)
 
 
+    def quota_account(self, account: str, r: str, apis: int, per_api: int) -> int:
+        """The API Gateway quota benchmark's account (outside the organization, scanned on its
+        own): `apis` REST APIs of `per_api` resources each (the root "/" and per_api - 1 more),
+        no methods, stages or authorizers; one IAM user (without any, LocalStack answers
+        GenerateCredentialReport with HTTP 500 and a scanner's retries would dominate the wall
+        time). Returns the resources created, roots included."""
+        self.client("iam", account).create_user(UserName="quota-bench")
+        apigw = self.client("apigateway", account, region=r)
+        total = 0
+        for i in range(apis):
+            api = apigw.create_rest_api(name=f"quota-api-{i:03d}", endpointConfiguration={"types": ["REGIONAL"]})["id"]
+            root = next(x["id"] for x in apigw.get_resources(restApiId=api)["items"] if x["path"] == "/")
+            for j in range(per_api - 1):
+                apigw.create_resource(restApiId=api, parentId=root, pathPart=f"r{j:03d}")
+            total += per_api
+        return total
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--accounts", type=int, default=10, help="member accounts to create (default 10)")
@@ -254,6 +273,12 @@ def main() -> int:
                    help="comma-separated regions; the regional workload is seeded in every one (default us-east-1)")
     p.add_argument("--workers", type=int, default=4, help="accounts seeded at once (default 4, max 16)")
     p.add_argument("--out", type=Path, help="write account ids and counts here (JSON)")
+    p.add_argument("--quota-account", default=QUOTA_ACCOUNT,
+                   help=f"account of the API Gateway quota benchmark, outside the organization (default {QUOTA_ACCOUNT})")
+    p.add_argument("--quota-apis", type=int, default=0,
+                   help="REST APIs in that account, in the first region (default 0: no quota account)")
+    p.add_argument("--quota-resources", type=int, default=10,
+                   help="resources per REST API there, its root included (default 10)")
     a = p.parse_args()
     if not 1 <= a.accounts <= 1000:
         p.error("--accounts must be 1..1000")
@@ -316,6 +341,18 @@ def main() -> int:
             if done % step == 0 and done < len(units):
                 print(f"seed_org: {done}/{len(units)} units seeded (account x global part / region; "
                       f"{time.monotonic() - started:.0f}s)", flush=True)
+    quota = None
+    if a.quota_apis > 0:
+        if not re.fullmatch(r"\d{12}", a.quota_account) or a.quota_account in org["accounts"] + [MANAGEMENT, OUTSIDE]:
+            p.error("--quota-account: a 12-digit account id outside the organization")
+        if not 1 <= a.quota_resources <= 300 or a.quota_apis > 600:
+            p.error("--quota-resources 1..300 (AWS's maximum per API), --quota-apis 0..600")
+        t0 = time.monotonic()
+        made = s.quota_account(a.quota_account, regions[0], a.quota_apis, a.quota_resources)
+        quota = {"account": a.quota_account, "region": regions[0], "rest_apis": a.quota_apis,
+                 "resources_per_api": a.quota_resources, "resources": made}
+        print(f"seed_org: quota account {a.quota_account}: {a.quota_apis} REST APIs x {a.quota_resources} resources "
+              f"= {made} API Gateway resources in {regions[0]} ({time.monotonic() - t0:.1f}s)", flush=True)
     elapsed = time.monotonic() - started
 
     n, nr = a.accounts, len(regions)
@@ -344,7 +381,7 @@ def main() -> int:
             "management_account_id": MANAGEMENT, "region": regions[0], "regions": regions, **org,
             "per_account": per_account, "global_per_account": GLOBAL_PER_ACCOUNT, "per_region_per_account": PER_REGION,
             "bucket_regions": layout, "per_region": per_region, "totals": totals,
-            "emulator_snapshots_per_account": snapshots, "seed_calls": s.calls,
+            "emulator_snapshots_per_account": snapshots, "seed_calls": s.calls, "quota_account": quota,
             "seed_seconds": round(elapsed, 2)}, indent=2) + "\n")
     return 0
 

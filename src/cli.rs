@@ -172,6 +172,12 @@ pub struct ScanArgs {
     /// service while AWS throttles it; `standard` only backs off.
     #[arg(long, value_enum, default_value_t = RetryMode::Adaptive, value_name = "MODE")]
     pub retry_mode: RetryMode,
+    /// Pace API calls at this fraction of AWS's published per-account, per-Region
+    /// control-plane quotas (API Gateway, EC2, ACM: see the README, "API quotas"), so that AWS
+    /// does not throttle the scan; `off` sends as fast as the concurrency limits allow. The
+    /// default 0.9 leaves a tenth of each quota to other callers of the same account.
+    #[arg(long, default_value = "0.9", value_parser = crate::aws::pace::parse_pace, value_name = "FRACTION|off")]
+    pub api_pace: crate::aws::pace::Pace,
     /// Write the collected inventory (JSON) to FILE, for `posture evaluate`.
     #[arg(long, value_name = "FILE")]
     pub save_inventory: Option<PathBuf>,
@@ -485,6 +491,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let aws = Aws::load(&ConnectOptions {
                 profile: args.profile.clone(),
                 region: args.region.clone(),
+                pace: args.api_pace,
                 max_attempts: args.max_attempts,
                 retry_mode: args.retry_mode,
                 ..Default::default()

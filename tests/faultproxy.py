@@ -5,6 +5,9 @@ Sits between posture and an emulator (LocalStack) and, at configurable rates, an
 AWS-shaped throttling errors (IAM/STS `Throttling`, EC2 `RequestLimitExceeded`, ACM
 `ThrottlingException`, API Gateway 429 `TooManyRequestsException`, S3 503 `SlowDown`), HTTP 500s,
 connection resets and slow responses; and answers AccessDenied for chosen accounts / services.
+With --quotas it also enforces AWS's published control-plane request quotas
+(src/aws/quotas.toml: API Gateway, EC2, ACM), per account and region, and answers beyond them
+with the throttling error each service really sends.
 The service is read from the SigV4 credential scope; the account from the access key id (a
 12-digit key id is the account itself, as LocalStack treats it; keys issued by STS AssumeRole
 are learnt from the AssumeRole responses that pass through).
@@ -13,11 +16,21 @@ Usage:
   faultproxy.py --listen 127.0.0.1:4599 --upstream http://127.0.0.1:4566
                 [--throttle 0.10] [--reset 0.01] [--error500 0.0] [--delay-ms 0]
                 [--deny ACCOUNT:SERVICE ...] [--deny-assume ACCOUNT ...] [--seed 1]
-Statistics (JSON): GET http://LISTEN/__faultproxy/stats
+                [--quotas [FILE]]
+Statistics (JSON): GET http://LISTEN/__faultproxy/stats (with --quotas: `quota_throttled`, and
+`quota_throttled_by` operation)
+
+Quota mode: the operation is read from X-Amz-Target (JSON protocols), from Action= (query
+protocols) or from the method and path (API Gateway's REST API: GET /restapis/{id}/resources is
+GetResources, ...). An entry with a `burst` is a token bucket of that capacity, starting full;
+an entry without one allows at most `requests` in any window of `per_seconds` seconds (the
+strictest reading of "N requests every P seconds"). A throttled request consumes nothing.
 """
 import argparse
+import collections
 import http.client
 import json
+import pathlib
 import random
 import re
 import socket
@@ -26,7 +39,16 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+DEFAULT_QUOTAS = pathlib.Path(__file__).resolve().parent.parent / "src" / "aws" / "quotas.toml"
 CRED = re.compile(r"Credential=([^/]+)/[^/]+/([^/]+)/([^/]+)/aws4_request")
+APIGW_ROUTES = [  # (method, path pattern, operation) of the API Gateway calls posture makes
+    ("GET", re.compile(r"^/restapis/?$"), "GetRestApis"),
+    ("GET", re.compile(r"^/restapis/[^/]+/resources/?$"), "GetResources"),
+    ("GET", re.compile(r"^/restapis/[^/]+/resources/[^/]+/methods/[^/]+/?$"), "GetMethod"),
+    ("GET", re.compile(r"^/restapis/[^/]+/authorizers/?$"), "GetAuthorizers"),
+    ("GET", re.compile(r"^/restapis/[^/]+/stages/?$"), "GetStages"),
+    ("GET", re.compile(r"^/domainnames/?$"), "GetDomainNames"),
+]
 HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"}
 
 
@@ -42,6 +64,57 @@ class State:
             acct, _, svc = d.partition(":")
             self.deny.setdefault(acct, set()).add(svc or "*")
         self.deny_assume = set(args.deny_assume or [])
+        self.quotas = load_quotas(args.quotas) if args.quotas else []
+        self.buckets = {}
+        if self.quotas:
+            self.stats.update(quota_throttled=0, quota_throttled_by={})
+
+    def over_quota(self, account, region, service, operation):
+        """True if the request breaks a published quota (then nothing is consumed); otherwise it
+        is booked in every quota that applies (the first matching entry of each group)."""
+        if not self.quotas or not operation:
+            return False
+        now = time.monotonic()
+        groups, rules = set(), []
+        for i, q in enumerate(self.quotas):
+            if q["group"] in groups or q["service"] != service:
+                continue
+            if q.get("all") or operation in q.get("operations", []) or \
+                    any(operation.startswith(p) for p in q.get("prefixes", [])):
+                groups.add(q["group"])
+                rules.append(i)
+        with self.lock:
+            states = []
+            for i in rules:
+                q = self.quotas[i]
+                key = (account, region, i, operation if q["bucket"] == "operation" else None)
+                rate = q["requests"] / q["per_seconds"]
+                if "burst" in q:
+                    tokens, last = self.buckets.get(key, (float(q["burst"]), now))
+                    tokens = min(float(q["burst"]), tokens + (now - last) * rate)
+                    if tokens < 1.0:
+                        return self.throttled(service, operation)
+                    states.append((key, "bucket", tokens))
+                else:
+                    window = self.buckets.setdefault(key, collections.deque())
+                    while window and window[0] <= now - q["per_seconds"]:
+                        window.popleft()
+                    if len(window) >= q["requests"]:
+                        return self.throttled(service, operation)
+                    states.append((key, "window", window))
+            for key, kind, st in states:
+                if kind == "bucket":
+                    self.buckets[key] = (st - 1.0, now)
+                else:
+                    st.append(now)
+        return False
+
+    def throttled(self, service, operation):
+        # Called with the lock held.
+        self.stats["quota_throttled"] += 1
+        by = self.stats["quota_throttled_by"]
+        by[f"{service}:{operation}"] = by.get(f"{service}:{operation}", 0) + 1
+        return True
 
     def roll(self, rate):
         with self.lock:
@@ -52,6 +125,34 @@ class State:
             self.stats[key] += 1
             if service and key == "requests":
                 self.stats["by_service"][service] = self.stats["by_service"].get(service, 0) + 1
+
+
+def load_quotas(path):
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        raise SystemExit("faultproxy: --quotas needs Python 3.11 or later (tomllib)")
+    with open(path, "rb") as f:
+        quotas = tomllib.load(f).get("quota", [])
+    if not quotas:
+        raise SystemExit(f"faultproxy: no [[quota]] entries in {path}")
+    return quotas
+
+
+def operation_of(service, method, path, headers, body):
+    """The API operation of a request: X-Amz-Target (JSON), Action= (query), method + path (REST)."""
+    target = headers.get("X-Amz-Target")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    if body and b"Action=" in body:
+        return urllib.parse.parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+    if service == "apigateway":
+        p = urllib.parse.urlsplit(path).path
+        for m, pattern, op in APIGW_ROUTES:
+            if method == m and pattern.match(p):
+                return op
+        return f"{method} {p}"
+    return ""
 
 
 def error_response(service, kind):
@@ -68,7 +169,7 @@ def error_response(service, kind):
                      "apigateway": (500, "InternalFailure"), "s3": (500, "InternalError")},
     }[kind]
     status, code = codes.get(service, codes["s3"] if service == "s3control" else (500, "InternalFailure"))
-    message = {"throttle": "Rate exceeded", "denied": "injected by faultproxy: not authorized", "internal": "injected internal error"}[kind]
+    message = {"throttle": {"apigateway": "Too Many Requests", "ec2": "Request limit exceeded."}.get(service, "Rate exceeded"), "denied": "injected by faultproxy: not authorized", "internal": "injected internal error"}[kind]
     if service in ("iam", "sts"):
         body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
                 f"<RequestId>faultproxy</RequestId></ErrorResponse>")
@@ -105,7 +206,8 @@ def make_handler(state):
 
         def handle_any(self):
             if self.path == "/__faultproxy/stats":
-                body = json.dumps(state.stats).encode()
+                with state.lock:
+                    body = json.dumps(state.stats).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -115,7 +217,7 @@ def make_handler(state):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             m = CRED.search(self.headers.get("Authorization", ""))
-            key, service = (m.group(1), m.group(3)) if m else ("", "unknown")
+            key, region, service = (m.group(1), m.group(2), m.group(3)) if m else ("", "", "unknown")
             account = key if re.fullmatch(r"\d{12}", key) else state.key_account.get(key, "")
             state.count("requests", service)
             assume_target = None
@@ -137,6 +239,9 @@ def make_handler(state):
                 finally:
                     self.connection.close()
                 return
+            if state.quotas and state.over_quota(account or key, region, service,
+                                                 operation_of(service, self.command, self.path, self.headers, body)):
+                return self.send_error_response(service, "throttle")
             if state.roll(state.args.throttle):
                 state.count("throttled")
                 return self.send_error_response(service, "throttle")
@@ -190,6 +295,8 @@ def main():
     p.add_argument("--deny", action="append", metavar="ACCOUNT:SERVICE")
     p.add_argument("--deny-assume", action="append", metavar="ACCOUNT")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--quotas", nargs="?", metavar="FILE", const=str(DEFAULT_QUOTAS),
+                   help=f"enforce AWS's published request quotas (default file: {DEFAULT_QUOTAS})")
     args = p.parse_args()
     host, _, port = args.listen.rpartition(":")
     if host not in ("127.0.0.1", "localhost", "::1"):

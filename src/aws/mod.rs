@@ -4,6 +4,7 @@
 mod errors;
 #[cfg(test)]
 pub(crate) mod fake;
+pub mod pace;
 pub mod partition;
 pub mod permissions;
 mod resolver;
@@ -34,6 +35,8 @@ pub const SESSION_NAME: &str = "posture-scan";
 pub struct ConnectOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
+    /// Client-side pacing at AWS's published control-plane quotas (see `pace`).
+    pub pace: pace::Pace,
     /// Maximum attempts per call, including the first (throttling and transient errors).
     pub max_attempts: u32,
     pub retry_mode: RetryMode,
@@ -95,9 +98,9 @@ impl Aws {
                 },
             )
         });
-        // Each client gets a retry partition per (service, account) (see `partition`), so the
-        // retry token bucket and, in adaptive mode, the client rate limiter are per account and
-        // service: one throttled account slows only itself.
+        // Each client gets a retry partition per (service, account[, Region]) (see
+        // `partition`), so the retry token bucket and, in adaptive mode, the client rate limiter
+        // are per account, service and Region: one throttled account or Region slows only itself.
         let retry = match opts.retry_mode {
             RetryMode::Adaptive => RetryConfig::adaptive(),
             RetryMode::Standard => RetryConfig::standard(),
@@ -109,6 +112,7 @@ impl Aws {
             .connect_timeout(Duration::from_secs(10))
             .operation_attempt_timeout(Duration::from_secs(60))
             .build();
+        let http = pace::PacedClient::wrap(http, std::sync::Arc::new(pace::Pacer::new(opts.pace)));
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .http_client(http)
             .retry_config(retry)
@@ -195,17 +199,28 @@ impl Aws {
         stats::CallCounter(self.stats.clone())
     }
 
-    /// Retries draw on a token bucket per partition: one per account and service, so one
-    /// throttled account cannot exhaust the retries of the others.
-    fn partition(service: &str, account: &str) -> RetryPartition {
-        RetryPartition::new(format!("{service}-{account}"))
+    /// Labels every HTTP attempt of a regional client for the pacer (see `pace`).
+    fn pace_tag(&self, service: &'static str, account: &str, region: &str) -> pace::Tagger {
+        pace::Tagger {
+            account: account.into(),
+            region: region.into(),
+            service,
+        }
+    }
+
+    /// Retries draw on a token bucket per partition: one per account and service, and per
+    /// Region for regional services (each Region's control plane throttles on its own), so
+    /// neither one throttled account nor one throttled Region can exhaust the retries of the
+    /// others. In adaptive mode the client rate limiter is per partition too.
+    fn partition(service: &str, account: &str, region: Option<&str>) -> RetryPartition {
+        RetryPartition::new(partition_name(service, account, region))
     }
 
     pub fn s3(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_s3::Client {
         let c = aws_sdk_s3::config::Builder::from(conf)
             .region(Region::new(region.to_string()))
             .force_path_style(self.s3_path_style)
-            .retry_partition(Self::partition("s3", account))
+            .retry_partition(Self::partition("s3", account, Some(region)))
             .interceptor(self.counter())
             .retry_classifier(retry::NotImplementedIsFinal)
             .build();
@@ -214,7 +229,7 @@ impl Aws {
 
     pub fn s3control(&self, conf: &SdkConfig, account: &str) -> aws_sdk_s3control::Client {
         let c = aws_sdk_s3control::config::Builder::from(conf)
-            .retry_partition(Self::partition("s3control", account))
+            .retry_partition(Self::partition("s3control", account, None))
             .interceptor(self.counter())
             .retry_classifier(retry::NotImplementedIsFinal)
             .build();
@@ -224,8 +239,9 @@ impl Aws {
     pub fn ec2(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_ec2::Client {
         let c = aws_sdk_ec2::config::Builder::from(conf)
             .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("ec2", account))
+            .retry_partition(Self::partition("ec2", account, Some(region)))
             .interceptor(self.counter())
+            .interceptor(self.pace_tag("ec2", account, region))
             .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_ec2::Client::from_conf(c)
@@ -234,8 +250,9 @@ impl Aws {
     pub fn acm(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_acm::Client {
         let c = aws_sdk_acm::config::Builder::from(conf)
             .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("acm", account))
+            .retry_partition(Self::partition("acm", account, Some(region)))
             .interceptor(self.counter())
+            .interceptor(self.pace_tag("acm", account, region))
             .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_acm::Client::from_conf(c)
@@ -249,8 +266,9 @@ impl Aws {
     ) -> aws_sdk_apigateway::Client {
         let c = aws_sdk_apigateway::config::Builder::from(conf)
             .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("apigateway", account))
+            .retry_partition(Self::partition("apigateway", account, Some(region)))
             .interceptor(self.counter())
+            .interceptor(self.pace_tag("apigateway", account, region))
             .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_apigateway::Client::from_conf(c)
@@ -258,7 +276,7 @@ impl Aws {
 
     pub fn iam(&self, conf: &SdkConfig, account: &str) -> aws_sdk_iam::Client {
         let c = aws_sdk_iam::config::Builder::from(conf)
-            .retry_partition(Self::partition("iam", account))
+            .retry_partition(Self::partition("iam", account, None))
             .interceptor(self.counter())
             .retry_classifier(retry::NotImplementedIsFinal)
             .build();
@@ -273,7 +291,7 @@ impl Aws {
     ) -> aws_sdk_securityhub::Client {
         let c = aws_sdk_securityhub::config::Builder::from(conf)
             .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("securityhub", account))
+            .retry_partition(Self::partition("securityhub", account, Some(region)))
             .interceptor(self.counter())
             .retry_classifier(retry::NotImplementedIsFinal)
             .build();
@@ -323,6 +341,15 @@ pub fn session_length_for(caller_arn: &str, requested: Duration) -> (Duration, O
         return (ROLE_CHAINING_MAX_SESSION, Some(warning));
     }
     (requested, None)
+}
+
+/// The retry partition of a client: `{service}-{account}`, plus `-{region}` for regional
+/// services.
+fn partition_name(service: &str, account: &str, region: Option<&str>) -> String {
+    match region {
+        Some(r) => format!("{service}-{account}-{r}"),
+        None => format!("{service}-{account}"),
+    }
 }
 
 /// sts:GetCallerIdentity with a configuration.
@@ -425,5 +452,116 @@ mod tests {
         ] {
             assert_eq!(session_length_for(arn, long), (long, None), "{arn}");
         }
+    }
+
+    use aws_smithy_runtime_api::client::http::{
+        HttpConnector, HttpConnectorFuture, SharedHttpConnector, http_client_fn,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+    use aws_smithy_types::body::SdkBody;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// API Gateway as it answers at its quota: HTTP 429 TooManyRequestsException. us-east-1
+    /// always throttles; eu-west-1 throttles every first attempt of a call and then answers.
+    #[derive(Debug, Default)]
+    struct ThrottlingApiGateway {
+        eu_calls: AtomicU32,
+    }
+
+    impl HttpConnector for ThrottlingApiGateway {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let throttle = if request.uri().contains(".us-east-1.") {
+                true
+            } else {
+                self.eu_calls
+                    .fetch_add(1, Ordering::SeqCst)
+                    .is_multiple_of(2)
+            };
+            let response = if throttle {
+                let mut r = HttpResponse::new(
+                    429.try_into().expect("status"),
+                    SdkBody::from(r#"{"message":"Too Many Requests"}"#),
+                );
+                r.headers_mut()
+                    .insert("x-amzn-ErrorType", "TooManyRequestsException");
+                r.headers_mut().insert("Content-Type", "application/json");
+                r
+            } else {
+                let mut r = HttpResponse::new(
+                    200.try_into().expect("status"),
+                    SdkBody::from(r#"{"item":[]}"#),
+                );
+                r.headers_mut().insert("Content-Type", "application/json");
+                r
+            };
+            HttpConnectorFuture::ready(Ok(response))
+        }
+    }
+
+    fn aws_with(connector: Arc<ThrottlingApiGateway>) -> Aws {
+        let http =
+            http_client_fn(move |_, _| SharedHttpConnector::new(SharedArc(connector.clone())));
+        let base = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .http_client(http)
+            .credentials_provider(SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new("AKIDEXAMPLE", "secret", None, None, "test"),
+            ))
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(3)
+                    .with_initial_backoff(Duration::from_millis(1))
+                    .with_max_backoff(Duration::from_millis(5)),
+            )
+            .build();
+        Aws {
+            base,
+            home_region: "us-east-1".into(),
+            s3_path_style: false,
+            stats: Default::default(),
+        }
+    }
+
+    #[derive(Debug)]
+    struct SharedArc(Arc<ThrottlingApiGateway>);
+    impl HttpConnector for SharedArc {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            self.0.call(request)
+        }
+    }
+
+    /// Finding 8 of the real-AWS audit: the retry budget (a token bucket per retry partition)
+    /// was one per (service, account), so throttling in one Region used up the retries of every
+    /// other Region. This test failed before the partition included the Region: eu-west-1's
+    /// calls found the bucket emptied by us-east-1 and were refused their retry.
+    #[tokio::test]
+    async fn throttling_in_one_region_leaves_the_retry_budget_of_another() {
+        let account = "210987654321"; // unique to this test: token buckets are process-wide
+        let api = Arc::new(ThrottlingApiGateway::default());
+        let aws = aws_with(api.clone());
+        let east = aws.apigateway(&aws.base, account, "us-east-1");
+        // Each call: 3 attempts, 2 throttling retries at 5 tokens each; 500 tokens in a bucket.
+        for _ in 0..60 {
+            assert!(east.get_rest_apis().send().await.is_err());
+        }
+        let west = aws.apigateway(&aws.base, account, "eu-west-1");
+        for n in 0..5 {
+            let r = west.get_rest_apis().send().await;
+            assert!(r.is_ok(), "eu-west-1 call {n}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn partitions_are_per_region_for_regional_services() {
+        assert_eq!(
+            partition_name("apigateway", "111122223333", Some("eu-west-1")),
+            "apigateway-111122223333-eu-west-1"
+        );
+        assert_eq!(
+            partition_name("iam", "111122223333", None),
+            "iam-111122223333"
+        );
     }
 }

@@ -388,11 +388,12 @@ pub fn sort_results(results: &mut [CheckResult]) {
 
 /// What `AllAccounts` checks (and the cross-account part of `Split` checks) need of one
 /// account, kept until the end of the scan in place of the whole account: its access and
-/// regions, its buckets' names, regions, tags, policies and Block Public Access settings (bucket
-/// and account), its VPC endpoints and route tables (a VPC it owns may be shared with other
-/// accounts), the subnets it sees in other accounts' VPCs with the non-terminated instances in
-/// them, its root user (the report's root row, the account summary and the centralized root
-/// access features), and, for the management account, everything. Dropped data is marked, never faked
+/// regions, its buckets' names, regions, tags, policies and Block Public Access settings
+/// (bucket and account), its VPC endpoints and route tables (a VPC it owns may be shared with
+/// other accounts), the subnets it sees in other accounts' VPCs with the non-terminated
+/// instances in them, its root user (the report's root row, the account summary and the
+/// centralized root access features), and, for the management account, everything. Dropped
+/// data is marked, never faked
 /// as empty where the type allows it (`Collected::Failed` with "not kept"); the lists that cannot
 /// be marked (instances, subnets, …) are emptied, so an `AllAccounts` check must only read the
 /// fields named here. `summary_tests` evaluates every such check on summaries and on the full

@@ -21,7 +21,10 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
         .build();
     let mut arns = Vec::new();
     let listed = paginate!(
-        client.list_certificates().includes(all_keys),
+        client
+            .list_certificates()
+            .includes(all_keys)
+            .max_items(1000),
         "acm",
         "ListCertificates",
         r,

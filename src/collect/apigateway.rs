@@ -10,11 +10,16 @@ use super::util::paginate;
 use crate::aws::collection_error;
 use crate::inventory::*;
 
+/// The largest page API Gateway returns (its default is 25). GetResources is limited to 5
+/// requests every 2 seconds per account and Region, so an API with 300 resources costs one
+/// call instead of 12.
+const PAGE: i32 = 500;
+
 pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Collected<ApiGateway> {
     let r = Some(region);
     let mut apis = Vec::new();
     let listed = paginate!(
-        client.get_rest_apis(),
+        client.get_rest_apis().limit(PAGE),
         "apigateway",
         "GetRestApis",
         r,
@@ -37,7 +42,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
     }
     let mut domains = Vec::new();
     let listed = paginate!(
-        client.get_domain_names(),
+        client.get_domain_names().limit(PAGE),
         "apigateway",
         "GetDomainNames",
         r,
@@ -95,7 +100,11 @@ async fn resources(
     let r = Some(region);
     let mut out = Vec::new();
     paginate!(
-        client.get_resources().rest_api_id(api).embed("methods"),
+        client
+            .get_resources()
+            .rest_api_id(api)
+            .embed("methods")
+            .limit(PAGE),
         "apigateway",
         "GetResources",
         r,
@@ -153,6 +162,7 @@ async fn authorizers(
         let page = client
             .get_authorizers()
             .rest_api_id(api)
+            .limit(PAGE)
             .set_position(position.clone())
             .send()
             .await
@@ -243,6 +253,134 @@ fn tag_map(tags: Option<&std::collections::HashMap<String, String>>) -> BTreeMap
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use aws_smithy_runtime_api::client::http::{
+        HttpConnector, HttpConnectorFuture, SharedHttpConnector, http_client_fn,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+    use aws_smithy_types::body::SdkBody;
+    use std::sync::{Arc, Mutex};
+
+    /// API Gateway with one REST API of `resources` resources, paging GetResources as AWS does:
+    /// `limit` items per page (25 when absent, at most 500), `position` for the next page.
+    #[derive(Debug)]
+    struct FakeApiGateway {
+        resources: usize,
+        requests: Mutex<Vec<String>>,
+    }
+
+    fn query(uri: &str, key: &str) -> Option<String> {
+        let q = uri.split_once('?')?.1;
+        q.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.to_string())
+    }
+
+    impl HttpConnector for FakeApiGateway {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let uri = request.uri().to_string();
+            if let Ok(mut r) = self.requests.lock() {
+                r.push(uri.clone());
+            }
+            let path = uri
+                .split_once("amazonaws.com")
+                .map(|(_, p)| p)
+                .unwrap_or(&uri)
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let body = match path.as_str() {
+                "/restapis" => r#"{"item":[{"id":"a1","name":"orders"}]}"#.to_string(),
+                "/restapis/a1/resources" => {
+                    let limit: usize = query(&uri, "limit")
+                        .and_then(|l| l.parse().ok())
+                        .unwrap_or(25)
+                        .min(500);
+                    let from: usize = query(&uri, "position")
+                        .and_then(|p| p.parse().ok())
+                        .unwrap_or(0);
+                    let to = (from + limit).min(self.resources);
+                    let items: Vec<String> = (from..to)
+                        .map(|i| {
+                            format!(
+                                r#"{{"id":"r{i}","path":"/r{i}","resourceMethods":{{"GET":{{"httpMethod":"GET","authorizationType":"NONE","apiKeyRequired":false}}}}}}"#
+                            )
+                        })
+                        .collect();
+                    let position = if to < self.resources {
+                        format!(r#","position":"{to}""#)
+                    } else {
+                        String::new()
+                    };
+                    format!(r#"{{"item":[{}]{position}}}"#, items.join(","))
+                }
+                _ => r#"{"item":[]}"#.to_string(),
+            };
+            let mut r = HttpResponse::new(200.try_into().expect("status"), SdkBody::from(body));
+            r.headers_mut().insert("Content-Type", "application/json");
+            HttpConnectorFuture::ready(Ok(r))
+        }
+    }
+
+    #[derive(Debug)]
+    struct Shared(Arc<FakeApiGateway>);
+    impl HttpConnector for Shared {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            self.0.call(request)
+        }
+    }
+
+    /// Finding 8 of the real-AWS audit: GetResources was sent without `limit`, so AWS paged
+    /// 25 resources at a time against a quota of 5 GetResources every 2 seconds. This test
+    /// failed before `.limit(500)`: 300 resources took 12 calls.
+    #[tokio::test]
+    async fn get_resources_asks_for_the_largest_page() {
+        let fake = Arc::new(FakeApiGateway {
+            resources: 300,
+            requests: Mutex::new(Vec::new()),
+        });
+        let f = fake.clone();
+        let conf = aws_sdk_apigateway::Config::builder()
+            .behavior_version(aws_sdk_apigateway::config::BehaviorVersion::latest())
+            .region(aws_sdk_apigateway::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_apigateway::config::Credentials::new(
+                "AKIDEXAMPLE",
+                "secret",
+                None,
+                None,
+                "test",
+            ))
+            .http_client(http_client_fn(move |_, _| {
+                SharedHttpConnector::new(Shared(f.clone()))
+            }))
+            .build();
+        let client = Client::from_conf(conf);
+        let Collected::Ok(got) = collect(&client, "us-east-1", 8).await else {
+            panic!("collection failed");
+        };
+        let resources = got.rest_apis[0].resources.clone();
+        let Collected::Ok(resources) = resources else {
+            panic!("resources not collected");
+        };
+        assert_eq!(resources.len(), 300);
+        let requests = fake.requests.lock().expect("not poisoned").clone();
+        let pages: Vec<&String> = requests
+            .iter()
+            .filter(|u| u.contains("/resources"))
+            .collect();
+        assert_eq!(pages.len(), 1, "{pages:?}");
+        for list in ["/restapis?", "/domainnames?", "/authorizers?"] {
+            assert!(
+                requests
+                    .iter()
+                    .any(|u| u.contains(list) && u.contains("limit=500")),
+                "{list} without limit=500: {requests:?}"
+            );
+        }
+    }
+
     use crate::aws::fake::{FakeAws, Reply};
     use crate::inventory::Collected;
 

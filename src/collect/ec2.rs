@@ -102,7 +102,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
     let instances = async {
         let mut out = Vec::new();
         paginate!(
-            client.describe_instances(),
+            client.describe_instances().max_results(1000),
             "ec2",
             "DescribeInstances",
             r,

@@ -118,21 +118,27 @@ fn report_predates(report: &CredentialReport, started: chrono::DateTime<chrono::
 
 async fn list_roles(client: &Client) -> Result<Vec<IamRole>, CollectionError> {
     let mut roles = Vec::new();
-    paginate!(client.list_roles(), "iam", "ListRoles", None, |page| {
-        for r in page.roles() {
-            roles.push(IamRole {
-                role_name: r.role_name().to_string(),
-                arn: r.arn().to_string(),
-                path: r.path().to_string(),
-                // IAM returns policy documents URL-encoded.
-                trust_policy: r.assume_role_policy_document().map(|d| {
-                    percent_encoding::percent_decode_str(d)
-                        .decode_utf8_lossy()
-                        .into_owned()
-                }),
-            });
+    paginate!(
+        client.list_roles().max_items(1000),
+        "iam",
+        "ListRoles",
+        None,
+        |page| {
+            for r in page.roles() {
+                roles.push(IamRole {
+                    role_name: r.role_name().to_string(),
+                    arn: r.arn().to_string(),
+                    path: r.path().to_string(),
+                    // IAM returns policy documents URL-encoded.
+                    trust_policy: r.assume_role_policy_document().map(|d| {
+                        percent_encoding::percent_decode_str(d)
+                            .decode_utf8_lossy()
+                            .into_owned()
+                    }),
+                });
+            }
         }
-    })?;
+    )?;
     Ok(roles)
 }
 
@@ -199,17 +205,23 @@ async fn credential_report(client: &Client) -> Result<CredentialReport, Collecti
 
 async fn list_users(client: &Client) -> Result<Vec<IamUser>, CollectionError> {
     let mut users = Vec::new();
-    paginate!(client.list_users(), "iam", "ListUsers", None, |page| {
-        for u in page.users() {
-            users.push(IamUser {
-                user_name: u.user_name().to_string(),
-                arn: u.arn().to_string(),
-                created: time(u.create_date()).unwrap_or_default(),
-                password_last_used: u.password_last_used().and_then(time),
-                details: None,
-            });
+    paginate!(
+        client.list_users().max_items(1000),
+        "iam",
+        "ListUsers",
+        None,
+        |page| {
+            for u in page.users() {
+                users.push(IamUser {
+                    user_name: u.user_name().to_string(),
+                    arn: u.arn().to_string(),
+                    created: time(u.create_date()).unwrap_or_default(),
+                    password_last_used: u.password_last_used().and_then(time),
+                    details: None,
+                });
+            }
         }
-    })?;
+    )?;
     Ok(users)
 }
 

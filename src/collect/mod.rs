@@ -490,7 +490,7 @@ async fn plan_regions(
                     org,
                     account,
                     principal,
-                    &[r.clone()],
+                    std::slice::from_ref(r),
                     &["ec2:DescribeRegions"],
                 )
                 .is_empty()

@@ -61,7 +61,7 @@ pub async fn collect(client: &Client) -> Result<Organization, CollectionError> {
         policies(client, &enabled).await.into()
     };
     let scp_attachments = match &policies {
-        Collected::Ok(list) => scp_attachments(list).into(),
+        Collected::Ok(list) => scp_attachments(list),
         Collected::Failed(e) => Collected::Failed(e.clone()),
     };
     let delegated_administrators = delegated(client).await.into();
@@ -119,6 +119,9 @@ type Tree = (
     BTreeMap<String, String>,
 );
 
+/// A parent's child OUs and accounts, or why they could not be listed.
+type Children = Result<(String, Vec<OrganizationalUnit>, Vec<String>), CollectionError>;
+
 /// The roots, the OU tree (level by level, a few parents at a time) and each account's parent.
 async fn hierarchy(client: &Client) -> Result<Tree, CollectionError> {
     let mut roots = Vec::new();
@@ -150,18 +153,17 @@ async fn hierarchy(client: &Client) -> Result<Tree, CollectionError> {
         if level.is_empty() {
             break;
         }
-        let children: Vec<Result<(String, Vec<OrganizationalUnit>, Vec<String>), CollectionError>> =
-            futures::stream::iter(level.iter().cloned())
-                .map(|parent| async move {
-                    let (ous, accounts) = tokio::join!(
-                        children_ous(client, &parent),
-                        children_accounts(client, &parent)
-                    );
-                    Ok((parent, ous?, accounts?))
-                })
-                .buffer_unordered(TREE_CONCURRENCY)
-                .collect()
-                .await;
+        let children: Vec<Children> = futures::stream::iter(level.iter().cloned())
+            .map(|parent| async move {
+                let (ous, accounts) = tokio::join!(
+                    children_ous(client, &parent),
+                    children_accounts(client, &parent)
+                );
+                Ok((parent, ous?, accounts?))
+            })
+            .buffer_unordered(TREE_CONCURRENCY)
+            .collect()
+            .await;
         let mut next = Vec::new();
         for c in children {
             let (parent, child_ous, accounts) = c?;
@@ -294,15 +296,17 @@ async fn targets(client: &Client, id: &str) -> Result<Vec<String>, CollectionErr
 
 /// SCP references by target, as the guardrail checks read them; unknown when the targets of
 /// any SCP could not be listed (a missing guardrail must not look absent).
-fn scp_attachments(
-    policies: &[OrgPolicy],
-) -> Result<BTreeMap<String, Vec<PolicyRef>>, CollectionError> {
+fn scp_attachments(policies: &[OrgPolicy]) -> Collected<BTreeMap<String, Vec<PolicyRef>>> {
     let mut out: BTreeMap<String, Vec<PolicyRef>> = BTreeMap::new();
     for p in policies
         .iter()
         .filter(|p| p.policy_type == "SERVICE_CONTROL_POLICY")
     {
-        for t in p.targets.as_ref().map_err(Clone::clone)? {
+        let targets = match &p.targets {
+            Collected::Ok(t) => t,
+            Collected::Failed(e) => return Collected::Failed(e.clone()),
+        };
+        for t in targets {
             out.entry(t.clone()).or_default().push(PolicyRef {
                 id: p.id.clone(),
                 name: p.name.clone(),
@@ -310,7 +314,7 @@ fn scp_attachments(
             });
         }
     }
-    Ok(out)
+    Collected::Ok(out)
 }
 
 async fn delegated(client: &Client) -> Result<Vec<DelegatedAdministrator>, CollectionError> {

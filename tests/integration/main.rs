@@ -8,6 +8,7 @@ mod formats;
 mod html;
 mod image;
 mod network;
+mod pace;
 mod replay;
 mod security_hub;
 

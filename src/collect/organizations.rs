@@ -48,15 +48,11 @@ pub async fn collect(client: &Client) -> Result<Organization, CollectionError> {
         .collect();
     let policies: Collected<Vec<OrgPolicy>> = if hierarchy_error.is_some() {
         // Which policy types are enabled is read from the root: without it, say so.
-        Collected::Failed(CollectionError {
-            service: "organizations".into(),
-            operation: "ListPolicies".into(),
-            region: None,
-            resource: None,
-            kind: ErrorKind::Other,
-            code: None,
-            message: "not listed: the organization's root could not be read, so the enabled policy types are unknown".into(),
-        })
+        Collected::Failed(CollectionError::not_read(
+            "organizations",
+            "ListPolicies",
+            "not listed: the organization's root could not be read, so the enabled policy types are unknown",
+        ))
     } else {
         policies(client, &enabled).await.into()
     };

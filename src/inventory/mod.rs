@@ -656,15 +656,26 @@ pub struct Organization {
 }
 
 fn policies_not_collected() -> Collected<Vec<OrgPolicy>> {
-    Collected::Failed(CollectionError {
-        service: "organizations".into(),
-        operation: "ListPolicies".into(),
-        region: None,
-        resource: None,
-        kind: ErrorKind::Other,
-        code: None,
-        message: "not collected: this inventory was saved by an older posture".into(),
-    })
+    Collected::Failed(CollectionError::not_read(
+        "organizations",
+        "ListPolicies",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+impl CollectionError {
+    /// Data posture did not read although no call failed for it, and why.
+    pub fn not_read(service: &str, operation: &str, why: impl Into<String>) -> CollectionError {
+        CollectionError {
+            service: service.into(),
+            operation: operation.into(),
+            region: None,
+            resource: None,
+            kind: ErrorKind::Other,
+            code: None,
+            message: why.into(),
+        }
+    }
 }
 
 /// An organization policy with its document and where it is attached.

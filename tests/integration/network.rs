@@ -28,6 +28,17 @@ fn recording_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
     (url, seen)
 }
 
+/// The proxy was asked for a tunnel to STS: posture's first signed request went through it.
+fn assert_tunnel_to_sts(seen: &Mutex<Vec<String>>, stderr: &str) {
+    let lines = seen.lock().unwrap().clone();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("CONNECT sts.eu-west-1.amazonaws.com:443")),
+        "the proxy saw {lines:?}; stderr: {stderr}"
+    );
+}
+
 fn scan_through(proxy: &str) -> std::process::Command {
     let mut c = posture();
     c.args(["scan", "--region", "eu-west-1", "--max-attempts", "1"])
@@ -51,13 +62,7 @@ fn https_proxy_is_used_and_no_proxy_is_honoured() {
         !stderr.contains("wJalrXUtnFEMI"),
         "secret printed: {stderr}"
     );
-    let lines = seen.lock().unwrap().clone();
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("CONNECT sts.eu-west-1.amazonaws.com:443")),
-        "the proxy saw {lines:?}; stderr: {stderr}"
-    );
+    assert_tunnel_to_sts(&seen, &stderr);
 
     // NO_PROXY: the same call bypasses the proxy.
     let (url, seen) = recording_proxy();
@@ -117,13 +122,7 @@ fn profiles_written_by_aws_login_load() {
         "{stderr}"
     );
     // The credentials loaded: the first signed request (sts:GetCallerIdentity) was sent.
-    let lines = seen.lock().unwrap().clone();
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("CONNECT sts.eu-west-1.amazonaws.com:443")),
-        "the proxy saw {lines:?}; stderr: {stderr}"
-    );
+    assert_tunnel_to_sts(&seen, &stderr);
     assert!(
         !stderr.contains("wJalrXUtnFEMI"),
         "secret printed: {stderr}"

@@ -148,10 +148,12 @@ fn every_format_validates_and_agrees() {
         stderr.contains("expired on 2020-01-01") && stderr.contains("matched no failed finding"),
         "{stderr}"
     );
-    let root_mfa_fail = findings.iter().any(|f| {
-        f["check_id"] == "iam-root-mfa" && f["status"] == "fail" && f.get("suppressed").is_none()
+    let still_failing = findings.iter().any(|f| {
+        f["check_id"] == "iam-user-multiple-active-keys"
+            && f["status"] == "fail"
+            && f.get("suppressed").is_none()
     });
-    assert!(root_mfa_fail, "an expired entry must not suppress");
+    assert!(still_failing, "an expired entry must not suppress");
 
     // OCSF: one event per finding plus one per requirement, all valid.
     let (ocsf, code, stderr) = evaluate(dir.path(), "ocsf", &extra);

@@ -148,7 +148,9 @@ pub struct ScanArgs {
     /// Skip these accounts (comma-separated 12-digit ids; --org only).
     #[arg(long, value_delimiter = ',', value_parser = parse_account_id, value_name = "IDS")]
     pub exclude_accounts: Vec<String>,
-    /// Regions to scan (comma-separated) [default: every region enabled for each account].
+    /// Regions to scan (comma-separated) [default: every region enabled for each account]. In
+    /// each account, regions it has not enabled and regions its SCPs deny to the scanner are
+    /// skipped and listed in the result's `skipped_regions`, not scanned.
     #[arg(long, value_delimiter = ',', value_parser = parse_region, value_name = "REGIONS")]
     pub regions: Vec<String>,
     /// Accounts scanned at the same time.

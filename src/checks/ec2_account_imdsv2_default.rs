@@ -1,4 +1,20 @@
 use super::{CheckDef, Input, Results, account_resource};
+use crate::inventory::MetadataDefaults;
+
+/// The account's IMDS defaults as evidence of the last result: HttpTokens, whether it is
+/// enforced, and who manages it (the account or a declarative policy).
+pub(super) fn defaults_evidence(out: &mut Results, d: &MetadataDefaults) {
+    out.evidence(
+        "InstanceMetadataDefaults.HttpTokens",
+        d.http_tokens.as_deref().unwrap_or("(no preference)"),
+    );
+    if let Some(e) = &d.http_tokens_enforced {
+        out.evidence("InstanceMetadataDefaults.HttpTokensEnforced", e);
+    }
+    if let Some(m) = &d.managed_by {
+        out.evidence("InstanceMetadataDefaults.ManagedBy", m);
+    }
+}
 
 pub const CHECK: CheckDef = CheckDef {
     id: "ec2-account-imdsv2-default",
@@ -45,16 +61,7 @@ pub const CHECK: CheckDef = CheckDef {
                     ),
                 );
             }
-            out.evidence(
-                "InstanceMetadataDefaults.HttpTokens",
-                d.http_tokens.as_deref().unwrap_or("(no preference)"),
-            );
-            if let Some(e) = &d.http_tokens_enforced {
-                out.evidence("InstanceMetadataDefaults.HttpTokensEnforced", e);
-            }
-            if let Some(m) = &d.managed_by {
-                out.evidence("InstanceMetadataDefaults.ManagedBy", m);
-            }
+            defaults_evidence(&mut out, d);
             if let Some(m) = &d.managed_exception_message {
                 out.evidence("InstanceMetadataDefaults.ManagedExceptionMessage", m);
             }

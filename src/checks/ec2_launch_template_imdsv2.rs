@@ -182,16 +182,7 @@ pub const CHECK: CheckDef = CheckDef {
                     );
                 }
                 if let Collected::Ok(d) = defaults {
-                    out.evidence(
-                        "InstanceMetadataDefaults.HttpTokens",
-                        d.http_tokens.as_deref().unwrap_or("(no preference)"),
-                    );
-                    if let Some(e) = &d.http_tokens_enforced {
-                        out.evidence("InstanceMetadataDefaults.HttpTokensEnforced", e);
-                    }
-                    if let Some(m) = &d.managed_by {
-                        out.evidence("InstanceMetadataDefaults.ManagedBy", m);
-                    }
+                    super::ec2_account_imdsv2_default::defaults_evidence(&mut out, d);
                 }
             }
         }

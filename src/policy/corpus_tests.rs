@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 
 use super::*;
 
-fn boundary() -> Boundary {
+/// The corpus's organization: its accounts and the VPCs and endpoints of its accounts (the
+/// property tests of `fuzz_tests` use it too).
+pub(super) fn boundary() -> Boundary {
     Boundary {
         org_id: Some("o-a1b2c3d4e5".into()),
         accounts: ["111111111111", "222222222222", "999999999999"]

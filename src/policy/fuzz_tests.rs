@@ -159,18 +159,7 @@ proptest! {
 
 /// The boundary of the invariant tests: the corpus's organization and networks.
 fn org() -> Boundary {
-    Boundary {
-        org_id: Some("o-a1b2c3d4e5".into()),
-        accounts: ["111111111111", "222222222222", "999999999999"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        networks: ["vpc-0123abcd", "vpce-0a1b2c3d"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        network_gaps: Default::default(),
-    }
+    super::corpus_tests::boundary()
 }
 
 fn principal() -> impl Strategy<Value = (&'static str, Value)> {

@@ -54,21 +54,8 @@ fn assert_rejects(validator: &str, file: &Path, bad: impl Fn(&mut serde_json::Va
 }
 
 fn validate(validator: &str, file: &Path) -> String {
-    let out = Command::new(tools_python())
-        .arg(repo().join("tests").join(validator))
-        .arg(file)
-        .output()
-        .expect("run validator");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "{validator} rejected {}:\n{text}",
-        file.display()
-    );
+    let (ok, text) = run_validator(validator, file);
+    assert!(ok, "{validator} rejected {}:\n{text}", file.display());
     text
 }
 

@@ -1,22 +1,18 @@
 //! posture: an AWS security posture scanner for whole AWS Organizations.
 //!
 //! Data flows one way: discover (`aws`) → collect (`collect`) → inventory (`inventory`) →
-//! evaluate (`checks`, using `policy`) → report (`report`).
+//! evaluate (`checks`, using `policy`) → report (`report`). This crate holds what talks to AWS
+//! (`aws`, `collect`, `deliver`), the scan pipeline (`scan`) and the command line (`cli`); the
+//! rest lives in `posture-core` (`crates/core`), which builds without the AWS SDK, and is
+//! re-exported here under the same names.
 
 pub mod aws;
-pub mod catalog;
-pub mod checks;
 pub mod cli;
 pub mod collect;
-pub mod config;
 pub mod deliver;
-pub mod diff;
-pub mod frameworks;
-pub mod inventory;
-pub mod output;
-pub mod policy;
-pub mod report;
-pub mod result;
 pub mod scan;
-pub mod score;
-pub mod suppress;
+
+pub use posture_core::{
+    catalog, checks, config, diff, frameworks, inventory, output, policy, report, result, score,
+    suppress,
+};

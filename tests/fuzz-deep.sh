@@ -23,8 +23,8 @@ chunk=${CHUNK:-100000}
 filter=fuzz_tests::
 
 # Build first so that the wall time below is the fuzzing alone.
-cargo test --lib --profile "$profile" --no-run --quiet
-names=$(cargo test --lib --profile "$profile" --quiet -- "$filter" --list 2>/dev/null | sed -n 's/: test$//p')
+cargo test -p posture-core --lib --profile "$profile" --no-run --quiet
+names=$(cargo test -p posture-core --lib --profile "$profile" --quiet -- "$filter" --list 2>/dev/null | sed -n 's/: test$//p')
 count=$(printf '%s\n' "$names" | grep -c . || true)
 if [ "$count" -eq 0 ]; then
     echo "no property tests matched $filter" >&2
@@ -38,7 +38,7 @@ start=$(date +%s)
 done_per_test=0
 while [ "$done_per_test" -lt "$per_test" ]; do
     n=$(( per_test - done_per_test < chunk ? per_test - done_per_test : chunk ))
-    if ! POSTURE_FUZZ_CASES=$n cargo test --lib --profile "$profile" --quiet -- "$filter" --test-threads="$threads"; then
+    if ! POSTURE_FUZZ_CASES=$n cargo test -p posture-core --lib --profile "$profile" --quiet -- "$filter" --test-threads="$threads"; then
         echo "fuzz-deep: a property test failed after $(( done_per_test * count )) cases in earlier rounds (see above)" >&2
         exit 1
     fi

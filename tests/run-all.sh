@@ -11,8 +11,8 @@ step() { printf '\n==> %s\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets --quiet -- -D warnings
+step "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "CloudFormation templates (deploy/lint.sh: cfn-lint)"
 bash deploy/lint.sh
@@ -46,7 +46,7 @@ step "emulators (localstack/setup.sh)"
 bash localstack/setup.sh
 
 step "cargo test (unit, CLI, and the emulated organization end to end)"
-cargo test -- --include-ignored
+cargo test --workspace -- --include-ignored
 
 # The README's install command, from this checkout (--debug reuses the test build's artifacts;
 # users run it without --debug). The installed binary must run and name its commit.

@@ -24,18 +24,7 @@ pub struct CallStats {
     by_operation: Mutex<BTreeMap<String, u64>>,
 }
 
-/// A snapshot for reports.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]
-pub struct CallSummary {
-    /// HTTP requests sent, retries included.
-    pub attempts: u64,
-    /// Responses with an HTTP status of 400 or more (before retries resolved them).
-    pub error_responses: u64,
-    /// Responses with 429 or 503 (throttling, slow down).
-    pub throttled_responses: u64,
-    /// Requests per `service:Operation`.
-    pub by_operation: BTreeMap<String, u64>,
-}
+pub use crate::inventory::CallSummary;
 
 impl CallStats {
     pub fn summary(&self) -> CallSummary {

@@ -339,3 +339,39 @@ fn version_names_the_commit() {
         format!("posture {} (commit {head})", env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// The core crate (inventory, policy, checks, scores, results, renderers) must build without the
+/// AWS SDK: writing and testing a check then compiles a few dozen small crates, not the SDK.
+#[test]
+fn the_core_crate_does_not_depend_on_the_aws_sdk() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "-p",
+            "posture-core",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        out.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.lines().any(|l| l.starts_with("posture-core ")));
+    let sdk: Vec<&str> = tree
+        .lines()
+        .filter(|l| {
+            ["aws-", "tokio ", "hyper ", "rustls "]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
+        .collect();
+    assert!(sdk.is_empty(), "posture-core depends on {sdk:?}");
+}

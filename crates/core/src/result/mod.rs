@@ -626,7 +626,7 @@ mod streaming_tests {
     #[test]
     fn one_account_at_a_time_gives_the_results_of_the_whole_inventory() {
         let mut inv: Inventory =
-            serde_json::from_str(include_str!("../../tests/fixtures/inventory.json"))
+            serde_json::from_str(include_str!("../../../../tests/fixtures/inventory.json"))
                 .expect("fixture parses");
         // A workload whose data buckets live in another account: move the buckets of the
         // account with S3 gateway endpoints to the next account.
@@ -740,7 +740,7 @@ mod streaming_tests {
     #[test]
     fn a_vpc_of_a_later_account_counts_as_inside_and_an_unknown_vpc_does_not() {
         let mut inv: Inventory =
-            serde_json::from_str(include_str!("../../tests/fixtures/inventory.json"))
+            serde_json::from_str(include_str!("../../../../tests/fixtures/inventory.json"))
                 .expect("fixture parses");
         let last = inv.accounts.len() - 1;
         let vpc = inv.accounts[last]

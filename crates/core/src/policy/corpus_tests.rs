@@ -42,7 +42,10 @@ fn strings(v: &toml::Value) -> Vec<String> {
 
 #[test]
 fn corpus_verdicts_match_the_experts() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/policy-corpus.toml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/policy-corpus.toml"
+    );
     let text = std::fs::read_to_string(path).expect("tests/policy-corpus.toml");
     let doc: toml::Value = toml::from_str(&text).expect("corpus parses");
     let cases = doc["case"].as_array().expect("[[case]] entries");

@@ -54,8 +54,10 @@ mod sra_app_network;
 mod vpc_endpoint_policy_outside_org;
 mod vpc_s3_gateway_endpoint_full_access;
 
-#[cfg(test)]
-pub(crate) mod fixtures;
+/// Inventories for tests: this crate's own, and the scanner crate's through the `fixtures`
+/// feature (a dev-dependency feature, never in a release build).
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 
 /// Outcome of one check on one resource.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]

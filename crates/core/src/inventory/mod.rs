@@ -133,7 +133,7 @@ pub struct ScanInfo {
     pub requested_regions: Vec<String>,
     /// The API calls the scan made (every attempt, retries included).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_calls: Option<crate::aws::stats::CallSummary>,
+    pub api_calls: Option<CallSummary>,
 }
 
 /// One account and everything collected in it.
@@ -960,4 +960,18 @@ impl AccountInventory {
         }
         out
     }
+}
+
+/// The API calls a scan made, as reported in its inventory and result (counted by the scanner's
+/// HTTP layer; defined here so that the inventory does not depend on it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CallSummary {
+    /// HTTP requests sent, retries included.
+    pub attempts: u64,
+    /// Responses with an HTTP status of 400 or more (before retries resolved them).
+    pub error_responses: u64,
+    /// Responses with 429 or 503 (throttling, slow down).
+    pub throttled_responses: u64,
+    /// Requests per `service:Operation`.
+    pub by_operation: BTreeMap<String, u64>,
 }

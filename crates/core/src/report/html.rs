@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::result::ScanResult;
 
-const TEMPLATE: &str = include_str!("../../reports/report.html");
+const TEMPLATE: &str = include_str!("../../../../reports/report.html");
 const PLACEHOLDER: &str = "/*POSTURE_DATA*/";
 
 pub fn render(result: &ScanResult, out: &mut dyn Write) -> Result<(), String> {

@@ -1,7 +1,7 @@
 //! AWS Security Hub findings (ASFF, schema 2018-10-08). `asff` writes a JSON array of findings;
 //! `asff-batches` writes one `BatchImportFindings` request body (`{"Findings": [...]}`, at most
 //! 100 findings) per line. Validated in the test suite by `tests/validate_asff.py` (botocore's
-//! Security Hub model); `--security-hub` sends the same documents (`crate::deliver::security_hub`).
+//! Security Hub model); `--security-hub` sends the same documents (`posture::deliver::security_hub` in the scanner crate).
 
 use std::io::Write;
 

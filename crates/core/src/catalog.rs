@@ -124,7 +124,7 @@ mod tests {
     fn catalog_parses_and_matches_the_registry() {
         let cat = parse_all().unwrap();
         let mut in_catalog: Vec<&str> = cat.iter().map(|m| m.id.as_str()).collect();
-        let mut in_code: Vec<&str> = REGISTRY.iter().map(|c| c.id).collect();
+        let mut in_code: Vec<&str> = REGISTRY.iter().map(|c| c.id()).collect();
         in_catalog.sort();
         in_code.sort();
         assert_eq!(

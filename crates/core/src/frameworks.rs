@@ -125,7 +125,7 @@ mod tests {
             ids.contains(&"well-architected-security") && ids.contains(&"sra"),
             "{ids:?}"
         );
-        let checks: BTreeSet<&str> = REGISTRY.iter().map(|c| c.id).collect();
+        let checks: BTreeSet<&str> = REGISTRY.iter().map(|c| c.id()).collect();
         let mut mapped = BTreeSet::new();
         for f in &fs {
             let mut seen = BTreeSet::new();

@@ -6,6 +6,7 @@
 //! calls this crate; a check is written and tested here without compiling the SDK.
 
 pub mod catalog;
+pub mod check;
 pub mod checks;
 pub mod config;
 pub mod diff;

@@ -378,6 +378,7 @@ mod tests {
             remediation_url: String::new(),
             requirements: vec![],
             tags: None,
+            not_assessed_reason: None,
             suppressed: None,
             first_seen: None,
             last_seen: None,

@@ -1,71 +1,39 @@
-use super::{CheckDef, Input, Results, account_resource};
+use crate::check::{Check, Input};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "ec2-instance-imdsv2",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("ec2-instance-imdsv2");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
-            else {
-                continue;
-            };
-            for i in ec2
-                .instances
-                .iter()
-                .filter(|i| i.state.as_deref() != Some("terminated"))
-            {
-                let arn = format!(
-                    "arn:{}:ec2:{region}:{id}:instance/{}",
-                    ctx.partition(),
-                    i.instance_id
+    run: |ctx, out| {
+        for i in out.instances(ctx) {
+            let m = &i.metadata_options;
+            let id = &i.instance_id;
+            if !m.endpoint_enabled() {
+                out.pass(
+                    &i,
+                    format!("instance {id} has the metadata service disabled"),
                 );
-                let m = &i.metadata_options;
-                if !m.endpoint_enabled() {
-                    out.pass(
-                        id,
-                        Some(region),
-                        &arn,
-                        format!(
-                            "instance {} has the metadata service disabled",
-                            i.instance_id
-                        ),
-                    );
-                } else if m.tokens_required() {
-                    out.pass(
-                        id,
-                        Some(region),
-                        &arn,
-                        format!("instance {} requires IMDSv2 session tokens", i.instance_id),
-                    );
-                } else {
-                    out.fail(
-                        id,
-                        Some(region),
-                        &arn,
-                        format!(
-                            "instance {} accepts IMDSv1 requests without a session token",
-                            i.instance_id
-                        ),
-                    );
-                }
-                out.evidence(
-                    "MetadataOptions.HttpTokens",
-                    m.http_tokens
-                        .as_deref()
-                        .unwrap_or("(absent: AWS default optional)"),
-                )
-                .evidence(
-                    "MetadataOptions.HttpEndpoint",
-                    m.http_endpoint.as_deref().unwrap_or("(absent: enabled)"),
+            } else if m.tokens_required() {
+                out.pass(&i, format!("instance {id} requires IMDSv2 session tokens"));
+            } else {
+                out.fail(
+                    &i,
+                    format!("instance {id} accepts IMDSv1 requests without a session token"),
                 );
-                if let Some(p) = &i.instance_profile_arn {
-                    out.evidence("IamInstanceProfile", p);
-                }
+            }
+            out.evidence(
+                "MetadataOptions.HttpTokens",
+                m.http_tokens
+                    .as_deref()
+                    .unwrap_or("(absent: AWS default optional)"),
+            )
+            .evidence(
+                "MetadataOptions.HttpEndpoint",
+                m.http_endpoint.as_deref().unwrap_or("(absent: enabled)"),
+            );
+            if let Some(p) = &i.instance_profile_arn {
+                out.evidence("IamInstanceProfile", p);
             }
         }
-        out.items
     },
 };
 

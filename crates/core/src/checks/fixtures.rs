@@ -199,9 +199,9 @@ pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckRes
     );
     let def = super::REGISTRY
         .iter()
-        .find(|c| c.id == check)
+        .find(|c| c.id() == check)
         .unwrap_or_else(|| panic!("no check {check}"));
-    (def.evaluate)(&ctx)
+    def.evaluate(&ctx)
 }
 
 pub fn results(inv: &Inventory, check: &str) -> Vec<CheckResult> {

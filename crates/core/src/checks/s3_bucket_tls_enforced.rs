@@ -1,45 +1,36 @@
-use super::s3_buckets::{bucket_policy, bucket_region, for_each_bucket};
-use super::{CheckDef, Input, Results};
+use super::shared::s3::bucket_policy;
+use crate::check::{Check, Input};
 use crate::policy::tls_enforced;
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "s3-bucket-tls-enforced",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("s3-bucket-tls-enforced");
-        for_each_bucket(ctx, &mut out, |out, acct, _, b, arn| {
-            let id = &acct.account_id;
-            let region = bucket_region(b);
-            match bucket_policy(b) {
+    run: |ctx, out| {
+        for (b, _) in out.buckets(ctx) {
+            match bucket_policy(&b) {
                 Err(reason) => {
-                    out.not_assessed(id, region, arn, reason);
+                    out.not_assessed(&b, reason);
                 }
                 Ok(None) => {
                     out.fail(
-                        id,
-                        region,
-                        arn,
+                        &b,
                         format!(
                             "bucket {} has no policy, so requests over plain HTTP are allowed",
                             b.name
                         ),
                     );
                 }
-                Ok(Some(policy)) => match tls_enforced(&policy, arn) {
+                Ok(Some(policy)) => match tls_enforced(&policy, &b.arn()) {
                     Ok(statements) => {
                         out.pass(
-                            id,
-                            region,
-                            arn,
+                            &b,
                             format!("the policy of {} denies requests without TLS", b.name),
                         )
                         .with("policy", statements.join(", "));
                     }
                     Err(why) => {
                         out.fail(
-                            id,
-                            region,
-                            arn,
+                            &b,
                             format!(
                                 "the policy of {} does not deny requests without TLS",
                                 b.name
@@ -49,8 +40,7 @@ pub const CHECK: CheckDef = CheckDef {
                     }
                 },
             }
-        });
-        out.items
+        }
     },
 };
 

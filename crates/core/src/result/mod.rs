@@ -121,6 +121,9 @@ pub struct Finding {
     /// The resource's tags, when posture collects them for this resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
+    /// For a `not_assessed` result: the stable code of its reason and the failed call, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_assessed_reason: Option<crate::check::ReasonRecord>,
     /// Set when a suppression entry accepted this failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<crate::suppress::Suppressed>,
@@ -340,12 +343,15 @@ impl<'a> Evaluator<'a> {
                 remediation: meta.remediation.summary.trim().to_string(),
                 remediation_url: meta.remediation.url.clone(),
                 requirements: crate::frameworks::requirements_of(&r.check_id),
-                tags: tags.get(&r.resource).cloned().or_else(|| {
-                    // API methods inherit their API's tags.
-                    r.resource
-                        .split_once("/resources/")
-                        .and_then(|(api, _)| tags.get(api).cloned())
-                }),
+                tags: r
+                    .tags
+                    .or_else(|| tags.get(&r.resource).cloned())
+                    .or_else(|| {
+                        // API methods inherit their API's tags.
+                        r.resource
+                            .split_once("/resources/")
+                            .and_then(|(api, _)| tags.get(api).cloned())
+                    }),
                 suppressed: None,
                 first_seen: None,
                 last_seen: None,
@@ -356,6 +362,7 @@ impl<'a> Evaluator<'a> {
                 resource: r.resource,
                 message: r.message,
                 evidence: r.evidence,
+                not_assessed_reason: r.reason,
             };
             if let Some(s) = self.opts.suppressions {
                 let ou_path = account.and_then(|a| a.ou_path.clone());

@@ -1,0 +1,331 @@
+//! The results of one check, and the walkers that hand a check the resources it judges.
+//!
+//! A walker visits one level of the inventory (accounts, regions with a service, buckets,
+//! users, roles, instances, endpoints, launch templates, certificates, APIs, stages, domains,
+//! the organization) and owns the "not assessed" step: where the data of that level was not
+//! collected, or the account could not be entered, it records the result with the structured
+//! [`Reason`] and does not yield the level. A check built on walkers cannot forget it.
+
+use super::Context;
+use super::identity::{At, Identity, Resource};
+use super::model::{CheckResult, Evidence, Status};
+use super::reason::Reason;
+use crate::inventory::{
+    AccountAccess, AccountInventory, Acm, ApiGateway, Bucket, Certificate, Collected, DomainName,
+    Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, Organization, RegionInventory, RestApi,
+    S3, Stage, Subnet, VpcEndpoint,
+};
+
+/// The results of one check. The registry creates it with the check's id; a check only says
+/// what it found.
+pub struct Findings {
+    check: &'static str,
+    items: Vec<CheckResult>,
+}
+
+impl Findings {
+    pub fn new(check: &'static str) -> Findings {
+        Findings {
+            check,
+            items: Vec::new(),
+        }
+    }
+
+    pub fn into_results(self) -> Vec<CheckResult> {
+        self.items
+    }
+
+    fn push(
+        &mut self,
+        status: Status,
+        on: &impl Resource,
+        message: String,
+        reason: Option<&Reason>,
+    ) -> &mut CheckResult {
+        let s = on.subject();
+        self.items.push(CheckResult {
+            check_id: self.check.to_string(),
+            status,
+            account_id: s.account_id,
+            region: s.region,
+            resource: s.resource,
+            message,
+            evidence: Vec::new(),
+            tags: s.tags,
+            reason: reason.map(Reason::record),
+        });
+        self.items.last_mut().expect("just pushed")
+    }
+
+    pub fn pass(&mut self, on: &impl Resource, message: impl Into<String>) -> &mut CheckResult {
+        self.push(Status::Pass, on, message.into(), None)
+    }
+
+    pub fn fail(&mut self, on: &impl Resource, message: impl Into<String>) -> &mut CheckResult {
+        self.push(Status::Fail, on, message.into(), None)
+    }
+
+    /// Pass when `ok`, fail otherwise, with the message of that outcome.
+    pub fn verdict(
+        &mut self,
+        on: &impl Resource,
+        ok: bool,
+        message: impl Into<String>,
+    ) -> &mut CheckResult {
+        let status = if ok { Status::Pass } else { Status::Fail };
+        self.push(status, on, message.into(), None)
+    }
+
+    /// There was nothing to judge (no cache on the stage, no policy to analyse).
+    pub fn not_applicable(
+        &mut self,
+        on: &impl Resource,
+        message: impl Into<String>,
+    ) -> &mut CheckResult {
+        self.push(Status::NotApplicable, on, message.into(), None)
+    }
+
+    /// The check could not judge: never a pass. The message is the reason's sentence.
+    pub fn not_assessed(&mut self, on: &impl Resource, reason: Reason) -> &mut CheckResult {
+        self.push(Status::NotAssessed, on, reason.sentence(), Some(&reason))
+    }
+
+    /// Add evidence to the last result.
+    pub fn evidence(&mut self, path: impl Into<String>, value: impl ToString) -> &mut Self {
+        if let Some(last) = self.items.last_mut() {
+            last.evidence.push(Evidence {
+                path: path.into(),
+                value: value.to_string(),
+            });
+        }
+        self
+    }
+
+    /// Unwrap collected data, or record "not assessed" on `on` and return `None`.
+    pub fn collected<'d, T>(
+        &mut self,
+        on: &impl Resource,
+        data: &'d Collected<T>,
+    ) -> Option<&'d T> {
+        match data {
+            Collected::Ok(v) => Some(v),
+            Collected::Failed(e) => {
+                self.not_assessed(on, Reason::collection(e));
+                None
+            }
+        }
+    }
+
+    /// [`collected`](Self::collected), keeping the place: the data as an [`At`] of `at`.
+    pub fn collected_at<'i, T: Identity + ?Sized, U>(
+        &mut self,
+        at: &At<'i, T>,
+        data: &'i Collected<U>,
+    ) -> Option<At<'i, U>> {
+        match data {
+            Collected::Ok(v) => Some(at.at(v)),
+            Collected::Failed(e) => {
+                self.not_assessed(at, Reason::collection(e));
+                None
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------ walkers
+
+    /// The accounts posture could enter; the others are recorded as not assessed.
+    pub fn accounts<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, AccountInventory>> {
+        let mut out = Vec::new();
+        for acct in ctx.accounts {
+            let at = At::new(ctx.partition(), acct, None, acct);
+            match &acct.access {
+                AccountAccess::Denied { role_arn, error } => {
+                    self.not_assessed(&at, Reason::account_not_accessible(role_arn, error));
+                }
+                _ => out.push(at),
+            }
+        }
+        out
+    }
+
+    /// One account-wide service of every accessible account.
+    pub fn account_service<'i, T>(
+        &mut self,
+        ctx: &Context<'i>,
+        pick: fn(&AccountInventory) -> &Collected<T>,
+    ) -> Vec<At<'i, T>> {
+        let mut out = Vec::new();
+        for acct in self.accounts(ctx) {
+            if let Some(data) = self.collected_at(&acct, pick(acct.item)) {
+                out.push(data);
+            }
+        }
+        out
+    }
+
+    pub fn iam<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Iam>> {
+        self.account_service(ctx, |a| &a.iam)
+    }
+
+    pub fn s3<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, S3>> {
+        self.account_service(ctx, |a| &a.s3)
+    }
+
+    /// Every region of every accessible account whose regions could be listed.
+    pub fn regions<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, RegionInventory>> {
+        let mut out = Vec::new();
+        for acct in self.accounts(ctx) {
+            let acct = acct.item;
+            let at = At::new(ctx.partition(), acct, None, acct);
+            if self.collected(&at, &acct.regions).is_some() {
+                for (region, data) in &acct.regional {
+                    out.push(At::new(ctx.partition(), acct, Some(region), data));
+                }
+            }
+        }
+        out
+    }
+
+    /// One regional service in every region; where it was not collected, "not assessed" on
+    /// the account in that region.
+    pub fn regional<'i, T>(
+        &mut self,
+        ctx: &Context<'i>,
+        pick: fn(&RegionInventory) -> &Collected<T>,
+    ) -> Vec<At<'i, T>> {
+        let mut out = Vec::new();
+        for region in self.regions(ctx) {
+            if let Some(data) = self.collected_at(&region, pick(region.item)) {
+                out.push(data);
+            }
+        }
+        out
+    }
+
+    pub fn ec2<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Ec2>> {
+        self.regional(ctx, |r| &r.ec2)
+    }
+
+    pub fn acm<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Acm>> {
+        self.regional(ctx, |r| &r.acm)
+    }
+
+    pub fn apigateway<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, ApiGateway>> {
+        self.regional(ctx, |r| &r.apigateway)
+    }
+
+    /// Every bucket, with its account's S3 data (account-level Block Public Access).
+    pub fn buckets<'i>(&mut self, ctx: &Context<'i>) -> Vec<(At<'i, Bucket>, &'i S3)> {
+        let mut out = Vec::new();
+        for s3 in self.s3(ctx) {
+            if let Some(buckets) = self.collected(&s3, &s3.item.buckets) {
+                out.extend(buckets.iter().map(|b| (s3.at(b), s3.item)));
+            }
+        }
+        out
+    }
+
+    pub fn users<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, IamUser>> {
+        self.iam_list(ctx, |iam| &iam.users)
+    }
+
+    pub fn roles<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, IamRole>> {
+        self.iam_list(ctx, |iam| &iam.roles)
+    }
+
+    fn iam_list<'i, T>(
+        &mut self,
+        ctx: &Context<'i>,
+        pick: fn(&Iam) -> &Collected<Vec<T>>,
+    ) -> Vec<At<'i, T>> {
+        let mut out = Vec::new();
+        for iam in self.iam(ctx) {
+            if let Some(items) = self.collected(&iam, pick(iam.item)) {
+                out.extend(items.iter().map(|i| iam.at(i)));
+            }
+        }
+        out
+    }
+
+    /// Instances that are not terminated.
+    pub fn instances<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Instance>> {
+        self.ec2_list(ctx, |e| &e.instances)
+            .into_iter()
+            .filter(|i| i.state.as_deref() != Some("terminated"))
+            .collect()
+    }
+
+    pub fn vpc_endpoints<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, VpcEndpoint>> {
+        self.ec2_list(ctx, |e| &e.vpc_endpoints)
+    }
+
+    pub fn launch_templates<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, LaunchTemplate>> {
+        self.ec2_list(ctx, |e| &e.launch_templates)
+    }
+
+    pub fn subnets<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Subnet>> {
+        self.ec2_list(ctx, |e| &e.subnets)
+    }
+
+    fn ec2_list<'i, T>(&mut self, ctx: &Context<'i>, pick: fn(&Ec2) -> &Vec<T>) -> Vec<At<'i, T>> {
+        let mut out = Vec::new();
+        for ec2 in self.ec2(ctx) {
+            out.extend(pick(ec2.item).iter().map(|i| ec2.at(i)));
+        }
+        out
+    }
+
+    pub fn certificates<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Certificate>> {
+        let mut out = Vec::new();
+        for acm in self.acm(ctx) {
+            out.extend(acm.item.certificates.iter().map(|c| acm.at(c)));
+        }
+        out
+    }
+
+    pub fn rest_apis<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, RestApi>> {
+        let mut out = Vec::new();
+        for gw in self.apigateway(ctx) {
+            out.extend(gw.item.rest_apis.iter().map(|a| gw.at(a)));
+        }
+        out
+    }
+
+    pub fn domain_names<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, DomainName>> {
+        let mut out = Vec::new();
+        for gw in self.apigateway(ctx) {
+            out.extend(gw.item.domain_names.iter().map(|d| gw.at(d)));
+        }
+        out
+    }
+
+    /// Every stage of every REST API, with its API; where an API's stages were not collected,
+    /// "not assessed" on the API.
+    pub fn stages<'i>(&mut self, ctx: &Context<'i>) -> Vec<(At<'i, RestApi>, At<'i, Stage>)> {
+        let mut out = Vec::new();
+        for api in self.rest_apis(ctx) {
+            if let Some(stages) = self.collected(&api, &api.item.stages) {
+                out.extend(stages.iter().map(|s| (api.clone(), api.part(s))));
+            }
+        }
+        out
+    }
+
+    /// The organization, for checks of the organization as a whole; "not assessed" on the
+    /// caller's account when the scan did not run with `--org` or the organization could not
+    /// be read.
+    pub fn organization<'i>(&mut self, ctx: &Context<'i>) -> Option<&'i Organization> {
+        let caller = super::identity::Subject::account(&ctx.scan.caller_account_id);
+        match ctx.organization {
+            None => {
+                self.not_assessed(&caller, Reason::not_organization_mode());
+                None
+            }
+            Some(Collected::Failed(e)) => {
+                self.not_assessed(&caller, Reason::collection(e));
+                None
+            }
+            Some(Collected::Ok(org)) => Some(org),
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! One identity per inventory type: the ARN (or stable identifier) a result names, the region it
+//! carries and the tags it reports, derived from the resource and where it was collected. A
+//! check never formats an ARN or looks tags up; it hands the resource to [`Findings`].
+//!
+//! [`Findings`]: super::Findings
+
+use std::collections::BTreeMap;
+use std::ops::Deref;
+
+use crate::inventory::{
+    AccountInventory, Acm, ApiGateway, ApiMethod, ApiResource, Bucket, Certificate, Collected,
+    DomainName, Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, RegionInventory, RestApi,
+    RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
+};
+
+pub type Tags = BTreeMap<String, String>;
+
+/// The identifier of an account-scope result.
+pub fn account_resource(account_id: &str) -> String {
+    format!("AWS::::Account:{account_id}")
+}
+
+/// Where a resource was collected: what its identity is built from.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub partition: &'a str,
+    pub account_id: &'a str,
+    /// The region it was collected in; `None` for global data (IAM, the S3 bucket list).
+    pub region: Option<&'a str>,
+    /// The ARN of the resource it belongs to (a stage's API, a method's resource).
+    pub parent: Option<&'a str>,
+}
+
+/// How an inventory type names itself in results.
+pub trait Identity {
+    /// The ARN, or a stable identifier for what has none (`AWS::::Account:<id>`).
+    fn arn(&self, at: &Place) -> String;
+    /// The region a result about it carries: by default where it was collected.
+    fn region<'a>(&'a self, collected_in: Option<&'a str>) -> Option<&'a str> {
+        collected_in
+    }
+    /// Its tags, where posture collects them.
+    fn tags(&self) -> Option<&Tags> {
+        None
+    }
+}
+
+/// An inventory item with the place it was collected: what walkers yield, and what a result is
+/// built from. Dereferences to the item.
+pub struct At<'i, T: ?Sized> {
+    pub account: &'i AccountInventory,
+    pub region: Option<&'i str>,
+    pub item: &'i T,
+    partition: &'i str,
+    /// The parent's ARN and tags, for items named under a parent (stages, methods).
+    parent: Option<(String, Option<&'i Tags>)>,
+}
+
+impl<T: ?Sized> Clone for At<'_, T> {
+    fn clone(&self) -> Self {
+        At {
+            account: self.account,
+            region: self.region,
+            item: self.item,
+            partition: self.partition,
+            parent: self.parent.clone(),
+        }
+    }
+}
+
+impl<T: ?Sized> Deref for At<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.item
+    }
+}
+
+impl<'i, T: ?Sized> At<'i, T> {
+    pub(crate) fn new(
+        partition: &'i str,
+        account: &'i AccountInventory,
+        region: Option<&'i str>,
+        item: &'i T,
+    ) -> Self {
+        At {
+            account,
+            region,
+            item,
+            partition,
+            parent: None,
+        }
+    }
+
+    pub fn account_id(&self) -> &'i str {
+        &self.account.account_id
+    }
+
+    pub fn partition(&self) -> &'i str {
+        self.partition
+    }
+
+    /// Another item at the same place (data of the same account and region).
+    pub fn at<U: ?Sized>(&self, item: &'i U) -> At<'i, U> {
+        At {
+            account: self.account,
+            region: self.region,
+            item,
+            partition: self.partition,
+            parent: self.parent.clone(),
+        }
+    }
+
+    /// A part of this resource, named under its ARN and inheriting its tags (a stage of an API,
+    /// the methods of an API resource).
+    pub fn part<U: ?Sized>(&self, item: &'i U) -> At<'i, U>
+    where
+        T: Identity,
+    {
+        let tags = self.item.tags().or(self.parent.as_ref().and_then(|p| p.1));
+        At {
+            account: self.account,
+            region: self.region,
+            item,
+            partition: self.partition,
+            parent: Some((self.arn(), tags)),
+        }
+    }
+
+    fn place(&self) -> Place<'_> {
+        Place {
+            partition: self.partition,
+            account_id: &self.account.account_id,
+            region: self.region,
+            parent: self.parent.as_ref().map(|p| p.0.as_str()),
+        }
+    }
+}
+
+impl<'i, T: Identity + ?Sized> At<'i, T> {
+    pub fn arn(&self) -> String {
+        self.item.arn(&self.place())
+    }
+}
+
+/// What a result is about: account, region, resource identifier and tags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subject {
+    pub account_id: String,
+    pub region: Option<String>,
+    pub resource: String,
+    pub tags: Option<Tags>,
+}
+
+impl Subject {
+    /// A subject without an inventory item behind it (an organization, a resource named by
+    /// another resource and not collected).
+    pub fn named(account_id: &str, region: Option<&str>, resource: impl Into<String>) -> Subject {
+        Subject {
+            account_id: account_id.to_string(),
+            region: region.map(str::to_string),
+            resource: resource.into(),
+            tags: None,
+        }
+    }
+
+    /// An account as a whole.
+    pub fn account(account_id: &str) -> Subject {
+        Subject::named(account_id, None, account_resource(account_id))
+    }
+}
+
+/// Anything a result can be about.
+pub trait Resource {
+    fn subject(&self) -> Subject;
+}
+
+impl Resource for Subject {
+    fn subject(&self) -> Subject {
+        self.clone()
+    }
+}
+
+impl<T: Identity + ?Sized> Resource for At<'_, T> {
+    fn subject(&self) -> Subject {
+        Subject {
+            account_id: self.account.account_id.clone(),
+            region: self.item.region(self.region).map(str::to_string),
+            resource: self.arn(),
+            tags: self
+                .item
+                .tags()
+                .or(self.parent.as_ref().and_then(|p| p.1))
+                .cloned(),
+        }
+    }
+}
+
+impl<R: Resource + ?Sized> Resource for &R {
+    fn subject(&self) -> Subject {
+        (**self).subject()
+    }
+}
+
+// ------------------------------------------------------------------------ the identities
+
+/// Account-scope data (the account, its services' account-wide settings) is named by the
+/// account.
+macro_rules! account_scope {
+    ($($t:ty),*) => {$(
+        impl Identity for $t {
+            fn arn(&self, at: &Place) -> String {
+                account_resource(at.account_id)
+            }
+        }
+    )*};
+}
+account_scope!(
+    AccountInventory,
+    RegionInventory,
+    Iam,
+    S3,
+    Ec2,
+    Acm,
+    ApiGateway
+);
+
+impl Identity for Bucket {
+    fn arn(&self, at: &Place) -> String {
+        format!("arn:{}:s3:::{}", at.partition, self.name)
+    }
+    /// A bucket's results carry its own region (none when its location could not be read).
+    fn region<'a>(&'a self, _collected_in: Option<&'a str>) -> Option<&'a str> {
+        match &self.region {
+            Collected::Ok(r) => Some(r.as_str()),
+            Collected::Failed(_) => None,
+        }
+    }
+    fn tags(&self) -> Option<&Tags> {
+        self.tags.as_ref()
+    }
+}
+
+impl Identity for IamUser {
+    fn arn(&self, _: &Place) -> String {
+        self.arn.clone()
+    }
+}
+
+impl Identity for IamRole {
+    fn arn(&self, _: &Place) -> String {
+        self.arn.clone()
+    }
+}
+
+impl Identity for Certificate {
+    fn arn(&self, _: &Place) -> String {
+        self.arn.clone()
+    }
+}
+
+/// `arn:<partition>:ec2:<region>:<account>:<kind>/<id>`.
+fn ec2_arn(at: &Place, kind: &str, id: &str) -> String {
+    format!(
+        "arn:{}:ec2:{}:{}:{kind}/{id}",
+        at.partition,
+        at.region.unwrap_or_default(),
+        at.account_id
+    )
+}
+
+macro_rules! ec2_identity {
+    ($t:ty, $kind:literal, $id:ident, tagged) => {
+        impl Identity for $t {
+            fn arn(&self, at: &Place) -> String {
+                ec2_arn(at, $kind, &self.$id)
+            }
+            fn tags(&self) -> Option<&Tags> {
+                self.tags.as_ref()
+            }
+        }
+    };
+    ($t:ty, $kind:literal, $id:ident) => {
+        impl Identity for $t {
+            fn arn(&self, at: &Place) -> String {
+                ec2_arn(at, $kind, &self.$id)
+            }
+        }
+    };
+}
+ec2_identity!(Instance, "instance", instance_id, tagged);
+ec2_identity!(Subnet, "subnet", subnet_id, tagged);
+ec2_identity!(VpcEndpoint, "vpc-endpoint", vpc_endpoint_id, tagged);
+ec2_identity!(
+    LaunchTemplate,
+    "launch-template",
+    launch_template_id,
+    tagged
+);
+ec2_identity!(Vpc, "vpc", vpc_id);
+ec2_identity!(RouteTable, "route-table", route_table_id);
+
+impl Identity for RestApi {
+    fn arn(&self, at: &Place) -> String {
+        format!(
+            "arn:{}:apigateway:{}::/restapis/{}",
+            at.partition,
+            at.region.unwrap_or_default(),
+            self.id
+        )
+    }
+    fn tags(&self) -> Option<&Tags> {
+        self.tags.as_ref()
+    }
+}
+
+impl Identity for DomainName {
+    fn arn(&self, at: &Place) -> String {
+        format!(
+            "arn:{}:apigateway:{}::/domainnames/{}",
+            at.partition,
+            at.region.unwrap_or_default(),
+            self.domain_name
+        )
+    }
+    fn tags(&self) -> Option<&Tags> {
+        self.tags.as_ref()
+    }
+}
+
+/// Named under its API ([`At::part`]).
+impl Identity for Stage {
+    fn arn(&self, at: &Place) -> String {
+        format!("{}/stages/{}", at.parent.unwrap_or_default(), self.name)
+    }
+    fn tags(&self) -> Option<&Tags> {
+        self.tags.as_ref()
+    }
+}
+
+/// Named under its API ([`At::part`]); results inherit the API's tags.
+impl Identity for ApiResource {
+    fn arn(&self, at: &Place) -> String {
+        format!("{}/resources/{}", at.parent.unwrap_or_default(), self.id)
+    }
+}
+
+/// Named under its API resource ([`At::part`]); results inherit the API's tags.
+impl Identity for ApiMethod {
+    fn arn(&self, at: &Place) -> String {
+        format!(
+            "{}/methods/{}",
+            at.parent.unwrap_or_default(),
+            self.http_method
+        )
+    }
+}

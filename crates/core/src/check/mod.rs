@@ -1,0 +1,155 @@
+//! The check-author API: what a check reads ([`Context`]), the walkers that hand it resources
+//! and record what could not be assessed ([`Findings`]), the identity every result is built from
+//! ([`Identity`], [`At`]), and the structured reasons of "not assessed" ([`Reason`]).
+//!
+//! A check states its judgement and nothing else:
+//!
+//! ```text
+//! pub const CHECK: Check = Check {
+//!     id: "s3-bucket-versioning",
+//!     input: Input::OneAccount,
+//!     run: |ctx, out| {
+//!         for (bucket, _) in out.buckets(ctx) {
+//!             let Some(v) = out.collected(&bucket, &bucket.versioning) else { continue };
+//!             out.verdict(&bucket, v.as_deref() == Some("Enabled"), "…");
+//!         }
+//!     },
+//! };
+//! ```
+//!
+//! The registry of checks is `crate::checks`; `CONTRIBUTING.md` has the recipe.
+
+mod boundary;
+mod findings;
+mod identity;
+mod model;
+mod reason;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Thresholds;
+use crate::inventory::{AccountInventory, Collected, Inventory, Organization, ScanInfo};
+use crate::policy::Boundary;
+
+pub use findings::Findings;
+pub use identity::{At, Identity, Place, Resource, Subject, Tags, account_resource};
+pub use model::{CheckResult, Evidence, Status};
+pub use reason::{FailedCall, Reason, ReasonCode, ReasonRecord};
+
+/// A check: its id (declared here once; `checks/<id>.toml` holds its metadata and
+/// `crates/core/src/checks/<id with underscores>.rs` its code), what it reads, and its judgement.
+pub struct Check {
+    pub id: &'static str,
+    pub input: Input,
+    pub run: fn(&Context, &mut Findings),
+}
+
+impl Check {
+    /// Run the check: its results, in the order it produced them.
+    pub fn evaluate(&self, ctx: &Context) -> Vec<CheckResult> {
+        let mut out = Findings::new(self.id);
+        (self.run)(ctx, &mut out);
+        out.into_results()
+    }
+}
+
+/// What a check reads: the accounts it is evaluated on, the organization, and the settings.
+///
+/// Checks whose [`Input`] is `OneAccount` are evaluated on one account at a time while the scan
+/// runs (`accounts` holds that account); `AllAccounts` checks run once at the end on every
+/// account's [`summary`] (see [`Evaluator`](crate::result::Evaluator)); `Split` checks run in
+/// both, and read [`pass`](Self::pass) to know which part to judge.
+pub struct Context<'a> {
+    pub scan: &'a ScanInfo,
+    /// Which evaluation is running.
+    pub pass: Pass,
+    pub organization: Option<&'a Collected<Organization>>,
+    pub accounts: &'a [AccountInventory],
+    pub thresholds: &'a Thresholds,
+    /// "Now" for age computations; injectable so tests (and `evaluate --now`) can age data.
+    pub now: DateTime<Utc>,
+    /// The trust boundary, computed once for the whole scan ([`Boundary::of_scan`]).
+    pub boundary: &'a Boundary,
+}
+
+impl<'a> Context<'a> {
+    /// A context over a whole inventory (every account at once).
+    pub fn of_inventory(
+        inventory: &'a Inventory,
+        boundary: &'a Boundary,
+        thresholds: &'a Thresholds,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Context {
+            scan: &inventory.scan,
+            pass: Pass::Whole,
+            organization: inventory.organization.as_ref(),
+            accounts: &inventory.accounts,
+            thresholds,
+            now,
+            boundary,
+        }
+    }
+
+    /// The trust boundary: the organization's accounts (or, without `--org`, the scanned
+    /// accounts) plus the trusted external accounts.
+    pub fn boundary(&self) -> &'a Boundary {
+        self.boundary
+    }
+
+    /// The ARN partition of the scanned accounts (`aws`, `aws-cn`, `aws-us-gov`).
+    pub fn partition(&self) -> &'a str {
+        partition_of(self.scan)
+    }
+
+    pub fn days_since(&self, t: DateTime<Utc>) -> i64 {
+        (self.now - t).num_days()
+    }
+}
+
+/// The ARN partition of the scanned accounts, from the caller's ARN.
+pub fn partition_of(scan: &ScanInfo) -> &str {
+    scan.caller_arn
+        .split(':')
+        .nth(1)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws")
+}
+
+/// What a check needs to see at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// One account's inventory: evaluated as each account finishes, then the account's data is
+    /// dropped. Most checks.
+    OneAccount,
+    /// Several accounts or the organization (a workload's bucket in another account, the
+    /// management account, SCPs): evaluated once, at the end, on every account's [`summary`].
+    AllAccounts,
+    /// Mostly one account, but some resources depend on another account's data: a subnet of
+    /// a VPC shared through RAM is routed by the owner's route tables. Evaluated with
+    /// `OneAccount` for what the account holds itself, and once more at the end, on the
+    /// summaries, for the resources that need another account (see [`Pass`]). Each result
+    /// must come from exactly one of the two passes.
+    Split,
+}
+
+/// Which evaluation a [`Context`] is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// Every check once, over a whole inventory ([`Context::of_inventory`]): a `Split` check
+    /// judges all its resources.
+    Whole,
+    /// One account as it finishes: `OneAccount` checks, and the account's own part of `Split`
+    /// checks.
+    Account,
+    /// The end of the scan, over every account's [`summary`]: `AllAccounts` checks, and the
+    /// cross-account part of `Split` checks.
+    Organization,
+}
+
+impl Input {
+    /// Whether a check with this input runs in the evaluation of `pass`.
+    pub fn runs_in(self, pass: Input) -> bool {
+        self == pass || self == Input::Split
+    }
+}

@@ -1,0 +1,74 @@
+//! API Gateway: how stage results are worded.
+
+use crate::inventory::{RestApi, Stage};
+
+/// "stage {stage} of API {name or id}: {what}".
+pub fn stage_message(api: &RestApi, stage: &Stage, what: &str) -> String {
+    format!(
+        "stage {} of API {}: {what}",
+        stage.name,
+        api.name.as_deref().unwrap_or(&api.id)
+    )
+}
+
+/// The `*/*` method setting of a stage (the stage-wide default).
+pub fn stage_default(stage: &Stage) -> Option<&crate::inventory::MethodSetting> {
+    stage.method_settings.get("*/*")
+}
+
+/// The six stage checks, on one API.
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::inventory::{Collected, MethodSetting, Stage};
+
+    fn stage(name: &str, good: bool) -> Stage {
+        let mut method_settings = std::collections::BTreeMap::new();
+        method_settings.insert(
+            "*/*".to_string(),
+            MethodSetting {
+                logging_level: Some(if good { "INFO" } else { "OFF" }.into()),
+                caching_enabled: true,
+                cache_data_encrypted: good,
+            },
+        );
+        Stage {
+            tags: None,
+            name: name.into(),
+            tracing_enabled: good,
+            web_acl_arn: good.then(|| "arn:aws:wafv2:us-east-1:1:regional/webacl/w/1".into()),
+            client_certificate_id: good.then(|| "cc1".into()),
+            cache_cluster_enabled: true,
+            access_log_destination: good.then(|| "arn:aws:logs:us-east-1:1:log-group:g".into()),
+            method_settings,
+        }
+    }
+
+    #[test]
+    fn stage_settings() {
+        let mut inv = base_inventory();
+        let mut api = rest_api("a1", &[]);
+        let mut nocache = stage("dev", false);
+        nocache.cache_cluster_enabled = false;
+        api.stages = Collected::Ok(vec![stage("prod", true), stage("test", false), nocache]);
+        apigw_mut(&mut inv).rest_apis = vec![api];
+        for check in [
+            "apigateway-stage-execution-logging",
+            "apigateway-stage-access-logging",
+            "apigateway-stage-waf",
+            "apigateway-stage-tracing",
+            "apigateway-stage-client-certificate",
+        ] {
+            assert_eq!(
+                statuses(&inv, check),
+                vec![Status::Pass, Status::Fail, Status::Fail],
+                "{check}"
+            );
+        }
+        assert_eq!(
+            statuses(&inv, "apigateway-stage-cache-encrypted"),
+            vec![Status::Pass, Status::Fail, Status::NotApplicable]
+        );
+    }
+}

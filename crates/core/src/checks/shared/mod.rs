@@ -1,0 +1,5 @@
+//! Judgements shared by several checks of one service. Nothing here is a check: a check is a
+//! file `checks/<id>.rs` with one `CHECK`.
+
+pub mod apigateway;
+pub mod s3;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::catalog;
-use crate::checks::{self, CheckResult, Context, Input, Status};
+use crate::checks::{self, AccountDigest, CheckResult, Context, OrgContext, Status};
 use crate::config::Thresholds;
 use crate::inventory::{
     AccountAccess, AccountInventory, Collected, Inventory, Organization, ScanInfo,
@@ -68,7 +68,11 @@ pub struct Evaluator<'a> {
     /// Position of each account in `accounts`.
     account_index: std::collections::HashMap<String, usize>,
     collection_errors: Vec<AccountError>,
-    /// What the `AllAccounts` checks read of each account (see [`checks::summary`]).
+    /// What the organization checks read of each account.
+    digests: Vec<AccountDigest>,
+    /// The management account whole, when it was scanned.
+    management: Option<AccountInventory>,
+    /// What the checks on the old plumbing read of each account (see [`checks::summary`]).
     summaries: Vec<AccountInventory>,
     suppression_used: Vec<bool>,
     suppressed: usize,
@@ -115,6 +119,8 @@ impl<'a> Evaluator<'a> {
             accounts: Vec::new(),
             account_index: Default::default(),
             collection_errors: Vec::new(),
+            digests: Vec::new(),
+            management: None,
             summaries: Vec::new(),
             suppression_used: vec![false; opts.suppressions.map_or(0, |s| s.entries.len())],
             suppressed: 0,
@@ -171,14 +177,17 @@ impl<'a> Evaluator<'a> {
         // boundary checks judge at the end (a VPC id is only inside if some scanned account has it).
         self.boundary.learn_networks(acct);
         let one = std::slice::from_ref(acct);
-        let results = checks::evaluate(
+        let results = checks::evaluate_account(
             &self.context(one, checks::Pass::Account),
-            Some(Input::OneAccount),
             self.opts.only_checks,
         );
         let tags = acct.resource_tags(checks::partition_of(&self.scan));
         let findings = self.findings(results, &tags)?;
         self.spool.push_account(&acct.account_id, findings)?;
+        self.digests.push(AccountDigest::of(acct));
+        if self.management_account.as_deref() == Some(acct.account_id.as_str()) {
+            self.management = Some(acct.clone());
+        }
         self.summaries
             .push(checks::summary(acct, self.management_account.as_deref()));
         Ok(())
@@ -298,11 +307,25 @@ impl<'a> Evaluator<'a> {
         let summaries = std::mem::take(&mut self.summaries);
         self.boundary
             .note_unscanned_accounts(summaries.iter().map(|a| a.account_id.as_str()));
-        let results = checks::evaluate(
+        self.digests.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        let digests = std::mem::take(&mut self.digests);
+        let management = self.management.take();
+        let org = OrgContext {
+            scan: &self.scan,
+            organization: self.organization.as_ref(),
+            accounts: &digests,
+            management: management.as_ref(),
+            thresholds: self.opts.thresholds,
+            now: self.opts.now,
+            boundary: &self.boundary,
+        };
+        let results = checks::evaluate_organization(
+            &org,
             &self.context(&summaries, checks::Pass::Organization),
-            Some(Input::AllAccounts),
             self.opts.only_checks,
         );
+        drop(digests);
+        drop(management);
         let mut tags = BTreeMap::new();
         for a in &summaries {
             tags.append(&mut a.resource_tags(checks::partition_of(&self.scan)));
@@ -399,7 +422,31 @@ mod streaming_tests {
         let boundary = Boundary::of_inventory(inv, &[]);
         let t = Thresholds::default();
         let ctx = Context::of_inventory(inv, &boundary, &t, fixture_now());
-        let mut rows: Vec<Row> = checks::evaluate(&ctx, None, None)
+        let digests: Vec<AccountDigest> = inv.accounts.iter().map(AccountDigest::of).collect();
+        let org = OrgContext {
+            scan: &inv.scan,
+            organization: inv.organization.as_ref(),
+            accounts: &digests,
+            management: checks::management_of(inv.organization.as_ref(), &inv.accounts),
+            thresholds: &t,
+            now: fixture_now(),
+            boundary: &boundary,
+        };
+        // Each check over every account at once (not one account at a time).
+        let all: Vec<CheckResult> = checks::REGISTRY
+            .iter()
+            .flat_map(|c| match c {
+                checks::Entry::Check(c) => c.evaluate(&ctx),
+                checks::Entry::Organization(c) => c.evaluate(&org),
+                checks::Entry::Split(c) => {
+                    let mut r = c.evaluate_account(&ctx);
+                    r.extend(c.evaluate_organization(&org));
+                    r
+                }
+                checks::Entry::Legacy(c) => (c.evaluate)(&ctx),
+            })
+            .collect();
+        let mut rows: Vec<Row> = all
             .into_iter()
             .map(|r| {
                 (

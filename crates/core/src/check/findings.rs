@@ -6,10 +6,11 @@
 //! collected, or the account could not be entered, it records the result with the structured
 //! [`Reason`] and does not yield the level. A check built on walkers cannot forget it.
 
-use super::Context;
+use super::digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, S3Digest};
 use super::identity::{At, Identity, Resource};
 use super::model::{CheckResult, Evidence, Status};
 use super::reason::Reason;
+use super::{Context, OrgContext};
 use crate::inventory::{
     AccountAccess, AccountInventory, Acm, ApiGateway, Bucket, Certificate, Collected, DomainName,
     Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, Organization, RegionInventory, RestApi,
@@ -117,11 +118,11 @@ impl Findings {
     }
 
     /// [`collected`](Self::collected), keeping the place: the data as an [`At`] of `at`.
-    pub fn collected_at<'i, T: Identity + ?Sized, U>(
+    pub fn collected_at<'i, T: Identity + ?Sized, U, A: Owner + ?Sized>(
         &mut self,
-        at: &At<'i, T>,
+        at: &At<'i, T, A>,
         data: &'i Collected<U>,
-    ) -> Option<At<'i, U>> {
+    ) -> Option<At<'i, U, A>> {
         match data {
             Collected::Ok(v) => Some(at.at(v)),
             Collected::Failed(e) => {
@@ -314,7 +315,7 @@ impl Findings {
     /// The organization, for checks of the organization as a whole; "not assessed" on the
     /// caller's account when the scan did not run with `--org` or the organization could not
     /// be read.
-    pub fn organization<'i>(&mut self, ctx: &Context<'i>) -> Option<&'i Organization> {
+    pub fn organization<'i>(&mut self, ctx: &OrgContext<'i>) -> Option<&'i Organization> {
         let caller = super::identity::Subject::account(&ctx.scan.caller_account_id);
         match ctx.organization {
             None => {
@@ -329,7 +330,96 @@ impl Findings {
         }
     }
 
-    // --- walkers added for IAM
+    // ------------------------------------------------- walkers of the organization checks
+
+    /// Every scanned account's digest that posture could enter; the others are recorded as not
+    /// assessed.
+    pub fn digests<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<At<'i, AccountDigest, AccountDigest>> {
+        let mut out = Vec::new();
+        for acct in ctx.accounts {
+            let at = At::new(ctx.partition(), acct, None, acct);
+            match &acct.access {
+                AccountAccess::Denied { role_arn, error } => {
+                    self.not_assessed(&at, Reason::account_not_accessible(role_arn, error));
+                }
+                _ => out.push(at),
+            }
+        }
+        out
+    }
+
+    pub fn digest_iam<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<At<'i, IamDigest, AccountDigest>> {
+        let mut out = Vec::new();
+        for acct in self.digests(ctx) {
+            if let Some(iam) = self.collected_at(&acct, &acct.item.iam) {
+                out.push(iam);
+            }
+        }
+        out
+    }
+
+    pub fn digest_s3<'i>(&mut self, ctx: &OrgContext<'i>) -> Vec<At<'i, S3Digest, AccountDigest>> {
+        let mut out = Vec::new();
+        for acct in self.digests(ctx) {
+            if let Some(s3) = self.collected_at(&acct, &acct.item.s3) {
+                out.push(s3);
+            }
+        }
+        out
+    }
+
+    /// Every bucket of every account, with its account's S3 digest.
+    pub fn digest_buckets<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<(At<'i, BucketDigest, AccountDigest>, &'i S3Digest)> {
+        let mut out = Vec::new();
+        for s3 in self.digest_s3(ctx) {
+            if let Some(buckets) = self.collected(&s3, &s3.item.buckets) {
+                out.extend(buckets.iter().map(|b| (s3.at(b), s3.item)));
+            }
+        }
+        out
+    }
+
+    /// The EC2 digest of every region of every account whose regions could be listed.
+    pub fn digest_ec2<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<At<'i, Ec2Digest, AccountDigest>> {
+        let mut out = Vec::new();
+        for acct in self.digests(ctx) {
+            let acct = acct.item;
+            let at = At::new(ctx.partition(), acct, None, acct);
+            if self.collected(&at, &acct.regions).is_none() {
+                continue;
+            }
+            for (region, ec2) in &acct.regional {
+                let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
+                if let Some(ec2) = self.collected_at(&region_at, ec2) {
+                    out.push(ec2);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn digest_vpc_endpoints<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<At<'i, VpcEndpoint, AccountDigest>> {
+        let mut out = Vec::new();
+        for ec2 in self.digest_ec2(ctx) {
+            out.extend(ec2.item.vpc_endpoints.iter().map(|e| ec2.at(e)));
+        }
+        out
+    }
 
     /// Record results with `body`, then hand each of them to `amend`: evidence that every
     /// result about one resource shares (the credential report's age on every result built

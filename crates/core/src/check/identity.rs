@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 use std::ops::Deref;
 
+use super::digest::Owner;
+
 use crate::inventory::{
     AccountInventory, Acm, ApiGateway, ApiMethod, ApiResource, Bucket, Certificate, Collected,
     DomainName, Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, RegionInventory, RestApi,
@@ -47,8 +49,8 @@ pub trait Identity {
 
 /// An inventory item with the place it was collected: what walkers yield, and what a result is
 /// built from. Dereferences to the item.
-pub struct At<'i, T: ?Sized> {
-    pub account: &'i AccountInventory,
+pub struct At<'i, T: ?Sized, A: ?Sized = AccountInventory> {
+    pub account: &'i A,
     pub region: Option<&'i str>,
     pub item: &'i T,
     partition: &'i str,
@@ -56,7 +58,7 @@ pub struct At<'i, T: ?Sized> {
     parent: Option<(String, Option<&'i Tags>)>,
 }
 
-impl<T: ?Sized> Clone for At<'_, T> {
+impl<T: ?Sized, A: ?Sized> Clone for At<'_, T, A> {
     fn clone(&self) -> Self {
         At {
             account: self.account,
@@ -68,17 +70,17 @@ impl<T: ?Sized> Clone for At<'_, T> {
     }
 }
 
-impl<T: ?Sized> Deref for At<'_, T> {
+impl<T: ?Sized, A: ?Sized> Deref for At<'_, T, A> {
     type Target = T;
     fn deref(&self) -> &T {
         self.item
     }
 }
 
-impl<'i, T: ?Sized> At<'i, T> {
+impl<'i, T: ?Sized, A: Owner + ?Sized> At<'i, T, A> {
     pub(crate) fn new(
         partition: &'i str,
-        account: &'i AccountInventory,
+        account: &'i A,
         region: Option<&'i str>,
         item: &'i T,
     ) -> Self {
@@ -92,7 +94,7 @@ impl<'i, T: ?Sized> At<'i, T> {
     }
 
     pub fn account_id(&self) -> &'i str {
-        &self.account.account_id
+        self.account.account_id()
     }
 
     pub fn partition(&self) -> &'i str {
@@ -100,7 +102,7 @@ impl<'i, T: ?Sized> At<'i, T> {
     }
 
     /// Another item at the same place (data of the same account and region).
-    pub fn at<U: ?Sized>(&self, item: &'i U) -> At<'i, U> {
+    pub fn at<U: ?Sized>(&self, item: &'i U) -> At<'i, U, A> {
         At {
             account: self.account,
             region: self.region,
@@ -112,7 +114,7 @@ impl<'i, T: ?Sized> At<'i, T> {
 
     /// A part of this resource, named under its ARN and inheriting its tags (a stage of an API,
     /// the methods of an API resource).
-    pub fn part<U: ?Sized>(&self, item: &'i U) -> At<'i, U>
+    pub fn part<U: ?Sized>(&self, item: &'i U) -> At<'i, U, A>
     where
         T: Identity,
     {
@@ -129,14 +131,14 @@ impl<'i, T: ?Sized> At<'i, T> {
     fn place(&self) -> Place<'_> {
         Place {
             partition: self.partition,
-            account_id: &self.account.account_id,
+            account_id: self.account.account_id(),
             region: self.region,
             parent: self.parent.as_ref().map(|p| p.0.as_str()),
         }
     }
 }
 
-impl<'i, T: Identity + ?Sized> At<'i, T> {
+impl<'i, T: Identity + ?Sized, A: Owner + ?Sized> At<'i, T, A> {
     pub fn arn(&self) -> String {
         self.item.arn(&self.place())
     }
@@ -180,10 +182,10 @@ impl Resource for Subject {
     }
 }
 
-impl<T: Identity + ?Sized> Resource for At<'_, T> {
+impl<T: Identity + ?Sized, A: Owner + ?Sized> Resource for At<'_, T, A> {
     fn subject(&self) -> Subject {
         Subject {
-            account_id: self.account.account_id.clone(),
+            account_id: self.account.account_id().to_string(),
             region: self.item.region(self.region).map(str::to_string),
             resource: self.arn(),
             tags: self

@@ -20,6 +20,7 @@
 //! The registry of checks is `crate::checks`; `CONTRIBUTING.md` has the recipe.
 
 mod boundary;
+mod digest;
 mod findings;
 mod identity;
 mod model;
@@ -31,6 +32,7 @@ use crate::config::Thresholds;
 use crate::inventory::{AccountInventory, Collected, Inventory, Organization, ScanInfo};
 use crate::policy::Boundary;
 
+pub use digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, RootReport, S3Digest};
 pub use findings::Findings;
 pub use identity::{At, Identity, Place, Resource, Subject, Tags, account_resource};
 pub use model::{CheckResult, Evidence, Status};
@@ -50,6 +52,82 @@ impl Check {
         let mut out = Findings::new(self.id);
         (self.run)(ctx, &mut out);
         out.into_results()
+    }
+}
+
+/// A check of the organization as a whole or of resources across accounts (a workload's bucket
+/// in another account, the management account, SCPs): evaluated once, at the end of the scan,
+/// on every account's [`AccountDigest`].
+pub struct OrgCheck {
+    pub id: &'static str,
+    pub run: fn(&OrgContext, &mut Findings),
+}
+
+impl OrgCheck {
+    pub fn evaluate(&self, ctx: &OrgContext) -> Vec<CheckResult> {
+        let mut out = Findings::new(self.id);
+        (self.run)(ctx, &mut out);
+        out.into_results()
+    }
+}
+
+/// A check whose resources mostly sit in one account but some depend on another account's
+/// data (a subnet of a VPC shared through RAM is routed by the owner's route tables): `account`
+/// judges what an account holds itself as it finishes, `organization` the resources that need
+/// another account, at the end. Each resource is judged by exactly one of the two.
+pub struct SplitCheck {
+    pub id: &'static str,
+    pub account: fn(&Context, &mut Findings),
+    pub organization: fn(&OrgContext, &mut Findings),
+}
+
+impl SplitCheck {
+    pub fn evaluate_account(&self, ctx: &Context) -> Vec<CheckResult> {
+        let mut out = Findings::new(self.id);
+        (self.account)(ctx, &mut out);
+        out.into_results()
+    }
+
+    pub fn evaluate_organization(&self, ctx: &OrgContext) -> Vec<CheckResult> {
+        let mut out = Findings::new(self.id);
+        (self.organization)(ctx, &mut out);
+        out.into_results()
+    }
+}
+
+/// What an [`OrgCheck`] (and the organization part of a [`SplitCheck`]) reads: the organization,
+/// every scanned account's digest, the management account whole, and the settings.
+pub struct OrgContext<'a> {
+    pub scan: &'a ScanInfo,
+    pub organization: Option<&'a Collected<Organization>>,
+    /// Every scanned account, in account order.
+    pub accounts: &'a [AccountDigest],
+    /// The management account's whole inventory, when it was scanned.
+    pub management: Option<&'a AccountInventory>,
+    pub thresholds: &'a Thresholds,
+    pub now: DateTime<Utc>,
+    pub boundary: &'a Boundary,
+}
+
+impl<'a> OrgContext<'a> {
+    pub fn boundary(&self) -> &'a Boundary {
+        self.boundary
+    }
+
+    pub fn partition(&self) -> &'a str {
+        partition_of(self.scan)
+    }
+
+    pub fn days_since(&self, t: DateTime<Utc>) -> i64 {
+        (self.now - t).num_days()
+    }
+
+    /// The management account's id, when the organization was read.
+    pub fn management_account_id(&self) -> Option<&'a str> {
+        match self.organization {
+            Some(Collected::Ok(org)) => Some(org.management_account_id.as_str()),
+            _ => None,
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use super::{CheckResult, Context, Status};
+use super::{CheckResult, Status};
 use crate::config::Thresholds;
 use crate::inventory::*;
 
@@ -191,17 +191,17 @@ pub fn bucket(name: &str) -> Bucket {
 pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckResult> {
     let thresholds = Thresholds::default();
     let boundary = crate::policy::Boundary::of_inventory(inv, &[]);
-    let ctx = Context::of_inventory(
+    let entry = super::REGISTRY
+        .iter()
+        .find(|c| c.id() == check)
+        .unwrap_or_else(|| panic!("no check {check}"));
+    super::entry_on_inventory(
+        entry,
         inv,
         &boundary,
         &thresholds,
         fixture_now() + Duration::days(days_later),
-    );
-    let def = super::REGISTRY
-        .iter()
-        .find(|c| c.id() == check)
-        .unwrap_or_else(|| panic!("no check {check}"));
-    def.evaluate(&ctx)
+    )
 }
 
 pub fn results(inv: &Inventory, check: &str) -> Vec<CheckResult> {

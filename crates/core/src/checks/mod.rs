@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use crate::inventory::{AccountAccess, AccountInventory, Collected, RegionInventory};
 
 pub use crate::check::{
-    Check, CheckResult, Context, Evidence, Input, Pass, Status, account_resource, partition_of,
+    AccountDigest, Check, CheckResult, Context, Evidence, Input, OrgCheck, OrgContext, Pass,
+    SplitCheck, Status, account_resource, partition_of,
 };
 
 mod acm_certificate_expiry;
@@ -75,7 +76,12 @@ pub struct CheckDef {
 
 /// A registered check.
 pub enum Entry {
+    /// Judges one account at a time.
     Check(&'static Check),
+    /// Judges the organization, or resources across accounts, at the end.
+    Organization(&'static OrgCheck),
+    /// Judges each account's own resources as it finishes and the cross-account ones at the end.
+    Split(&'static SplitCheck),
     Legacy(&'static CheckDef),
 }
 
@@ -83,19 +89,41 @@ impl Entry {
     pub fn id(&self) -> &'static str {
         match self {
             Entry::Check(c) => c.id,
+            Entry::Organization(c) => c.id,
+            Entry::Split(c) => c.id,
             Entry::Legacy(c) => c.id,
         }
     }
+
+    /// What the check needs to see at once.
     pub fn input(&self) -> Input {
         match self {
-            Entry::Check(c) => c.input,
+            Entry::Check(_) => Input::OneAccount,
+            Entry::Organization(_) => Input::AllAccounts,
+            Entry::Split(_) => Input::Split,
             Entry::Legacy(c) => c.input,
         }
     }
-    pub fn evaluate(&self, ctx: &Context) -> Vec<CheckResult> {
+
+    /// The results on one account (`ctx.accounts` holds it): account checks, and the account
+    /// part of split checks.
+    pub fn evaluate_account(&self, ctx: &Context) -> Vec<CheckResult> {
         match self {
             Entry::Check(c) => c.evaluate(ctx),
-            Entry::Legacy(c) => (c.evaluate)(ctx),
+            Entry::Split(c) => c.evaluate_account(ctx),
+            Entry::Legacy(c) if c.input.runs_in(Input::OneAccount) => (c.evaluate)(ctx),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The results at the end: organization checks, and the cross-account part of split
+    /// checks. (`legacy` is what checks on the old plumbing read.)
+    pub fn evaluate_organization(&self, ctx: &OrgContext, legacy: &Context) -> Vec<CheckResult> {
+        match self {
+            Entry::Organization(c) => c.evaluate(ctx),
+            Entry::Split(c) => c.evaluate_organization(ctx),
+            Entry::Legacy(c) if c.input.runs_in(Input::AllAccounts) => (c.evaluate)(legacy),
+            _ => Vec::new(),
         }
     }
 }
@@ -152,17 +180,116 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Legacy(&org_management_account_no_workloads::CHECK),
 ];
 
-/// Run the checks with `input` (or every check when `None`), restricted to `only` when given,
-/// in a stable order.
-pub fn evaluate(ctx: &Context, input: Option<Input>, only: Option<&[String]>) -> Vec<CheckResult> {
-    let mut results: Vec<CheckResult> = REGISTRY
+fn selected(only: Option<&[String]>) -> impl Iterator<Item = &'static Entry> + '_ {
+    REGISTRY
         .iter()
-        .filter(|c| input.is_none_or(|i| c.input().runs_in(i)))
-        .filter(|c| only.is_none_or(|ids| ids.iter().any(|i| i == c.id())))
-        .flat_map(|c| c.evaluate(ctx))
+        .filter(move |c| only.is_none_or(|ids| ids.iter().any(|i| i == c.id())))
+}
+
+/// The results on one account as it finishes (`ctx.accounts` holds it), restricted to `only`
+/// when given, in a stable order.
+pub fn evaluate_account(ctx: &Context, only: Option<&[String]>) -> Vec<CheckResult> {
+    let mut results: Vec<CheckResult> = selected(only)
+        .flat_map(|c| c.evaluate_account(ctx))
         .collect();
     sort_results(&mut results);
     results
+}
+
+/// The results at the end of the scan, over every account's digest.
+pub fn evaluate_organization(
+    ctx: &OrgContext,
+    legacy: &Context,
+    only: Option<&[String]>,
+) -> Vec<CheckResult> {
+    let mut results: Vec<CheckResult> = selected(only)
+        .flat_map(|c| c.evaluate_organization(ctx, legacy))
+        .collect();
+    sort_results(&mut results);
+    results
+}
+
+/// Every check over a whole inventory, as a scan evaluates it: each account as it would finish,
+/// then the organization over the digests. For tests and tools; `crate::evaluate` is the scan's
+/// streaming version.
+pub fn evaluate_inventory(
+    inventory: &crate::inventory::Inventory,
+    boundary: &crate::policy::Boundary,
+    thresholds: &crate::config::Thresholds,
+    now: DateTime<Utc>,
+    only: Option<&[String]>,
+) -> Vec<CheckResult> {
+    let mut results = Vec::new();
+    for entry in selected(only) {
+        results.extend(entry_on_inventory(
+            entry, inventory, boundary, thresholds, now,
+        ));
+    }
+    sort_results(&mut results);
+    results
+}
+
+/// One check over a whole inventory, each account as it would finish, then the organization;
+/// the results in the order the check produced them.
+pub fn entry_on_inventory(
+    entry: &Entry,
+    inventory: &crate::inventory::Inventory,
+    boundary: &crate::policy::Boundary,
+    thresholds: &crate::config::Thresholds,
+    now: DateTime<Utc>,
+) -> Vec<CheckResult> {
+    let mut results = Vec::new();
+    for acct in &inventory.accounts {
+        let ctx = Context {
+            scan: &inventory.scan,
+            pass: Pass::Account,
+            organization: inventory.organization.as_ref(),
+            accounts: std::slice::from_ref(acct),
+            thresholds,
+            now,
+            boundary,
+        };
+        results.extend(entry.evaluate_account(&ctx));
+    }
+    let digests: Vec<AccountDigest> = inventory.accounts.iter().map(AccountDigest::of).collect();
+    let org = OrgContext {
+        scan: &inventory.scan,
+        organization: inventory.organization.as_ref(),
+        accounts: &digests,
+        management: management_of(inventory.organization.as_ref(), &inventory.accounts),
+        thresholds,
+        now,
+        boundary,
+    };
+    let summaries: Vec<AccountInventory> = inventory
+        .accounts
+        .iter()
+        .map(|a| summary(a, org.management_account_id()))
+        .collect();
+    let legacy = Context {
+        scan: &inventory.scan,
+        pass: Pass::Organization,
+        organization: inventory.organization.as_ref(),
+        accounts: &summaries,
+        thresholds,
+        now,
+        boundary,
+    };
+    results.extend(entry.evaluate_organization(&org, &legacy));
+    results
+}
+
+/// The management account among `accounts`, when the organization was read and it was scanned.
+pub fn management_of<'a>(
+    organization: Option<&Collected<crate::inventory::Organization>>,
+    accounts: &'a [AccountInventory],
+) -> Option<&'a AccountInventory> {
+    let Some(Collected::Ok(org)) = organization else {
+        return None;
+    };
+    accounts
+        .iter()
+        .find(|a| a.account_id == org.management_account_id)
 }
 
 /// The order of results within a report: check, account, region, resource.

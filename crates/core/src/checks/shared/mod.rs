@@ -2,4 +2,5 @@
 //! file `checks/<id>.rs` with one `CHECK`.
 
 pub mod apigateway;
+pub mod ec2;
 pub mod s3;

@@ -12,6 +12,7 @@ use crate::aws::{Aws, ConnectOptions, RetryMode};
 use crate::catalog::{self, Severity};
 use crate::collect::{self, ScanOptions};
 use crate::config::Thresholds;
+use crate::evaluate;
 use crate::inventory::{INVENTORY_FORMAT_VERSION, Inventory};
 use crate::output::{AtomicFile, write_atomic};
 use crate::report::{self, Format};
@@ -425,7 +426,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Evaluate(args) => {
             let inputs = EvalInputs::load(&args.eval)?;
             let inventory = load_inventory(&args.inventory)?;
-            let result = result::build(&inventory, &inputs.build_options(&args.eval))
+            let result = evaluate::build(&inventory, &inputs.build_options(&args.eval))
                 .map_err(|e| anyhow!(e))?;
             drop(inventory);
             finish(&result, &args.eval, &inputs, None).await
@@ -462,7 +463,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 write_atomic(path, text.as_bytes())?;
             }
             let inputs = EvalInputs::load(&args.eval)?;
-            let result = result::build(&merged, &inputs.build_options(&args.eval))
+            let result = evaluate::build(&merged, &inputs.build_options(&args.eval))
                 .map_err(|e| anyhow!(e))?;
             finish(&result, &args.eval, &inputs, None).await
         }
@@ -597,8 +598,8 @@ impl EvalInputs {
         })
     }
 
-    fn build_options<'a>(&'a self, opts: &'a EvalOptions) -> result::BuildOptions<'a> {
-        result::BuildOptions {
+    fn build_options<'a>(&'a self, opts: &'a EvalOptions) -> evaluate::BuildOptions<'a> {
+        evaluate::BuildOptions {
             thresholds: &self.thresholds,
             now: self.now,
             only_checks: (!opts.checks.is_empty()).then_some(opts.checks.as_slice()),

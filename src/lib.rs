@@ -13,6 +13,6 @@ pub mod deliver;
 pub mod scan;
 
 pub use posture_core::{
-    catalog, checks, config, diff, frameworks, inventory, output, policy, report, result, score,
-    suppress,
+    catalog, check, checks, config, diff, evaluate, frameworks, inventory, output, policy, report,
+    result, score, suppress,
 };

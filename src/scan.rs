@@ -8,8 +8,9 @@ use anyhow::anyhow;
 
 use crate::aws::Aws;
 use crate::collect::{self, ScanOptions};
+use crate::evaluate::{self, BuildOptions};
 use crate::output::InventoryWriter;
-use crate::result::{self, BuildOptions, ScanResult};
+use crate::result::ScanResult;
 
 /// Scan what `opts` selects and evaluate it. Errors only when nothing can be scanned (no
 /// credentials, no organization) or the inventory file cannot be written; a failed AWS call is
@@ -28,7 +29,7 @@ pub async fn run(
         discovery.account_ids(),
         trusted_accounts,
     );
-    let mut evaluator = result::Evaluator::new(
+    let mut evaluator = evaluate::Evaluator::new(
         discovery.scan.clone(),
         discovery.organization.clone(),
         boundary,

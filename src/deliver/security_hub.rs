@@ -419,9 +419,9 @@ mod tests {
     fn fixture_result() -> ScanResult {
         let inv = base_inventory();
         let thresholds = crate::config::Thresholds::default();
-        crate::result::build(
+        crate::evaluate::build(
             &inv,
-            &crate::result::BuildOptions {
+            &crate::evaluate::BuildOptions {
                 thresholds: &thresholds,
                 now: inv.scan.started_at,
                 only_checks: None,

@@ -28,7 +28,8 @@ use serde::Deserialize;
 use posture::aws::{Aws, ConnectOptions, RetryMode};
 use posture::collect::ScanOptions;
 use posture::config::Thresholds;
-use posture::result::{BuildOptions, ScanResult};
+use posture::evaluate::BuildOptions;
+use posture::result::ScanResult;
 
 use crate::repo;
 

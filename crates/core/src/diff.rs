@@ -4,52 +4,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
 use crate::catalog::Severity;
-use crate::checks::Status;
+pub use crate::result::{Diff, DiffEntry, ScoreChange};
 use crate::result::{Finding, ScanResult};
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct DiffEntry {
-    pub id: String,
-    pub check_id: String,
-    pub severity: Severity,
-    pub account_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    pub resource: String,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ScoreChange {
-    pub framework: String,
-    /// Absent for the organization as a whole.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Diff {
-    pub baseline_evaluated_at: DateTime<Utc>,
-    /// Failing now, not failing in the baseline.
-    pub new: Vec<DiffEntry>,
-    /// Failing in the baseline, not failing now (fixed, suppressed, or the resource is gone).
-    pub resolved: Vec<DiffEntry>,
-    /// Failing in both.
-    pub persisting: usize,
-    pub scores: Vec<ScoreChange>,
-}
 
 /// A failure that counts: failed and not suppressed.
 pub fn is_open_failure(f: &Finding) -> bool {
-    f.status == Status::Fail && f.suppressed.is_none()
+    f.is_open_failure()
 }
 
 fn entry(f: &Finding) -> DiffEntry {

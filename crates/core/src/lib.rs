@@ -10,6 +10,7 @@ pub mod check;
 pub mod checks;
 pub mod config;
 pub mod diff;
+pub mod evaluate;
 pub mod frameworks;
 pub mod inventory;
 pub mod output;

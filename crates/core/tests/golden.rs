@@ -10,9 +10,9 @@
 
 use chrono::{TimeZone, Utc};
 use posture_core::config::Thresholds;
+use posture_core::evaluate::{self, BuildOptions};
 use posture_core::inventory::Inventory;
 use posture_core::report::{self, Format, RenderOptions};
-use posture_core::result::{self, BuildOptions};
 use serde_json::Value;
 
 /// Fields of a finding added after the recording, on purpose: compared by their own tests.
@@ -34,7 +34,7 @@ fn evaluate(inventory: &str) -> Value {
         suppressions: None,
         baseline: None,
     };
-    let result = result::build(&inventory, &opts).unwrap();
+    let result = evaluate::build(&inventory, &opts).unwrap();
     let render = RenderOptions {
         color: false,
         asff_product_arn: None,

@@ -328,4 +328,15 @@ impl Findings {
             Some(Collected::Ok(org)) => Some(org),
         }
     }
+
+    // --- walkers added for IAM
+
+    /// Record results with `body`, then hand each of them to `amend`: evidence that every
+    /// result about one resource shares (the credential report's age on every result built
+    /// from its row), whatever the check said.
+    pub fn amending(&mut self, body: impl FnOnce(&mut Self), amend: impl FnMut(&mut CheckResult)) {
+        let first = self.items.len();
+        body(self);
+        self.items[first..].iter_mut().for_each(amend);
+    }
 }

@@ -57,7 +57,7 @@ impl Check {
 ///
 /// Checks whose [`Input`] is `OneAccount` are evaluated on one account at a time while the scan
 /// runs (`accounts` holds that account); `AllAccounts` checks run once at the end on every
-/// account's [`summary`] (see [`Evaluator`](crate::result::Evaluator)); `Split` checks run in
+/// account's [`summary`] (see [`Evaluator`](crate::evaluate::Evaluator)); `Split` checks run in
 /// both, and read [`pass`](Self::pass) to know which part to judge.
 pub struct Context<'a> {
     pub scan: &'a ScanInfo,

@@ -1,57 +1,33 @@
-use super::iam_users::for_each_user;
-use super::{CheckDef, Input, Results, show_date};
+use super::shared::iam::each_user;
+use super::show_date;
+use crate::check::{Check, Input, Reason};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "iam-access-key-rotation",
     input: Input::OneAccount,
-    evaluate: |ctx| {
+    run: |ctx, out| {
         let max = ctx.thresholds.access_key_max_age_days;
-        let mut out = Results::new("iam-access-key-rotation");
-        for_each_user(ctx, &mut out, |out, acct, u| {
-            let id = &acct.account_id;
-            let active: Vec<_> = u.keys.iter().filter(|k| k.active).collect();
-            if active.is_empty() {
-                out.not_applicable(
-                    id,
-                    None,
-                    &u.arn,
-                    format!("user {} has no active access key", u.name),
-                );
+        each_user(ctx, out, |out, u| {
+            let name = &u.name;
+            if u.active_keys().next().is_none() {
+                out.not_applicable(u, format!("user {name} has no active access key"));
                 return;
             }
-            for k in active {
-                let resource = format!("{}/{}", u.arn, k.label);
+            for k in u.active_keys() {
+                let key = u.part(k);
+                let label = &k.label;
                 match k.created {
                     None => {
-                        out.not_assessed(
-                            id,
-                            None,
-                            &resource,
-                            format!(
-                                "not assessed: no rotation date for {} of {}",
-                                k.label, u.name
-                            ),
-                        );
+                        let why = format!("no rotation date for {label} of {name}");
+                        out.not_assessed(&key, Reason::not_reported(why));
                     }
                     Some(created) => {
                         let age = ctx.days_since(created);
+                        let msg = format!("{label} of {name} is {age} days old");
                         if age >= max {
-                            out.fail(
-                                id,
-                                None,
-                                &resource,
-                                format!(
-                                    "{} of {} is {age} days old (limit {max})",
-                                    k.label, u.name
-                                ),
-                            );
+                            out.fail(&key, format!("{msg} (limit {max})"));
                         } else {
-                            out.pass(
-                                id,
-                                None,
-                                &resource,
-                                format!("{} of {} is {age} days old", k.label, u.name),
-                            );
+                            out.pass(&key, msg);
                         }
                     }
                 }
@@ -59,7 +35,6 @@ pub const CHECK: CheckDef = CheckDef {
                     .evidence("source", &u.source);
             }
         });
-        out.items
     },
 };
 

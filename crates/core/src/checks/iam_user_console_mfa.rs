@@ -1,35 +1,26 @@
-use super::iam_users::for_each_user;
-use super::{CheckDef, Input, Results};
+use super::shared::iam::each_user;
+use crate::check::{Check, Input};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "iam-user-console-mfa",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("iam-user-console-mfa");
-        for_each_user(ctx, &mut out, |out, acct, u| {
-            let id = &acct.account_id;
+    run: |ctx, out| {
+        each_user(ctx, out, |out, u| {
+            let name = &u.name;
             if !u.password_enabled {
-                out.not_applicable(
-                    id,
-                    None,
-                    &u.arn,
-                    format!("user {} has no console password", u.name),
-                );
-            } else if u.mfa_active {
-                out.pass(id, None, &u.arn, format!("console user {} has MFA", u.name));
+                out.not_applicable(u, format!("user {name} has no console password"));
             } else {
-                out.fail(
-                    id,
-                    None,
-                    &u.arn,
-                    format!("console user {} has no MFA device", u.name),
-                );
+                let what = if u.mfa_active {
+                    "has MFA"
+                } else {
+                    "has no MFA device"
+                };
+                out.verdict(u, u.mfa_active, format!("console user {name} {what}"));
             }
             out.evidence("source", &u.source)
                 .evidence("password_enabled", u.password_enabled)
                 .evidence("mfa_active", u.mfa_active);
         });
-        out.items
     },
 };
 

@@ -1,56 +1,31 @@
-use super::iam_users::for_each_user;
-use super::{CheckDef, Input, Results};
+use super::shared::iam::each_user;
+use crate::check::{Check, Input};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "iam-user-initial-access-key-unused",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("iam-user-initial-access-key-unused");
-        for_each_user(ctx, &mut out, |out, acct, u| {
-            let id = &acct.account_id;
-            let active: Vec<_> = u.keys.iter().filter(|k| k.active).collect();
-            if !u.password_enabled || active.is_empty() {
-                out.not_applicable(
-                    id,
-                    None,
-                    &u.arn,
-                    format!(
-                        "user {} is not a console user with an active access key",
-                        u.name
-                    ),
-                );
+    run: |ctx, out| {
+        each_user(ctx, out, |out, u| {
+            let name = &u.name;
+            if !u.password_enabled || u.active_keys().next().is_none() {
+                let msg = format!("user {name} is not a console user with an active access key");
+                out.not_applicable(u, msg);
                 return;
             }
-            let never_used: Vec<&str> = active
-                .iter()
+            let never_used: Vec<&str> = u
+                .active_keys()
                 .filter(|k| k.last_used.is_none())
                 .map(|k| k.label.as_str())
                 .collect();
-            if never_used.is_empty() {
-                out.pass(
-                    id,
-                    None,
-                    &u.arn,
-                    format!(
-                        "every active access key of console user {} has been used",
-                        u.name
-                    ),
-                );
+            let msg = if never_used.is_empty() {
+                format!("every active access key of console user {name} has been used")
             } else {
-                out.fail(
-                    id,
-                    None,
-                    &u.arn,
-                    format!(
-                        "console user {} has active access keys that were never used: {}",
-                        u.name,
-                        never_used.join(", ")
-                    ),
-                );
-            }
+                let keys = never_used.join(", ");
+                format!("console user {name} has active access keys that were never used: {keys}")
+            };
+            out.verdict(u, never_used.is_empty(), msg);
             out.evidence("source", &u.source);
         });
-        out.items
     },
 };
 

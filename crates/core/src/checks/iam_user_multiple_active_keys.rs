@@ -1,42 +1,20 @@
-use super::iam_users::for_each_user;
-use super::{CheckDef, Input, Results};
+use super::shared::iam::each_user;
+use crate::check::{Check, Input};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "iam-user-multiple-active-keys",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("iam-user-multiple-active-keys");
-        for_each_user(ctx, &mut out, |out, acct, u| {
-            let id = &acct.account_id;
-            let active: Vec<&str> = u
-                .keys
-                .iter()
-                .filter(|k| k.active)
-                .map(|k| k.label.as_str())
-                .collect();
+    run: |ctx, out| {
+        each_user(ctx, out, |out, u| {
+            let name = &u.name;
+            let active: Vec<&str> = u.active_keys().map(|k| k.label.as_str()).collect();
             match active.len() {
-                0 => out.not_applicable(
-                    id,
-                    None,
-                    &u.arn,
-                    format!("user {} has no active access key", u.name),
-                ),
-                1 => out.pass(
-                    id,
-                    None,
-                    &u.arn,
-                    format!("user {} has one active access key", u.name),
-                ),
-                n => out.fail(
-                    id,
-                    None,
-                    &u.arn,
-                    format!("user {} has {n} active access keys", u.name),
-                ),
+                0 => out.not_applicable(u, format!("user {name} has no active access key")),
+                1 => out.pass(u, format!("user {name} has one active access key")),
+                n => out.fail(u, format!("user {name} has {n} active access keys")),
             };
             out.evidence("active_keys", active.join(", "));
         });
-        out.items
     },
 };
 

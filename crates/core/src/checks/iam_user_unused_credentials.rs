@@ -1,14 +1,14 @@
-use super::iam_users::for_each_user;
-use super::{CheckDef, Input, Results, show_date};
+use super::shared::iam::each_user;
+use super::show_date;
+use crate::check::{Check, Input};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "iam-user-unused-credentials",
     input: Input::OneAccount,
-    evaluate: |ctx| {
+    run: |ctx, out| {
         let days = ctx.thresholds.unused_credentials_days;
-        let mut out = Results::new("iam-user-unused-credentials");
-        for_each_user(ctx, &mut out, |out, acct, u| {
-            let id = &acct.account_id;
+        each_user(ctx, out, |out, u| {
+            let name = &u.name;
             // Each enabled credential: (label, last used, or when it was created if never used).
             let mut creds = Vec::new();
             if u.password_enabled {
@@ -18,59 +18,36 @@ pub const CHECK: CheckDef = CheckDef {
                     u.password_set.or(u.created),
                 ));
             }
-            for k in u.keys.iter().filter(|k| k.active) {
+            for k in u.active_keys() {
                 creds.push((k.label.clone(), k.last_used, k.created));
             }
             if creds.is_empty() {
-                out.not_applicable(
-                    id,
-                    None,
-                    &u.arn,
-                    format!(
-                        "user {} has no enabled password or active access key",
-                        u.name
-                    ),
-                );
+                let msg = format!("user {name} has no enabled password or active access key");
+                out.not_applicable(u, msg);
                 return;
             }
-            let stale: Vec<String> = creds
+            let stale: Vec<&str> = creds
                 .iter()
                 .filter(|(_, used, created)| match used.or(*created) {
                     Some(t) => ctx.days_since(t) >= days,
                     // Neither a use nor a creation date: the report gave no dates at all.
                     None => true,
                 })
-                .map(|(label, _, _)| label.clone())
+                .map(|(label, _, _)| label.as_str())
                 .collect();
-            if stale.is_empty() {
-                out.pass(
-                    id,
-                    None,
-                    &u.arn,
-                    format!(
-                        "every credential of {} was used in the last {days} days",
-                        u.name
-                    ),
-                );
+            let msg = if stale.is_empty() {
+                format!("every credential of {name} was used in the last {days} days")
             } else {
-                out.fail(
-                    id,
-                    None,
-                    &u.arn,
-                    format!(
-                        "{} has credentials unused for {days}+ days: {}",
-                        u.name,
-                        stale.join(", ")
-                    ),
-                );
-            }
+                let stale = stale.join(", ");
+                format!("{name} has credentials unused for {days}+ days: {stale}")
+            };
+            out.verdict(u, stale.is_empty(), msg);
             out.evidence("source", &u.source);
             for (label, used, created) in &creds {
                 out.evidence(format!("{label}.last_used"), show_date(*used));
                 out.evidence(format!("{label}.created"), show_date(*created));
             }
         });
-        out.items
     },
 };
 

@@ -28,8 +28,10 @@ mod ec2_account_imdsv2_default;
 mod ec2_instance_imdsv2;
 mod ec2_launch_template_imdsv2;
 mod iam_access_key_rotation;
-mod iam_password_policy;
-mod iam_role_trust;
+mod iam_password_policy_length;
+mod iam_password_policy_reuse;
+mod iam_role_trust_external_without_external_id;
+mod iam_role_trust_public;
 mod iam_root;
 mod iam_user_console_mfa;
 mod iam_user_initial_access_key_unused;
@@ -103,15 +105,15 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Legacy(&iam_root::ACCESS_KEYS),
     Entry::Legacy(&iam_root::MFA),
     Entry::Legacy(&iam_root::RECENT_USE),
-    Entry::Legacy(&iam_user_console_mfa::CHECK),
-    Entry::Legacy(&iam_user_unused_credentials::CHECK),
-    Entry::Legacy(&iam_access_key_rotation::CHECK),
-    Entry::Legacy(&iam_user_multiple_active_keys::CHECK),
-    Entry::Legacy(&iam_user_initial_access_key_unused::CHECK),
-    Entry::Legacy(&iam_password_policy::LENGTH),
-    Entry::Legacy(&iam_password_policy::REUSE),
-    Entry::Legacy(&iam_role_trust::PUBLIC),
-    Entry::Legacy(&iam_role_trust::EXTERNAL_WITHOUT_EXTERNAL_ID),
+    Entry::Check(&iam_user_console_mfa::CHECK),
+    Entry::Check(&iam_user_unused_credentials::CHECK),
+    Entry::Check(&iam_access_key_rotation::CHECK),
+    Entry::Check(&iam_user_multiple_active_keys::CHECK),
+    Entry::Check(&iam_user_initial_access_key_unused::CHECK),
+    Entry::Check(&iam_password_policy_length::CHECK),
+    Entry::Check(&iam_password_policy_reuse::CHECK),
+    Entry::Check(&iam_role_trust_public::CHECK),
+    Entry::Check(&iam_role_trust_external_without_external_id::CHECK),
     Entry::Legacy(&s3_account_block_public_access::CHECK),
     Entry::Legacy(&s3_bucket_block_public_access::CHECK),
     Entry::Legacy(&s3_bucket_policy_public::PUBLIC),

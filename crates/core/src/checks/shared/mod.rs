@@ -4,4 +4,5 @@
 pub mod acm;
 pub mod apigateway;
 pub mod ec2;
+pub mod iam;
 pub mod s3;

@@ -1,4 +1,5 @@
-use super::{CheckDef, Input, Results, account_resource};
+use super::shared::acm::certificate_name;
+use crate::check::{Check, Input};
 use crate::inventory::Certificate;
 
 /// Is the certificate certainly unused? `InUseBy` lists the AWS resources that use it, and it is
@@ -11,77 +12,66 @@ fn certainly_unused(c: &Certificate) -> bool {
         && c.export.as_deref() != Some("ENABLED")
 }
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "acm-certificate-expiry",
     input: Input::OneAccount,
-    evaluate: |ctx| {
+    run: |ctx, out| {
         let limit = ctx.thresholds.certificate_expiry_days;
-        let mut out = Results::new("acm-certificate-expiry");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(acm) = out.collected(&data.acm, id, Some(region), &account_resource(id))
-            else {
-                continue;
-            };
-            for c in &acm.certificates {
-                let name = c.domain_name.as_deref().unwrap_or(&c.arn);
-                match c.not_after {
-                    None => {
+        for c in out.certificates(ctx) {
+            let name = certificate_name(&c);
+            match c.not_after {
+                None => {
+                    out.not_applicable(
+                        &c,
+                        format!(
+                            "certificate for {name} has no expiry date yet (status {})",
+                            c.status.as_deref().unwrap_or("unknown")
+                        ),
+                    );
+                }
+                Some(not_after) => {
+                    let left = (not_after - ctx.now).num_days();
+                    let expired = not_after <= ctx.now;
+                    // An expired or expiring certificate that nothing uses cannot take a
+                    // service down (and ACM renews only certificates in use): hygiene, not an
+                    // outage.
+                    if (expired || left < limit) && certainly_unused(&c) {
+                        let when = if expired {
+                            format!("expired {} days ago", -left)
+                        } else {
+                            format!("expires in {left} days")
+                        };
                         out.not_applicable(
-                            id,
-                            Some(region),
-                            &c.arn,
+                            &c,
+                            format!("certificate for {name} {when} but is not in use (InUseBy is empty and it cannot be exported), so it cannot cause an outage; delete it if it is no longer needed"),
+                        )
+                        .with("InUseBy", "none")
+                        .with("Type", "AMAZON_ISSUED");
+                    } else if expired {
+                        out.fail(
+                            &c,
+                            format!("certificate for {name} expired {} days ago", -left),
+                        );
+                    } else if left < limit {
+                        out.fail(
+                            &c,
                             format!(
-                                "certificate for {name} has no expiry date yet (status {})",
-                                c.status.as_deref().unwrap_or("unknown")
+                                "certificate for {name} expires in {left} days (threshold {limit})"
                             ),
                         );
+                    } else {
+                        out.pass(
+                            &c,
+                            format!("certificate for {name} is valid for {left} more days"),
+                        );
                     }
-                    Some(not_after) => {
-                        let left = (not_after - ctx.now).num_days();
-                        // An expired or expiring certificate that nothing uses cannot take a
-                        // service down (and ACM renews only certificates in use): hygiene,
-                        // not an outage.
-                        if (not_after <= ctx.now || left < limit) && certainly_unused(c) {
-                            let when = if not_after <= ctx.now {
-                                format!("expired {} days ago", -left)
-                            } else {
-                                format!("expires in {left} days")
-                            };
-                            out.not_applicable(
-                                id,
-                                Some(region),
-                                &c.arn,
-                                format!("certificate for {name} {when} but is not in use (InUseBy is empty and it cannot be exported), so it cannot cause an outage; delete it if it is no longer needed"),
-                            )
-                            .with("InUseBy", "none")
-                            .with("Type", "AMAZON_ISSUED");
-                        } else if not_after <= ctx.now {
-                            out.fail(
-                                id,
-                                Some(region),
-                                &c.arn,
-                                format!("certificate for {name} expired {} days ago", -left),
-                            );
-                        } else if left < limit {
-                            out.fail(id, Some(region), &c.arn, format!("certificate for {name} expires in {left} days (threshold {limit})"));
-                        } else {
-                            out.pass(
-                                id,
-                                Some(region),
-                                &c.arn,
-                                format!("certificate for {name} is valid for {left} more days"),
-                            );
-                        }
-                        out.evidence("NotAfter", not_after.to_rfc3339());
-                    }
-                }
-                if !c.in_use_by.is_empty() {
-                    out.evidence("InUseBy", c.in_use_by.join(", "));
+                    out.evidence("NotAfter", not_after.to_rfc3339());
                 }
             }
+            if !c.in_use_by.is_empty() {
+                out.evidence("InUseBy", c.in_use_by.join(", "));
+            }
         }
-        out.items
     },
 };
 

@@ -1,52 +1,38 @@
-use super::{CheckDef, Input, Results, account_resource};
+use super::shared::acm::certificate_name;
+use crate::check::{Check, Input, Reason};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "acm-certificate-imported",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("acm-certificate-imported");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(acm) = out.collected(&data.acm, id, Some(region), &account_resource(id))
-            else {
-                continue;
-            };
-            for c in &acm.certificates {
-                let name = c.domain_name.as_deref().unwrap_or(&c.arn);
-                match c.cert_type.as_deref() {
-                    Some("IMPORTED") => {
-                        out.fail(
-                            id,
-                            Some(region),
-                            &c.arn,
-                            format!("certificate for {name} is imported: ACM cannot renew it"),
-                        );
-                    }
-                    Some(t) => {
-                        out.pass(
-                            id,
-                            Some(region),
-                            &c.arn,
-                            format!("certificate for {name} is {t} and renewed by ACM"),
-                        );
-                    }
-                    None => {
-                        out.not_assessed(
-                            id,
-                            Some(region),
-                            &c.arn,
-                            format!("not assessed: ACM did not report the type of {name}"),
-                        );
-                    }
-                }
-                out.evidence("Type", c.cert_type.as_deref().unwrap_or("unknown"))
-                    .evidence(
-                        "RenewalEligibility",
-                        c.renewal_eligibility.as_deref().unwrap_or("unknown"),
+    run: |ctx, out| {
+        for c in out.certificates(ctx) {
+            let name = certificate_name(&c);
+            match c.cert_type.as_deref() {
+                Some("IMPORTED") => {
+                    out.fail(
+                        &c,
+                        format!("certificate for {name} is imported: ACM cannot renew it"),
                     );
+                }
+                Some(t) => {
+                    out.pass(
+                        &c,
+                        format!("certificate for {name} is {t} and renewed by ACM"),
+                    );
+                }
+                None => {
+                    out.not_assessed(
+                        &c,
+                        Reason::not_reported(format!("ACM did not report the type of {name}")),
+                    );
+                }
             }
+            out.evidence("Type", c.cert_type.as_deref().unwrap_or("unknown"))
+                .evidence(
+                    "RenewalEligibility",
+                    c.renewal_eligibility.as_deref().unwrap_or("unknown"),
+                );
         }
-        out.items
     },
 };
 

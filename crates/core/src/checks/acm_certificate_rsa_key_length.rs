@@ -1,73 +1,49 @@
-use super::{CheckDef, Input, Results, account_resource};
+use super::shared::acm::certificate_name;
+use crate::check::{Check, Input, Reason};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "acm-certificate-rsa-key-length",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("acm-certificate-rsa-key-length");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(acm) = out.collected(&data.acm, id, Some(region), &account_resource(id))
-            else {
+    run: |ctx, out| {
+        for c in out.certificates(ctx) {
+            let name = certificate_name(&c);
+            let Some(alg) = c.key_algorithm.as_deref() else {
+                out.not_assessed(
+                    &c,
+                    Reason::not_reported(format!("ACM did not report the key algorithm of {name}")),
+                )
+                .with("KeyAlgorithm", "unknown");
                 continue;
             };
-            for c in &acm.certificates {
-                let name = c.domain_name.as_deref().unwrap_or(&c.arn);
-                match c.key_algorithm.as_deref() {
-                    None => {
-                        out.not_assessed(
-                            id,
-                            Some(region),
-                            &c.arn,
-                            format!("not assessed: ACM did not report the key algorithm of {name}"),
-                        );
-                    }
-                    Some(alg) => match alg
-                        .strip_prefix("RSA_")
-                        .or_else(|| alg.strip_prefix("RSA-"))
-                        .map(|b| b.parse::<u32>())
-                    {
-                        Some(Ok(bits)) if bits < 2048 => {
-                            out.fail(
-                                id,
-                                Some(region),
-                                &c.arn,
-                                format!("certificate for {name} uses a {bits}-bit RSA key"),
-                            );
-                        }
-                        Some(Ok(_)) => {
-                            out.pass(
-                                id,
-                                Some(region),
-                                &c.arn,
-                                format!("certificate for {name} uses {alg}"),
-                            );
-                        }
-                        Some(Err(_)) => {
-                            out.not_assessed(
-                                id,
-                                Some(region),
-                                &c.arn,
-                                format!("not assessed: unrecognised key algorithm {alg}"),
-                            );
-                        }
-                        None => {
-                            out.not_applicable(
-                                id,
-                                Some(region),
-                                &c.arn,
-                                format!("certificate for {name} uses a non-RSA key ({alg})"),
-                            );
-                        }
-                    },
+            let bits = alg
+                .strip_prefix("RSA_")
+                .or_else(|| alg.strip_prefix("RSA-"))
+                .map(str::parse::<u32>);
+            match bits {
+                Some(Ok(bits)) if bits < 2048 => {
+                    out.fail(
+                        &c,
+                        format!("certificate for {name} uses a {bits}-bit RSA key"),
+                    );
                 }
-                out.evidence(
-                    "KeyAlgorithm",
-                    c.key_algorithm.as_deref().unwrap_or("unknown"),
-                );
+                Some(Ok(_)) => {
+                    out.pass(&c, format!("certificate for {name} uses {alg}"));
+                }
+                Some(Err(_)) => {
+                    out.not_assessed(
+                        &c,
+                        Reason::undecidable(format!("unrecognised key algorithm {alg}")),
+                    );
+                }
+                None => {
+                    out.not_applicable(
+                        &c,
+                        format!("certificate for {name} uses a non-RSA key ({alg})"),
+                    );
+                }
             }
+            out.evidence("KeyAlgorithm", alg);
         }
-        out.items
     },
 };
 

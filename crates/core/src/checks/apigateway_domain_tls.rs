@@ -1,63 +1,42 @@
-use super::{CheckDef, Input, Results, account_resource};
+use super::shared::apigateway::domain_certificate;
+use crate::check::{Check, Input, Reason};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "apigateway-domain-tls",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("apigateway-domain-tls");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(gw) = out.collected(&data.apigateway, id, Some(region), &account_resource(id))
-            else {
-                continue;
-            };
-            for d in &gw.domain_names {
-                let arn = format!(
-                    "arn:{}:apigateway:{region}::/domainnames/{}",
-                    ctx.partition(),
-                    d.domain_name
-                );
-                match d.security_policy.as_deref() {
-                    None => {
-                        out.not_assessed(id, Some(region), &arn, format!("not assessed: API Gateway did not report the security policy of {}", d.domain_name));
-                    }
-                    Some(p) if allows_old_tls(p) => {
-                        out.fail(
-                            id,
-                            Some(region),
-                            &arn,
-                            format!(
-                                "custom domain {} accepts TLS below 1.2 ({p})",
-                                d.domain_name
-                            ),
-                        );
-                    }
-                    Some(p) => {
-                        out.pass(
-                            id,
-                            Some(region),
-                            &arn,
-                            format!(
-                                "custom domain {} requires TLS 1.2 or later ({p})",
-                                d.domain_name
-                            ),
-                        );
-                    }
+    run: |ctx, out| {
+        for d in out.domain_names(ctx) {
+            let name = &d.domain_name;
+            match d.security_policy.as_deref() {
+                None => {
+                    out.not_assessed(
+                        &d,
+                        Reason::not_reported(format!(
+                            "API Gateway did not report the security policy of {name}"
+                        )),
+                    );
                 }
-                out.evidence(
-                    "securityPolicy",
-                    d.security_policy.as_deref().unwrap_or("unknown"),
-                );
-                if let Some(c) = d
-                    .regional_certificate_arn
-                    .as_ref()
-                    .or(d.certificate_arn.as_ref())
-                {
-                    out.evidence("certificateArn", c);
+                Some(p) if allows_old_tls(p) => {
+                    out.fail(
+                        &d,
+                        format!("custom domain {name} accepts TLS below 1.2 ({p})"),
+                    );
+                }
+                Some(p) => {
+                    out.pass(
+                        &d,
+                        format!("custom domain {name} requires TLS 1.2 or later ({p})"),
+                    );
                 }
             }
+            out.evidence(
+                "securityPolicy",
+                d.security_policy.as_deref().unwrap_or("unknown"),
+            );
+            if let Some(c) = domain_certificate(&d) {
+                out.evidence("certificateArn", c);
+            }
         }
-        out.items
     },
 };
 

@@ -1,4 +1,4 @@
-use super::{CheckDef, Input, Results, account_resource};
+use crate::check::{Check, Input, Reason};
 use crate::inventory::{Collected, RestApi};
 use crate::policy::{grants_public_access, parse};
 
@@ -15,7 +15,7 @@ enum Reach {
     /// Anyone who can reach the endpoint (no resource policy, or one that lets anyone invoke).
     Open(String),
     /// The resource policy could not be analysed.
-    Unknown(String),
+    Unknown(Reason),
 }
 
 fn reach(api: &RestApi) -> Reach {
@@ -29,7 +29,7 @@ fn reach(api: &RestApi) -> Reach {
         None if private => Reach::PrivateWithoutPolicy,
         None => Reach::Open("no resource policy".into()),
         Some(text) => match parse(text) {
-            Err(e) => Reach::Unknown(format!("its resource policy could not be analysed: {e}")),
+            Err(e) => Reach::Unknown(Reason::unparseable("its resource policy", e)),
             Ok(policy) => {
                 let public = grants_public_access(&policy, Some(&["execute-api:Invoke"]));
                 if public.is_empty() {
@@ -48,120 +48,83 @@ fn reach(api: &RestApi) -> Reach {
     }
 }
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "apigateway-method-authorization",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("apigateway-method-authorization");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(gw) = out.collected(&data.apigateway, id, Some(region), &account_resource(id))
-            else {
+    run: |ctx, out| {
+        for api in out.rest_apis(ctx) {
+            let Some(resources) = out.collected(&api, &api.resources) else {
                 continue;
             };
-            for api in &gw.rest_apis {
-                let api_arn = format!(
-                    "arn:{}:apigateway:{region}::/restapis/{}",
-                    ctx.partition(),
-                    api.id
-                );
-                let Some(resources) = out.collected(&api.resources, id, Some(region), &api_arn)
-                else {
-                    continue;
-                };
-                let reach = reach(api);
-                for r in resources {
-                    // CORS preflight (OPTIONS) requests carry no credentials by design.
-                    for m in r.methods.iter().filter(|m| m.http_method != "OPTIONS") {
-                        let arn = format!("{api_arn}/resources/{}/methods/{}", r.id, m.http_method);
-                        let what = format!(
-                            "{} {} of API {}",
-                            m.http_method,
-                            r.path,
-                            api.name.as_deref().unwrap_or(&api.id)
-                        );
-                        let auth = m.authorization_type.as_deref();
-                        match (auth, &reach) {
-                            (None, _) => {
-                                out.not_assessed(id, Some(region), &arn, format!("not assessed: API Gateway did not report the authorization type of {what}"));
-                            }
-                            (Some(_), Reach::NotDeployed) => {
-                                out.not_applicable(
-                                    id,
-                                    Some(region),
-                                    &arn,
-                                    format!(
-                                        "{what} cannot be invoked: the API has no deployed stage"
-                                    ),
-                                )
-                                .with("stages", "none");
-                            }
-                            (Some(_), Reach::PrivateWithoutPolicy) => {
-                                out.not_applicable(
-                                    id,
-                                    Some(region),
-                                    &arn,
-                                    format!("{what} cannot be invoked: a private API without a resource policy refuses every call"),
-                                )
-                                .with("endpointConfiguration.types", "PRIVATE")
-                                .with("policy", "none");
-                            }
-                            (Some("NONE"), Reach::Unknown(why)) => {
-                                out.not_assessed(
-                                    id,
-                                    Some(region),
-                                    &arn,
-                                    format!("not assessed: {what} has no authorizer and {why}"),
-                                );
-                            }
-                            (Some("NONE"), Reach::RestrictedByPolicy) => {
-                                out.pass(
-                                    id,
-                                    Some(region),
-                                    &arn,
-                                    format!("{what} has no authorizer, but the API's resource policy lets only the accounts, networks or endpoints it names invoke it"),
-                                )
-                                .with("policy", "no statement grants execute-api:Invoke to anyone unpinned");
-                            }
-                            (Some("NONE"), Reach::Open(why)) if m.api_key_required => {
-                                out.fail(
-                                    id,
-                                    Some(region),
-                                    &arn,
-                                    format!(
-                                        "{what} has no authorizer; an API key is not authentication"
-                                    ),
-                                )
-                                .with("reachable_by", why);
-                            }
-                            (Some("NONE"), Reach::Open(why)) => {
-                                out.fail(
-                                    id,
-                                    Some(region),
-                                    &arn,
-                                    format!("{what} can be called by anyone: no authorizer"),
-                                )
-                                .with("reachable_by", why);
-                            }
-                            (Some(t), _) => {
-                                out.pass(
-                                    id,
-                                    Some(region),
-                                    &arn,
-                                    format!("{what} requires {t} authorization"),
-                                );
-                            }
+            let reach = reach(&api);
+            let api_name = api.name.as_deref().unwrap_or(&api.id);
+            for r in resources.iter().map(|r| api.part(r)) {
+                // CORS preflight (OPTIONS) requests carry no credentials by design.
+                for m in r.methods.iter().filter(|m| m.http_method != "OPTIONS") {
+                    let m = r.part(m);
+                    let what = format!("{} {} of API {api_name}", m.http_method, r.path);
+                    match (m.authorization_type.as_deref(), &reach) {
+                        (None, _) => {
+                            out.not_assessed(
+                                &m,
+                                Reason::not_reported(format!(
+                                    "API Gateway did not report the authorization type of {what}"
+                                )),
+                            );
                         }
-                        out.evidence(
-                            "authorizationType",
-                            m.authorization_type.as_deref().unwrap_or("unknown"),
-                        )
-                        .evidence("apiKeyRequired", m.api_key_required);
+                        (Some(_), Reach::NotDeployed) => {
+                            out.not_applicable(
+                                &m,
+                                format!("{what} cannot be invoked: the API has no deployed stage"),
+                            )
+                            .with("stages", "none");
+                        }
+                        (Some(_), Reach::PrivateWithoutPolicy) => {
+                            out.not_applicable(
+                                &m,
+                                format!("{what} cannot be invoked: a private API without a resource policy refuses every call"),
+                            )
+                            .with("endpointConfiguration.types", "PRIVATE")
+                            .with("policy", "none");
+                        }
+                        (Some("NONE"), Reach::Unknown(why)) => {
+                            out.not_assessed(
+                                &m,
+                                why.clone().after(format!("{what} has no authorizer and ")),
+                            );
+                        }
+                        (Some("NONE"), Reach::RestrictedByPolicy) => {
+                            out.pass(
+                                &m,
+                                format!("{what} has no authorizer, but the API's resource policy lets only the accounts, networks or endpoints it names invoke it"),
+                            )
+                            .with("policy", "no statement grants execute-api:Invoke to anyone unpinned");
+                        }
+                        (Some("NONE"), Reach::Open(why)) if m.api_key_required => {
+                            out.fail(
+                                &m,
+                                format!(
+                                    "{what} has no authorizer; an API key is not authentication"
+                                ),
+                            )
+                            .with("reachable_by", why);
+                        }
+                        (Some("NONE"), Reach::Open(why)) => {
+                            out.fail(&m, format!("{what} can be called by anyone: no authorizer"))
+                                .with("reachable_by", why);
+                        }
+                        (Some(t), _) => {
+                            out.pass(&m, format!("{what} requires {t} authorization"));
+                        }
                     }
+                    out.evidence(
+                        "authorizationType",
+                        m.authorization_type.as_deref().unwrap_or("unknown"),
+                    )
+                    .evidence("apiKeyRequired", m.api_key_required);
                 }
             }
         }
-        out.items
     },
 };
 

@@ -1,41 +1,18 @@
-use super::{CheckDef, Input, Results, account_resource};
-use crate::inventory::MetadataDefaults;
+use super::shared::ec2::defaults_evidence;
+use crate::check::{Check, Input};
 
-/// The account's IMDS defaults as evidence of the last result: HttpTokens, whether it is
-/// enforced, and who manages it (the account or a declarative policy).
-pub(super) fn defaults_evidence(out: &mut Results, d: &MetadataDefaults) {
-    out.evidence(
-        "InstanceMetadataDefaults.HttpTokens",
-        d.http_tokens.as_deref().unwrap_or("(no preference)"),
-    );
-    if let Some(e) = &d.http_tokens_enforced {
-        out.evidence("InstanceMetadataDefaults.HttpTokensEnforced", e);
-    }
-    if let Some(m) = &d.managed_by {
-        out.evidence("InstanceMetadataDefaults.ManagedBy", m);
-    }
-}
-
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "ec2-account-imdsv2-default",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("ec2-account-imdsv2-default");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let res = account_resource(id);
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &res) else {
+    run: |ctx, out| {
+        for ec2 in out.ec2(ctx) {
+            let Some(d) = out.collected(&ec2, &ec2.instance_metadata_defaults) else {
                 continue;
             };
-            let Some(d) = out.collected(&ec2.instance_metadata_defaults, id, Some(region), &res)
-            else {
-                continue;
-            };
+            let region = ec2.region.unwrap_or_default();
             if d.tokens_required() {
                 out.pass(
-                    id,
-                    Some(region),
-                    &res,
+                    &ec2,
                     format!(
                         "new instances in {region} require IMDSv2 by default ({})",
                         d.source()
@@ -43,9 +20,7 @@ pub const CHECK: CheckDef = CheckDef {
                 );
             } else if d.tokens_enforced() {
                 out.pass(
-                    id,
-                    Some(region),
-                    &res,
+                    &ec2,
                     format!(
                         "IMDSv2 is enforced in {region} ({}): instances launch only when they require IMDSv2",
                         d.source()
@@ -53,20 +28,17 @@ pub const CHECK: CheckDef = CheckDef {
                 );
             } else {
                 out.fail(
-                    id,
-                    Some(region),
-                    &res,
+                    &ec2,
                     format!(
                         "the account default in {region} does not require IMDSv2 for new instances"
                     ),
                 );
             }
-            defaults_evidence(&mut out, d);
+            defaults_evidence(out, d);
             if let Some(m) = &d.managed_exception_message {
                 out.evidence("InstanceMetadataDefaults.ManagedExceptionMessage", m);
             }
         }
-        out.items
     },
 };
 

@@ -1,7 +1,8 @@
 //! Launch templates: the `HttpTokens` that instances launched from a template get, for its
 //! default version and, when it differs, its latest version.
 
-use super::{CheckDef, Input, Results, account_resource};
+use super::shared::ec2::defaults_evidence;
+use crate::check::{Check, Input, Reason};
 use crate::inventory::{Collected, MetadataDefaults, MetadataOptions};
 
 /// What an instance launched from one template version gets.
@@ -11,7 +12,7 @@ enum Outcome {
     /// IMDSv1 stays allowed; `why` says by what.
     Allowed { why: String },
     /// It depends on data that could not be collected.
-    Unknown { reason: String },
+    Unknown { reason: Reason },
 }
 
 /// AWS's order of precedence for each metadata option: the launch parameters (here the
@@ -50,8 +51,11 @@ fn resolve(
         },
         None => match defaults {
             Collected::Failed(e) => Outcome::Unknown {
-                reason: format!(
-                    "the template sets no HttpTokens, so the account-level default of {region} decides, and it could not be read: {e}"
+                reason: Reason::collection_as(
+                    format!(
+                        "the template sets no HttpTokens, so the account-level default of {region} decides, and it could not be read: "
+                    ),
+                    e,
                 ),
             },
             Collected::Ok(d) if d.tokens_required() => Outcome::Required {
@@ -81,24 +85,14 @@ fn resolve(
     }
 }
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "ec2-launch-template-imdsv2",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("ec2-launch-template-imdsv2");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
-            else {
-                continue;
-            };
+    run: |ctx, out| {
+        for ec2 in out.ec2(ctx) {
+            let region = ec2.region.unwrap_or_default();
             let defaults = &ec2.instance_metadata_defaults;
-            for lt in &ec2.launch_templates {
-                let arn = format!(
-                    "arn:{}:ec2:{region}:{id}:launch-template/{}",
-                    ctx.partition(),
-                    lt.launch_template_id
-                );
+            for lt in ec2.launch_templates.iter().map(|lt| ec2.at(lt)) {
                 let number =
                     |n: Option<i64>| n.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
                 // The default version, and the latest one when it differs: Auto Scaling groups
@@ -116,7 +110,7 @@ pub const CHECK: CheckDef = CheckDef {
                         Collected::Failed(e) => (
                             name,
                             Outcome::Unknown {
-                                reason: e.to_string(),
+                                reason: Reason::collection(e),
                             },
                             None,
                         ),
@@ -135,31 +129,26 @@ pub const CHECK: CheckDef = CheckDef {
                 };
                 let allowed = named(|o| matches!(o, Outcome::Allowed { .. }));
                 let unknown = judged.iter().find_map(|(n, o, _)| match o {
-                    Outcome::Unknown { reason } => Some(format!("{n}: {reason}")),
+                    Outcome::Unknown { reason } => Some(
+                        reason
+                            .clone()
+                            .after(format!("launch template {}, {n}: ", lt.name)),
+                    ),
                     _ => None,
                 });
                 if !allowed.is_empty() {
                     out.fail(
-                        id,
-                        Some(region),
-                        &arn,
+                        &lt,
                         format!(
                             "launch template {} does not require IMDSv2 in its {allowed}",
                             lt.name
                         ),
                     );
                 } else if let Some(reason) = unknown {
-                    out.not_assessed(
-                        id,
-                        Some(region),
-                        &arn,
-                        format!("not assessed: launch template {}, {reason}", lt.name),
-                    );
+                    out.not_assessed(&lt, reason);
                 } else {
                     out.pass(
-                        id,
-                        Some(region),
-                        &arn,
+                        &lt,
                         format!(
                             "launch template {} requires IMDSv2 in its {}",
                             lt.name,
@@ -182,11 +171,10 @@ pub const CHECK: CheckDef = CheckDef {
                     );
                 }
                 if let Collected::Ok(d) = defaults {
-                    super::ec2_account_imdsv2_default::defaults_evidence(&mut out, d);
+                    defaults_evidence(out, d);
                 }
             }
         }
-        out.items
     },
 };
 

@@ -1,136 +1,100 @@
 //! SRA pattern B: an API Gateway custom domain's ACM certificate must be issued, not close to
 //! expiry, and renewed by ACM. Chain: domain → certificate ARN → the certificate in ACM.
 
-use super::{CheckDef, Input, Results, account_resource};
+use super::shared::apigateway::domain_certificate;
+use super::show_date;
+use crate::check::{Check, Input, Reason};
 use crate::inventory::Collected;
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "sra-app-api-domain-certificate",
     input: Input::OneAccount,
-    evaluate: |ctx| {
+    run: |ctx, out| {
         let limit = ctx.thresholds.certificate_expiry_days;
-        let mut out = Results::new("sra-app-api-domain-certificate");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(gw) = out.collected(&data.apigateway, id, Some(region), &account_resource(id))
-            else {
+        for d in out.domain_names(ctx) {
+            let name = &d.domain_name;
+            let Some(cert_arn) = domain_certificate(&d) else {
+                out.not_assessed(
+                    &d,
+                    Reason::not_reported(format!("API Gateway reported no certificate for {name}")),
+                );
                 continue;
             };
-            for d in &gw.domain_names {
-                let arn = format!(
-                    "arn:{}:apigateway:{region}::/domainnames/{}",
-                    ctx.partition(),
-                    d.domain_name
-                );
-                let Some(cert_arn) = d
-                    .regional_certificate_arn
-                    .as_ref()
-                    .or(d.certificate_arn.as_ref())
-                else {
-                    out.not_assessed(
-                        id,
-                        Some(region),
-                        &arn,
-                        format!(
-                            "not assessed: API Gateway reported no certificate for {}",
-                            d.domain_name
-                        ),
-                    );
+            let chain = format!("domain {name} → certificate {cert_arn}");
+            // Edge-optimized domains use certificates in us-east-1: look in the ARN's region.
+            let region = d.region.unwrap_or_default();
+            let cert_region = cert_arn.split(':').nth(3).unwrap_or(region);
+            let acm = match d.account.regional.get(cert_region).map(|r| &r.acm) {
+                None => Err(Reason::outside_scan(format!(
+                    "certificate region {cert_region} was not scanned"
+                ))),
+                Some(Collected::Failed(e)) => Err(Reason::collection(e)),
+                Some(Collected::Ok(acm)) => Ok(acm),
+            };
+            let acm = match acm {
+                Ok(acm) => acm,
+                Err(reason) => {
+                    out.not_assessed(&d, reason).with("chain", chain);
                     continue;
-                };
-                let chain = format!("domain {} → certificate {cert_arn}", d.domain_name);
-                // Edge-optimized domains use certificates in us-east-1: look in the ARN's region.
-                let cert_region = cert_arn.split(':').nth(3).unwrap_or(region);
-                let cert = match acct.regional.get(cert_region).map(|r| &r.acm) {
-                    None => {
-                        out.not_assessed(
-                            id,
-                            Some(region),
-                            &arn,
-                            format!(
-                                "not assessed: certificate region {cert_region} was not scanned"
-                            ),
-                        )
-                        .with("chain", chain);
-                        continue;
-                    }
-                    Some(Collected::Failed(e)) => {
-                        out.not_assessed(id, Some(region), &arn, format!("not assessed: {e}"))
-                            .with("chain", chain);
-                        continue;
-                    }
-                    Some(Collected::Ok(acm)) => {
-                        acm.certificates.iter().find(|c| &c.arn == cert_arn)
-                    }
-                };
-                let Some(cert) = cert else {
-                    out.fail(
-                        id,
-                        Some(region),
-                        &arn,
-                        format!(
-                            "custom domain {} uses certificate {cert_arn}, which is not in ACM",
-                            d.domain_name
-                        ),
-                    )
-                    .with("chain", chain);
-                    continue;
-                };
-                let mut problems = Vec::new();
-                if cert.status.as_deref() != Some("ISSUED") {
-                    problems.push(format!(
-                        "status {}",
-                        cert.status.as_deref().unwrap_or("unknown")
-                    ));
                 }
-                match cert.not_after {
-                    Some(t) if t <= ctx.now => {
-                        problems.push(format!("expired {} days ago", (ctx.now - t).num_days()))
-                    }
-                    Some(t) if (t - ctx.now).num_days() < limit => {
-                        problems.push(format!("expires in {} days", (t - ctx.now).num_days()))
-                    }
-                    Some(_) => {}
-                    None => problems.push("no expiry date".into()),
-                }
-                if cert.cert_type.as_deref() == Some("IMPORTED") {
-                    problems.push("imported, so ACM cannot renew it".into());
-                }
-                if problems.is_empty() {
-                    out.pass(
-                        id,
-                        Some(region),
-                        &arn,
-                        format!(
-                            "custom domain {} is served with an issued, ACM-renewed certificate",
-                            d.domain_name
-                        ),
-                    );
-                } else {
-                    out.fail(
-                        id,
-                        Some(region),
-                        &arn,
-                        format!(
-                            "the certificate of custom domain {} is {}",
-                            d.domain_name,
-                            problems.join(", ")
-                        ),
-                    );
-                }
-                out.evidence("chain", chain)
-                    .evidence(
-                        "certificate.Status",
-                        cert.status.as_deref().unwrap_or("unknown"),
-                    )
-                    .evidence("certificate.NotAfter", super::show_date(cert.not_after))
-                    .evidence(
-                        "certificate.Type",
-                        cert.cert_type.as_deref().unwrap_or("unknown"),
-                    );
+            };
+            let Some(cert) = acm.certificates.iter().find(|c| c.arn == cert_arn) else {
+                out.fail(
+                    &d,
+                    format!(
+                        "custom domain {name} uses certificate {cert_arn}, which is not in ACM"
+                    ),
+                )
+                .with("chain", chain);
+                continue;
+            };
+            let mut problems = Vec::new();
+            if cert.status.as_deref() != Some("ISSUED") {
+                problems.push(format!(
+                    "status {}",
+                    cert.status.as_deref().unwrap_or("unknown")
+                ));
             }
+            match cert.not_after {
+                Some(t) if t <= ctx.now => {
+                    problems.push(format!("expired {} days ago", (ctx.now - t).num_days()))
+                }
+                Some(t) if (t - ctx.now).num_days() < limit => {
+                    problems.push(format!("expires in {} days", (t - ctx.now).num_days()))
+                }
+                Some(_) => {}
+                None => problems.push("no expiry date".into()),
+            }
+            if cert.cert_type.as_deref() == Some("IMPORTED") {
+                problems.push("imported, so ACM cannot renew it".into());
+            }
+            if problems.is_empty() {
+                out.pass(
+                    &d,
+                    format!(
+                        "custom domain {name} is served with an issued, ACM-renewed certificate"
+                    ),
+                );
+            } else {
+                out.fail(
+                    &d,
+                    format!(
+                        "the certificate of custom domain {name} is {}",
+                        problems.join(", ")
+                    ),
+                );
+            }
+            out.evidence("chain", chain)
+                .evidence(
+                    "certificate.Status",
+                    cert.status.as_deref().unwrap_or("unknown"),
+                )
+                .evidence("certificate.NotAfter", show_date(cert.not_after))
+                .evidence(
+                    "certificate.Type",
+                    cert.cert_type.as_deref().unwrap_or("unknown"),
+                );
         }
-        out.items
     },
 };
 

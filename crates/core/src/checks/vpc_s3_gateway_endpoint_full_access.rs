@@ -1,60 +1,38 @@
-use super::{CheckDef, Input, Results, account_resource};
+use crate::check::{Check, Input, Reason};
 use crate::policy;
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "vpc-s3-gateway-endpoint-full-access",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("vpc-s3-gateway-endpoint-full-access");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
-            else {
-                continue;
-            };
-            let s3_gateways = ec2.vpc_endpoints.iter().filter(|e| {
-                e.endpoint_type.eq_ignore_ascii_case("gateway") && e.service_name.ends_with(".s3")
-            });
-            for ep in s3_gateways {
-                let arn = format!(
-                    "arn:{}:ec2:{region}:{id}:vpc-endpoint/{}",
-                    ctx.partition(),
-                    ep.vpc_endpoint_id
-                );
-                match &ep.policy {
-                    None => {
-                        out.fail(id, Some(region), &arn, format!("S3 gateway endpoint {} has no policy: every principal can reach every bucket through it", ep.vpc_endpoint_id));
-                    }
-                    Some(text) => {
-                        match policy::parse(text) {
-                            Err(e) => {
-                                out.not_assessed(id, Some(region), &arn, format!("not assessed: the endpoint policy could not be analysed: {e}"));
-                            }
-                            Ok(p) => match policy::is_full_access_endpoint_policy(&p) {
-                                Some(statement) => {
-                                    out.fail(id, Some(region), &arn, format!("S3 gateway endpoint {} has a full-access policy: workloads can reach any bucket, including buckets outside the organization", ep.vpc_endpoint_id))
-                                    .with(format!("policy.{statement}"), "Allow * on * to * with no condition");
-                                }
-                                None => {
-                                    out.pass(
-                                        id,
-                                        Some(region),
-                                        &arn,
-                                        format!(
-                                            "S3 gateway endpoint {} has a restricted policy",
-                                            ep.vpc_endpoint_id
-                                        ),
-                                    );
-                                }
-                            },
-                        }
-                    }
+    run: |ctx, out| {
+        let s3_gateways = out.vpc_endpoints(ctx).into_iter().filter(|e| {
+            e.endpoint_type.eq_ignore_ascii_case("gateway") && e.service_name.ends_with(".s3")
+        });
+        for ep in s3_gateways {
+            let id = &ep.vpc_endpoint_id;
+            match ep.policy.as_deref().map(policy::parse) {
+                None => {
+                    out.fail(&ep, format!("S3 gateway endpoint {id} has no policy: every principal can reach every bucket through it"));
                 }
-                out.evidence("vpc_id", &ep.vpc_id)
-                    .evidence("route_tables", ep.route_table_ids.join(", "));
+                Some(Err(e)) => {
+                    out.not_assessed(&ep, Reason::unparseable("the endpoint policy", e));
+                }
+                Some(Ok(p)) => match policy::is_full_access_endpoint_policy(&p) {
+                    Some(statement) => {
+                        out.fail(&ep, format!("S3 gateway endpoint {id} has a full-access policy: workloads can reach any bucket, including buckets outside the organization"))
+                            .with(format!("policy.{statement}"), "Allow * on * to * with no condition");
+                    }
+                    None => {
+                        out.pass(
+                            &ep,
+                            format!("S3 gateway endpoint {id} has a restricted policy"),
+                        );
+                    }
+                },
             }
+            out.evidence("vpc_id", &ep.vpc_id)
+                .evidence("route_tables", ep.route_table_ids.join(", "));
         }
-        out.items
     },
 };
 

@@ -1,6 +1,6 @@
-//! API Gateway: how stage results are worded.
+//! API Gateway: how stage results are worded, and which certificate a custom domain uses.
 
-use crate::inventory::{RestApi, Stage};
+use crate::inventory::{DomainName, RestApi, Stage};
 
 /// "stage {stage} of API {name or id}: {what}".
 pub fn stage_message(api: &RestApi, stage: &Stage, what: &str) -> String {
@@ -14,6 +14,13 @@ pub fn stage_message(api: &RestApi, stage: &Stage, what: &str) -> String {
 /// The `*/*` method setting of a stage (the stage-wide default).
 pub fn stage_default(stage: &Stage) -> Option<&crate::inventory::MethodSetting> {
     stage.method_settings.get("*/*")
+}
+
+/// The ACM certificate a custom domain is served with: the regional one, else the edge one.
+pub fn domain_certificate(d: &DomainName) -> Option<&str> {
+    d.regional_certificate_arn
+        .as_deref()
+        .or(d.certificate_arn.as_deref())
 }
 
 /// The six stage checks, on one API.

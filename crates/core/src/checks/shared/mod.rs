@@ -1,6 +1,8 @@
 //! Judgements shared by several checks of one service. Nothing here is a check: a check is a
 //! file `checks/<id>.rs` with one `CHECK`.
 
+pub mod acm;
 pub mod apigateway;
+pub mod ec2;
 pub mod iam;
 pub mod s3;

@@ -381,3 +381,55 @@ mod public_policy_tests {
         );
     }
 }
+
+/// When Block Public Access cannot be read, the public-access checks say which layer is
+/// unknown after what they found (the golden inventories have no such bucket).
+#[cfg(test)]
+mod unknown_bpa_tests {
+    use crate::check::ReasonCode;
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::inventory::{ALL_USERS_URI, AclGrant, Collected};
+
+    #[test]
+    fn sentences_name_the_unknown_layer() {
+        let mut inv = base_inventory();
+        let mut b = bucket("data");
+        b.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::data/*"}]}"#.into()));
+        b.acl_grants = Collected::Ok(vec![AclGrant {
+            grantee_type: "Group".into(),
+            grantee_uri: Some(ALL_USERS_URI.into()),
+            grantee_id: None,
+            permission: "READ".into(),
+        }]);
+        let e = denied("GetBucketPublicAccessBlock");
+        b.public_access_block = Collected::Failed(e.clone());
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
+        for (check, found) in [
+            ("s3-bucket-block-public-access", ""),
+            ("s3-bucket-acl-public", "the ACL has public grants, and "),
+            (
+                "s3-bucket-policy-public",
+                "the policy grants public access, and ",
+            ),
+            (
+                "s3-bucket-policy-public-write",
+                "the policy grants public write or delete access, and ",
+            ),
+        ] {
+            let r = &results(&inv, check)[0];
+            assert_eq!(r.status, Status::NotAssessed, "{check}");
+            assert_eq!(
+                r.message,
+                format!("not assessed: {found}bucket Block Public Access unknown: {e}"),
+                "{check}"
+            );
+            let reason = r.reason.as_ref().expect("a reason");
+            assert_eq!(reason.code, ReasonCode::CollectionFailed, "{check}");
+            assert_eq!(
+                reason.call.as_ref().map(|c| c.operation.as_str()),
+                Some("GetBucketPublicAccessBlock")
+            );
+        }
+    }
+}

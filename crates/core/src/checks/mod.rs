@@ -46,12 +46,16 @@ mod org_scope;
 mod org_scp_guardrails;
 mod resource_policy_parseable;
 mod s3_account_block_public_access;
+mod s3_bucket_access_logging;
 mod s3_bucket_acl_public;
+mod s3_bucket_acls_disabled;
 mod s3_bucket_block_public_access;
+mod s3_bucket_default_encryption;
 mod s3_bucket_policy_outside_org;
 mod s3_bucket_policy_public;
-mod s3_bucket_settings;
+mod s3_bucket_policy_public_write;
 mod s3_bucket_tls_enforced;
+mod s3_bucket_versioning;
 mod s3_buckets;
 mod sra_app_api_domain_certificate;
 mod sra_app_data_bucket_restricted;
@@ -142,18 +146,18 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&iam_password_policy_reuse::CHECK),
     Entry::Check(&iam_role_trust_public::CHECK),
     Entry::Check(&iam_role_trust_external_without_external_id::CHECK),
-    Entry::Legacy(&s3_account_block_public_access::CHECK),
-    Entry::Legacy(&s3_bucket_block_public_access::CHECK),
-    Entry::Legacy(&s3_bucket_policy_public::PUBLIC),
-    Entry::Legacy(&s3_bucket_policy_public::PUBLIC_WRITE),
+    Entry::Check(&s3_account_block_public_access::CHECK),
+    Entry::Check(&s3_bucket_block_public_access::CHECK),
+    Entry::Check(&s3_bucket_policy_public::CHECK),
+    Entry::Check(&s3_bucket_policy_public_write::CHECK),
     Entry::Legacy(&s3_bucket_policy_outside_org::CHECK),
-    Entry::Legacy(&s3_bucket_acl_public::CHECK),
+    Entry::Check(&s3_bucket_acl_public::CHECK),
     Entry::Check(&s3_bucket_tls_enforced::CHECK),
-    Entry::Legacy(&s3_bucket_settings::ACLS_DISABLED),
-    Entry::Legacy(&s3_bucket_settings::DEFAULT_ENCRYPTION),
-    Entry::Legacy(&s3_bucket_settings::VERSIONING),
-    Entry::Legacy(&s3_bucket_settings::ACCESS_LOGGING),
-    Entry::Legacy(&resource_policy_parseable::CHECK),
+    Entry::Check(&s3_bucket_acls_disabled::CHECK),
+    Entry::Check(&s3_bucket_default_encryption::CHECK),
+    Entry::Check(&s3_bucket_versioning::CHECK),
+    Entry::Check(&s3_bucket_access_logging::CHECK),
+    Entry::Check(&resource_policy_parseable::CHECK),
     Entry::Check(&ec2_instance_imdsv2::CHECK),
     Entry::Check(&ec2_launch_template_imdsv2::CHECK),
     Entry::Check(&ec2_account_imdsv2_default::CHECK),

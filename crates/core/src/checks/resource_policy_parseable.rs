@@ -1,101 +1,51 @@
 //! Resource policies that posture cannot analyse are findings in their own right: no other check
 //! can vouch for them, and AWS may read them differently from their author's intent.
 
-use super::s3_buckets::{bucket_region, for_each_bucket};
-use super::{CheckDef, Input, Results};
-use crate::inventory::Collected;
+use crate::check::{Check, Findings, Input, Resource};
 use crate::policy;
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "resource-policy-parseable",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("resource-policy-parseable");
-        for_each_bucket(ctx, &mut out, |out, acct, _, b, arn| {
-            let id = &acct.account_id;
-            let region = bucket_region(b);
-            match &b.policy {
-                Collected::Failed(e) => {
-                    out.not_assessed(id, region, arn, format!("not assessed: {e}"));
-                }
-                Collected::Ok(None) => {
-                    out.not_applicable(id, region, arn, format!("bucket {} has no policy", b.name));
-                }
-                Collected::Ok(Some(text)) => match policy::parse(text) {
-                    Ok(_) => {
-                        out.pass(
-                            id,
-                            region,
-                            arn,
-                            format!("the policy of bucket {} is a valid policy document", b.name),
-                        );
-                    }
-                    Err(e) => {
-                        out.fail(
-                            id,
-                            region,
-                            arn,
-                            format!("the policy of bucket {} could not be analysed", b.name),
-                        )
-                        .with("policy", e.to_string());
-                    }
-                },
-            }
-        });
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(ec2) =
-                out.collected(&data.ec2, id, Some(region), &super::account_resource(id))
-            else {
+    run: |ctx, out| {
+        for (b, _) in out.buckets(ctx) {
+            let Some(policy) = out.collected(&b, &b.policy) else {
                 continue;
             };
-            for ep in &ec2.vpc_endpoints {
-                let res = format!(
-                    "arn:{}:ec2:{region}:{id}:vpc-endpoint/{}",
-                    ctx.partition(),
-                    ep.vpc_endpoint_id
-                );
-                match &ep.policy {
-                    None => {
-                        out.not_applicable(
-                            id,
-                            Some(region),
-                            &res,
-                            format!("endpoint {} has no policy document", ep.vpc_endpoint_id),
-                        );
-                    }
-                    Some(text) => match policy::parse(text) {
-                        Ok(_) => {
-                            out.pass(
-                                id,
-                                Some(region),
-                                &res,
-                                format!(
-                                    "the policy of endpoint {} is a valid policy document",
-                                    ep.vpc_endpoint_id
-                                ),
-                            );
-                        }
-                        Err(e) => {
-                            out.fail(
-                                id,
-                                Some(region),
-                                &res,
-                                format!(
-                                    "the policy of endpoint {} could not be analysed",
-                                    ep.vpc_endpoint_id
-                                ),
-                            )
-                            .with("policy", e.to_string());
-                        }
-                    },
-                }
-            }
+            judge(
+                out,
+                &b,
+                policy.as_deref(),
+                &format!("bucket {}", b.name),
+                "policy",
+            );
         }
-        out.items
+        for ep in out.vpc_endpoints(ctx) {
+            let what = format!("endpoint {}", ep.vpc_endpoint_id);
+            judge(out, &ep, ep.policy.as_deref(), &what, "policy document");
+        }
     },
 };
 
+/// Not applicable without a policy; pass when it parses; fail with the parse error otherwise.
+/// `what` names the resource ("bucket b"), `none` what it lacks when it has no policy.
+fn judge(out: &mut Findings, on: &impl Resource, text: Option<&str>, what: &str, none: &str) {
+    match text.map(policy::parse) {
+        None => {
+            out.not_applicable(on, format!("{what} has no {none}"));
+        }
+        Some(Ok(_)) => {
+            out.pass(
+                on,
+                format!("the policy of {what} is a valid policy document"),
+            );
+        }
+        Some(Err(e)) => {
+            out.fail(on, format!("the policy of {what} could not be analysed"))
+                .with("policy", e.to_string());
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
     use crate::checks::Status;

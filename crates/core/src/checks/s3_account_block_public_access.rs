@@ -1,51 +1,37 @@
-use super::{CheckDef, Input, Results, account_resource};
+use crate::check::{Check, Input};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "s3-account-block-public-access",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("s3-account-block-public-access");
-        for acct in out.accessible_accounts(ctx) {
-            let id = &acct.account_id;
-            let res = account_resource(id);
-            let Some(s3) = out.collected(&acct.s3, id, None, &res) else {
-                continue;
-            };
-            let Some(bpa) = out.collected(&s3.account_public_access_block, id, None, &res) else {
+    run: |ctx, out| {
+        for s3 in out.s3(ctx) {
+            let Some(bpa) = out.collected(&s3, &s3.account_public_access_block) else {
                 continue;
             };
             match bpa {
                 None => {
                     out.fail(
-                        id,
-                        None,
-                        &res,
+                        &s3,
                         "account-level S3 Block Public Access is not configured",
                     );
                 }
                 Some(b) if b.all_enabled() => {
                     out.pass(
-                        id,
-                        None,
-                        &res,
+                        &s3,
                         "all four account-level S3 Block Public Access settings are on",
                     );
                 }
                 Some(b) => {
                     out.fail(
-                        id,
-                        None,
-                        &res,
+                        &s3,
                         "some account-level S3 Block Public Access settings are off",
                     )
                     .with("account.public_access_block", format!("{b:?}"));
                 }
             }
         }
-        out.items
     },
 };
-
 #[cfg(test)]
 mod tests {
     use crate::checks::Status;

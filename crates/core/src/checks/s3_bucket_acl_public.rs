@@ -1,26 +1,15 @@
-use super::s3_buckets::{bucket_region, effective_bpa, effective_exposure, for_each_bucket};
-use super::{CheckDef, Input, Results};
-use crate::inventory::{ALL_USERS_URI, AUTHENTICATED_USERS_URI};
+use super::shared::s3::{effective_bpa, effective_exposure, public_acl_grants};
+use crate::check::{Check, Input};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "s3-bucket-acl-public",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("s3-bucket-acl-public");
-        for_each_bucket(ctx, &mut out, |out, acct, s3, b, arn| {
-            let id = &acct.account_id;
-            let region = bucket_region(b);
-            let Some(grants) = out.collected(&b.acl_grants, id, region, arn) else {
-                return;
+    run: |ctx, out| {
+        for (b, s3) in out.buckets(ctx) {
+            let Some(grants) = out.collected(&b, &b.acl_grants) else {
+                continue;
             };
-            let public: Vec<String> = grants
-                .iter()
-                .filter(|g| {
-                    matches!(
-                        g.grantee_uri.as_deref(),
-                        Some(ALL_USERS_URI) | Some(AUTHENTICATED_USERS_URI)
-                    )
-                })
+            let public: Vec<String> = public_acl_grants(grants)
                 .map(|g| {
                     format!(
                         "{} -> {}",
@@ -31,34 +20,25 @@ pub const CHECK: CheckDef = CheckDef {
                 .collect();
             if public.is_empty() {
                 out.pass(
-                    id,
-                    region,
-                    arn,
+                    &b,
                     format!(
                         "the ACL of {} grants nothing to AllUsers or AuthenticatedUsers",
                         b.name
                     ),
                 );
-                return;
+                continue;
             }
-            match effective_bpa(s3, b) {
+            match effective_bpa(s3, &b) {
                 Err(reason) => {
-                    out.not_assessed(
-                        id,
-                        region,
-                        arn,
-                        format!("not assessed: the ACL has public grants, and {reason}"),
-                    );
+                    out.not_assessed(&b, reason.after("the ACL has public grants, and "));
                 }
                 Ok(bpa) if bpa.settings.ignore_public_acls => {
                     let layer = bpa.layer(|p| p.ignore_public_acls);
-                    out.pass(id, region, arn, format!("the ACL of {} has public grants, but IgnorePublicAcls ({layer} level) makes S3 ignore them", b.name));
+                    out.pass(&b, format!("the ACL of {} has public grants, but IgnorePublicAcls ({layer} level) makes S3 ignore them", b.name));
                 }
                 Ok(_) => {
                     out.fail(
-                        id,
-                        region,
-                        arn,
+                        &b,
                         format!(
                             "the ACL of {} grants access to everyone and IgnorePublicAcls is off",
                             b.name
@@ -69,12 +49,10 @@ pub const CHECK: CheckDef = CheckDef {
             for g in public {
                 out.evidence("acl.grant", g);
             }
-            out.evidence("effective_exposure", effective_exposure(s3, b));
-        });
-        out.items
+            out.evidence("effective_exposure", effective_exposure(s3, &b));
+        }
     },
 };
-
 #[cfg(test)]
 mod tests {
     use crate::checks::Status;

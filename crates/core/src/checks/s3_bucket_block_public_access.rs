@@ -1,52 +1,52 @@
-use super::s3_buckets::{bucket_region, effective_bpa, for_each_bucket};
-use super::{CheckDef, Input, Results};
+use super::shared::s3::effective_bpa;
+use crate::check::{Check, Input};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: Check = Check {
     id: "s3-bucket-block-public-access",
     input: Input::OneAccount,
-    evaluate: |ctx| {
-        let mut out = Results::new("s3-bucket-block-public-access");
-        for_each_bucket(ctx, &mut out, |out, acct, s3, b, arn| {
-            let id = &acct.account_id;
-            let region = bucket_region(b);
-            match effective_bpa(s3, b) {
+    run: |ctx, out| {
+        for (b, s3) in out.buckets(ctx) {
+            let bpa = match effective_bpa(s3, &b) {
+                Ok(bpa) => bpa,
                 Err(reason) => {
-                    out.not_assessed(id, region, arn, format!("not assessed: {reason}"));
+                    out.not_assessed(&b, reason);
+                    continue;
                 }
-                Ok(bpa) => {
-                    let s = bpa.settings;
-                    let off: Vec<&str> = [
-                        ("BlockPublicAcls", s.block_public_acls),
-                        ("IgnorePublicAcls", s.ignore_public_acls),
-                        ("BlockPublicPolicy", s.block_public_policy),
-                        ("RestrictPublicBuckets", s.restrict_public_buckets),
-                    ]
-                    .into_iter()
-                    .filter(|(_, on)| !on)
-                    .map(|(n, _)| n)
-                    .collect();
-                    if off.is_empty() {
-                        out.pass(
-                            id,
-                            region,
-                            arn,
-                            format!(
-                                "Block Public Access is fully on for {} (bucket or account level)",
-                                b.name
-                            ),
-                        );
-                    } else {
-                        out.fail(id, region, arn, format!("Block Public Access settings off for {} at both bucket and account level: {}", b.name, off.join(", ")));
-                    }
-                    out.evidence("bucket.public_access_block", format!("{:?}", bpa.bucket))
-                        .evidence("account.public_access_block", format!("{:?}", bpa.account));
-                }
+            };
+            let s = bpa.settings;
+            let off: Vec<&str> = [
+                ("BlockPublicAcls", s.block_public_acls),
+                ("IgnorePublicAcls", s.ignore_public_acls),
+                ("BlockPublicPolicy", s.block_public_policy),
+                ("RestrictPublicBuckets", s.restrict_public_buckets),
+            ]
+            .into_iter()
+            .filter(|(_, on)| !on)
+            .map(|(n, _)| n)
+            .collect();
+            if off.is_empty() {
+                out.pass(
+                    &b,
+                    format!(
+                        "Block Public Access is fully on for {} (bucket or account level)",
+                        b.name
+                    ),
+                );
+            } else {
+                out.fail(
+                    &b,
+                    format!(
+                        "Block Public Access settings off for {} at both bucket and account level: {}",
+                        b.name,
+                        off.join(", ")
+                    ),
+                );
             }
-        });
-        out.items
+            out.evidence("bucket.public_access_block", format!("{:?}", bpa.bucket))
+                .evidence("account.public_access_block", format!("{:?}", bpa.account));
+        }
     },
 };
-
 #[cfg(test)]
 mod tests {
     use crate::checks::Status;

@@ -1,8 +1,11 @@
-//! Shared walking of S3 buckets and the layered Block Public Access settings.
+//! The S3 helpers of the checks not yet ported to the check API (`s3-bucket-policy-outside-org`,
+//! `sra-app-data-bucket-restricted`); the ported checks use [`shared::s3`]. Removed once those
+//! are ported.
 
+use super::shared::{self, s3::EffectiveBpa};
 use super::{Context, Results, account_resource};
-use crate::inventory::{AccountInventory, Bucket, Collected, PublicAccessBlock, S3};
-use crate::policy::{self, Policy};
+use crate::inventory::{AccountInventory, Bucket, Collected, S3};
+use crate::policy::Policy;
 
 pub(crate) fn bucket_arn(ctx: &Context, name: &str) -> String {
     format!("arn:{}:s3:::{name}", ctx.partition())
@@ -38,61 +41,14 @@ pub(crate) fn for_each_bucket(
     }
 }
 
-/// Block Public Access as S3 applies it: a setting is on when it is on at the bucket or the
-/// account level. `Err` when a level that matters could not be read.
-pub(crate) struct EffectiveBpa {
-    pub settings: PublicAccessBlock,
-    /// Which layer turned each setting on, for evidence.
-    pub bucket: Option<PublicAccessBlock>,
-    pub account: Option<PublicAccessBlock>,
-}
-
-impl EffectiveBpa {
-    /// The layer that enables a setting, for evidence.
-    pub fn layer(&self, pick: fn(&PublicAccessBlock) -> bool) -> &'static str {
-        if self.bucket.as_ref().is_some_and(pick) {
-            "bucket"
-        } else if self.account.as_ref().is_some_and(pick) {
-            "account"
-        } else {
-            "none"
-        }
-    }
-}
-
+/// The effective Block Public Access ([`shared::s3::effective_bpa`]) with the reason as text.
 pub(crate) fn effective_bpa(s3: &S3, b: &Bucket) -> Result<EffectiveBpa, String> {
-    let bucket = match &b.public_access_block {
-        Collected::Ok(v) => *v,
-        Collected::Failed(e) => return Err(format!("bucket Block Public Access unknown: {e}")),
-    };
-    let account = match &s3.account_public_access_block {
-        Collected::Ok(v) => *v,
-        Collected::Failed(e) => return Err(format!("account Block Public Access unknown: {e}")),
-    };
-    let bu = bucket.unwrap_or_default();
-    let ac = account.unwrap_or_default();
-    Ok(EffectiveBpa {
-        settings: PublicAccessBlock {
-            block_public_acls: bu.block_public_acls || ac.block_public_acls,
-            ignore_public_acls: bu.ignore_public_acls || ac.ignore_public_acls,
-            block_public_policy: bu.block_public_policy || ac.block_public_policy,
-            restrict_public_buckets: bu.restrict_public_buckets || ac.restrict_public_buckets,
-        },
-        bucket,
-        account,
-    })
+    shared::s3::effective_bpa(s3, b).map_err(|r| r.detail)
 }
 
-/// The bucket's parsed policy: `Ok(None)` when it has none; `Err` with a not-assessed reason
-/// when it was not collected or cannot be analysed.
+/// The bucket's parsed policy ([`shared::s3::bucket_policy`]) with the not-assessed sentence.
 pub(crate) fn bucket_policy(b: &Bucket) -> Result<Option<Policy>, String> {
-    match &b.policy {
-        Collected::Failed(e) => Err(format!("not assessed: {e}")),
-        Collected::Ok(None) => Ok(None),
-        Collected::Ok(Some(text)) => policy::parse(text)
-            .map(Some)
-            .map_err(|e| format!("not assessed: the bucket policy could not be analysed: {e}")),
-    }
+    shared::s3::bucket_policy(b).map_err(|r| r.sentence())
 }
 
 /// The parsed policy for checks that grant a pass to buckets without one; records the result
@@ -120,79 +76,4 @@ pub(crate) fn policy_or_record(
         }
         Ok(Some(p)) => Some(p),
     }
-}
-
-/// One line describing a bucket's effective public exposure across its three layers (bucket
-/// policy, ACL, Block Public Access at bucket and account level), and which layer stops or
-/// allows it. Used as evidence by the public-access checks.
-pub(crate) fn effective_exposure(s3: &S3, b: &Bucket) -> String {
-    use crate::inventory::{ALL_USERS_URI, AUTHENTICATED_USERS_URI};
-    let bpa = effective_bpa(s3, b);
-    let policy_part = match bucket_policy(b) {
-        Err(_) => "policy: unknown".to_string(),
-        Ok(None) => "policy: none".to_string(),
-        Ok(Some(p)) => {
-            let grants = policy::grants_public_access(&p, None);
-            if grants.is_empty() {
-                "policy: not public".to_string()
-            } else {
-                let stmts: Vec<&str> = grants.iter().map(|g| g.statement.as_str()).collect();
-                match &bpa {
-                    Ok(x) if x.settings.restrict_public_buckets => format!(
-                        "policy: public ({}) but stopped by RestrictPublicBuckets ({} level)",
-                        stmts.join(", "),
-                        x.layer(|p| p.restrict_public_buckets)
-                    ),
-                    Ok(_) => format!(
-                        "policy: PUBLIC ({}), RestrictPublicBuckets off at bucket and account level",
-                        stmts.join(", ")
-                    ),
-                    Err(e) => format!("policy: public ({}), {e}", stmts.join(", ")),
-                }
-            }
-        }
-    };
-    let acl_part = match &b.acl_grants {
-        Collected::Failed(_) => "ACL: unknown".to_string(),
-        Collected::Ok(grants) => {
-            let public: Vec<String> = grants
-                .iter()
-                .filter(|g| {
-                    matches!(
-                        g.grantee_uri.as_deref(),
-                        Some(ALL_USERS_URI) | Some(AUTHENTICATED_USERS_URI)
-                    )
-                })
-                .map(|g| {
-                    format!(
-                        "{} {}",
-                        g.grantee_uri
-                            .as_deref()
-                            .unwrap_or("")
-                            .rsplit('/')
-                            .next()
-                            .unwrap_or(""),
-                        g.permission
-                    )
-                })
-                .collect();
-            if public.is_empty() {
-                "ACL: no public grant".to_string()
-            } else {
-                match &bpa {
-                    Ok(x) if x.settings.ignore_public_acls => format!(
-                        "ACL: {} but ignored (IgnorePublicAcls, {} level)",
-                        public.join(", "),
-                        x.layer(|p| p.ignore_public_acls)
-                    ),
-                    Ok(_) => format!(
-                        "ACL: PUBLIC ({}), IgnorePublicAcls off at bucket and account level",
-                        public.join(", ")
-                    ),
-                    Err(e) => format!("ACL: public ({}), {e}", public.join(", ")),
-                }
-            }
-        }
-    };
-    format!("{policy_part}; {acl_part}")
 }

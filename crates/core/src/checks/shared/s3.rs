@@ -1,8 +1,13 @@
-//! S3: a bucket's policy as the checks read it.
+//! S3: a bucket's policy, its ACL and its Block Public Access as the checks read them, and the
+//! judgements several bucket checks share.
 
-use crate::check::Reason;
-use crate::inventory::{Bucket, Collected};
-use crate::policy::{self, Policy};
+use std::fmt::Debug;
+
+use crate::check::{At, Context, Findings, Reason};
+use crate::inventory::{
+    ALL_USERS_URI, AUTHENTICATED_USERS_URI, AclGrant, Bucket, Collected, PublicAccessBlock, S3,
+};
+use crate::policy::{self, Policy, PublicGrant};
 
 /// The bucket's parsed policy: `Ok(None)` when it has none; `Err` with the reason when it was
 /// not collected or cannot be analysed.
@@ -13,5 +18,418 @@ pub fn bucket_policy(b: &Bucket) -> Result<Option<Policy>, Reason> {
         Collected::Ok(Some(text)) => policy::parse(text)
             .map(Some)
             .map_err(|e| Reason::unparseable("the bucket policy", e)),
+    }
+}
+
+/// The parsed policy for checks that pass a bucket without one; records the result (not
+/// assessed, or pass for no policy) and returns `None` when there is nothing to analyse.
+pub fn policy_or_pass(out: &mut Findings, b: &At<Bucket>) -> Option<Policy> {
+    match bucket_policy(b) {
+        Err(reason) => {
+            out.not_assessed(b, reason);
+            None
+        }
+        Ok(None) => {
+            out.pass(b, format!("bucket {} has no bucket policy", b.name));
+            None
+        }
+        Ok(Some(p)) => Some(p),
+    }
+}
+
+/// Block Public Access as S3 applies it: a setting is on when it is on at the bucket or the
+/// account level.
+pub struct EffectiveBpa {
+    pub settings: PublicAccessBlock,
+    /// Which layer turned each setting on, for evidence.
+    pub bucket: Option<PublicAccessBlock>,
+    pub account: Option<PublicAccessBlock>,
+}
+
+impl EffectiveBpa {
+    /// The layer that enables a setting, for evidence.
+    pub fn layer(&self, pick: fn(&PublicAccessBlock) -> bool) -> &'static str {
+        if self.bucket.as_ref().is_some_and(pick) {
+            "bucket"
+        } else if self.account.as_ref().is_some_and(pick) {
+            "account"
+        } else {
+            "none"
+        }
+    }
+}
+
+/// The effective Block Public Access of a bucket; `Err` when a level could not be read.
+pub fn effective_bpa(s3: &S3, b: &Bucket) -> Result<EffectiveBpa, Reason> {
+    let bucket = match &b.public_access_block {
+        Collected::Ok(v) => *v,
+        Collected::Failed(e) => {
+            return Err(Reason::collection_as(
+                "bucket Block Public Access unknown: ",
+                e,
+            ));
+        }
+    };
+    let account = match &s3.account_public_access_block {
+        Collected::Ok(v) => *v,
+        Collected::Failed(e) => {
+            return Err(Reason::collection_as(
+                "account Block Public Access unknown: ",
+                e,
+            ));
+        }
+    };
+    let bu = bucket.unwrap_or_default();
+    let ac = account.unwrap_or_default();
+    Ok(EffectiveBpa {
+        settings: PublicAccessBlock {
+            block_public_acls: bu.block_public_acls || ac.block_public_acls,
+            ignore_public_acls: bu.ignore_public_acls || ac.ignore_public_acls,
+            block_public_policy: bu.block_public_policy || ac.block_public_policy,
+            restrict_public_buckets: bu.restrict_public_buckets || ac.restrict_public_buckets,
+        },
+        bucket,
+        account,
+    })
+}
+
+/// The grants of an ACL to everyone (AllUsers) or any AWS account (AuthenticatedUsers).
+pub fn public_acl_grants(grants: &[AclGrant]) -> impl Iterator<Item = &AclGrant> {
+    grants.iter().filter(|g| {
+        matches!(
+            g.grantee_uri.as_deref(),
+            Some(ALL_USERS_URI) | Some(AUTHENTICATED_USERS_URI)
+        )
+    })
+}
+
+/// The two public-policy checks: public grants `found` by a question on the policy, judged
+/// with RestrictPublicBuckets; `what` names the access ("write or delete access").
+pub fn public_policy(
+    ctx: &Context,
+    out: &mut Findings,
+    what: &str,
+    found: fn(&Policy) -> Vec<PublicGrant>,
+) {
+    for (b, s3) in out.buckets(ctx) {
+        let Some(policy) = policy_or_pass(out, &b) else {
+            continue;
+        };
+        let found = found(&policy);
+        if found.is_empty() {
+            out.pass(
+                &b,
+                format!("the policy of {} grants no public {what}", b.name),
+            );
+            continue;
+        }
+        match effective_bpa(s3, &b) {
+            Err(reason) => {
+                out.not_assessed(
+                    &b,
+                    reason.after(format!("the policy grants public {what}, and ")),
+                );
+            }
+            Ok(bpa) if bpa.settings.restrict_public_buckets => {
+                let layer = bpa.layer(|p| p.restrict_public_buckets);
+                out.pass(&b, format!("the policy of {} grants public {what}, but RestrictPublicBuckets ({layer} level) limits it to the owner account and AWS services", b.name))
+                    .with("block_public_access.restrict_public_buckets", layer);
+            }
+            Ok(_) => {
+                out.fail(&b, format!("the policy of {} grants public {what} and no Block Public Access setting stops it", b.name))
+                    .with("block_public_access.restrict_public_buckets", "off at bucket and account level");
+            }
+        }
+        for g in &found {
+            out.evidence(
+                format!("policy.{}", g.statement),
+                format!("{} ({})", g.why, g.actions.join(", ")),
+            );
+        }
+        out.evidence("effective_exposure", effective_exposure(s3, &b));
+    }
+}
+
+/// A bucket setting that is a single value, `field` of the bucket: pass or fail with `judge`'s
+/// message after the bucket's name, and the value as evidence.
+pub fn bucket_setting<T: Debug>(
+    ctx: &Context,
+    out: &mut Findings,
+    field: &str,
+    pick: fn(&Bucket) -> &Collected<T>,
+    judge: fn(&T) -> (bool, String),
+) {
+    for (b, _) in out.buckets(ctx) {
+        let Some(value) = out.collected(&b, pick(&b)) else {
+            continue;
+        };
+        let (ok, msg) = judge(value);
+        out.verdict(&b, ok, format!("{}: {msg}", b.name))
+            .with(format!("bucket.{field}"), format!("{value:?}"));
+    }
+}
+
+/// One line describing a bucket's effective public exposure across its three layers (bucket
+/// policy, ACL, Block Public Access at bucket and account level), and which layer stops or
+/// allows it. Used as evidence by the public-access checks.
+pub fn effective_exposure(s3: &S3, b: &Bucket) -> String {
+    let bpa = effective_bpa(s3, b);
+    let policy_part = match bucket_policy(b) {
+        Err(_) => "policy: unknown".to_string(),
+        Ok(None) => "policy: none".to_string(),
+        Ok(Some(p)) => {
+            let grants = policy::grants_public_access(&p, None);
+            if grants.is_empty() {
+                "policy: not public".to_string()
+            } else {
+                let stmts: Vec<&str> = grants.iter().map(|g| g.statement.as_str()).collect();
+                match &bpa {
+                    Ok(x) if x.settings.restrict_public_buckets => format!(
+                        "policy: public ({}) but stopped by RestrictPublicBuckets ({} level)",
+                        stmts.join(", "),
+                        x.layer(|p| p.restrict_public_buckets)
+                    ),
+                    Ok(_) => format!(
+                        "policy: PUBLIC ({}), RestrictPublicBuckets off at bucket and account level",
+                        stmts.join(", ")
+                    ),
+                    Err(e) => format!("policy: public ({}), {e}", stmts.join(", ")),
+                }
+            }
+        }
+    };
+    let acl_part = match &b.acl_grants {
+        Collected::Failed(_) => "ACL: unknown".to_string(),
+        Collected::Ok(grants) => {
+            let public: Vec<String> = public_acl_grants(grants)
+                .map(|g| {
+                    format!(
+                        "{} {}",
+                        g.grantee_uri
+                            .as_deref()
+                            .unwrap_or("")
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or(""),
+                        g.permission
+                    )
+                })
+                .collect();
+            if public.is_empty() {
+                "ACL: no public grant".to_string()
+            } else {
+                match &bpa {
+                    Ok(x) if x.settings.ignore_public_acls => format!(
+                        "ACL: {} but ignored (IgnorePublicAcls, {} level)",
+                        public.join(", "),
+                        x.layer(|p| p.ignore_public_acls)
+                    ),
+                    Ok(_) => format!(
+                        "ACL: PUBLIC ({}), IgnorePublicAcls off at bucket and account level",
+                        public.join(", ")
+                    ),
+                    Err(e) => format!("ACL: public ({}), {e}", public.join(", ")),
+                }
+            }
+        }
+    };
+    format!("{policy_part}; {acl_part}")
+}
+
+/// The four single-value settings checks, on one good and one bad bucket.
+#[cfg(test)]
+mod setting_tests {
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::inventory::Collected;
+
+    #[test]
+    fn settings() {
+        let mut inv = base_inventory();
+        let good = bucket("good");
+        let mut bad = bucket("bad");
+        bad.object_ownership = Collected::Ok(Some("ObjectWriter".into()));
+        bad.default_encryption = Collected::Ok(None);
+        bad.versioning = Collected::Ok(Some("Suspended".into()));
+        bad.logging_target = Collected::Failed(denied("GetBucketLogging"));
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![good, bad]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-acls-disabled"),
+            vec![Status::Pass, Status::Fail]
+        );
+        assert_eq!(
+            statuses(&inv, "s3-bucket-default-encryption"),
+            vec![Status::Pass, Status::Fail]
+        );
+        assert_eq!(
+            statuses(&inv, "s3-bucket-versioning"),
+            vec![Status::Pass, Status::Fail]
+        );
+        assert_eq!(
+            statuses(&inv, "s3-bucket-access-logging"),
+            vec![Status::Pass, Status::NotAssessed]
+        );
+    }
+}
+
+/// The two public-policy checks.
+#[cfg(test)]
+mod public_policy_tests {
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::inventory::{Collected, PublicAccessBlock};
+
+    fn with_policy(policy: &str, restrict: bool) -> crate::inventory::Inventory {
+        let mut inv = base_inventory();
+        let mut b = bucket("data");
+        b.policy = Collected::Ok(Some(policy.into()));
+        b.public_access_block = Collected::Ok(Some(PublicAccessBlock {
+            restrict_public_buckets: restrict,
+            ..Default::default()
+        }));
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
+        inv
+    }
+
+    const PUBLIC_READ: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Pub","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"}]}"#;
+    const PUBLIC_PUT: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["s3:PutObject"],"Resource":"arn:aws:s3:::data/*"}]}"#;
+
+    #[test]
+    fn public_read_fails_unless_restricted() {
+        let inv = with_policy(PUBLIC_READ, false);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public"),
+            vec![Status::Fail]
+        );
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public-write"),
+            vec![Status::Pass]
+        );
+        let r = &results(&inv, "s3-bucket-policy-public")[0];
+        assert!(
+            r.evidence.iter().any(|e| e.path.contains("Sid \"Pub\"")),
+            "{:?}",
+            r.evidence
+        );
+        let exposure = r
+            .evidence
+            .iter()
+            .find(|e| e.path == "effective_exposure")
+            .unwrap();
+        assert!(
+            exposure.value.contains("policy: PUBLIC")
+                && exposure.value.contains("ACL: no public grant"),
+            "{}",
+            exposure.value
+        );
+        let inv = with_policy(PUBLIC_READ, true);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public"),
+            vec![Status::Pass]
+        );
+    }
+
+    #[test]
+    fn account_level_restriction_counts() {
+        let mut inv = with_policy(PUBLIC_PUT, false);
+        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(PublicAccessBlock {
+            restrict_public_buckets: true,
+            ..Default::default()
+        }));
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public-write"),
+            vec![Status::Pass]
+        );
+        let mut inv = with_policy(PUBLIC_PUT, false);
+        s3_mut(&mut inv).account_public_access_block =
+            Collected::Failed(denied("GetPublicAccessBlock"));
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public-write"),
+            vec![Status::NotAssessed]
+        );
+        let inv = with_policy(PUBLIC_PUT, false);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public-write"),
+            vec![Status::Fail]
+        );
+    }
+
+    #[test]
+    fn unreadable_or_broken_policy_is_not_assessed() {
+        let inv = with_policy("{not json", false);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public"),
+            vec![Status::NotAssessed]
+        );
+        let mut inv = base_inventory();
+        let mut b = bucket("data");
+        b.policy = Collected::Failed(denied("GetBucketPolicy"));
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public"),
+            vec![Status::NotAssessed]
+        );
+    }
+
+    #[test]
+    fn failed_bucket_listing_is_not_assessed_not_empty() {
+        let mut inv = base_inventory();
+        s3_mut(&mut inv).buckets = Collected::Failed(denied("ListBuckets"));
+        assert_eq!(
+            statuses(&inv, "s3-bucket-policy-public"),
+            vec![Status::NotAssessed]
+        );
+    }
+}
+
+/// When Block Public Access cannot be read, the public-access checks say which layer is
+/// unknown after what they found (the golden inventories have no such bucket).
+#[cfg(test)]
+mod unknown_bpa_tests {
+    use crate::check::ReasonCode;
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::inventory::{ALL_USERS_URI, AclGrant, Collected};
+
+    #[test]
+    fn sentences_name_the_unknown_layer() {
+        let mut inv = base_inventory();
+        let mut b = bucket("data");
+        b.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::data/*"}]}"#.into()));
+        b.acl_grants = Collected::Ok(vec![AclGrant {
+            grantee_type: "Group".into(),
+            grantee_uri: Some(ALL_USERS_URI.into()),
+            grantee_id: None,
+            permission: "READ".into(),
+        }]);
+        let e = denied("GetBucketPublicAccessBlock");
+        b.public_access_block = Collected::Failed(e.clone());
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
+        for (check, found) in [
+            ("s3-bucket-block-public-access", ""),
+            ("s3-bucket-acl-public", "the ACL has public grants, and "),
+            (
+                "s3-bucket-policy-public",
+                "the policy grants public access, and ",
+            ),
+            (
+                "s3-bucket-policy-public-write",
+                "the policy grants public write or delete access, and ",
+            ),
+        ] {
+            let r = &results(&inv, check)[0];
+            assert_eq!(r.status, Status::NotAssessed, "{check}");
+            assert_eq!(
+                r.message,
+                format!("not assessed: {found}bucket Block Public Access unknown: {e}"),
+                "{check}"
+            );
+            let reason = r.reason.as_ref().expect("a reason");
+            assert_eq!(reason.code, ReasonCode::CollectionFailed, "{check}");
+            assert_eq!(
+                reason.call.as_ref().map(|c| c.operation.as_str()),
+                Some("GetBucketPublicAccessBlock")
+            );
+        }
     }
 }

@@ -1,0 +1,66 @@
+use super::shared::s3::bucket_setting;
+use crate::check::{Check, Input};
+
+pub const CHECK: Check = Check {
+    id: "s3-bucket-default-encryption",
+    input: Input::OneAccount,
+    // Since 2023-01-05 S3 applies SSE-S3 to every bucket, so on AWS this passes; what it
+    // records is which encryption, and whether a KMS key policy also gates reads.
+    run: |ctx, out| {
+        bucket_setting(
+            ctx,
+            out,
+            "default_encryption",
+            |b| &b.default_encryption,
+            |v| match v {
+                Some(algs) if !algs.is_empty() => (
+                    true,
+                    format!(
+                        "default encryption {}",
+                        algs.iter()
+                            .map(|a| describe_sse(a))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+                _ => (false, "no default encryption configuration".into()),
+            },
+        )
+    },
+};
+
+/// An SSE algorithm as a reader knows it, with what it implies for access control.
+fn describe_sse(alg: &str) -> String {
+    match alg {
+        "AES256" => "SSE-S3 (AES256: keys managed by S3, no KMS key policy gates reads)".into(),
+        "aws:kms" => "SSE-KMS (aws:kms: the KMS key policy also gates reads)".into(),
+        "aws:kms:dsse" => "DSSE-KMS (aws:kms:dsse: the KMS key policy also gates reads)".into(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::inventory::Collected;
+
+    /// Audit finding 20: every bucket has SSE-S3 since 2023-01-05, so the check records which
+    /// encryption applies and whether a KMS key policy also gates reads.
+    #[test]
+    fn default_encryption_names_the_encryption() {
+        let mut inv = base_inventory();
+        let mut sse_s3 = bucket("sse-s3");
+        sse_s3.default_encryption = Collected::Ok(Some(vec!["AES256".into()]));
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![bucket("kms"), sse_s3]);
+        let r = results(&inv, "s3-bucket-default-encryption");
+        assert_eq!(r[0].status, Status::Pass);
+        assert!(r[0].message.contains("SSE-KMS"), "{}", r[0].message);
+        assert_eq!(r[1].status, Status::Pass);
+        assert!(
+            r[1].message.contains("SSE-S3") && r[1].message.contains("no KMS key policy"),
+            "{}",
+            r[1].message
+        );
+    }
+}

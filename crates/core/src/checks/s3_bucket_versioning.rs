@@ -1,0 +1,20 @@
+use super::shared::s3::bucket_setting;
+use crate::check::{Check, Input};
+
+pub const CHECK: Check = Check {
+    id: "s3-bucket-versioning",
+    input: Input::OneAccount,
+    run: |ctx, out| {
+        bucket_setting(
+            ctx,
+            out,
+            "versioning",
+            |b| &b.versioning,
+            |v| match v.as_deref() {
+                Some("Enabled") => (true, "versioning is enabled".into()),
+                Some(other) => (false, format!("versioning is {other}")),
+                None => (false, "versioning was never enabled".into()),
+            },
+        )
+    },
+};

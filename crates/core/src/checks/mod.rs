@@ -42,7 +42,6 @@ mod iam_users;
 mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
-mod org_scope;
 mod org_scp_guardrails;
 mod resource_policy_parseable;
 mod s3_account_block_public_access;
@@ -178,10 +177,10 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&apigateway_stage_client_certificate::CHECK),
     Entry::Check(&apigateway_stage_cache_encrypted::CHECK),
     Entry::Check(&apigateway_domain_tls::CHECK),
-    Entry::Legacy(&org_scp_guardrails::CHECK),
-    Entry::Legacy(&org_foundational_ous::CHECK),
-    Entry::Legacy(&org_delegated_admin_security::CHECK),
-    Entry::Legacy(&org_management_account_no_workloads::CHECK),
+    Entry::Organization(&org_scp_guardrails::CHECK),
+    Entry::Organization(&org_foundational_ous::CHECK),
+    Entry::Organization(&org_delegated_admin_security::CHECK),
+    Entry::Organization(&org_management_account_no_workloads::CHECK),
 ];
 
 fn selected(only: Option<&[String]>) -> impl Iterator<Item = &'static Entry> + '_ {

@@ -131,4 +131,21 @@ mod tests {
         assert!(r[0].message.contains("Lambda"), "{}", r[0].message);
         assert!(r[0].evidence.iter().any(|e| e.path == "not_examined"));
     }
+
+    /// A management account that was not scanned is outside the scan, on that account.
+    #[test]
+    fn unscanned_management_account_is_not_assessed() {
+        let mut inv = org_inventory();
+        org_mut(&mut inv).management_account_id = "999999999999".into();
+        let r = results(&inv, "org-management-account-no-workloads");
+        assert_eq!(r[0].status, Status::NotAssessed, "{r:#?}");
+        assert_eq!(r[0].account_id, "999999999999");
+        assert_eq!(r[0].resource, "AWS::::Account:999999999999");
+        assert_eq!(
+            r[0].message,
+            "not assessed: the management account was not scanned"
+        );
+        let reason = r[0].reason.as_ref().expect("a reason");
+        assert_eq!(reason.code, crate::check::ReasonCode::OutsideScan);
+    }
 }

@@ -151,4 +151,21 @@ mod tests {
             vec![Status::NotAssessed]
         );
     }
+
+    /// Policy layers unknown and no SCP guardrail: the message has no "not assessed: " in front
+    /// (as before the port); the reason is the failed call.
+    #[test]
+    fn unknown_policy_layers_keep_their_message() {
+        let mut inv = org_inventory();
+        org_mut(&mut inv).policies = Collected::Failed(denied("ListPolicies"));
+        let r = results(&inv, "org-scp-guardrails");
+        assert_eq!(r[0].status, Status::NotAssessed);
+        assert!(
+            r[0].message.starts_with("no SCP guardrail"),
+            "{}",
+            r[0].message
+        );
+        let reason = r[0].reason.as_ref().expect("a reason");
+        assert_eq!(reason.code, crate::check::ReasonCode::CollectionFailed);
+    }
 }

@@ -286,53 +286,63 @@ impl RootRow for RootReport {
     }
 }
 
-/// Judge the root row of one account's credential report; records the account as not assessed
-/// when the report failed or has no root row, and adds the report's age to every result that
-/// read it.
-fn judge_root<T: Identity, A: Owner, R: RootRow>(
+/// Judge the root row of each account's credential report (`report` of its IAM data); records
+/// the account as not assessed when the report failed or has no root row, and adds the report's
+/// age to every result that read it.
+fn judge_roots<T: Identity, A: Owner, R: RootRow>(
     out: &mut Findings,
-    iam: &At<T, A>,
-    report: &Collected<R>,
+    accounts: Vec<At<T, A>>,
+    report: fn(&T) -> &Collected<R>,
     scan_started: DateTime<Utc>,
-    judge: &mut impl FnMut(&mut Findings, &At<T, A>, &CredentialReportRow),
+    mut judge: impl FnMut(&mut Findings, &At<T, A>, &CredentialReportRow),
 ) {
-    let Some(report) = out.collected(iam, report) else {
-        return;
-    };
-    out.amending(
-        |out| match report.root() {
-            Some(root) => judge(out, iam, root),
-            None => {
-                let why = "the credential report has no <root_account> row";
-                out.not_assessed(iam, Reason::inconsistent(why));
-            }
-        },
-        |r| report_evidence(r, report.generated_at(), scan_started),
-    );
+    for iam in &accounts {
+        let Some(report) = out.collected(iam, report(iam.item)) else {
+            continue;
+        };
+        out.amending(
+            |out| match report.root() {
+                Some(root) => judge(out, iam, root),
+                None => {
+                    let why = "the credential report has no <root_account> row";
+                    out.not_assessed(iam, Reason::inconsistent(why));
+                }
+            },
+            |r| report_evidence(r, report.generated_at(), scan_started),
+        );
+    }
 }
 
 /// Judge the root user of every accessible account with `judge`, on the account.
 pub fn each_root(
     ctx: &Context,
     out: &mut Findings,
-    mut judge: impl FnMut(&mut Findings, &At<Iam>, &CredentialReportRow),
+    judge: impl FnMut(&mut Findings, &At<Iam>, &CredentialReportRow),
 ) {
-    for iam in out.iam(ctx) {
-        let started = ctx.scan.started_at;
-        judge_root(out, &iam, &iam.credential_report, started, &mut judge);
-    }
+    let accounts = out.iam(ctx);
+    judge_roots(
+        out,
+        accounts,
+        |i| &i.credential_report,
+        ctx.scan.started_at,
+        judge,
+    );
 }
 
 /// [`each_root`] over every account's digest, for checks of the organization.
 pub fn each_digest_root(
     ctx: &OrgContext,
     out: &mut Findings,
-    mut judge: impl FnMut(&mut Findings, &At<IamDigest, AccountDigest>, &CredentialReportRow),
+    judge: impl FnMut(&mut Findings, &At<IamDigest, AccountDigest>, &CredentialReportRow),
 ) {
-    for iam in out.digest_iam(ctx) {
-        let started = ctx.scan.started_at;
-        judge_root(out, &iam, &iam.credential_report, started, &mut judge);
-    }
+    let accounts = out.digest_iam(ctx);
+    judge_roots(
+        out,
+        accounts,
+        |i| &i.credential_report,
+        ctx.scan.started_at,
+        judge,
+    );
 }
 
 // ------------------------------------------------------------------------ password policy

@@ -67,7 +67,13 @@ fn compare(inventory: &str, expected: &str) {
                     .into(),
             ),
         );
-        for key in ["incomplete", "accounts", "findings", "collection_errors", "frameworks"] {
+        for key in [
+            "incomplete",
+            "accounts",
+            "findings",
+            "collection_errors",
+            "frameworks",
+        ] {
             doc.insert(key.into(), got[key].clone());
         }
         let path = format!("{}/../../{expected}", env!("CARGO_MANIFEST_DIR"));

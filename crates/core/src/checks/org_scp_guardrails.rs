@@ -60,11 +60,7 @@ pub const CHECK: OrgCheck = OrgCheck {
             }
             (true, Some(e)) => {
                 let clause = "no SCP guardrail is attached to the root or an OU, and whether resource control or declarative policies are is unknown: ";
-                let reason = Reason::collection_as(clause, e);
-                // The message has always lacked the "not assessed: " of the sentence; the port
-                // keeps it as it is.
-                let message = reason.detail.clone();
-                out.not_assessed(org, reason).message = message;
+                out.not_assessed(org, Reason::collection_as(clause, e));
             }
         }
     },
@@ -152,16 +148,16 @@ mod tests {
         );
     }
 
-    /// Policy layers unknown and no SCP guardrail: the message has no "not assessed: " in front
-    /// (as before the port); the reason is the failed call.
+    /// Policy layers unknown and no SCP guardrail: a not-assessed sentence like every other,
+    /// with the failed call as the reason.
     #[test]
-    fn unknown_policy_layers_keep_their_message() {
+    fn unknown_policy_layers_are_not_assessed_with_the_failed_call() {
         let mut inv = org_inventory();
         org_mut(&mut inv).policies = Collected::Failed(denied("ListPolicies"));
         let r = results(&inv, "org-scp-guardrails");
         assert_eq!(r[0].status, Status::NotAssessed);
         assert!(
-            r[0].message.starts_with("no SCP guardrail"),
+            r[0].message.starts_with("not assessed: no SCP guardrail"),
             "{}",
             r[0].message
         );

@@ -5,4 +5,5 @@ pub mod acm;
 pub mod apigateway;
 pub mod ec2;
 pub mod iam;
+pub mod network;
 pub mod s3;

@@ -3,9 +3,10 @@
 //! Evaluated once at the end of the scan: a policy may name a VPC or endpoint of any account,
 //! and only the whole inventory tells whether it is the organization's.
 
+use super::shared::boundary::decisions;
 use super::shared::s3::{effective_bpa, policy_or_pass};
 use crate::check::OrgCheck;
-use crate::policy::{boundary_decisions, grants_public_access, outside_accounts};
+use crate::policy::{grants_public_access, outside_accounts};
 
 pub const CHECK: OrgCheck = OrgCheck {
     id: "s3-bucket-policy-outside-org",
@@ -14,12 +15,8 @@ pub const CHECK: OrgCheck = OrgCheck {
             let Some(policy) = policy_or_pass(out, &b) else {
                 continue;
             };
-            let decisions = boundary_decisions(&policy, ctx.boundary());
-            let mut grants: Vec<_> = decisions
-                .iter()
-                .filter(|g| !g.who.is_empty())
-                .cloned()
-                .collect();
+            let decisions = decisions(&policy, ctx.boundary());
+            let mut grants = decisions.outside.clone();
             // RestrictPublicBuckets acts only on a policy S3 considers public, and then limits the
             // whole bucket to the owner account and AWS services: every outside grant is void.
             let mut note = None;
@@ -62,14 +59,7 @@ pub const CHECK: OrgCheck = OrgCheck {
             for g in &grants {
                 out.evidence(format!("policy.{}", g.statement), g.who.join(", "));
             }
-            // How each statement was read: principals set aside (CloudFront identities, deleted
-            // principals) and the conditions that decided.
-            for g in decisions.iter().filter(|g| !g.notes.is_empty()) {
-                out.evidence(
-                    format!("policy.{}.reading", g.statement),
-                    g.notes.join("; "),
-                );
-            }
+            decisions.reading_evidence(out);
             if let Some(n) = note {
                 out.evidence("block_public_access", n);
             }

@@ -2,7 +2,7 @@
 //! private workload instance with role credentials requires IMDSv2. Instances in subnets shared
 //! in from another account's VPC are judged at the end, with the owner's route tables.
 
-use super::shared::network::{Network, is_private, shared_in};
+use super::shared::network::{Network, is_private, routed, shared_in};
 use crate::check::{At, Findings, Owner, Reason, SplitCheck};
 use crate::inventory::{Instance, Subnet};
 
@@ -62,22 +62,11 @@ fn judge<A: Owner + ?Sized>(
         out.not_applicable(i, format!("instance {id} is not in a VPC subnet"));
         return;
     };
-    let net = match net {
-        Ok(n) => n,
-        Err(reason) => {
-            out.not_assessed(i, reason);
-            return;
-        }
-    };
     let vpc = subnet_record
         .map(|s| s.vpc_id.as_str())
         .or(i.vpc_id.as_deref())
         .unwrap_or_default();
-    let Some(rt) = net.route_table_for(subnet, vpc) else {
-        out.not_assessed(
-            i,
-            Reason::inconsistent(format!("no route table found for subnet {subnet}")),
-        );
+    let Some((net, rt)) = routed(out, i, net, subnet, vpc) else {
         return;
     };
     if !is_private(rt) {

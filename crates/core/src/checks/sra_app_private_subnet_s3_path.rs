@@ -2,7 +2,7 @@
 //! not through a NAT or internet gateway. Subnets shared in from another account's VPC are
 //! judged at the end, with the owner's route tables and endpoints.
 
-use super::shared::network::{Network, S3Path, default_route_out, is_private, shared_in};
+use super::shared::network::{Network, S3Path, default_route_out, is_private, routed, shared_in};
 use crate::check::{At, Findings, Owner, Reason, SplitCheck};
 use crate::inventory::Subnet;
 
@@ -32,18 +32,7 @@ pub const CHECK: SplitCheck = SplitCheck {
 /// One subnet, routed by `net` (the reason when the network that routes it is unknown).
 fn judge<A: Owner + ?Sized>(out: &mut Findings, s: &At<Subnet, A>, net: Result<Network, Reason>) {
     let id = &s.subnet_id;
-    let net = match net {
-        Ok(n) => n,
-        Err(reason) => {
-            out.not_assessed(s, reason);
-            return;
-        }
-    };
-    let Some(rt) = net.route_table_for(id, &s.vpc_id) else {
-        out.not_assessed(
-            s,
-            Reason::inconsistent(format!("no route table found for subnet {id}")),
-        );
+    let Some((net, rt)) = routed(out, s, net, id, &s.vpc_id) else {
         return;
     };
     if !is_private(rt) {

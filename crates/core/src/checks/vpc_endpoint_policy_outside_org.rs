@@ -4,8 +4,9 @@
 //! Evaluated once at the end of the scan, when every scanned account's VPCs and endpoints are
 //! known.
 
+use super::shared::boundary::decisions;
 use crate::check::{OrgCheck, Reason};
-use crate::policy::{self, boundary_decisions, outside_accounts, resources_outside_boundary};
+use crate::policy::{self, outside_accounts, resources_outside_boundary};
 
 pub const CHECK: OrgCheck = OrgCheck {
     id: "vpc-endpoint-policy-outside-org",
@@ -29,19 +30,15 @@ pub const CHECK: OrgCheck = OrgCheck {
                     continue;
                 }
             };
-            let decisions = boundary_decisions(&p, boundary);
-            let principals: Vec<_> = decisions
-                .iter()
-                .filter(|g| !g.who.is_empty())
-                .cloned()
-                .collect();
+            let decisions = decisions(&p, boundary);
+            let principals = &decisions.outside;
             let resources = if is_s3 {
                 resources_outside_boundary(&p, boundary)
             } else {
                 vec![]
             };
             let mut problems = Vec::new();
-            let who = outside_accounts(&principals);
+            let who = outside_accounts(principals);
             if !who.is_empty() {
                 problems.push(format!(
                     "principals outside the organization ({})",
@@ -64,18 +61,13 @@ pub const CHECK: OrgCheck = OrgCheck {
                     format!("endpoint {id} allows {}", problems.join(" and ")),
                 );
             }
-            for g in &principals {
+            for g in principals {
                 out.evidence(
                     format!("policy.{}.principals", g.statement),
                     g.who.join(", "),
                 );
             }
-            for g in decisions.iter().filter(|g| !g.notes.is_empty()) {
-                out.evidence(
-                    format!("policy.{}.reading", g.statement),
-                    g.notes.join("; "),
-                );
-            }
+            decisions.reading_evidence(out);
             for s in &resources {
                 out.evidence(
                     format!("policy.{s}.resources"),

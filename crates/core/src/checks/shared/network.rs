@@ -5,7 +5,7 @@
 //! participant account cannot see: such subnets (and their instances) are judged at the end of
 //! the scan with the owner's [`Ec2Digest`].
 
-use crate::check::{AccountDigest, At, Ec2Digest, OrgContext, Reason};
+use crate::check::{AccountDigest, At, Ec2Digest, Findings, OrgContext, Reason, Resource};
 use crate::inventory::{AccountAccess, Collected, Ec2, RouteTable, Subnet, VpcEndpoint};
 
 /// The EC2 data that routes a subnet: the account's own, or the VPC owner's for a subnet of a
@@ -119,6 +119,32 @@ impl<'e> Network<'e> {
         }
         unknown.map_or(S3Path::None, S3Path::Unknown)
     }
+}
+
+/// The network and the route table that route `subnet_id` (of `vpc_id`); where the network
+/// (`Err`: the reason) or the table is unknown, "not assessed" on `on` and `None`.
+pub fn routed<'e>(
+    out: &mut Findings,
+    on: &impl Resource,
+    net: Result<Network<'e>, Reason>,
+    subnet_id: &str,
+    vpc_id: &str,
+) -> Option<(Network<'e>, &'e RouteTable)> {
+    let net = match net {
+        Ok(n) => n,
+        Err(reason) => {
+            out.not_assessed(on, reason);
+            return None;
+        }
+    };
+    let Some(rt) = net.route_table_for(subnet_id, vpc_id) else {
+        out.not_assessed(
+            on,
+            Reason::inconsistent(format!("no route table found for subnet {subnet_id}")),
+        );
+        return None;
+    };
+    Some((net, rt))
 }
 
 /// How a route table reaches S3 through a gateway endpoint.

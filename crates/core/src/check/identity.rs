@@ -11,8 +11,8 @@ use super::digest::Owner;
 
 use crate::inventory::{
     AccountInventory, Acm, ApiGateway, ApiMethod, ApiResource, Bucket, Certificate, Collected,
-    DomainName, Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, RegionInventory, RestApi,
-    RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
+    DomainName, Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, Organization,
+    RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
 };
 
 pub type Tags = BTreeMap<String, String>;
@@ -199,6 +199,14 @@ impl<T: Identity + ?Sized, A: Owner + ?Sized> Resource for At<'_, T, A> {
                 .or(self.parent.as_ref().and_then(|p| p.1))
                 .cloned(),
         }
+    }
+}
+
+/// The organization (what [`Findings::organization`](super::Findings::organization) yields):
+/// named by its ARN, in its management account.
+impl Resource for Organization {
+    fn subject(&self) -> Subject {
+        Subject::named(&self.management_account_id, None, &self.arn)
     }
 }
 

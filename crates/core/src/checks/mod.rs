@@ -33,16 +33,16 @@ mod iam_password_policy_length;
 mod iam_password_policy_reuse;
 mod iam_role_trust_external_without_external_id;
 mod iam_role_trust_public;
-mod iam_root;
+mod iam_root_access_keys;
+mod iam_root_mfa;
+mod iam_root_recent_use;
 mod iam_user_console_mfa;
 mod iam_user_initial_access_key_unused;
 mod iam_user_multiple_active_keys;
 mod iam_user_unused_credentials;
-mod iam_users;
 mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
-mod org_scope;
 mod org_scp_guardrails;
 mod resource_policy_parseable;
 mod s3_account_block_public_access;
@@ -134,9 +134,9 @@ impl Entry {
 
 /// Every check posture runs. Order here is the order of evaluation only; reports sort results.
 pub static REGISTRY: &[Entry] = &[
-    Entry::Legacy(&iam_root::ACCESS_KEYS),
-    Entry::Legacy(&iam_root::MFA),
-    Entry::Legacy(&iam_root::RECENT_USE),
+    Entry::Check(&iam_root_access_keys::CHECK),
+    Entry::Organization(&iam_root_mfa::CHECK),
+    Entry::Check(&iam_root_recent_use::CHECK),
     Entry::Check(&iam_user_console_mfa::CHECK),
     Entry::Check(&iam_user_unused_credentials::CHECK),
     Entry::Check(&iam_access_key_rotation::CHECK),
@@ -178,10 +178,10 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&apigateway_stage_client_certificate::CHECK),
     Entry::Check(&apigateway_stage_cache_encrypted::CHECK),
     Entry::Check(&apigateway_domain_tls::CHECK),
-    Entry::Legacy(&org_scp_guardrails::CHECK),
-    Entry::Legacy(&org_foundational_ous::CHECK),
-    Entry::Legacy(&org_delegated_admin_security::CHECK),
-    Entry::Legacy(&org_management_account_no_workloads::CHECK),
+    Entry::Organization(&org_scp_guardrails::CHECK),
+    Entry::Organization(&org_foundational_ous::CHECK),
+    Entry::Organization(&org_delegated_admin_security::CHECK),
+    Entry::Organization(&org_management_account_no_workloads::CHECK),
 ];
 
 fn selected(only: Option<&[String]>) -> impl Iterator<Item = &'static Entry> + '_ {

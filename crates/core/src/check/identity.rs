@@ -22,6 +22,11 @@ pub fn account_resource(account_id: &str) -> String {
     format!("AWS::::Account:{account_id}")
 }
 
+/// The ARN of an S3 bucket, collected or only named (by an endpoint policy).
+pub fn bucket_arn(partition: &str, name: &str) -> String {
+    format!("arn:{partition}:s3:::{name}")
+}
+
 /// Where a resource was collected: what its identity is built from.
 #[derive(Debug, Clone, Copy)]
 pub struct Place<'a> {
@@ -236,7 +241,7 @@ account_scope!(
 
 impl Identity for Bucket {
     fn arn(&self, at: &Place) -> String {
-        format!("arn:{}:s3:::{}", at.partition, self.name)
+        bucket_arn(at.partition, &self.name)
     }
     /// A bucket's results carry its own region (none when its location could not be read).
     fn region<'a>(&'a self, _collected_in: Option<&'a str>) -> Option<&'a str> {

@@ -1,9 +1,8 @@
 use super::shared::iam::each_root;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "iam-root-access-keys",
-    input: Input::OneAccount,
     run: |ctx, out| {
         each_root(ctx, out, |out, iam, root| {
             let active: Vec<String> = root

@@ -1,9 +1,8 @@
 use super::shared::iam::each_root;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "iam-root-recent-use",
-    input: Input::OneAccount,
     run: |ctx, out| {
         let days = ctx.thresholds.root_recent_use_days;
         each_root(ctx, out, |out, iam, root| {

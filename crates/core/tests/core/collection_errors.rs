@@ -7,11 +7,7 @@ use posture_core::inventory::{CollectionError, Inventory};
 use serde_json::{Value, json};
 
 fn fixture() -> Value {
-    let path = format!(
-        "{}/../../tests/fixtures/inventory.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    serde_json::from_str(&crate::repo_file("tests/fixtures/inventory.json")).unwrap()
 }
 
 /// JSON pointers of every `{"ok": …}` (a collected value) in `v`.

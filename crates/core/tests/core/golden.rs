@@ -6,7 +6,7 @@
 //! inventories are the repository's fixture (`tests/fixtures/inventory.json`) and a scan of the
 //! emulated organization (`localstack/demo.sh --save-inventory`). A difference fails with the
 //! first finding that changed. A change made on purpose (a new check, a deliberate fix)
-//! re-records the files with `POSTURE_GOLDEN=record cargo test -p posture-core --test golden`
+//! re-records the files with `POSTURE_GOLDEN=record cargo test -p posture-core --test core golden`
 //! and says why in its commit; review the diff of `tests/golden/` before committing it.
 
 use chrono::{TimeZone, Utc};
@@ -16,13 +16,10 @@ use posture_core::inventory::Inventory;
 use posture_core::report::{self, Format, RenderOptions};
 use serde_json::Value;
 
+use crate::repo_file;
+
 /// Fields of a finding added after the recording, on purpose: compared by their own tests.
 const ADDED_FIELDS: &[&str] = &["not_assessed_reason"];
-
-fn repo_file(rel: &str) -> String {
-    let path = format!("{}/../../{rel}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
 
 fn evaluate(inventory: &str) -> Value {
     let inventory: Inventory = serde_json::from_str(&repo_file(inventory)).unwrap();
@@ -62,7 +59,7 @@ fn compare(inventory: &str, expected: &str) {
         doc.insert(
             "recorded_by".into(),
             Value::String(
-                "POSTURE_GOLDEN=record cargo test -p posture-core --test golden; the commit that \
+                "POSTURE_GOLDEN=record cargo test -p posture-core --test core golden; the commit that \
                  changed this file says why"
                     .into(),
             ),

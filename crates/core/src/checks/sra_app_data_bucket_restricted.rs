@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::s3_buckets::{bucket_arn, bucket_policy, bucket_region};
 use super::{CheckDef, Input, Results, account_resource};
 use crate::inventory::{Bucket, Collected};
-use crate::policy::{self, Effect, NameList, restricted_to_private_path};
+use crate::policy::{self, Effect, NameList, Verdict, restricted_to_private_path};
 
 /// Bucket names an endpoint policy's Allow statements name explicitly (no wildcard).
 fn named_buckets(p: &policy::Policy) -> BTreeSet<String> {
@@ -91,11 +91,11 @@ pub const CHECK: CheckDef = CheckDef {
                             out.fail(owner, breg, &arn, format!("data bucket {name} used through endpoint {} has no policy restricting it to that path", ep.vpc_endpoint_id));
                         }
                         Ok(Some(p)) => match restricted_to_private_path(&p, &arn, ctx.boundary()) {
-                            Ok(statements) => {
+                            Verdict::Holds(statements) => {
                                 out.pass(owner, breg, &arn, format!("data bucket {name} is reachable only through the endpoint, VPC or organization"))
                                     .with("policy", statements.join(", "));
                             }
-                            Err(why) => {
+                            Verdict::DoesNotHold(why) => {
                                 out.fail(owner, breg, &arn, format!("data bucket {name} used through endpoint {} can be reached from anywhere its policy allows", ep.vpc_endpoint_id))
                                     .with("policy", why);
                             }

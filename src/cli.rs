@@ -412,7 +412,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let mut t = comfy_table::Table::new();
             t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
             t.set_header(vec!["Check", "Severity", "Service", "Title"]);
-            for m in catalog::catalog().map_err(|e| anyhow!(e))? {
+            for m in catalog::catalog()? {
                 t.add_row(vec![
                     m.id.as_str(),
                     m.severity.as_str(),
@@ -426,8 +426,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Evaluate(args) => {
             let inputs = EvalInputs::load(&args.eval)?;
             let inventory = load_inventory(&args.inventory)?;
-            let result = evaluate::build(&inventory, &inputs.build_options(&args.eval))
-                .map_err(|e| anyhow!(e))?;
+            let result = evaluate::build(&inventory, &inputs.build_options(&args.eval))?;
             drop(inventory);
             finish(&result, &args.eval, &inputs, None).await
         }
@@ -456,21 +455,20 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             for p in &args.inventories {
                 parts.push((p.display().to_string(), load_inventory(p)?));
             }
-            let merged = crate::collect::merge(parts).map_err(|e| anyhow!(e))?;
+            let merged = crate::collect::merge(parts)?;
             if let Some(path) = &args.save_inventory {
                 let text = serde_json::to_string_pretty(&merged)
                     .context("could not serialise the inventory")?;
                 write_atomic(path, text.as_bytes())?;
             }
             let inputs = EvalInputs::load(&args.eval)?;
-            let result = evaluate::build(&merged, &inputs.build_options(&args.eval))
-                .map_err(|e| anyhow!(e))?;
+            let result = evaluate::build(&merged, &inputs.build_options(&args.eval))?;
             finish(&result, &args.eval, &inputs, None).await
         }
         Command::Diff(args) => {
-            let old = result::load(&args.old).map_err(|e| anyhow!(e))?;
-            let new = result::load(&args.new).map_err(|e| anyhow!(e))?;
-            let d = crate::diff::diff(&old, &new).map_err(|e| anyhow!(e))?;
+            let old = result::load(&args.old)?;
+            let new = result::load(&args.new)?;
+            let d = crate::diff::diff(&old, &new)?;
             match args.format {
                 DiffFormat::Table => emit(&d.render()),
                 DiffFormat::Json => emit(&format!(
@@ -575,18 +573,13 @@ impl EvalInputs {
             .map_err(|e| {
                 anyhow!("{e}\n  what to do: fix the suppression file (format in the README)")
             })?;
-        let baseline = opts
-            .baseline
-            .as_deref()
-            .map(result::load)
-            .transpose()
-            .map_err(|e| anyhow!(e))?;
+        let baseline = opts.baseline.as_deref().map(result::load).transpose()?;
         let s3_target = match opts
             .output
             .as_deref()
             .and_then(crate::deliver::parse_s3_url)
         {
-            Some(t) => Some(t.map_err(|e| anyhow!(e))?),
+            Some(t) => Some(t?),
             None => None,
         };
         Ok(EvalInputs {
@@ -650,7 +643,7 @@ async fn finish(
     // The table report includes the diff against the baseline; the other formats carry it in
     // their own fields (JSON) or not at all.
     let render = |out: &mut dyn Write| -> anyhow::Result<()> {
-        report::render(result, opts.format, &render_opts, out).map_err(|e| anyhow!(e))?;
+        report::render(result, opts.format, &render_opts, out)?;
         if let Some(d) = &result.diff
             && opts.format == Format::Table
         {
@@ -659,7 +652,7 @@ async fn finish(
         }
         Ok(())
     };
-    let code = exit_code(result, opts).map_err(|e| anyhow!(e))?;
+    let code = exit_code(result, opts)?;
     let note = |message: String| {
         if !opts.quiet {
             eprintln!("{message}");
@@ -710,7 +703,7 @@ async fn finish(
                     // Never lose the report: keep a local copy and say where.
                     file.commit()?;
                     bail!(
-                        "S3 delivery failed: {e}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:ListBucket (HeadBucket) and s3:PutObject on it",
+                        "S3 delivery failed: {e:#}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:ListBucket (HeadBucket) and s3:PutObject on it",
                         local.display()
                     );
                 }
@@ -731,7 +724,7 @@ async fn finish(
     }
     if opts.format != Format::Table && !opts.quiet {
         let stderr_tty = std::io::stderr().is_terminal() && !no_color;
-        let summary = report::terminal(result, stderr_tty).map_err(|e| anyhow!(e))?;
+        let summary = report::terminal(result, stderr_tty)?;
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(summary.as_bytes()).and_then(|_| err.flush());
     }
@@ -750,7 +743,7 @@ async fn finish(
             opts.asff_product_arn.as_deref(),
         )
         .await
-        .map_err(|e| anyhow!("Security Hub delivery failed: {e}"))?;
+        .context("Security Hub delivery failed")?;
         for (other, n) in &outcome.other_accounts {
             eprintln!(
                 "warning: {n} finding(s) of account {other} were not sent to Security Hub: with the default product, BatchImportFindings accepts only findings of the importing account {account}; run posture with credentials of {other}, or name an allow-listed product with --asff-product-arn"
@@ -791,7 +784,7 @@ fn emit(text: &str) {
         .and_then(|_| stdout.flush());
 }
 
-pub fn exit_code(result: &ScanResult, opts: &EvalOptions) -> Result<u8, String> {
+pub fn exit_code(result: &ScanResult, opts: &EvalOptions) -> anyhow::Result<u8> {
     let failing = match (opts.fail_on_new, &result.diff) {
         // Alert only on what is new since the baseline.
         (Some(FailOn(sev)), Some(d)) => sev.is_some_and(|s| d.new_at_or_above(s) > 0),

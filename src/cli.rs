@@ -285,50 +285,63 @@ impl EvalOptions {
     }
 }
 
-fn days(s: &str) -> Result<i64, String> {
+/// A command-line value a parser below rejects: what is wrong with it and what to give instead.
+/// Clap shows it after the flag's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadValue(String);
+
+/// A [`BadValue`] with a formatted message.
+macro_rules! bad {
+    ($($arg:tt)*) => {
+        BadValue(format!($($arg)*))
+    };
+}
+
+fn days(s: &str) -> Result<i64, BadValue> {
     let v: i64 = s
         .parse()
-        .map_err(|_| format!("`{s}` is not a whole number of days"))?;
+        .map_err(|_| bad!("`{s}` is not a whole number of days"))?;
     if !(1..=3650).contains(&v) {
-        return Err(format!("{v} is out of range: use 1 to 3650 days"));
+        return Err(bad!("{v} is out of range: use 1 to 3650 days"));
     }
     Ok(v)
 }
 
-fn parse_account_id(s: &str) -> Result<String, String> {
+fn parse_account_id(s: &str) -> Result<String, BadValue> {
     let s = s.trim();
     if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
         Ok(s.to_string())
     } else {
-        Err(format!("`{s}` is not a 12-digit AWS account id"))
+        Err(bad!("`{s}` is not a 12-digit AWS account id"))
     }
 }
 
-fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+fn parse_shard(s: &str) -> Result<(u64, u64), BadValue> {
     let (k, n) = s
         .split_once('/')
-        .ok_or_else(|| format!("`{s}` is not K/N (for example 2/8)"))?;
+        .ok_or_else(|| bad!("`{s}` is not K/N (for example 2/8)"))?;
     let k: u64 = k
         .trim()
         .parse()
-        .map_err(|_| format!("`{s}`: K must be a whole number"))?;
+        .map_err(|_| bad!("`{s}`: K must be a whole number"))?;
     let n: u64 = n
         .trim()
         .parse()
-        .map_err(|_| format!("`{s}`: N must be a whole number"))?;
+        .map_err(|_| bad!("`{s}`: N must be a whole number"))?;
     if n == 0 || k == 0 || k > n || n > 100_000 {
-        return Err(format!("`{s}`: need 1 <= K <= N <= 100000"));
+        return Err(bad!("`{s}`: need 1 <= K <= N <= 100000"));
     }
     Ok((k, n))
 }
 
-fn parse_service_limit(s: &str) -> Result<(String, usize), String> {
+fn parse_service_limit(s: &str) -> Result<(String, usize), BadValue> {
     let (service, n) = s
         .split_once('=')
-        .ok_or_else(|| format!("`{s}` is not SERVICE=N (for example s3=16)"))?;
+        .ok_or_else(|| bad!("`{s}` is not SERVICE=N (for example s3=16)"))?;
     let service = service.trim().to_ascii_lowercase();
     if !collect::SERVICES.contains(&service.as_str()) {
-        return Err(format!(
+        return Err(bad!(
             "`{service}` is not a service posture calls per resource; use one of {}",
             collect::SERVICES.join(", ")
         ));
@@ -338,11 +351,11 @@ fn parse_service_limit(s: &str) -> Result<(String, usize), String> {
         .parse()
         .ok()
         .filter(|n| (1..=64).contains(n))
-        .ok_or_else(|| format!("`{s}`: N must be a whole number from 1 to 64"))?;
+        .ok_or_else(|| bad!("`{s}`: N must be a whole number from 1 to 64"))?;
     Ok((service, n))
 }
 
-fn parse_region(s: &str) -> Result<String, String> {
+fn parse_region(s: &str) -> Result<String, BadValue> {
     let s = s.trim();
     let ok = !s.is_empty()
         && s.chars()
@@ -351,7 +364,7 @@ fn parse_region(s: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_string())
     } else {
-        Err(format!(
+        Err(bad!(
             "`{s}` is not an AWS region name (for example us-east-1)"
         ))
     }
@@ -361,7 +374,7 @@ fn parse_region(s: &str) -> Result<String, String> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FailOn(pub Option<Severity>);
 
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+fn parse_fail_on(s: &str) -> Result<FailOn, BadValue> {
     let sev = match s.to_ascii_lowercase().as_str() {
         "none" => None,
         "informational" | "info" => Some(Severity::Informational),
@@ -370,7 +383,7 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
         "high" => Some(Severity::High),
         "critical" => Some(Severity::Critical),
         _ => {
-            return Err(format!(
+            return Err(bad!(
                 "`{s}` is not a severity: use informational, low, medium, high, critical or none"
             ));
         }
@@ -378,7 +391,7 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     Ok(FailOn(sev))
 }
 
-fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+fn parse_now(s: &str) -> Result<DateTime<Utc>, BadValue> {
     let t = s.trim();
     let offset = t
         .strip_suffix('d')
@@ -386,13 +399,13 @@ fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
         .and_then(|n| n.parse::<i64>().ok());
     if let Some(days) = offset {
         if days.abs() > 36500 {
-            return Err(format!("offset {days}d is too large"));
+            return Err(bad!("offset {days}d is too large"));
         }
         return Ok(Utc::now() + chrono::Duration::days(days));
     }
     DateTime::parse_from_rfc3339(t)
         .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| format!("`{s}` is neither an RFC 3339 time (2027-01-31T00:00:00Z) nor an offset like +120d: {e}"))
+        .map_err(|e| bad!("`{s}` is neither an RFC 3339 time (2027-01-31T00:00:00Z) nor an offset like +120d: {e}"))
 }
 
 /// Run the CLI; returns the process exit code.

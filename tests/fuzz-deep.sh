@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzing at depth: the policy engine's and the credential-report parser's property tests
-# (src/policy/fuzz_tests.rs, src/inventory/fuzz_tests.rs) with many cases each, outside the normal
+# (crates/core/src/policy/fuzz_tests.rs, crates/core/src/inventory/fuzz_tests.rs) with many cases each, outside the normal
 # test run. Prints the number of cases, the wall time and the rate.
 #
 #   tests/fuzz-deep.sh [TOTAL_CASES]      default 10000000, split evenly over the property tests

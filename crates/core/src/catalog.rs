@@ -5,6 +5,8 @@ use std::sync::OnceLock;
 use anyhow::{Context as _, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::check::Status;
+
 pub(crate) mod sources {
     include!(concat!(env!("OUT_DIR"), "/catalog_sources.rs"));
 }
@@ -79,6 +81,9 @@ pub struct CheckMeta {
     pub resource_type: String,
     pub scope: Scope,
     pub severity: Severity,
+    /// The statuses the check produces, as its description states them: a test ties this list
+    /// to the description's wording, and every check test to the code.
+    pub statuses: Vec<Status>,
     pub description: String,
     pub risk: String,
     pub remediation: Remediation,

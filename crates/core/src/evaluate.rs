@@ -73,8 +73,6 @@ pub struct Evaluator<'a> {
     digests: Vec<AccountDigest>,
     /// The management account whole, when it was scanned.
     management: Option<AccountInventory>,
-    /// What the checks on the old plumbing read of each account (see [`checks::summary`]).
-    summaries: Vec<AccountInventory>,
     suppression_used: Vec<bool>,
     suppressed: usize,
     /// From the baseline: when each finding was first seen.
@@ -122,7 +120,6 @@ impl<'a> Evaluator<'a> {
             collection_errors: Vec::new(),
             digests: Vec::new(),
             management: None,
-            summaries: Vec::new(),
             suppression_used: vec![false; opts.suppressions.map_or(0, |s| s.entries.len())],
             suppressed: 0,
             first_seen,
@@ -130,10 +127,9 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn context<'c>(&'c self, accounts: &'c [AccountInventory], pass: checks::Pass) -> Context<'c> {
+    fn context<'c>(&'c self, accounts: &'c [AccountInventory]) -> Context<'c> {
         Context {
             scan: &self.scan,
-            pass,
             organization: self.organization.as_ref(),
             accounts,
             thresholds: self.opts.thresholds,
@@ -174,33 +170,23 @@ impl<'a> Evaluator<'a> {
                         error,
                     }),
             );
-        // The organization's VPC and endpoint ids, for the network conditions the `AllAccounts`
+        // The organization's VPC and endpoint ids, for the network conditions the organization
         // boundary checks judge at the end (a VPC id is only inside if some scanned account has it).
         self.boundary.learn_networks(acct);
         let one = std::slice::from_ref(acct);
-        let results = checks::evaluate_account(
-            &self.context(one, checks::Pass::Account),
-            self.opts.only_checks,
-        );
-        let tags = acct.resource_tags(checks::partition_of(&self.scan));
-        let findings = self.findings(results, &tags)?;
+        let results = checks::evaluate_account(&self.context(one), self.opts.only_checks);
+        let findings = self.findings(results)?;
         self.spool.push_account(&acct.account_id, findings)?;
         self.digests.push(AccountDigest::of(acct));
         if self.management_account.as_deref() == Some(acct.account_id.as_str()) {
             self.management = Some(acct.clone());
         }
-        self.summaries
-            .push(checks::summary(acct, self.management_account.as_deref()));
         Ok(())
     }
 
     /// Turn check results into findings: catalog metadata, stable id, tags, suppression, first
     /// seen; counted for the account summaries and the scores.
-    fn findings(
-        &mut self,
-        results: Vec<CheckResult>,
-        tags: &BTreeMap<String, BTreeMap<String, String>>,
-    ) -> anyhow::Result<Vec<Finding>> {
+    fn findings(&mut self, results: Vec<CheckResult>) -> anyhow::Result<Vec<Finding>> {
         let mut out = Vec::with_capacity(results.len());
         for r in results {
             let meta = catalog::find(&r.check_id)
@@ -219,15 +205,8 @@ impl<'a> Evaluator<'a> {
                 remediation: meta.remediation.summary.trim().to_string(),
                 remediation_url: meta.remediation.url.clone(),
                 requirements: crate::frameworks::requirements_of(&r.check_id),
-                tags: r
-                    .tags
-                    .or_else(|| tags.get(&r.resource).cloned())
-                    .or_else(|| {
-                        // API methods inherit their API's tags.
-                        r.resource
-                            .split_once("/resources/")
-                            .and_then(|(api, _)| tags.get(api).cloned())
-                    }),
+                // From the resource's identity (API methods inherit their API's tags).
+                tags: r.tags,
                 suppressed: None,
                 first_seen: None,
                 last_seen: None,
@@ -303,12 +282,9 @@ impl<'a> Evaluator<'a> {
     /// final scan information (finish time, API calls).
     pub fn finish(mut self, scan: ScanInfo) -> anyhow::Result<ScanResult> {
         self.scan = scan;
-        self.summaries
-            .sort_by(|a, b| a.account_id.cmp(&b.account_id));
-        let summaries = std::mem::take(&mut self.summaries);
-        self.boundary
-            .note_unscanned_accounts(summaries.iter().map(|a| a.account_id.as_str()));
         self.digests.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        self.boundary
+            .note_unscanned_accounts(self.digests.iter().map(|a| a.account_id.as_str()));
         let digests = std::mem::take(&mut self.digests);
         let management = self.management.take();
         let org = OrgContext {
@@ -320,19 +296,10 @@ impl<'a> Evaluator<'a> {
             now: self.opts.now,
             boundary: &self.boundary,
         };
-        let results = checks::evaluate_organization(
-            &org,
-            &self.context(&summaries, checks::Pass::Organization),
-            self.opts.only_checks,
-        );
+        let results = checks::evaluate_organization(&org, self.opts.only_checks);
         drop(digests);
         drop(management);
-        let mut tags = BTreeMap::new();
-        for a in &summaries {
-            tags.append(&mut a.resource_tags(checks::partition_of(&self.scan)));
-        }
-        drop(summaries);
-        let late = self.findings(results, &tags)?;
+        let late = self.findings(results)?;
         self.spool.push_late(late);
         self.accounts
             .sort_by(|a, b| a.account_id.cmp(&b.account_id));
@@ -444,7 +411,6 @@ mod streaming_tests {
                     r.extend(c.evaluate_organization(&org));
                     r
                 }
-                checks::Entry::Legacy(c) => (c.evaluate)(&ctx),
             })
             .collect();
         let mut rows: Vec<Row> = all

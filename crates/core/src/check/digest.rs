@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::identity::{Identity, Place, Tags, account_resource};
+use super::identity::{Identity, Place, Tags, account_resource, bucket_arn};
 use crate::inventory::{
     AccountAccess, AccountInventory, Collected, CredentialReportRow, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
@@ -190,7 +190,7 @@ account_scope!(AccountDigest, IamDigest, S3Digest, Ec2Digest);
 
 impl Identity for BucketDigest {
     fn arn(&self, at: &Place) -> String {
-        format!("arn:{}:s3:::{}", at.partition, self.name)
+        bucket_arn(at.partition, &self.name)
     }
     fn region<'a>(&'a self, _collected_in: Option<&'a str>) -> Option<&'a str> {
         match &self.region {

@@ -11,8 +11,8 @@ use super::digest::Owner;
 
 use crate::inventory::{
     AccountInventory, Acm, ApiGateway, ApiMethod, ApiResource, Bucket, Certificate, Collected,
-    DomainName, Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, RegionInventory, RestApi,
-    RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
+    DomainName, Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, Organization,
+    RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
 };
 
 pub type Tags = BTreeMap<String, String>;
@@ -20,6 +20,11 @@ pub type Tags = BTreeMap<String, String>;
 /// The identifier of an account-scope result.
 pub fn account_resource(account_id: &str) -> String {
     format!("AWS::::Account:{account_id}")
+}
+
+/// The ARN of an S3 bucket, collected or only named (by an endpoint policy).
+pub fn bucket_arn(partition: &str, name: &str) -> String {
+    format!("arn:{partition}:s3:::{name}")
 }
 
 /// Where a resource was collected: what its identity is built from.
@@ -197,6 +202,14 @@ impl<T: Identity + ?Sized, A: Owner + ?Sized> Resource for At<'_, T, A> {
     }
 }
 
+/// The organization (what [`Findings::organization`](super::Findings::organization) yields):
+/// named by its ARN, in its management account.
+impl Resource for Organization {
+    fn subject(&self) -> Subject {
+        Subject::named(&self.management_account_id, None, &self.arn)
+    }
+}
+
 impl<R: Resource + ?Sized> Resource for &R {
     fn subject(&self) -> Subject {
         (**self).subject()
@@ -228,7 +241,7 @@ account_scope!(
 
 impl Identity for Bucket {
     fn arn(&self, at: &Place) -> String {
-        format!("arn:{}:s3:::{}", at.partition, self.name)
+        bucket_arn(at.partition, &self.name)
     }
     /// A bucket's results carry its own region (none when its location could not be read).
     fn region<'a>(&'a self, _collected_in: Option<&'a str>) -> Option<&'a str> {

@@ -34,15 +34,15 @@ use crate::policy::Boundary;
 
 pub use digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, RootReport, S3Digest};
 pub use findings::Findings;
-pub use identity::{At, Identity, Place, Resource, Subject, Tags, account_resource};
+pub use identity::{At, Identity, Place, Resource, Subject, Tags, account_resource, bucket_arn};
 pub use model::{CheckResult, Evidence, Status};
 pub use reason::{FailedCall, Reason, ReasonCode, ReasonRecord};
 
-/// A check: its id (declared here once; `checks/<id>.toml` holds its metadata and
-/// `crates/core/src/checks/<id with underscores>.rs` its code), what it reads, and its judgement.
+/// A check of one account at a time: its id (declared here once; `checks/<id>.toml` holds its
+/// metadata and `crates/core/src/checks/<id with underscores>.rs` its code) and its judgement,
+/// run as each account finishes (then the account's data is dropped).
 pub struct Check {
     pub id: &'static str,
-    pub input: Input,
     pub run: fn(&Context, &mut Findings),
 }
 
@@ -131,16 +131,11 @@ impl<'a> OrgContext<'a> {
     }
 }
 
-/// What a check reads: the accounts it is evaluated on, the organization, and the settings.
-///
-/// Checks whose [`Input`] is `OneAccount` are evaluated on one account at a time while the scan
-/// runs (`accounts` holds that account); `AllAccounts` checks run once at the end on every
-/// account's [`summary`] (see [`Evaluator`](crate::evaluate::Evaluator)); `Split` checks run in
-/// both, and read [`pass`](Self::pass) to know which part to judge.
+/// What a [`Check`] (and the account part of a [`SplitCheck`]) reads: the account it is
+/// evaluated on (during a scan `accounts` holds that one account, as it finishes; see
+/// [`Evaluator`](crate::evaluate::Evaluator)), the organization, and the settings.
 pub struct Context<'a> {
     pub scan: &'a ScanInfo,
-    /// Which evaluation is running.
-    pub pass: Pass,
     pub organization: Option<&'a Collected<Organization>>,
     pub accounts: &'a [AccountInventory],
     pub thresholds: &'a Thresholds,
@@ -151,7 +146,8 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// A context over a whole inventory (every account at once).
+    /// A context over a whole inventory (every account at once: a [`Check`] judges every
+    /// account's resources).
     pub fn of_inventory(
         inventory: &'a Inventory,
         boundary: &'a Boundary,
@@ -160,7 +156,6 @@ impl<'a> Context<'a> {
     ) -> Self {
         Context {
             scan: &inventory.scan,
-            pass: Pass::Whole,
             organization: inventory.organization.as_ref(),
             accounts: &inventory.accounts,
             thresholds,
@@ -194,40 +189,13 @@ pub fn partition_of(scan: &ScanInfo) -> &str {
         .unwrap_or("aws")
 }
 
-/// What a check needs to see at once.
+/// What a check needs to see at once: the kind of check, for listings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
-    /// One account's inventory: evaluated as each account finishes, then the account's data is
-    /// dropped. Most checks.
+    /// One account's inventory: a [`Check`].
     OneAccount,
-    /// Several accounts or the organization (a workload's bucket in another account, the
-    /// management account, SCPs): evaluated once, at the end, on every account's [`summary`].
+    /// Every account's digest and the organization: an [`OrgCheck`].
     AllAccounts,
-    /// Mostly one account, but some resources depend on another account's data: a subnet of
-    /// a VPC shared through RAM is routed by the owner's route tables. Evaluated with
-    /// `OneAccount` for what the account holds itself, and once more at the end, on the
-    /// summaries, for the resources that need another account (see [`Pass`]). Each result
-    /// must come from exactly one of the two passes.
+    /// Both, each resource judged by one part: a [`SplitCheck`].
     Split,
-}
-
-/// Which evaluation a [`Context`] is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pass {
-    /// Every check once, over a whole inventory ([`Context::of_inventory`]): a `Split` check
-    /// judges all its resources.
-    Whole,
-    /// One account as it finishes: `OneAccount` checks, and the account's own part of `Split`
-    /// checks.
-    Account,
-    /// The end of the scan, over every account's [`summary`]: `AllAccounts` checks, and the
-    /// cross-account part of `Split` checks.
-    Organization,
-}
-
-impl Input {
-    /// Whether a check with this input runs in the evaluation of `pass`.
-    pub fn runs_in(self, pass: Input) -> bool {
-        self == pass || self == Input::Split
-    }
 }

@@ -1,5 +1,5 @@
 use super::shared::acm::certificate_name;
-use crate::check::{Check, Input};
+use crate::check::Check;
 use crate::inventory::Certificate;
 
 /// Is the certificate certainly unused? `InUseBy` lists the AWS resources that use it, and it is
@@ -14,7 +14,6 @@ fn certainly_unused(c: &Certificate) -> bool {
 
 pub const CHECK: Check = Check {
     id: "acm-certificate-expiry",
-    input: Input::OneAccount,
     run: |ctx, out| {
         let limit = ctx.thresholds.certificate_expiry_days;
         for c in out.certificates(ctx) {

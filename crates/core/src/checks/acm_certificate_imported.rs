@@ -1,9 +1,8 @@
 use super::shared::acm::certificate_name;
-use crate::check::{Check, Input, Reason};
+use crate::check::{Check, Reason};
 
 pub const CHECK: Check = Check {
     id: "acm-certificate-imported",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for c in out.certificates(ctx) {
             let name = certificate_name(&c);

@@ -1,9 +1,8 @@
 use super::shared::apigateway::domain_certificate;
-use crate::check::{Check, Input, Reason};
+use crate::check::{Check, Reason};
 
 pub const CHECK: Check = Check {
     id: "apigateway-domain-tls",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for d in out.domain_names(ctx) {
             let name = &d.domain_name;

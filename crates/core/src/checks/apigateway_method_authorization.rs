@@ -1,4 +1,4 @@
-use crate::check::{Check, Input, Reason};
+use crate::check::{Check, Reason};
 use crate::inventory::{Collected, RestApi};
 use crate::policy::{grants_public_access, parse};
 
@@ -50,7 +50,6 @@ fn reach(api: &RestApi) -> Reach {
 
 pub const CHECK: Check = Check {
     id: "apigateway-method-authorization",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for api in out.rest_apis(ctx) {
             let Some(resources) = out.collected(&api, &api.resources) else {

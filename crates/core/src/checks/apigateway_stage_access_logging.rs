@@ -1,9 +1,8 @@
 use super::shared::apigateway::stage_message;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "apigateway-stage-access-logging",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for (api, stage) in out.stages(ctx) {
             let d = stage.access_log_destination.as_deref();

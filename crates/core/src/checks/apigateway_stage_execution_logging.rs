@@ -1,9 +1,8 @@
 use super::shared::apigateway::{stage_default, stage_message};
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "apigateway-stage-execution-logging",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for (api, stage) in out.stages(ctx) {
             let level = stage_default(&stage).and_then(|m| m.logging_level.as_deref());

@@ -1,9 +1,8 @@
 use super::shared::apigateway::stage_message;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "apigateway-stage-tracing",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for (api, stage) in out.stages(ctx) {
             let on = stage.tracing_enabled;

@@ -1,9 +1,8 @@
 use super::shared::apigateway::stage_message;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "apigateway-stage-waf",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for (api, stage) in out.stages(ctx) {
             let w = stage.web_acl_arn.as_deref();

@@ -1,9 +1,8 @@
 use super::shared::ec2::defaults_evidence;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "ec2-account-imdsv2-default",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for ec2 in out.ec2(ctx) {
             let Some(d) = out.collected(&ec2, &ec2.instance_metadata_defaults) else {

@@ -1,8 +1,7 @@
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "ec2-instance-imdsv2",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for i in out.instances(ctx) {
             let m = &i.metadata_options;

@@ -2,7 +2,7 @@
 //! default version and, when it differs, its latest version.
 
 use super::shared::ec2::defaults_evidence;
-use crate::check::{Check, Input, Reason};
+use crate::check::{Check, Reason};
 use crate::inventory::{Collected, MetadataDefaults, MetadataOptions};
 
 /// What an instance launched from one template version gets.
@@ -87,7 +87,6 @@ fn resolve(
 
 pub const CHECK: Check = Check {
     id: "ec2-launch-template-imdsv2",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for ec2 in out.ec2(ctx) {
             let region = ec2.region.unwrap_or_default();

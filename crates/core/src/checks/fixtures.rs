@@ -195,13 +195,27 @@ pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckRes
         .iter()
         .find(|c| c.id() == check)
         .unwrap_or_else(|| panic!("no check {check}"));
-    super::entry_on_inventory(
+    let results = super::entry_on_inventory(
         entry,
         inv,
         &boundary,
         &thresholds,
         fixture_now() + Duration::days(days_later),
-    )
+    );
+    // The catalog's claim: every status a test reaches is one `checks/<id>.toml` declares.
+    let declared = &crate::catalog::find(check)
+        .unwrap_or_else(|| panic!("no catalog entry for {check}"))
+        .statuses;
+    for r in &results {
+        assert!(
+            declared.contains(&r.status),
+            "{check} gave {:?} on {} ({}), which checks/{check}.toml does not declare",
+            r.status,
+            r.resource,
+            r.message
+        );
+    }
+    results
 }
 
 pub fn results(inv: &Inventory, check: &str) -> Vec<CheckResult> {

@@ -1,10 +1,9 @@
 use super::shared::iam::each_user;
 use super::show_date;
-use crate::check::{Check, Input, Reason};
+use crate::check::{Check, Reason};
 
 pub const CHECK: Check = Check {
     id: "iam-access-key-rotation",
-    input: Input::OneAccount,
     run: |ctx, out| {
         let max = ctx.thresholds.access_key_max_age_days;
         each_user(ctx, out, |out, u| {

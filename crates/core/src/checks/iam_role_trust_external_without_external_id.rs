@@ -2,11 +2,10 @@
 //! `sts:ExternalId`.
 
 use super::shared::iam::each_role_trust;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "iam-role-trust-external-without-external-id",
-    input: Input::OneAccount,
     run: |ctx, out| {
         each_role_trust(ctx, out, |out, role, t| {
             let name = &role.role_name;

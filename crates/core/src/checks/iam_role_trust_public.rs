@@ -1,11 +1,10 @@
 //! Role trust policies: can any AWS principal assume the role?
 
 use super::shared::iam::each_role_trust;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "iam-role-trust-public",
-    input: Input::OneAccount,
     run: |ctx, out| {
         each_role_trust(ctx, out, |out, role, t| {
             let name = &role.role_name;

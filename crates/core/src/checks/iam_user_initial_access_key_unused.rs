@@ -1,9 +1,8 @@
 use super::shared::iam::each_user;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "iam-user-initial-access-key-unused",
-    input: Input::OneAccount,
     run: |ctx, out| {
         each_user(ctx, out, |out, u| {
             let name = &u.name;

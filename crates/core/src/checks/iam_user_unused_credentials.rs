@@ -1,10 +1,9 @@
 use super::shared::iam::each_user;
 use super::show_date;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "iam-user-unused-credentials",
-    input: Input::OneAccount,
     run: |ctx, out| {
         let days = ctx.thresholds.unused_credentials_days;
         each_user(ctx, out, |out, u| {

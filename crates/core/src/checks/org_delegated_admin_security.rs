@@ -1,5 +1,4 @@
-use super::org_scope::organization;
-use super::{CheckDef, Input, Results};
+use crate::check::OrgCheck;
 
 const SECURITY_SERVICES: &[&str] = &[
     "guardduty.amazonaws.com",
@@ -11,22 +10,18 @@ const SECURITY_SERVICES: &[&str] = &[
     "detective.amazonaws.com",
 ];
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: OrgCheck = OrgCheck {
     id: "org-delegated-admin-security",
-    input: Input::AllAccounts,
-    evaluate: |ctx| {
-        let mut out = Results::new("org-delegated-admin-security");
-        let Some(org) = organization(ctx, &mut out) else {
-            return out.items;
+    run: |ctx, out| {
+        let Some(org) = out.organization(ctx) else {
+            return;
         };
-        let mgmt = &org.management_account_id;
-        let Some(admins) = out.collected(&org.delegated_administrators, mgmt, None, &org.arn)
-        else {
-            return out.items;
+        let Some(admins) = out.collected(org, &org.delegated_administrators) else {
+            return;
         };
         let delegated: Vec<String> = admins
             .iter()
-            .filter(|a| &a.account_id != mgmt)
+            .filter(|a| a.account_id != org.management_account_id)
             .flat_map(|a| {
                 a.service_principals
                     .iter()
@@ -41,24 +36,17 @@ pub const CHECK: CheckDef = CheckDef {
             .collect();
         if delegated.is_empty() {
             out.fail(
-                mgmt,
-                None,
-                &org.arn,
+                org,
                 "no security service is administered from a delegated member account",
             );
         } else {
+            let n = delegated.len();
             out.pass(
-                mgmt,
-                None,
-                &org.arn,
-                format!(
-                    "{} security service(s) delegated to member accounts",
-                    delegated.len()
-                ),
+                org,
+                format!("{n} security service(s) delegated to member accounts"),
             )
             .with("delegated_administrators", delegated.join("; "));
         }
-        out.items
     },
 };
 

@@ -1,24 +1,20 @@
-use super::org_scope::organization;
-use super::{CheckDef, Input, Results};
+use crate::check::{OrgCheck, Reason};
 
 /// OU names the SRA recommends directly under the root (matched case-insensitively as a word
 /// of the OU name, so `Security`, `security-ou` and `Workloads-Prod` count).
 const REQUIRED: &[&str] = &["security", "workloads"];
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: OrgCheck = OrgCheck {
     id: "org-foundational-ous",
-    input: Input::AllAccounts,
-    evaluate: |ctx| {
-        let mut out = Results::new("org-foundational-ous");
-        let Some(org) = organization(ctx, &mut out) else {
-            return out.items;
+    run: |ctx, out| {
+        let Some(org) = out.organization(ctx) else {
+            return;
         };
-        let mgmt = &org.management_account_id;
         let (roots, ous) = match org.hierarchy() {
             Ok(tree) => tree,
             Err(e) => {
-                out.not_assessed(mgmt, None, &org.arn, format!("not assessed: {e}"));
-                return out.items;
+                out.not_assessed(org, Reason::collection(e));
+                return;
             }
         };
         let top: Vec<&str> = ous
@@ -37,23 +33,13 @@ pub const CHECK: CheckDef = CheckDef {
                 })
             })
             .collect();
-        if missing.is_empty() {
-            out.pass(
-                mgmt,
-                None,
-                &org.arn,
-                "the root has Security and Workloads OUs",
-            );
+        let message = if missing.is_empty() {
+            "the root has Security and Workloads OUs".to_string()
         } else {
-            out.fail(
-                mgmt,
-                None,
-                &org.arn,
-                format!("the root lacks foundational OUs: {}", missing.join(", ")),
-            );
-        }
-        out.evidence("top_level_ous", top.join(", "));
-        out.items
+            format!("the root lacks foundational OUs: {}", missing.join(", "))
+        };
+        out.verdict(org, missing.is_empty(), message)
+            .with("top_level_ous", top.join(", "));
     },
 };
 

@@ -4,32 +4,24 @@
 //! ECS/EKS, RDS, DynamoDB or API Gateway HTTP/WebSocket APIs, so a pass says what was examined
 //! and what was not.
 
-use super::org_scope::organization;
-use super::{CheckDef, Input, Results, account_resource};
+use crate::check::{OrgCheck, Reason, Subject};
 use crate::inventory::Collected;
 
 const EXAMINED: &str = "EC2 instances, API Gateway REST APIs or custom domains, or resources using ACM certificates (load balancers, CloudFront distributions)";
 const NOT_EXAMINED: &str =
     "Lambda functions, ECS/EKS, RDS, DynamoDB, API Gateway HTTP/WebSocket APIs and other services";
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: OrgCheck = OrgCheck {
     id: "org-management-account-no-workloads",
-    input: Input::AllAccounts,
-    evaluate: |ctx| {
-        let mut out = Results::new("org-management-account-no-workloads");
-        let Some(org) = organization(ctx, &mut out) else {
-            return out.items;
+    run: |ctx, out| {
+        let Some(org) = out.organization(ctx) else {
+            return;
         };
-        let mgmt = &org.management_account_id;
-        let res = account_resource(mgmt);
-        let Some(acct) = ctx.accounts.iter().find(|a| &a.account_id == mgmt) else {
-            out.not_assessed(
-                mgmt,
-                None,
-                &res,
-                "not assessed: the management account was not scanned",
-            );
-            return out.items;
+        let account = Subject::account(&org.management_account_id);
+        let Some(acct) = ctx.management else {
+            let why = "the management account was not scanned";
+            out.not_assessed(&account, Reason::outside_scan(why));
+            return;
         };
         let mut workloads = Vec::new();
         let mut gaps = Vec::new();
@@ -41,7 +33,7 @@ pub const CHECK: CheckDef = CheckDef {
                         .filter(|i| i.state.as_deref() != Some("terminated"))
                         .map(|i| format!("EC2 instance {} in {region}", i.instance_id)),
                 ),
-                Collected::Failed(e) => gaps.push(e.to_string()),
+                Collected::Failed(e) => gaps.push(e),
             }
             match &data.apigateway {
                 Collected::Ok(gw) => {
@@ -57,7 +49,7 @@ pub const CHECK: CheckDef = CheckDef {
                             .map(|d| format!("API custom domain {} in {region}", d.domain_name)),
                     );
                 }
-                Collected::Failed(e) => gaps.push(e.to_string()),
+                Collected::Failed(e) => gaps.push(e),
             }
             // A certificate in use names the resource serving it: a load balancer, a CloudFront
             // distribution, ... (API Gateway domains are counted above).
@@ -69,41 +61,30 @@ pub const CHECK: CheckDef = CheckDef {
                         .filter(|user| !user.contains(":apigateway:"))
                         .map(|user| format!("{user} (uses an ACM certificate)")),
                 ),
-                Collected::Failed(e) => gaps.push(e.to_string()),
+                Collected::Failed(e) => gaps.push(e),
             }
         }
         if let Collected::Failed(e) = &acct.regions {
-            gaps.push(e.to_string());
+            gaps.push(e);
         }
         if !workloads.is_empty() {
+            let n = workloads.len();
             out.fail(
-                mgmt,
-                None,
-                &res,
-                format!(
-                    "the management account runs {} workload resource(s)",
-                    workloads.len()
-                ),
+                &account,
+                format!("the management account runs {n} workload resource(s)"),
             )
             .with("workloads", workloads.join("; "));
-        } else if !gaps.is_empty() {
-            out.not_assessed(
-                mgmt,
-                None,
-                &res,
-                format!("not assessed: {}", gaps.join("; ")),
-            );
+        } else if let Some((last, before)) = gaps.split_last() {
+            let before: String = before.iter().map(|e| format!("{e}; ")).collect();
+            out.not_assessed(&account, Reason::collection(last).after(before));
         } else {
             out.pass(
-                mgmt,
-                None,
-                &res,
+                &account,
                 format!("the management account runs no {EXAMINED} in the scanned regions; posture does not collect {NOT_EXAMINED}, so those were not examined"),
             )
             .with("examined", EXAMINED)
             .with("not_examined", NOT_EXAMINED);
         }
-        out.items
     },
 };
 
@@ -149,5 +130,22 @@ mod tests {
         assert_eq!(r[0].status, Status::Pass);
         assert!(r[0].message.contains("Lambda"), "{}", r[0].message);
         assert!(r[0].evidence.iter().any(|e| e.path == "not_examined"));
+    }
+
+    /// A management account that was not scanned is outside the scan, on that account.
+    #[test]
+    fn unscanned_management_account_is_not_assessed() {
+        let mut inv = org_inventory();
+        org_mut(&mut inv).management_account_id = "999999999999".into();
+        let r = results(&inv, "org-management-account-no-workloads");
+        assert_eq!(r[0].status, Status::NotAssessed, "{r:#?}");
+        assert_eq!(r[0].account_id, "999999999999");
+        assert_eq!(r[0].resource, "AWS::::Account:999999999999");
+        assert_eq!(
+            r[0].message,
+            "not assessed: the management account was not scanned"
+        );
+        let reason = r[0].reason.as_ref().expect("a reason");
+        assert_eq!(reason.code, crate::check::ReasonCode::OutsideScan);
     }
 }

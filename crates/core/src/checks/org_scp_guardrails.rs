@@ -1,18 +1,14 @@
-use super::org_scope::organization;
-use super::{CheckDef, Input, Results};
+use crate::check::{OrgCheck, Reason};
 use crate::inventory::Collected;
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: OrgCheck = OrgCheck {
     id: "org-scp-guardrails",
-    input: Input::AllAccounts,
-    evaluate: |ctx| {
-        let mut out = Results::new("org-scp-guardrails");
-        let Some(org) = organization(ctx, &mut out) else {
-            return out.items;
+    run: |ctx, out| {
+        let Some(org) = out.organization(ctx) else {
+            return;
         };
-        let mgmt = &org.management_account_id;
-        let Some(attachments) = out.collected(&org.scp_attachments, mgmt, None, &org.arn) else {
-            return out.items;
+        let Some(attachments) = out.collected(org, &org.scp_attachments) else {
+            return;
         };
         // Guardrails at the root or on OUs; policies on single accounts are not organization-wide.
         let structural: Vec<&String> = org
@@ -52,31 +48,21 @@ pub const CHECK: CheckDef = CheckDef {
         };
         match (found.is_empty(), other_layers) {
             (false, _) => {
+                let (n, found) = (found.len(), found.join("; "));
                 out.pass(
-                    mgmt,
-                    None,
-                    &org.arn,
-                    format!(
-                        "{} guardrail policy attachment(s) on the root or OUs: {}",
-                        found.len(),
-                        found.join("; ")
-                    ),
+                    org,
+                    format!("{n} guardrail policy attachment(s) on the root or OUs: {found}"),
                 )
-                .with("guardrail_attachments", found.join("; "));
+                .with("guardrail_attachments", found);
             }
             (true, None) => {
-                out.fail(mgmt, None, &org.arn, "no service control policy other than FullAWSAccess, resource control policy or declarative policy is attached to the root or an OU");
+                out.fail(org, "no service control policy other than FullAWSAccess, resource control policy or declarative policy is attached to the root or an OU");
             }
             (true, Some(e)) => {
-                out.not_assessed(
-                    mgmt,
-                    None,
-                    &org.arn,
-                    format!("no SCP guardrail is attached to the root or an OU, and whether resource control or declarative policies are is unknown: {e}"),
-                );
+                let clause = "no SCP guardrail is attached to the root or an OU, and whether resource control or declarative policies are is unknown: ";
+                out.not_assessed(org, Reason::collection_as(clause, e));
             }
         }
-        out.items
     },
 };
 
@@ -160,5 +146,22 @@ mod tests {
             statuses(&inv, "org-scp-guardrails"),
             vec![Status::NotAssessed]
         );
+    }
+
+    /// Policy layers unknown and no SCP guardrail: a not-assessed sentence like every other,
+    /// with the failed call as the reason.
+    #[test]
+    fn unknown_policy_layers_are_not_assessed_with_the_failed_call() {
+        let mut inv = org_inventory();
+        org_mut(&mut inv).policies = Collected::Failed(denied("ListPolicies"));
+        let r = results(&inv, "org-scp-guardrails");
+        assert_eq!(r[0].status, Status::NotAssessed);
+        assert!(
+            r[0].message.starts_with("not assessed: no SCP guardrail"),
+            "{}",
+            r[0].message
+        );
+        let reason = r[0].reason.as_ref().expect("a reason");
+        assert_eq!(reason.code, crate::check::ReasonCode::CollectionFailed);
     }
 }

@@ -1,12 +1,11 @@
 //! Resource policies that posture cannot analyse are findings in their own right: no other check
 //! can vouch for them, and AWS may read them differently from their author's intent.
 
-use crate::check::{Check, Findings, Input, Resource};
+use crate::check::{Check, Findings, Resource};
 use crate::policy;
 
 pub const CHECK: Check = Check {
     id: "resource-policy-parseable",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for (b, _) in out.buckets(ctx) {
             let Some(policy) = out.collected(&b, &b.policy) else {

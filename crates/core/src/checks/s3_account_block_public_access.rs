@@ -1,8 +1,7 @@
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "s3-account-block-public-access",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for s3 in out.s3(ctx) {
             let Some(bpa) = out.collected(&s3, &s3.account_public_access_block) else {

@@ -1,9 +1,8 @@
 use super::shared::s3::{effective_bpa, effective_exposure, public_acl_grants};
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "s3-bucket-acl-public",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for (b, s3) in out.buckets(ctx) {
             let Some(grants) = out.collected(&b, &b.acl_grants) else {

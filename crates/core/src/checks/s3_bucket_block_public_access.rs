@@ -1,9 +1,8 @@
 use super::shared::s3::effective_bpa;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "s3-bucket-block-public-access",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for (b, s3) in out.buckets(ctx) {
             let bpa = match effective_bpa(s3, &b) {

@@ -1,9 +1,8 @@
 use super::shared::s3::bucket_setting;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "s3-bucket-default-encryption",
-    input: Input::OneAccount,
     // Since 2023-01-05 S3 applies SSE-S3 to every bucket, so on AWS this passes; what it
     // records is which encryption, and whether a KMS key policy also gates reads.
     run: |ctx, out| {

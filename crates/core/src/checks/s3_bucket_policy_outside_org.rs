@@ -1,35 +1,27 @@
 //! Bucket policies that let principals outside the organization (and the trusted accounts) in.
 //!
-//! Evaluated once at the end of the scan (`AllAccounts`): a policy may name a VPC or endpoint of
-//! any account, and only the whole inventory tells whether it is the organization's.
+//! Evaluated once at the end of the scan: a policy may name a VPC or endpoint of any account,
+//! and only the whole inventory tells whether it is the organization's.
 
-use super::s3_buckets::{bucket_region, effective_bpa, for_each_bucket, policy_or_record};
-use super::{CheckDef, Input, Results};
-use crate::policy::{boundary_decisions, grants_public_access, outside_accounts};
+use super::shared::boundary::decisions;
+use super::shared::s3::{effective_bpa, policy_or_pass};
+use crate::check::OrgCheck;
+use crate::policy::{grants_public_access, outside_accounts};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: OrgCheck = OrgCheck {
     id: "s3-bucket-policy-outside-org",
-    input: Input::AllAccounts,
-    evaluate: |ctx| {
-        let boundary = ctx.boundary();
-        let mut out = Results::new("s3-bucket-policy-outside-org");
-        for_each_bucket(ctx, &mut out, |out, acct, s3, b, arn| {
-            let id = &acct.account_id;
-            let region = bucket_region(b);
-            let Some(policy) = policy_or_record(out, id, region, arn, b) else {
-                return;
+    run: |ctx, out| {
+        for (b, s3) in out.digest_buckets(ctx) {
+            let Some(policy) = policy_or_pass(out, &b) else {
+                continue;
             };
-            let decisions = boundary_decisions(&policy, boundary);
-            let mut grants: Vec<_> = decisions
-                .iter()
-                .filter(|g| !g.who.is_empty())
-                .cloned()
-                .collect();
+            let decisions = decisions(&policy, ctx.boundary());
+            let mut grants = decisions.outside.clone();
             // RestrictPublicBuckets acts only on a policy S3 considers public, and then limits the
             // whole bucket to the owner account and AWS services: every outside grant is void.
             let mut note = None;
             if !grants.is_empty() && !grants_public_access(&policy, None).is_empty() {
-                match effective_bpa(s3, b) {
+                match effective_bpa(s3, &b) {
                     Ok(bpa) if bpa.settings.restrict_public_buckets => {
                         grants.clear();
                         note = Some(format!(
@@ -39,29 +31,24 @@ pub const CHECK: CheckDef = CheckDef {
                     }
                     Ok(_) => {}
                     Err(reason) => {
-                        out.not_assessed(id, region, arn, format!("not assessed: the policy is public and grants access outside the organization, and {reason}"));
-                        return;
+                        out.not_assessed(&b, reason.after("the policy is public and grants access outside the organization, and "));
+                        continue;
                     }
                 }
             }
             let who = outside_accounts(&grants);
             if who.is_empty() {
-                out.pass(id, region, arn, format!("the policy of {} grants nothing outside the organization and trusted accounts", b.name));
+                out.pass(&b, format!("the policy of {} grants nothing outside the organization and trusted accounts", b.name));
             } else {
-                let shown: Vec<String> = who
+                let shown: Vec<&str> = who
                     .iter()
-                    .map(|w| {
-                        if w == "*" {
-                            "any AWS account or anonymous caller".to_string()
-                        } else {
-                            w.clone()
-                        }
+                    .map(|w| match w.as_str() {
+                        "*" => "any AWS account or anonymous caller",
+                        w => w,
                     })
                     .collect();
                 out.fail(
-                    id,
-                    region,
-                    arn,
+                    &b,
                     format!(
                         "the policy of {} grants access outside the organization: {}",
                         b.name,
@@ -72,19 +59,11 @@ pub const CHECK: CheckDef = CheckDef {
             for g in &grants {
                 out.evidence(format!("policy.{}", g.statement), g.who.join(", "));
             }
-            // How each statement was read: principals set aside (CloudFront identities, deleted
-            // principals) and the conditions that decided.
-            for g in decisions.iter().filter(|g| !g.notes.is_empty()) {
-                out.evidence(
-                    format!("policy.{}.reading", g.statement),
-                    g.notes.join("; "),
-                );
-            }
+            decisions.reading_evidence(out);
             if let Some(n) = note {
                 out.evidence("block_public_access", n);
             }
-        });
-        out.items
+        }
     },
 };
 

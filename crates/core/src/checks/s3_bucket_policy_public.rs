@@ -2,11 +2,10 @@
 //! pinned by a condition, and RestrictPublicBuckets (bucket or account) stops public access.
 
 use super::shared::s3::public_policy;
-use crate::check::{Check, Input};
+use crate::check::Check;
 use crate::policy::grants_public_access;
 
 pub const CHECK: Check = Check {
     id: "s3-bucket-policy-public",
-    input: Input::OneAccount,
     run: |ctx, out| public_policy(ctx, out, "access", |p| grants_public_access(p, None)),
 };

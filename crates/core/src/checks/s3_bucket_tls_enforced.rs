@@ -1,10 +1,9 @@
 use super::shared::s3::bucket_policy;
-use crate::check::{Check, Input};
+use crate::check::Check;
 use crate::policy::{Verdict, tls_enforced};
 
 pub const CHECK: Check = Check {
     id: "s3-bucket-tls-enforced",
-    input: Input::OneAccount,
     run: |ctx, out| {
         for (b, _) in out.buckets(ctx) {
             match bucket_policy(&b) {

@@ -1,9 +1,8 @@
 use super::shared::s3::bucket_setting;
-use crate::check::{Check, Input};
+use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "s3-bucket-versioning",
-    input: Input::OneAccount,
     run: |ctx, out| {
         bucket_setting(
             ctx,

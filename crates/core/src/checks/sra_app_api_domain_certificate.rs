@@ -3,12 +3,11 @@
 
 use super::shared::apigateway::domain_certificate;
 use super::show_date;
-use crate::check::{Check, Input, Reason};
+use crate::check::{Check, Reason};
 use crate::inventory::Collected;
 
 pub const CHECK: Check = Check {
     id: "sra-app-api-domain-certificate",
-    input: Input::OneAccount,
     run: |ctx, out| {
         let limit = ctx.thresholds.certificate_expiry_days;
         for d in out.domain_names(ctx) {

@@ -1,12 +1,12 @@
 //! SRA pattern A: the data buckets a private workload reaches through its S3 gateway endpoint
 //! must only be reachable through that path (endpoint, VPC or organization).
-//! Chain: endpoint policy → the buckets it names → each bucket's policy.
+//! Chain: endpoint policy → the buckets it names → each bucket's policy (the bucket may be in
+//! another scanned account).
 
 use std::collections::BTreeSet;
 
-use super::s3_buckets::{bucket_arn, bucket_policy, bucket_region};
-use super::{CheckDef, Input, Results, account_resource};
-use crate::inventory::{Bucket, Collected};
+use super::shared::s3::{bucket_policy, buckets_by_name};
+use crate::check::{OrgCheck, Reason, Subject, bucket_arn};
 use crate::policy::{self, Effect, NameList, Verdict, restricted_to_private_path};
 
 /// Bucket names an endpoint policy's Allow statements name explicitly (no wildcard).
@@ -22,90 +22,65 @@ fn named_buckets(p: &policy::Policy) -> BTreeSet<String> {
         .collect()
 }
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: OrgCheck = OrgCheck {
     id: "sra-app-data-bucket-restricted",
-    input: Input::AllAccounts,
-    evaluate: |ctx| {
-        let mut out = Results::new("sra-app-data-bucket-restricted");
-        // Buckets of every scanned account: workloads may use a bucket of another account.
-        let all_buckets: Vec<(&str, &Bucket)> = ctx
-            .accounts
-            .iter()
-            .filter_map(|a| match &a.s3 {
-                Collected::Ok(s3) => match &s3.buckets {
-                    Collected::Ok(b) => Some(b.iter().map(move |b| (a.account_id.as_str(), b))),
-                    Collected::Failed(_) => None,
-                },
-                Collected::Failed(_) => None,
-            })
-            .flatten()
-            .collect();
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
-            else {
+    run: |ctx, out| {
+        let buckets = buckets_by_name(ctx);
+        for ep in out.digest_vpc_endpoints(ctx) {
+            if !ep.is_s3_gateway() {
                 continue;
-            };
-            for ep in ec2.vpc_endpoints.iter().filter(|e| {
-                e.service_name.ends_with(".s3") && e.endpoint_type.eq_ignore_ascii_case("gateway")
-            }) {
-                let ep_arn = format!(
-                    "arn:{}:ec2:{region}:{id}:vpc-endpoint/{}",
-                    ctx.partition(),
-                    ep.vpc_endpoint_id
-                );
-                let names = match ep.policy.as_deref().map(policy::parse) {
-                    Some(Ok(p)) => named_buckets(&p),
-                    Some(Err(e)) => {
-                        out.not_assessed(
-                            id,
-                            Some(region),
-                            &ep_arn,
-                            format!("not assessed: the endpoint policy could not be analysed: {e}"),
-                        );
-                        continue;
-                    }
-                    None => BTreeSet::new(),
-                };
-                if names.is_empty() {
-                    out.not_applicable(id, Some(region), &ep_arn, format!("the policy of endpoint {} names no bucket, so the workload's data buckets cannot be identified (see vpc-s3-gateway-endpoint-full-access)", ep.vpc_endpoint_id));
+            }
+            let vpce = &ep.vpc_endpoint_id;
+            let names = match ep.policy.as_deref().map(policy::parse) {
+                Some(Ok(p)) => named_buckets(&p),
+                Some(Err(e)) => {
+                    out.not_assessed(&ep, Reason::unparseable("the endpoint policy", e));
                     continue;
                 }
-                for name in names {
-                    let arn = bucket_arn(ctx, &name);
-                    let chain = format!(
-                        "endpoint {} → policy names bucket {name}",
-                        ep.vpc_endpoint_id
+                None => BTreeSet::new(),
+            };
+            if names.is_empty() {
+                out.not_applicable(&ep, format!("the policy of endpoint {vpce} names no bucket, so the workload's data buckets cannot be identified (see vpc-s3-gateway-endpoint-full-access)"));
+                continue;
+            }
+            for name in names {
+                let chain = format!("endpoint {vpce} → policy names bucket {name}");
+                let Some(b) = buckets.iter().find(|b| b.name == name) else {
+                    let named = Subject::named(
+                        ep.account_id(),
+                        ep.region,
+                        bucket_arn(ctx.partition(), &name),
                     );
-                    let Some((owner, b)) = all_buckets.iter().find(|(_, b)| b.name == name) else {
-                        out.not_assessed(id, Some(region), &arn, format!("not assessed: bucket {name}, named by endpoint {}, is not in any scanned account", ep.vpc_endpoint_id))
-                            .with("chain", chain);
-                        continue;
-                    };
-                    let breg = bucket_region(b);
-                    match bucket_policy(b) {
-                        Err(reason) => {
-                            out.not_assessed(owner, breg, &arn, reason);
-                        }
-                        Ok(None) => {
-                            out.fail(owner, breg, &arn, format!("data bucket {name} used through endpoint {} has no policy restricting it to that path", ep.vpc_endpoint_id));
-                        }
-                        Ok(Some(p)) => match restricted_to_private_path(&p, &arn, ctx.boundary()) {
-                            Verdict::Holds(statements) => {
-                                out.pass(owner, breg, &arn, format!("data bucket {name} is reachable only through the endpoint, VPC or organization"))
-                                    .with("policy", statements.join(", "));
-                            }
-                            Verdict::DoesNotHold(why) => {
-                                out.fail(owner, breg, &arn, format!("data bucket {name} used through endpoint {} can be reached from anywhere its policy allows", ep.vpc_endpoint_id))
-                                    .with("policy", why);
-                            }
-                        },
+                    out.not_assessed(
+                        &named,
+                        Reason::outside_scan(format!(
+                            "bucket {name}, named by endpoint {vpce}, is not in any scanned account"
+                        )),
+                    )
+                    .with("chain", chain);
+                    continue;
+                };
+                match bucket_policy(b) {
+                    Err(reason) => {
+                        out.not_assessed(b, reason);
                     }
-                    out.evidence("chain", chain);
+                    Ok(None) => {
+                        out.fail(b, format!("data bucket {name} used through endpoint {vpce} has no policy restricting it to that path"));
+                    }
+                    Ok(Some(p)) => match restricted_to_private_path(&p, &b.arn(), ctx.boundary()) {
+                        Verdict::Holds(statements) => {
+                            out.pass(b, format!("data bucket {name} is reachable only through the endpoint, VPC or organization"))
+                                .with("policy", statements.join(", "));
+                        }
+                        Verdict::DoesNotHold(why) => {
+                            out.fail(b, format!("data bucket {name} used through endpoint {vpce} can be reached from anywhere its policy allows"))
+                                .with("policy", why);
+                        }
+                    },
                 }
+                out.evidence("chain", chain);
             }
         }
-        out.items
     },
 };
 

@@ -1,122 +1,81 @@
 //! VPC endpoint policies that let principals outside the organization use the endpoint, or let
 //! workloads reach S3 buckets owned outside the organization (a data exfiltration path).
 //!
-//! Evaluated once at the end of the scan (`AllAccounts`), when every scanned account's VPCs and
-//! endpoints are known.
+//! Evaluated once at the end of the scan, when every scanned account's VPCs and endpoints are
+//! known.
 
-use super::{CheckDef, Input, Results, account_resource};
-use crate::policy::{self, boundary_decisions, outside_accounts, resources_outside_boundary};
+use super::shared::boundary::decisions;
+use crate::check::{OrgCheck, Reason};
+use crate::policy::{self, outside_accounts, resources_outside_boundary};
 
-pub const CHECK: CheckDef = CheckDef {
+pub const CHECK: OrgCheck = OrgCheck {
     id: "vpc-endpoint-policy-outside-org",
-    input: Input::AllAccounts,
-    evaluate: |ctx| {
+    run: |ctx, out| {
         let boundary = ctx.boundary();
-        let mut out = Results::new("vpc-endpoint-policy-outside-org");
-        for (acct, region, data) in out.regions(ctx) {
-            let id = &acct.account_id;
-            let Some(ec2) = out.collected(&data.ec2, id, Some(region), &account_resource(id))
-            else {
+        for ep in out.digest_vpc_endpoints(ctx) {
+            let id = &ep.vpc_endpoint_id;
+            let is_s3 = ep.service_name.ends_with(".s3");
+            let Some(text) = &ep.policy else {
+                if is_s3 {
+                    out.fail(&ep, format!("endpoint {id} has no policy: anyone in the VPC can reach any bucket, in any account"));
+                } else {
+                    out.not_applicable(&ep, format!("endpoint {id} has no policy document"));
+                }
                 continue;
             };
-            for ep in &ec2.vpc_endpoints {
-                let arn = format!(
-                    "arn:{}:ec2:{region}:{id}:vpc-endpoint/{}",
-                    ctx.partition(),
-                    ep.vpc_endpoint_id
-                );
-                let is_s3 = ep.service_name.ends_with(".s3");
-                let Some(text) = &ep.policy else {
-                    if is_s3 {
-                        out.fail(id, Some(region), &arn, format!("endpoint {} has no policy: anyone in the VPC can reach any bucket, in any account", ep.vpc_endpoint_id));
-                    } else {
-                        out.not_applicable(
-                            id,
-                            Some(region),
-                            &arn,
-                            format!("endpoint {} has no policy document", ep.vpc_endpoint_id),
-                        );
-                    }
+            let p = match policy::parse(text) {
+                Ok(p) => p,
+                Err(e) => {
+                    out.not_assessed(&ep, Reason::unparseable("the endpoint policy", e));
                     continue;
-                };
-                let p = match policy::parse(text) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        out.not_assessed(
-                            id,
-                            Some(region),
-                            &arn,
-                            format!("not assessed: the endpoint policy could not be analysed: {e}"),
-                        );
-                        continue;
-                    }
-                };
-                let decisions = boundary_decisions(&p, boundary);
-                let principals: Vec<_> = decisions
-                    .iter()
-                    .filter(|g| !g.who.is_empty())
-                    .cloned()
-                    .collect();
-                let resources = if is_s3 {
-                    resources_outside_boundary(&p, boundary)
-                } else {
-                    vec![]
-                };
-                let mut problems = Vec::new();
-                let who = outside_accounts(&principals);
-                if !who.is_empty() {
-                    problems.push(format!(
-                        "principals outside the organization ({})",
-                        who.join(", ")
-                    ));
                 }
-                if !resources.is_empty() {
-                    problems.push("buckets outside the organization".to_string());
-                }
-                if problems.is_empty() {
-                    out.pass(
-                        id,
-                        Some(region),
-                        &arn,
-                        format!(
-                            "endpoint {} is limited to the organization's principals and resources",
-                            ep.vpc_endpoint_id
-                        ),
-                    );
-                } else {
-                    out.fail(
-                        id,
-                        Some(region),
-                        &arn,
-                        format!(
-                            "endpoint {} allows {}",
-                            ep.vpc_endpoint_id,
-                            problems.join(" and ")
-                        ),
-                    );
-                }
-                for g in &principals {
-                    out.evidence(
-                        format!("policy.{}.principals", g.statement),
-                        g.who.join(", "),
-                    );
-                }
-                for g in decisions.iter().filter(|g| !g.notes.is_empty()) {
-                    out.evidence(
-                        format!("policy.{}.reading", g.statement),
-                        g.notes.join("; "),
-                    );
-                }
-                for s in &resources {
-                    out.evidence(
-                        format!("policy.{s}.resources"),
-                        "bucket wildcard without aws:ResourceOrgID / s3:ResourceAccount condition",
-                    );
-                }
-                out.evidence("service", &ep.service_name);
+            };
+            let decisions = decisions(&p, boundary);
+            let principals = &decisions.outside;
+            let resources = if is_s3 {
+                resources_outside_boundary(&p, boundary)
+            } else {
+                vec![]
+            };
+            let mut problems = Vec::new();
+            let who = outside_accounts(principals);
+            if !who.is_empty() {
+                problems.push(format!(
+                    "principals outside the organization ({})",
+                    who.join(", ")
+                ));
             }
+            if !resources.is_empty() {
+                problems.push("buckets outside the organization".to_string());
+            }
+            if problems.is_empty() {
+                out.pass(
+                    &ep,
+                    format!(
+                        "endpoint {id} is limited to the organization's principals and resources"
+                    ),
+                );
+            } else {
+                out.fail(
+                    &ep,
+                    format!("endpoint {id} allows {}", problems.join(" and ")),
+                );
+            }
+            for g in principals {
+                out.evidence(
+                    format!("policy.{}.principals", g.statement),
+                    g.who.join(", "),
+                );
+            }
+            decisions.reading_evidence(out);
+            for s in &resources {
+                out.evidence(
+                    format!("policy.{s}.resources"),
+                    "bucket wildcard without aws:ResourceOrgID / s3:ResourceAccount condition",
+                );
+            }
+            out.evidence("service", &ep.service_name);
         }
-        out.items
     },
 };
 

@@ -1,9 +1,8 @@
-use crate::check::{Check, Input, Reason};
+use crate::check::{Check, Reason};
 use crate::policy;
 
 pub const CHECK: Check = Check {
     id: "vpc-s3-gateway-endpoint-full-access",
-    input: Input::OneAccount,
     run: |ctx, out| {
         let s3_gateways = out.vpc_endpoints(ctx).into_iter().filter(|e| {
             e.endpoint_type.eq_ignore_ascii_case("gateway") && e.service_name.ends_with(".s3")

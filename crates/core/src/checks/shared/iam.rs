@@ -6,11 +6,14 @@
 //! it (dropped here when ListUsers succeeded). When the report predates the scan, the collector
 //! also read every user's password, MFA devices and access keys from the IAM API: those live
 //! details win over the report's row. Every result built from a report row carries the report's
-//! generation time and age as evidence.
+//! generation time and age as evidence, the root user's included.
 
 use chrono::{DateTime, Utc};
 
-use crate::check::{At, CheckResult, Context, Findings, Identity, Place, Reason};
+use crate::check::{
+    AccountDigest, At, CheckResult, Context, Findings, IamDigest, Identity, OrgContext, Owner,
+    Place, Reason, RootReport,
+};
 use crate::inventory::credential_report::{Cell, CredentialReport, CredentialReportRow};
 use crate::inventory::{Collected, Iam, IamRole, IamUser, IamUserDetails, PasswordPolicy};
 use crate::policy::{self, TrustAnalysis};
@@ -128,12 +131,12 @@ fn from_api(user: &IamUser, d: &IamUserDetails, source: String) -> UserView {
 
 /// Evidence of the credential report's age on a result that used it: AWS serves a report up to
 /// four hours old, so a reader must see when the facts were true.
-pub fn report_evidence(
+fn report_evidence(
     r: &mut CheckResult,
-    report: &CredentialReport,
+    generated_at: Option<DateTime<Utc>>,
     scan_started: DateTime<Utc>,
 ) {
-    match report.generated_at {
+    match generated_at {
         Some(t) => {
             let age = scan_started - t;
             let age = if age.num_minutes() <= 0 {
@@ -248,12 +251,98 @@ pub fn each_user(
                 |out| judge(out, &iam.at(u)),
                 |r| {
                     if let Some(report) = report {
-                        report_evidence(r, report, ctx.scan.started_at);
+                        report_evidence(r, report.generated_at, ctx.scan.started_at);
                     }
                 },
             );
         }
     }
+}
+
+// ------------------------------------------------------------------------ root user
+
+/// The root row of a credential report, and when the report was generated: an account's whole
+/// report, or the root report of its digest.
+pub trait RootRow {
+    fn generated_at(&self) -> Option<DateTime<Utc>>;
+    fn root(&self) -> Option<&CredentialReportRow>;
+}
+
+impl RootRow for CredentialReport {
+    fn generated_at(&self) -> Option<DateTime<Utc>> {
+        self.generated_at
+    }
+    fn root(&self) -> Option<&CredentialReportRow> {
+        CredentialReport::root(self)
+    }
+}
+
+impl RootRow for RootReport {
+    fn generated_at(&self) -> Option<DateTime<Utc>> {
+        self.generated_at
+    }
+    fn root(&self) -> Option<&CredentialReportRow> {
+        self.root.as_ref()
+    }
+}
+
+/// Judge the root row of each account's credential report (`report` of its IAM data); records
+/// the account as not assessed when the report failed or has no root row, and adds the report's
+/// age to every result that read it.
+fn judge_roots<T: Identity, A: Owner, R: RootRow>(
+    out: &mut Findings,
+    accounts: Vec<At<T, A>>,
+    report: fn(&T) -> &Collected<R>,
+    scan_started: DateTime<Utc>,
+    mut judge: impl FnMut(&mut Findings, &At<T, A>, &CredentialReportRow),
+) {
+    for iam in &accounts {
+        let Some(report) = out.collected(iam, report(iam.item)) else {
+            continue;
+        };
+        out.amending(
+            |out| match report.root() {
+                Some(root) => judge(out, iam, root),
+                None => {
+                    let why = "the credential report has no <root_account> row";
+                    out.not_assessed(iam, Reason::inconsistent(why));
+                }
+            },
+            |r| report_evidence(r, report.generated_at(), scan_started),
+        );
+    }
+}
+
+/// Judge the root user of every accessible account with `judge`, on the account.
+pub fn each_root(
+    ctx: &Context,
+    out: &mut Findings,
+    judge: impl FnMut(&mut Findings, &At<Iam>, &CredentialReportRow),
+) {
+    let accounts = out.iam(ctx);
+    judge_roots(
+        out,
+        accounts,
+        |i| &i.credential_report,
+        ctx.scan.started_at,
+        judge,
+    );
+}
+
+/// [`each_root`] over every account's digest, for checks of the organization.
+pub fn each_digest_root(
+    ctx: &OrgContext,
+    out: &mut Findings,
+    judge: impl FnMut(&mut Findings, &At<IamDigest, AccountDigest>, &CredentialReportRow),
+) {
+    let accounts = out.digest_iam(ctx);
+    judge_roots(
+        out,
+        accounts,
+        |i| &i.credential_report,
+        ctx.scan.started_at,
+        judge,
+    );
 }
 
 // ------------------------------------------------------------------------ password policy
@@ -446,5 +535,68 @@ mod tests {
             statuses(&inv, "iam-role-trust-public"),
             vec![Status::NotAssessed]
         );
+    }
+
+    #[test]
+    fn root_keys_mfa_and_use() {
+        let inv = inventory_with_report(&[
+            "<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00Z,not_supported,2026-11-20T00:00:00Z,not_supported,not_supported,false,true,2020-01-01T00:00:00Z,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+        ]);
+        assert_eq!(statuses(&inv, "iam-root-access-keys"), vec![Status::Fail]);
+        assert_eq!(statuses(&inv, "iam-root-mfa"), vec![Status::Fail]);
+        assert_eq!(statuses(&inv, "iam-root-recent-use"), vec![Status::Fail]);
+        // 200 days later, the last use is old.
+        assert_eq!(
+            statuses_at(&inv, "iam-root-recent-use", 200),
+            vec![Status::Pass]
+        );
+
+        let good = inventory_with_report(&[
+            "<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00Z,not_supported,no_information,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+        ]);
+        assert_eq!(statuses(&good, "iam-root-access-keys"), vec![Status::Pass]);
+        assert_eq!(statuses(&good, "iam-root-mfa"), vec![Status::Pass]);
+        assert_eq!(statuses(&good, "iam-root-recent-use"), vec![Status::Pass]);
+    }
+
+    /// Audit finding 2: the other root checks already pass a root user without credentials.
+    #[test]
+    fn other_root_checks_pass_a_root_without_credentials() {
+        let inv = inventory_with_report(&[&root_row(false)]);
+        assert_eq!(statuses(&inv, "iam-root-access-keys"), vec![Status::Pass]);
+        assert_eq!(statuses(&inv, "iam-root-recent-use"), vec![Status::Pass]);
+    }
+
+    /// Audit finding 12: every root result says when the report it read was generated.
+    #[test]
+    fn root_results_carry_the_report_age() {
+        let mut inv = inventory_with_report(&[&root_row(true)]);
+        if let Collected::Ok(r) = &mut iam_mut(&mut inv).credential_report {
+            r.generated_at = Some(fixture_now() - chrono::Duration::minutes(135));
+        }
+        for check in [
+            "iam-root-mfa",
+            "iam-root-access-keys",
+            "iam-root-recent-use",
+        ] {
+            let r = results(&inv, check);
+            let ev = |p: &str| {
+                r[0].evidence
+                    .iter()
+                    .find(|e| e.path == p)
+                    .map(|e| e.value.clone())
+                    .unwrap_or_default()
+            };
+            assert_eq!(
+                ev("credential_report.generated_at"),
+                "2026-11-21T21:45:00+00:00",
+                "{check}"
+            );
+            assert_eq!(
+                ev("credential_report.age"),
+                "2h15m before the scan started",
+                "{check}"
+            );
+        }
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod acm;
 pub mod apigateway;
+pub mod boundary;
 pub mod ec2;
 pub mod iam;
+pub mod network;
 pub mod s3;

@@ -3,16 +3,68 @@
 
 use std::fmt::Debug;
 
-use crate::check::{At, Context, Findings, Reason};
+use crate::check::{
+    AccountDigest, At, BucketDigest, Context, Findings, Identity, OrgContext, Owner, Reason,
+    S3Digest,
+};
 use crate::inventory::{
     ALL_USERS_URI, AUTHENTICATED_USERS_URI, AclGrant, Bucket, Collected, PublicAccessBlock, S3,
 };
 use crate::policy::{self, Policy, PublicGrant};
 
+/// What the bucket judgements read of a bucket: a scanned [`Bucket`], or its [`BucketDigest`]
+/// in the organization checks.
+pub trait BucketFacts {
+    fn name(&self) -> &str;
+    fn policy(&self) -> &Collected<Option<String>>;
+    fn public_access_block(&self) -> &Collected<Option<PublicAccessBlock>>;
+}
+
+/// The account-level Block Public Access of the account a bucket belongs to ([`S3`] or
+/// [`S3Digest`]).
+pub trait AccountBpa {
+    fn account_public_access_block(&self) -> &Collected<Option<PublicAccessBlock>>;
+}
+
+macro_rules! s3_facts {
+    ($bucket:ty, $account:ty) => {
+        impl BucketFacts for $bucket {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn policy(&self) -> &Collected<Option<String>> {
+                &self.policy
+            }
+            fn public_access_block(&self) -> &Collected<Option<PublicAccessBlock>> {
+                &self.public_access_block
+            }
+        }
+        impl AccountBpa for $account {
+            fn account_public_access_block(&self) -> &Collected<Option<PublicAccessBlock>> {
+                &self.account_public_access_block
+            }
+        }
+    };
+}
+s3_facts!(Bucket, S3);
+s3_facts!(BucketDigest, S3Digest);
+
+impl<T: BucketFacts + ?Sized, A: ?Sized> BucketFacts for At<'_, T, A> {
+    fn name(&self) -> &str {
+        self.item.name()
+    }
+    fn policy(&self) -> &Collected<Option<String>> {
+        self.item.policy()
+    }
+    fn public_access_block(&self) -> &Collected<Option<PublicAccessBlock>> {
+        self.item.public_access_block()
+    }
+}
+
 /// The bucket's parsed policy: `Ok(None)` when it has none; `Err` with the reason when it was
 /// not collected or cannot be analysed.
-pub fn bucket_policy(b: &Bucket) -> Result<Option<Policy>, Reason> {
-    match &b.policy {
+pub fn bucket_policy(b: &(impl BucketFacts + ?Sized)) -> Result<Option<Policy>, Reason> {
+    match b.policy() {
         Collected::Failed(e) => Err(Reason::collection(e)),
         Collected::Ok(None) => Ok(None),
         Collected::Ok(Some(text)) => policy::parse(text)
@@ -23,18 +75,41 @@ pub fn bucket_policy(b: &Bucket) -> Result<Option<Policy>, Reason> {
 
 /// The parsed policy for checks that pass a bucket without one; records the result (not
 /// assessed, or pass for no policy) and returns `None` when there is nothing to analyse.
-pub fn policy_or_pass(out: &mut Findings, b: &At<Bucket>) -> Option<Policy> {
+pub fn policy_or_pass<B, A>(out: &mut Findings, b: &At<B, A>) -> Option<Policy>
+where
+    B: BucketFacts + Identity,
+    A: Owner + ?Sized,
+{
     match bucket_policy(b) {
         Err(reason) => {
             out.not_assessed(b, reason);
             None
         }
         Ok(None) => {
-            out.pass(b, format!("bucket {} has no bucket policy", b.name));
+            out.pass(b, format!("bucket {} has no bucket policy", b.name()));
             None
         }
         Ok(Some(p)) => Some(p),
     }
+}
+
+/// Every collected bucket of every scanned account, for checks that look a bucket up by name
+/// (a workload's data bucket may be in another account). Quiet: what could not be collected is
+/// reported by the checks of the bucket's own account.
+pub fn buckets_by_name<'i>(ctx: &OrgContext<'i>) -> Vec<At<'i, BucketDigest, AccountDigest>> {
+    let mut out = Vec::new();
+    for acct in ctx.accounts {
+        if let Collected::Ok(s3) = &acct.s3
+            && let Collected::Ok(buckets) = &s3.buckets
+        {
+            out.extend(
+                buckets
+                    .iter()
+                    .map(|b| At::new(ctx.partition(), acct, None, b)),
+            );
+        }
+    }
+    out
 }
 
 /// Block Public Access as S3 applies it: a setting is on when it is on at the bucket or the
@@ -60,8 +135,11 @@ impl EffectiveBpa {
 }
 
 /// The effective Block Public Access of a bucket; `Err` when a level could not be read.
-pub fn effective_bpa(s3: &S3, b: &Bucket) -> Result<EffectiveBpa, Reason> {
-    let bucket = match &b.public_access_block {
+pub fn effective_bpa(
+    s3: &(impl AccountBpa + ?Sized),
+    b: &(impl BucketFacts + ?Sized),
+) -> Result<EffectiveBpa, Reason> {
+    let bucket = match b.public_access_block() {
         Collected::Ok(v) => *v,
         Collected::Failed(e) => {
             return Err(Reason::collection_as(
@@ -70,7 +148,7 @@ pub fn effective_bpa(s3: &S3, b: &Bucket) -> Result<EffectiveBpa, Reason> {
             ));
         }
     };
-    let account = match &s3.account_public_access_block {
+    let account = match s3.account_public_access_block() {
         Collected::Ok(v) => *v,
         Collected::Failed(e) => {
             return Err(Reason::collection_as(

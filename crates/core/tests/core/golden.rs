@@ -5,8 +5,9 @@
 //! --now 2026-11-22T00:00:00Z` at commit 16af18f; their `recorded_by` field says so. The
 //! inventories are the repository's fixture (`tests/fixtures/inventory.json`) and a scan of the
 //! emulated organization (`localstack/demo.sh --save-inventory`). A difference fails with the
-//! first finding that changed; a change made on purpose re-records the file and says why in its
-//! commit.
+//! first finding that changed. A change made on purpose (a new check, a deliberate fix)
+//! re-records the files with `POSTURE_GOLDEN=record cargo test -p posture-core --test core golden`
+//! and says why in its commit; review the diff of `tests/golden/` before committing it.
 
 use chrono::{TimeZone, Utc};
 use posture_core::config::Thresholds;
@@ -15,13 +16,10 @@ use posture_core::inventory::Inventory;
 use posture_core::report::{self, Format, RenderOptions};
 use serde_json::Value;
 
+use crate::repo_file;
+
 /// Fields of a finding added after the recording, on purpose: compared by their own tests.
 const ADDED_FIELDS: &[&str] = &["not_assessed_reason"];
-
-fn repo_file(rel: &str) -> String {
-    let path = format!("{}/../../{rel}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
 
 fn evaluate(inventory: &str) -> Value {
     let inventory: Inventory = serde_json::from_str(&repo_file(inventory)).unwrap();
@@ -56,6 +54,30 @@ fn evaluate(inventory: &str) -> Value {
 
 fn compare(inventory: &str, expected: &str) {
     let got = evaluate(inventory);
+    if std::env::var("POSTURE_GOLDEN").as_deref() == Ok("record") {
+        let mut doc = serde_json::Map::new();
+        doc.insert(
+            "recorded_by".into(),
+            Value::String(
+                "POSTURE_GOLDEN=record cargo test -p posture-core --test core golden; the commit that \
+                 changed this file says why"
+                    .into(),
+            ),
+        );
+        for key in [
+            "incomplete",
+            "accounts",
+            "findings",
+            "collection_errors",
+            "frameworks",
+        ] {
+            doc.insert(key.into(), got[key].clone());
+        }
+        let path = format!("{}/../../{expected}", env!("CARGO_MANIFEST_DIR"));
+        let text = serde_json::to_string_pretty(&Value::Object(doc)).unwrap();
+        std::fs::write(&path, text + "\n").unwrap();
+        return;
+    }
     let want: Value = serde_json::from_str(&repo_file(expected)).unwrap();
     for key in ["incomplete", "accounts", "collection_errors", "frameworks"] {
         assert_eq!(got[key], want[key], "{expected}: `{key}` differs");

@@ -1,10 +1,11 @@
-//! Command-line interface: argument parsing, command dispatch, output and exit codes.
+//! The command line: argument parsing (with `--help`) and dispatch. What happens to a finished
+//! evaluation (report, delivery, exit code) is `crate::publish`; the scan itself `crate::scan`.
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context as _, anyhow, bail};
+use anyhow::{Context as _, bail};
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 
@@ -13,26 +14,12 @@ use crate::catalog::{self, Severity};
 use crate::collect::{self, ScanOptions};
 use crate::config::Thresholds;
 use crate::evaluate;
-use crate::inventory::{INVENTORY_FORMAT_VERSION, Inventory};
-use crate::output::{AtomicFile, write_atomic};
-use crate::report::{self, Format};
-use crate::result::{self, ScanResult};
+use crate::output::{load_inventory, write_atomic};
+use crate::publish::{Inputs, Request, finish, validate_checks};
+use crate::report::Format;
+use crate::result;
 
-/// Exit codes (documented in the README and in `--help`).
-pub mod exit {
-    /// Scan complete; no failed finding at or above `--fail-on`.
-    pub const OK: u8 = 0;
-    /// posture could not run (bad input, no credentials, unreadable file).
-    pub const ERROR: u8 = 1;
-    /// Invalid command line (clap's own code).
-    pub const USAGE: u8 = 2;
-    /// Failed findings at or above `--fail-on`; the scan was complete.
-    pub const FINDINGS: u8 = 3;
-    /// Some data could not be collected (not assessed), and no failed finding at or above `--fail-on`.
-    pub const INCOMPLETE: u8 = 4;
-    /// Both: failed findings at or above `--fail-on`, and the scan was incomplete.
-    pub const FINDINGS_AND_INCOMPLETE: u8 = 5;
-}
+pub use crate::publish::exit;
 
 /// `posture --version`: the package version and the git commit it was built from.
 pub const VERSION: &str = concat!(
@@ -273,6 +260,27 @@ pub struct EvalOptions {
 }
 
 impl EvalOptions {
+    /// The parsed settings, for [`publish`].
+    pub fn request(&self) -> Request {
+        Request {
+            format: self.format,
+            output: self.output.clone(),
+            quiet: self.quiet,
+            security_hub: self.security_hub.clone(),
+            security_hub_account: self.security_hub_account.clone(),
+            output_kms_key: self.output_kms_key.clone(),
+            asff_product_arn: self.asff_product_arn.clone(),
+            suppressions: self.suppressions.clone(),
+            baseline: self.baseline.clone(),
+            fail_on_new: self.fail_on_new.map(|f| f.0),
+            fail_on: self.fail_on.0,
+            checks: self.checks.clone(),
+            trusted_accounts: self.trusted_accounts.clone(),
+            now: self.now,
+            thresholds: self.thresholds(),
+        }
+    }
+
     fn thresholds(&self) -> Thresholds {
         Thresholds {
             unused_credentials_days: self.unused_credentials_days,
@@ -437,11 +445,12 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
         Command::Evaluate(args) => {
-            let inputs = EvalInputs::load(&args.eval)?;
+            let request = args.eval.request();
+            let inputs = Inputs::load(&request)?;
             let inventory = load_inventory(&args.inventory)?;
-            let result = evaluate::build(&inventory, &inputs.build_options(&args.eval))?;
+            let result = evaluate::build(&inventory, &inputs.build_options(&request))?;
             drop(inventory);
-            finish(&result, &args.eval, &inputs, None).await
+            finish(&result, &request, &inputs, None).await
         }
         Command::Permissions { scanner } => {
             use crate::aws::permissions as p;
@@ -474,9 +483,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                     .context("could not serialise the inventory")?;
                 write_atomic(path, text.as_bytes())?;
             }
-            let inputs = EvalInputs::load(&args.eval)?;
-            let result = evaluate::build(&merged, &inputs.build_options(&args.eval))?;
-            finish(&result, &args.eval, &inputs, None).await
+            let request = args.eval.request();
+            let inputs = Inputs::load(&request)?;
+            let result = evaluate::build(&merged, &inputs.build_options(&request))?;
+            finish(&result, &request, &inputs, None).await
         }
         Command::Diff(args) => {
             let old = result::load(&args.old)?;
@@ -528,8 +538,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 shard: args.shard,
             };
             // Bad suppressions, baseline or output are reported before a long scan, not after.
-            let inputs = EvalInputs::load(&args.eval)?;
-            let build = inputs.build_options(&args.eval);
+            let request = args.eval.request();
+            let inputs = Inputs::load(&request)?;
+            let build = inputs.build_options(&request);
             let result = crate::scan::run(
                 &aws,
                 &opts,
@@ -543,249 +554,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             {
                 eprintln!("inventory written to {}", path.display());
             }
-            finish(&result, &args.eval, &inputs, Some(&aws)).await
+            finish(&result, &request, &inputs, Some(&aws)).await
         }
     }
-}
-
-fn validate_checks(ids: &[String]) -> anyhow::Result<()> {
-    let unknown: Vec<&String> = ids
-        .iter()
-        .filter(|id| catalog::find(id).is_none())
-        .collect();
-    if !unknown.is_empty() {
-        bail!(
-            "unknown check id(s) given to --checks: {}\n  what to do: run `posture checks` to list the ids",
-            unknown
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    Ok(())
-}
-
-/// What an evaluation reads besides the inventory, loaded and checked up front.
-struct EvalInputs {
-    suppressions: Option<crate::suppress::Suppressions>,
-    baseline: Option<ScanResult>,
-    s3_target: Option<crate::deliver::S3Target>,
-    thresholds: Thresholds,
-    now: DateTime<Utc>,
-}
-
-impl EvalInputs {
-    fn load(opts: &EvalOptions) -> anyhow::Result<EvalInputs> {
-        validate_checks(&opts.checks)?;
-        let suppressions = opts
-            .suppressions
-            .as_deref()
-            .map(crate::suppress::Suppressions::load)
-            .transpose()
-            .map_err(|e| {
-                anyhow!("{e}\n  what to do: fix the suppression file (format in the README)")
-            })?;
-        let baseline = opts.baseline.as_deref().map(result::load).transpose()?;
-        let s3_target = match opts
-            .output
-            .as_deref()
-            .and_then(crate::deliver::parse_s3_url)
-        {
-            Some(t) => Some(t?),
-            None => None,
-        };
-        Ok(EvalInputs {
-            suppressions,
-            baseline,
-            s3_target,
-            thresholds: opts.thresholds(),
-            now: opts.now.unwrap_or_else(Utc::now),
-        })
-    }
-
-    fn build_options<'a>(&'a self, opts: &'a EvalOptions) -> evaluate::BuildOptions<'a> {
-        evaluate::BuildOptions {
-            thresholds: &self.thresholds,
-            now: self.now,
-            only_checks: (!opts.checks.is_empty()).then_some(opts.checks.as_slice()),
-            trusted_accounts: &opts.trusted_accounts,
-            suppressions: self.suppressions.as_ref(),
-            baseline: self.baseline.as_ref(),
-        }
-    }
-}
-
-/// Report a finished result: warnings, the document (file, S3 or standard output), Security
-/// Hub, the exit code.
-///
-/// Standard output carries the report and nothing else when it is the report's destination or
-/// the format is not `table`: the summary for people goes to standard error (none with
-/// `--quiet`), so a scheduled job's log and a piped document stay clean.
-async fn finish(
-    result: &ScanResult,
-    opts: &EvalOptions,
-    inputs: &EvalInputs,
-    aws: Option<&Aws>,
-) -> anyhow::Result<u8> {
-    if let Some(rep) = &result.suppressions {
-        for e in &rep.expired {
-            eprintln!(
-                "warning: suppression {} ({}) expired on {}: no longer applied",
-                e.entry,
-                e.check,
-                e.expires.map(|d| d.to_string()).unwrap_or_default()
-            );
-        }
-        for e in &rep.unmatched {
-            eprintln!(
-                "warning: suppression {} ({}) matched no failed finding",
-                e.entry, e.check
-            );
-        }
-    }
-    let no_color = std::env::var_os("NO_COLOR").is_some();
-    let stdout_tty = std::io::stdout().is_terminal() && !no_color;
-    let render_opts = report::RenderOptions {
-        color: opts.output.is_none() && stdout_tty,
-        asff_product_arn: opts.asff_product_arn.clone(),
-        home_region: aws
-            .map(|a| a.home_region.clone())
-            .unwrap_or_else(|| crate::aws::DEFAULT_HOME_REGION.to_string()),
-    };
-    // The table report includes the diff against the baseline; the other formats carry it in
-    // their own fields (JSON) or not at all.
-    let render = |out: &mut dyn Write| -> anyhow::Result<()> {
-        report::render(result, opts.format, &render_opts, out)?;
-        if let Some(d) = &result.diff
-            && opts.format == Format::Table
-        {
-            out.write_all(format!("\n{}", d.render()).as_bytes())
-                .context("could not write the diff")?;
-        }
-        Ok(())
-    };
-    let code = exit_code(result, opts)?;
-    let note = |message: String| {
-        if !opts.quiet {
-            eprintln!("{message}");
-        }
-    };
-    let loaded;
-    let aws = match aws {
-        Some(a) => Some(a),
-        None if inputs.s3_target.is_some() || opts.security_hub.is_some() => {
-            loaded = Aws::load(&ConnectOptions {
-                profile: None,
-                region: None,
-                max_attempts: 8,
-                retry_mode: RetryMode::Standard,
-                ..Default::default()
-            })
-            .await;
-            Some(&loaded)
-        }
-        None => None,
-    };
-    match (&opts.output, &inputs.s3_target, aws) {
-        (Some(_), Some(target), Some(aws)) => {
-            let ext = opts.format.extension();
-            let key = crate::deliver::key_for(
-                target,
-                result.scan.started_at,
-                &result.scan.caller_account_id,
-                ext,
-            );
-            // Rendered next to where the fallback copy would go, then uploaded from disk.
-            let local = PathBuf::from(key.rsplit('/').next().unwrap_or(&key));
-            let mut file = AtomicFile::create(&local)?;
-            render(file.writer())?;
-            let rendered = file.flush()?.to_path_buf();
-            match crate::deliver::upload(
-                aws,
-                target,
-                &key,
-                &rendered,
-                ext,
-                opts.output_kms_key.as_deref(),
-            )
-            .await
-            {
-                Ok(uri) => note(format!("report written to {uri}")),
-                Err(e) => {
-                    // Never lose the report: keep a local copy and say where.
-                    file.commit()?;
-                    bail!(
-                        "S3 delivery failed: {e:#}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:ListBucket (HeadBucket) and s3:PutObject on it",
-                        local.display()
-                    );
-                }
-            }
-        }
-        (Some(path), _, _) => {
-            let path = Path::new(path);
-            let mut file = AtomicFile::create(path)?;
-            render(file.writer())?;
-            file.commit()?;
-            note(format!("report written to {}", path.display()));
-        }
-        (None, _, _) => {
-            let mut out = crate::output::Stdout::new();
-            render(&mut out)?;
-            out.flush().context("could not write to standard output")?;
-        }
-    }
-    if opts.format != Format::Table && !opts.quiet {
-        let stderr_tty = std::io::stderr().is_terminal() && !no_color;
-        let summary = report::terminal(result, stderr_tty)?;
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(summary.as_bytes()).and_then(|_| err.flush());
-    }
-    if let (Some(region), Some(account), Some(aws)) =
-        (&opts.security_hub, &opts.security_hub_account, aws)
-    {
-        let target = crate::deliver::security_hub::HubTarget {
-            account: account.clone(),
-            region: region.clone(),
-        };
-        let outcome = crate::deliver::security_hub::deliver(
-            aws,
-            &target,
-            result,
-            inputs.baseline.as_ref(),
-            opts.asff_product_arn.as_deref(),
-        )
-        .await
-        .context("Security Hub delivery failed")?;
-        for (other, n) in &outcome.other_accounts {
-            eprintln!(
-                "warning: {n} finding(s) of account {other} were not sent to Security Hub: with the default product, BatchImportFindings accepts only findings of the importing account {account}; run posture with credentials of {other}, or name an allow-listed product with --asff-product-arn"
-            );
-        }
-        note(format!(
-            "Security Hub ({account}, {region}): {} finding(s) imported, {} resolved finding(s) archived, in {} BatchImportFindings call(s)",
-            outcome.imported, outcome.archived, outcome.calls
-        ));
-        if !outcome.failed.is_empty() {
-            let shown: Vec<String> = outcome
-                .failed
-                .iter()
-                .take(10)
-                .map(|(id, code, msg)| format!("  {id}: {code}: {msg}"))
-                .collect();
-            bail!(
-                "Security Hub refused {} finding(s):\n{}{}\n  what to do: fix the cause above; the report itself was written",
-                outcome.failed.len(),
-                shown.join("\n"),
-                if outcome.failed.len() > 10 {
-                    format!("\n  … and {} more", outcome.failed.len() - 10)
-                } else {
-                    String::new()
-                }
-            );
-        }
-    }
-    Ok(code)
 }
 
 /// Write to standard output; a closed pipe (`posture ... | head`) is not an error worth a
@@ -795,54 +566,6 @@ fn emit(text: &str) {
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush());
-}
-
-pub fn exit_code(result: &ScanResult, opts: &EvalOptions) -> anyhow::Result<u8> {
-    let failing = match (opts.fail_on_new, &result.diff) {
-        // Alert only on what is new since the baseline.
-        (Some(FailOn(sev)), Some(d)) => sev.is_some_and(|s| d.new_at_or_above(s) > 0),
-        _ => match opts.fail_on.0 {
-            Some(s) => result.failures_at_or_above(s)? > 0,
-            None => false,
-        },
-    };
-    Ok(match (failing, result.incomplete) {
-        (false, false) => exit::OK,
-        (true, false) => exit::FINDINGS,
-        (false, true) => exit::INCOMPLETE,
-        (true, true) => exit::FINDINGS_AND_INCOMPLETE,
-    })
-}
-
-/// Read and validate a saved inventory, with errors that name the file and the problem.
-pub fn load_inventory(path: &Path) -> anyhow::Result<Inventory> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("could not read inventory file {}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        anyhow!(
-            "{} is not valid JSON (line {}, column {}): {e}\n  what to do: pass a file written by `posture scan --save-inventory`",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })?;
-    match value.get("format_version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(INVENTORY_FORMAT_VERSION) => {}
-        Some(v) => bail!(
-            "{} has inventory format version {v}; this posture reads version {INVENTORY_FORMAT_VERSION}\n  what to do: re-run the scan with this version of posture",
-            path.display()
-        ),
-        None => bail!(
-            "{} is not a posture inventory (no `format_version`)\n  what to do: pass a file written by `posture scan --save-inventory`",
-            path.display()
-        ),
-    }
-    serde_json::from_value(value).map_err(|e| {
-        anyhow!(
-            "{} is not a valid posture inventory: {e}\n  what to do: pass an unmodified file written by `posture scan --save-inventory`",
-            path.display()
-        )
-    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod aws;
 pub mod cli;
 pub mod collect;
 pub mod deliver;
+pub mod publish;
 pub mod scan;
 
 pub use posture_core::{

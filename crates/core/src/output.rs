@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, anyhow, bail};
 
 use crate::inventory::{
-    AccountInventory, Collected, INVENTORY_FORMAT_VERSION, Organization, ScanInfo,
+    AccountInventory, Collected, INVENTORY_FORMAT_VERSION, Inventory, Organization, ScanInfo,
 };
 
 /// A file being written next to its final path; it appears at the path, complete, only on
@@ -208,6 +208,37 @@ impl Write for Stdout {
             other => other,
         }
     }
+}
+
+/// Read and validate a saved inventory, with errors that name the file and the problem.
+pub fn load_inventory(path: &Path) -> anyhow::Result<Inventory> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("could not read inventory file {}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        anyhow!(
+            "{} is not valid JSON (line {}, column {}): {e}\n  what to do: pass a file written by `posture scan --save-inventory`",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    match value.get("format_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(INVENTORY_FORMAT_VERSION) => {}
+        Some(v) => bail!(
+            "{} has inventory format version {v}; this posture reads version {INVENTORY_FORMAT_VERSION}\n  what to do: re-run the scan with this version of posture",
+            path.display()
+        ),
+        None => bail!(
+            "{} is not a posture inventory (no `format_version`)\n  what to do: pass a file written by `posture scan --save-inventory`",
+            path.display()
+        ),
+    }
+    serde_json::from_value(value).map_err(|e| {
+        anyhow!(
+            "{} is not a valid posture inventory: {e}\n  what to do: pass an unmodified file written by `posture scan --save-inventory`",
+            path.display()
+        )
+    })
 }
 
 #[cfg(test)]

@@ -77,6 +77,22 @@ impl Findings {
         self.push(status, on, message.into(), None)
     }
 
+    /// Pass with `pass` when nothing was `found` (stale credentials, missing OUs, problems of a
+    /// certificate); fail otherwise, with the message `fail` makes of what was found.
+    pub fn pass_unless_any<S: std::borrow::Borrow<str>>(
+        &mut self,
+        on: &impl Resource,
+        found: &[S],
+        pass: impl Into<String>,
+        fail: impl FnOnce(&[S]) -> String,
+    ) -> &mut CheckResult {
+        if found.is_empty() {
+            self.pass(on, pass)
+        } else {
+            self.fail(on, fail(found))
+        }
+    }
+
     /// There was nothing to judge (no cache on the stage, no policy to analyse).
     pub fn not_applicable(
         &mut self,
@@ -133,6 +149,23 @@ impl Findings {
     }
 
     // ------------------------------------------------------------------------ walkers
+
+    /// Each of `items` with one collected part of it (an account's S3 settings, an API's
+    /// resources); where the part was not collected, "not assessed" on the item, which is left
+    /// out.
+    pub fn each_collected<'i, T: Identity + ?Sized, U, A: Owner + ?Sized>(
+        &mut self,
+        items: Vec<At<'i, T, A>>,
+        pick: fn(&T) -> &Collected<U>,
+    ) -> Vec<(At<'i, T, A>, &'i U)> {
+        let mut out = Vec::new();
+        for at in items {
+            if let Some(part) = self.collected(&at, pick(at.item)) {
+                out.push((at, part));
+            }
+        }
+        out
+    }
 
     /// The accounts posture could enter; the others are recorded as not assessed.
     pub fn accounts<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, AccountInventory>> {
@@ -328,6 +361,20 @@ impl Findings {
             }
             Some(Collected::Ok(org)) => Some(org),
         }
+    }
+
+    /// One collected part of the organization (its SCP attachments, its delegated
+    /// administrators), with the organization; "not assessed" as
+    /// [`organization`](Self::organization) records it, or on the organization where the part
+    /// was not collected.
+    pub fn organization_part<'i, T>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        pick: fn(&Organization) -> &Collected<T>,
+    ) -> Option<(&'i Organization, &'i T)> {
+        let org = self.organization(ctx)?;
+        let part = self.collected(org, pick(org))?;
+        Some((org, part))
     }
 
     // ------------------------------------------------- walkers of the organization checks

@@ -51,10 +51,8 @@ fn reach(api: &RestApi) -> Reach {
 pub const CHECK: Check = Check {
     id: "apigateway-method-authorization",
     run: |ctx, out| {
-        for api in out.rest_apis(ctx) {
-            let Some(resources) = out.collected(&api, &api.resources) else {
-                continue;
-            };
+        let apis = out.rest_apis(ctx);
+        for (api, resources) in out.each_collected(apis, |api| &api.resources) {
             let reach = reach(&api);
             let api_name = api.name.as_deref().unwrap_or(&api.id);
             for r in resources.iter().map(|r| api.part(r)) {

@@ -1,18 +1,17 @@
-use super::shared::apigateway::stage_message;
+use super::shared::apigateway::{attached, stage_setting};
 use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "apigateway-stage-access-logging",
     run: |ctx, out| {
-        for (api, stage) in out.stages(ctx) {
-            let d = stage.access_log_destination.as_deref();
-            let what = if d.is_some() {
-                "access logs are delivered"
-            } else {
-                "no access log destination"
-            };
-            out.verdict(&stage, d.is_some(), stage_message(&api, &stage, what));
-            out.evidence("accessLogSettings.destinationArn", d.unwrap_or("none"));
-        }
+        let said = ["access logs are delivered", "no access log destination"];
+        let path = "accessLogSettings.destinationArn";
+        stage_setting(
+            ctx,
+            out,
+            path,
+            |s| attached(&s.access_log_destination),
+            said,
+        )
     },
 };

@@ -1,4 +1,4 @@
-use super::shared::apigateway::{stage_default, stage_message};
+use super::shared::apigateway::{stage_default, stage_message, stage_verdict};
 use crate::check::Check;
 
 pub const CHECK: Check = Check {
@@ -14,13 +14,12 @@ pub const CHECK: Check = Check {
                 continue;
             }
             let enc = stage_default(&stage).is_some_and(|m| m.cache_data_encrypted);
-            let what = if enc {
-                "cached responses are encrypted"
-            } else {
-                "the cache holds responses unencrypted"
-            };
-            out.verdict(&stage, enc, stage_message(&api, &stage, what));
-            out.evidence("methodSettings.*/*.cacheDataEncrypted", enc);
+            let said = [
+                "cached responses are encrypted",
+                "the cache holds responses unencrypted",
+            ];
+            stage_verdict(out, &api, &stage, enc, said)
+                .with("methodSettings.*/*.cacheDataEncrypted", enc);
         }
     },
 };

@@ -1,18 +1,15 @@
-use super::shared::apigateway::stage_message;
+use super::shared::apigateway::{attached, stage_setting};
 use crate::check::Check;
+use crate::inventory::Stage;
 
 pub const CHECK: Check = Check {
     id: "apigateway-stage-client-certificate",
     run: |ctx, out| {
-        for (api, stage) in out.stages(ctx) {
-            let c = stage.client_certificate_id.as_deref();
-            let what = if c.is_some() {
-                "back ends can authenticate API Gateway with a client certificate"
-            } else {
-                "no client certificate for back-end authentication"
-            };
-            out.verdict(&stage, c.is_some(), stage_message(&api, &stage, what));
-            out.evidence("clientCertificateId", c.unwrap_or("none"));
-        }
+        let read = |s: &Stage| attached(&s.client_certificate_id);
+        let said = [
+            "back ends can authenticate API Gateway with a client certificate",
+            "no client certificate for back-end authentication",
+        ];
+        stage_setting(ctx, out, "clientCertificateId", read, said)
     },
 };

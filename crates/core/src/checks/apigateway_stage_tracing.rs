@@ -1,18 +1,17 @@
-use super::shared::apigateway::stage_message;
+use super::shared::apigateway::stage_setting;
 use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "apigateway-stage-tracing",
     run: |ctx, out| {
-        for (api, stage) in out.stages(ctx) {
-            let on = stage.tracing_enabled;
-            let what = if on {
-                "X-Ray tracing is on"
-            } else {
-                "X-Ray tracing is off"
-            };
-            out.verdict(&stage, on, stage_message(&api, &stage, what));
-            out.evidence("tracingEnabled", on);
-        }
+        let said = ["X-Ray tracing is on", "X-Ray tracing is off"];
+        // On when enabled; the flag itself is the evidence.
+        stage_setting(
+            ctx,
+            out,
+            "tracingEnabled",
+            |s| (s.tracing_enabled, s.tracing_enabled),
+            said,
+        )
     },
 };

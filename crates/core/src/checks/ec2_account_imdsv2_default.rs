@@ -4,10 +4,8 @@ use crate::check::Check;
 pub const CHECK: Check = Check {
     id: "ec2-account-imdsv2-default",
     run: |ctx, out| {
-        for ec2 in out.ec2(ctx) {
-            let Some(d) = out.collected(&ec2, &ec2.instance_metadata_defaults) else {
-                continue;
-            };
+        let regions = out.ec2(ctx);
+        for (ec2, d) in out.each_collected(regions, |ec2| &ec2.instance_metadata_defaults) {
             let region = ec2.region.unwrap_or_default();
             if d.tokens_required() {
                 out.pass(

@@ -16,13 +16,11 @@ pub const CHECK: Check = Check {
                 .filter(|k| k.last_used.is_none())
                 .map(|k| k.label.as_str())
                 .collect();
-            let msg = if never_used.is_empty() {
-                format!("every active access key of console user {name} has been used")
-            } else {
-                let keys = never_used.join(", ");
+            let pass = format!("every active access key of console user {name} has been used");
+            out.pass_unless_any(u, &never_used, pass, |keys| {
+                let keys = keys.join(", ");
                 format!("console user {name} has active access keys that were never used: {keys}")
-            };
-            out.verdict(u, never_used.is_empty(), msg);
+            });
             out.evidence("source", &u.source);
         });
     },

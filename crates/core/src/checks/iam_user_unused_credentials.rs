@@ -34,13 +34,11 @@ pub const CHECK: Check = Check {
                 })
                 .map(|(label, _, _)| label.as_str())
                 .collect();
-            let msg = if stale.is_empty() {
-                format!("every credential of {name} was used in the last {days} days")
-            } else {
+            let pass = format!("every credential of {name} was used in the last {days} days");
+            out.pass_unless_any(u, &stale, pass, |stale| {
                 let stale = stale.join(", ");
                 format!("{name} has credentials unused for {days}+ days: {stale}")
-            };
-            out.verdict(u, stale.is_empty(), msg);
+            });
             out.evidence("source", &u.source);
             for (label, used, created) in &creds {
                 out.evidence(format!("{label}.last_used"), show_date(*used));

@@ -179,18 +179,17 @@ fn selected(only: Option<&[String]>) -> impl Iterator<Item = &'static Entry> + '
 /// The results on one account as it finishes (`ctx.accounts` holds it), restricted to `only`
 /// when given, in a stable order.
 pub fn evaluate_account(ctx: &Context, only: Option<&[String]>) -> Vec<CheckResult> {
-    let mut results: Vec<CheckResult> = selected(only)
-        .flat_map(|c| c.evaluate_account(ctx))
-        .collect();
-    sort_results(&mut results);
-    results
+    sorted(selected(only).flat_map(|c| c.evaluate_account(ctx)))
 }
 
 /// The results at the end of the scan, over every account's digest.
 pub fn evaluate_organization(ctx: &OrgContext, only: Option<&[String]>) -> Vec<CheckResult> {
-    let mut results: Vec<CheckResult> = selected(only)
-        .flat_map(|c| c.evaluate_organization(ctx))
-        .collect();
+    sorted(selected(only).flat_map(|c| c.evaluate_organization(ctx)))
+}
+
+/// The results in a stable order.
+fn sorted(results: impl Iterator<Item = CheckResult>) -> Vec<CheckResult> {
+    let mut results: Vec<CheckResult> = results.collect();
     sort_results(&mut results);
     results
 }

@@ -13,10 +13,8 @@ const SECURITY_SERVICES: &[&str] = &[
 pub const CHECK: OrgCheck = OrgCheck {
     id: "org-delegated-admin-security",
     run: |ctx, out| {
-        let Some(org) = out.organization(ctx) else {
-            return;
-        };
-        let Some(admins) = out.collected(org, &org.delegated_administrators) else {
+        let Some((org, admins)) = out.organization_part(ctx, |o| &o.delegated_administrators)
+        else {
             return;
         };
         let delegated: Vec<String> = admins

@@ -33,13 +33,11 @@ pub const CHECK: OrgCheck = OrgCheck {
                 })
             })
             .collect();
-        let message = if missing.is_empty() {
-            "the root has Security and Workloads OUs".to_string()
-        } else {
+        let pass = "the root has Security and Workloads OUs";
+        out.pass_unless_any(org, &missing, pass, |missing| {
             format!("the root lacks foundational OUs: {}", missing.join(", "))
-        };
-        out.verdict(org, missing.is_empty(), message)
-            .with("top_level_ous", top.join(", "));
+        })
+        .with("top_level_ous", top.join(", "));
     },
 };
 

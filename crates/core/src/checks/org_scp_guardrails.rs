@@ -4,10 +4,7 @@ use crate::inventory::Collected;
 pub const CHECK: OrgCheck = OrgCheck {
     id: "org-scp-guardrails",
     run: |ctx, out| {
-        let Some(org) = out.organization(ctx) else {
-            return;
-        };
-        let Some(attachments) = out.collected(org, &org.scp_attachments) else {
+        let Some((org, attachments)) = out.organization_part(ctx, |o| &o.scp_attachments) else {
             return;
         };
         // Guardrails at the root or on OUs; policies on single accounts are not organization-wide.

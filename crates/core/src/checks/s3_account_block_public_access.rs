@@ -3,10 +3,8 @@ use crate::check::Check;
 pub const CHECK: Check = Check {
     id: "s3-account-block-public-access",
     run: |ctx, out| {
-        for s3 in out.s3(ctx) {
-            let Some(bpa) = out.collected(&s3, &s3.account_public_access_block) else {
-                continue;
-            };
+        let accounts = out.s3(ctx);
+        for (s3, bpa) in out.each_collected(accounts, |s3| &s3.account_public_access_block) {
             match bpa {
                 None => {
                     out.fail(

@@ -11,22 +11,21 @@ pub const CHECK: Check = Check {
             out,
             "default_encryption",
             |b| &b.default_encryption,
-            |v| match v {
-                Some(algs) if !algs.is_empty() => (
-                    true,
-                    format!(
-                        "default encryption {}",
-                        algs.iter()
-                            .map(|a| describe_sse(a))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ),
-                _ => (false, "no default encryption configuration".into()),
-            },
+            judge,
         )
     },
 };
+
+/// Encrypted when the bucket has at least one default encryption rule.
+fn judge(algorithms: &Option<Vec<String>>) -> (bool, String) {
+    match algorithms {
+        Some(algs) if !algs.is_empty() => {
+            let described: Vec<String> = algs.iter().map(|a| describe_sse(a)).collect();
+            (true, format!("default encryption {}", described.join(", ")))
+        }
+        _ => (false, "no default encryption configuration".into()),
+    }
+}
 
 /// An SSE algorithm as a reader knows it, with what it implies for access control.
 fn describe_sse(alg: &str) -> String {

@@ -37,25 +37,24 @@ pub const CHECK: OrgCheck = OrgCheck {
                 }
             }
             let who = outside_accounts(&grants);
-            if who.is_empty() {
-                out.pass(&b, format!("the policy of {} grants nothing outside the organization and trusted accounts", b.name));
-            } else {
-                let shown: Vec<&str> = who
-                    .iter()
-                    .map(|w| match w.as_str() {
-                        "*" => "any AWS account or anonymous caller",
-                        w => w,
-                    })
-                    .collect();
-                out.fail(
-                    &b,
-                    format!(
-                        "the policy of {} grants access outside the organization: {}",
-                        b.name,
-                        shown.join(", ")
-                    ),
-                );
-            }
+            let shown: Vec<&str> = who
+                .iter()
+                .map(|w| match w.as_str() {
+                    "*" => "any AWS account or anonymous caller",
+                    w => w,
+                })
+                .collect();
+            let pass = format!(
+                "the policy of {} grants nothing outside the organization and trusted accounts",
+                b.name
+            );
+            out.pass_unless_any(&b, &shown, pass, |shown| {
+                format!(
+                    "the policy of {} grants access outside the organization: {}",
+                    b.name,
+                    shown.join(", ")
+                )
+            });
             for g in &grants {
                 out.evidence(format!("policy.{}", g.statement), g.who.join(", "));
             }

@@ -67,32 +67,24 @@ pub const CHECK: Check = Check {
             if cert.cert_type.as_deref() == Some("IMPORTED") {
                 problems.push("imported, so ACM cannot renew it".into());
             }
-            if problems.is_empty() {
-                out.pass(
-                    &d,
-                    format!(
-                        "custom domain {name} is served with an issued, ACM-renewed certificate"
-                    ),
-                );
-            } else {
-                out.fail(
-                    &d,
-                    format!(
-                        "the certificate of custom domain {name} is {}",
-                        problems.join(", ")
-                    ),
-                );
-            }
-            out.evidence("chain", chain)
-                .evidence(
-                    "certificate.Status",
-                    cert.status.as_deref().unwrap_or("unknown"),
+            let pass =
+                format!("custom domain {name} is served with an issued, ACM-renewed certificate");
+            out.pass_unless_any(&d, &problems, pass, |problems| {
+                format!(
+                    "the certificate of custom domain {name} is {}",
+                    problems.join(", ")
                 )
-                .evidence("certificate.NotAfter", show_date(cert.not_after))
-                .evidence(
-                    "certificate.Type",
-                    cert.cert_type.as_deref().unwrap_or("unknown"),
-                );
+            })
+            .with("chain", chain)
+            .with(
+                "certificate.Status",
+                cert.status.as_deref().unwrap_or("unknown"),
+            )
+            .with("certificate.NotAfter", show_date(cert.not_after))
+            .with(
+                "certificate.Type",
+                cert.cert_type.as_deref().unwrap_or("unknown"),
+            );
         }
     },
 };

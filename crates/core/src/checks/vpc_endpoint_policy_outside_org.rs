@@ -48,19 +48,11 @@ pub const CHECK: OrgCheck = OrgCheck {
             if !resources.is_empty() {
                 problems.push("buckets outside the organization".to_string());
             }
-            if problems.is_empty() {
-                out.pass(
-                    &ep,
-                    format!(
-                        "endpoint {id} is limited to the organization's principals and resources"
-                    ),
-                );
-            } else {
-                out.fail(
-                    &ep,
-                    format!("endpoint {id} allows {}", problems.join(" and ")),
-                );
-            }
+            let pass =
+                format!("endpoint {id} is limited to the organization's principals and resources");
+            out.pass_unless_any(&ep, &problems, pass, |problems| {
+                format!("endpoint {id} allows {}", problems.join(" and "))
+            });
             for g in principals {
                 out.evidence(
                     format!("policy.{}.principals", g.statement),

@@ -1,5 +1,6 @@
 //! API Gateway: how stage results are worded, and which certificate a custom domain uses.
 
+use crate::check::{At, CheckResult, Context, Findings};
 use crate::inventory::{DomainName, RestApi, Stage};
 
 /// "stage {stage} of API {name or id}: {what}".
@@ -9,6 +10,39 @@ pub fn stage_message(api: &RestApi, stage: &Stage, what: &str) -> String {
         stage.name,
         api.name.as_deref().unwrap_or(&api.id)
     )
+}
+
+/// Pass when `ok`, fail otherwise, with `said[0]` or `said[1]` (what holds, what does not) in
+/// the stage's message.
+pub fn stage_verdict<'r>(
+    out: &'r mut Findings,
+    api: &At<RestApi>,
+    stage: &At<Stage>,
+    ok: bool,
+    [holds, lacks]: [&str; 2],
+) -> &'r mut CheckResult {
+    let what = if ok { holds } else { lacks };
+    out.verdict(stage, ok, stage_message(api, stage, what))
+}
+
+/// The stage checks that judge one setting: on every stage, `read` says whether the setting
+/// holds and what it is (the evidence at `path`), and [`stage_verdict`] words the result.
+pub fn stage_setting<V: ToString>(
+    ctx: &Context,
+    out: &mut Findings,
+    path: &str,
+    read: fn(&Stage) -> (bool, V),
+    said: [&str; 2],
+) {
+    for (api, stage) in out.stages(ctx) {
+        let (ok, value) = read(&stage);
+        stage_verdict(out, &api, &stage, ok, said).with(path, value);
+    }
+}
+
+/// A setting that holds when it is attached: its value, or `none` as evidence.
+pub fn attached(value: &Option<String>) -> (bool, String) {
+    (value.is_some(), value.as_deref().unwrap_or("none").into())
 }
 
 /// The `*/*` method setting of a stage (the stage-wide default).

@@ -261,18 +261,13 @@ pub fn effective_exposure(s3: &S3, b: &Bucket) -> String {
                 "policy: not public".to_string()
             } else {
                 let stmts: Vec<&str> = grants.iter().map(|g| g.statement.as_str()).collect();
-                match &bpa {
-                    Ok(x) if x.settings.restrict_public_buckets => format!(
-                        "policy: public ({}) but stopped by RestrictPublicBuckets ({} level)",
-                        stmts.join(", "),
-                        x.layer(|p| p.restrict_public_buckets)
-                    ),
-                    Ok(_) => format!(
-                        "policy: PUBLIC ({}), RestrictPublicBuckets off at bucket and account level",
-                        stmts.join(", ")
-                    ),
-                    Err(e) => format!("policy: public ({}), {e}", stmts.join(", ")),
-                }
+                let stmts = stmts.join(", ");
+                let setting: Setting = ("RestrictPublicBuckets", |p| p.restrict_public_buckets);
+                layer_exposure("policy", &stmts, &bpa, setting, |level| {
+                    format!(
+                        "policy: public ({stmts}) but stopped by RestrictPublicBuckets ({level} level)"
+                    )
+                })
             }
         }
     };
@@ -296,22 +291,35 @@ pub fn effective_exposure(s3: &S3, b: &Bucket) -> String {
             if public.is_empty() {
                 "ACL: no public grant".to_string()
             } else {
-                match &bpa {
-                    Ok(x) if x.settings.ignore_public_acls => format!(
-                        "ACL: {} but ignored (IgnorePublicAcls, {} level)",
-                        public.join(", "),
-                        x.layer(|p| p.ignore_public_acls)
-                    ),
-                    Ok(_) => format!(
-                        "ACL: PUBLIC ({}), IgnorePublicAcls off at bucket and account level",
-                        public.join(", ")
-                    ),
-                    Err(e) => format!("ACL: public ({}), {e}", public.join(", ")),
-                }
+                let public = public.join(", ");
+                let setting: Setting = ("IgnorePublicAcls", |p| p.ignore_public_acls);
+                layer_exposure("ACL", &public, &bpa, setting, |level| {
+                    format!("ACL: {public} but ignored (IgnorePublicAcls, {level} level)")
+                })
             }
         }
     };
     format!("{policy_part}; {acl_part}")
+}
+
+/// A Block Public Access setting: its name, and how to read it.
+type Setting = (&'static str, fn(&PublicAccessBlock) -> bool);
+
+/// What one layer of a bucket (`label`: its policy or its ACL) grants publicly (`public`),
+/// judged with the Block Public Access setting that acts on it: `stopped` words it when the
+/// setting is on, given the level that turns it on.
+fn layer_exposure(
+    label: &str,
+    public: &str,
+    bpa: &Result<EffectiveBpa, Reason>,
+    (name, setting): Setting,
+    stopped: impl FnOnce(&str) -> String,
+) -> String {
+    match bpa {
+        Ok(x) if setting(&x.settings) => stopped(x.layer(setting)),
+        Ok(_) => format!("{label}: PUBLIC ({public}), {name} off at bucket and account level"),
+        Err(e) => format!("{label}: public ({public}), {e}"),
+    }
 }
 
 /// The four single-value settings checks, on one good and one bad bucket.

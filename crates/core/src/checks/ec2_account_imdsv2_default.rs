@@ -49,16 +49,11 @@ mod tests {
 
     #[test]
     fn account_default() {
+        let check = "ec2-account-imdsv2-default";
         let mut inv = base_inventory();
-        assert_eq!(
-            statuses(&inv, "ec2-account-imdsv2-default"),
-            vec![Status::Pass]
-        );
+        assert_statuses(&inv, check, &[Status::Pass]);
         ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults::default());
-        assert_eq!(
-            statuses(&inv, "ec2-account-imdsv2-default"),
-            vec![Status::Fail]
-        );
+        assert_statuses(&inv, check, &[Status::Fail]);
         // Enforcement without a default: no instance launches unless it requires IMDSv2. Set
         // by a declarative policy, which the evidence names.
         ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
@@ -66,21 +61,12 @@ mod tests {
             managed_by: Some("declarative-policy".into()),
             ..Default::default()
         });
-        let r = &results(&inv, "ec2-account-imdsv2-default")[0];
-        assert_eq!(r.status, Status::Pass, "{r:?}");
-        assert!(r.message.contains("declarative policy"), "{r:?}");
-        assert!(
-            r.evidence
-                .iter()
-                .any(|e| e.path == "InstanceMetadataDefaults.ManagedBy"),
-            "{r:?}"
-        );
+        let r = &results(&inv, check)[0];
+        assert_result(r, Status::Pass, &["declarative policy"]);
+        assert_evidence_path(r, "InstanceMetadataDefaults.ManagedBy");
         let mut e = denied("GetInstanceMetadataDefaults");
         e.kind = ErrorKind::NotImplemented;
         ec2_mut(&mut inv).instance_metadata_defaults = Collected::Failed(e);
-        assert_eq!(
-            statuses(&inv, "ec2-account-imdsv2-default"),
-            vec![Status::NotAssessed]
-        );
+        assert_statuses(&inv, check, &[Status::NotAssessed]);
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::{CheckResult, Status};
+use crate::check::{ReasonCode, ReasonRecord};
 use crate::config::Thresholds;
 use crate::inventory::*;
 
@@ -28,6 +29,24 @@ pub fn denied(operation: &str) -> CollectionError {
         kind: ErrorKind::AccessDenied,
         code: Some("AccessDenied".into()),
         message: "User is not authorized".into(),
+    }
+}
+
+/// A failed AWS Organizations call.
+pub fn organizations_error(
+    operation: &str,
+    kind: ErrorKind,
+    code: &str,
+    message: &str,
+) -> CollectionError {
+    CollectionError {
+        service: "organizations".into(),
+        operation: operation.into(),
+        region: None,
+        resource: None,
+        kind,
+        code: Some(code.into()),
+        message: message.into(),
     }
 }
 
@@ -301,6 +320,14 @@ pub fn assert_evidence_value(r: &CheckResult, needle: &str) {
         "{needle:?} in no evidence value: {:?}",
         r.evidence
     );
+}
+
+/// Asserts that `r` says why it is not assessed with `code`, and returns the reason.
+#[track_caller]
+pub fn assert_reason(r: &CheckResult, code: ReasonCode) -> &ReasonRecord {
+    let reason = r.reason.as_ref().expect("a reason");
+    assert_eq!(reason.code, code, "{r:#?}");
+    reason
 }
 
 /// Asserts that `r` has an evidence entry at `path`.

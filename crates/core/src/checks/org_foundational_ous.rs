@@ -47,28 +47,24 @@ pub const CHECK: OrgCheck = OrgCheck {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
+    use crate::inventory::ErrorKind;
 
     #[test]
     fn ous() {
+        let check = "org-foundational-ous";
         let mut inv = org_inventory();
-        assert_eq!(statuses(&inv, "org-foundational-ous"), vec![Status::Pass]);
+        assert_statuses(&inv, check, &[Status::Pass]);
         org_mut(&mut inv)
             .organizational_units
             .retain(|o| o.name != "Workloads");
-        assert_eq!(statuses(&inv, "org-foundational-ous"), vec![Status::Fail]);
+        assert_statuses(&inv, check, &[Status::Fail]);
         // A tree that could not be walked is unknown, not "lacks the OUs".
-        org_mut(&mut inv).hierarchy_error = Some(crate::inventory::CollectionError {
-            service: "organizations".into(),
-            operation: "ListOrganizationalUnitsForParent".into(),
-            region: None,
-            resource: None,
-            kind: crate::inventory::ErrorKind::Throttled,
-            code: Some("TooManyRequestsException".into()),
-            message: "rate exceeded".into(),
-        });
-        assert_eq!(
-            statuses(&inv, "org-foundational-ous"),
-            vec![Status::NotAssessed]
-        );
+        org_mut(&mut inv).hierarchy_error = Some(organizations_error(
+            "ListOrganizationalUnitsForParent",
+            ErrorKind::Throttled,
+            "TooManyRequestsException",
+            "rate exceeded",
+        ));
+        assert_statuses(&inv, check, &[Status::NotAssessed]);
     }
 }

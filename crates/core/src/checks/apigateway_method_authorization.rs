@@ -129,10 +129,9 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-
-    const CHECK: &str = "apigateway-method-authorization";
 
     #[test]
     fn methods() {
@@ -143,7 +142,7 @@ mod tests {
         );
         api.stages = crate::inventory::Collected::Ok(vec![stage("prod")]);
         apigw_mut(&mut inv).rest_apis = vec![api];
-        assert_statuses(&inv, CHECK, &[Status::Fail, Status::Pass]);
+        assert_statuses(&inv, CHECK.id, &[Status::Fail, Status::Pass]);
     }
 
     /// Audit finding 19: a method of an API with no deployed stage cannot be called.
@@ -151,7 +150,7 @@ mod tests {
     fn undeployed_api_is_not_applicable() {
         let mut inv = base_inventory();
         apigw_mut(&mut inv).rest_apis = vec![rest_api("a1", &[("GET", "NONE")])];
-        let r = &results(&inv, CHECK)[0];
+        let r = &results(&inv, CHECK.id)[0];
         assert_result(r, Status::NotApplicable, &["no deployed stage"]);
     }
 
@@ -174,7 +173,7 @@ mod tests {
             apis[0]["policy"] = vpce.into();
             apis[2]["policy"] = open.into();
         });
-        let r = results(&inv, CHECK);
+        let r = results(&inv, CHECK.id);
         assert_eq!(
             r.iter().map(|r| r.status).collect::<Vec<_>>(),
             vec![Status::Pass, Status::NotApplicable, Status::Fail],

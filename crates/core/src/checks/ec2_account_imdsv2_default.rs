@@ -43,30 +43,46 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, ErrorKind, MetadataDefaults};
+    use crate::inventory::{Collected, ErrorKind, Inventory, MetadataDefaults};
 
+    fn with_defaults(defaults: Collected<MetadataDefaults>) -> Inventory {
+        let mut inv = base_inventory();
+        ec2_mut(&mut inv).instance_metadata_defaults = defaults;
+        inv
+    }
+
+    /// Tokens required by default (the base inventory's), no default, not readable.
     #[test]
     fn account_default() {
-        let check = "ec2-account-imdsv2-default";
-        let mut inv = base_inventory();
-        assert_statuses(&inv, check, &[Status::Pass]);
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults::default());
-        assert_statuses(&inv, check, &[Status::Fail]);
-        // Enforcement without a default: no instance launches unless it requires IMDSv2. Set
-        // by a declarative policy, which the evidence names.
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+        let required = MetadataDefaults {
+            http_tokens: Some("required".into()),
+            ..Default::default()
+        };
+        let mut not_implemented = denied("GetInstanceMetadataDefaults");
+        not_implemented.kind = ErrorKind::NotImplemented;
+        for (defaults, want) in [
+            (Collected::Ok(required), Status::Pass),
+            (Collected::Ok(MetadataDefaults::default()), Status::Fail),
+            (Collected::Failed(not_implemented), Status::NotAssessed),
+        ] {
+            assert_statuses(&with_defaults(defaults), CHECK.id, &[want]);
+        }
+    }
+
+    /// Enforcement without a default: no instance launches unless it requires IMDSv2. Set by
+    /// a declarative policy, which the evidence names.
+    #[test]
+    fn enforcement_by_declarative_policy() {
+        let inv = with_defaults(Collected::Ok(MetadataDefaults {
             http_tokens_enforced: Some("enabled".into()),
             managed_by: Some("declarative-policy".into()),
             ..Default::default()
-        });
-        let r = &results(&inv, check)[0];
+        }));
+        let r = &results(&inv, CHECK.id)[0];
         assert_result(r, Status::Pass, &["declarative policy"]);
         assert_evidence_path(r, "InstanceMetadataDefaults.ManagedBy");
-        let mut e = denied("GetInstanceMetadataDefaults");
-        e.kind = ErrorKind::NotImplemented;
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Failed(e);
-        assert_statuses(&inv, check, &[Status::NotAssessed]);
     }
 }

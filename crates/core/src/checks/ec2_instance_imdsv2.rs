@@ -38,22 +38,21 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
     use crate::inventory::Collected;
 
     #[test]
     fn imds_tokens() {
-        let check = "ec2-instance-imdsv2";
-        let mut inv = base_inventory();
-        ec2_mut(&mut inv).instances = vec![
+        let mut inv = inventory_with_instances(vec![
             instance("i-1", Some("required"), "running"),
             instance("i-2", Some("optional"), "running"),
             instance("i-3", None, "stopped"),
             instance("i-4", None, "terminated"),
-        ];
-        assert_statuses(&inv, check, &[Status::Pass, Status::Fail, Status::Fail]);
+        ]);
+        assert_statuses(&inv, CHECK.id, &[Status::Pass, Status::Fail, Status::Fail]);
         region_mut(&mut inv).ec2 = Collected::Failed(denied("DescribeInstances"));
-        assert_statuses(&inv, check, &[Status::NotAssessed]);
+        assert_statuses(&inv, CHECK.id, &[Status::NotAssessed]);
     }
 }

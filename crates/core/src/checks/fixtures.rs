@@ -543,6 +543,13 @@ pub fn instance(id: &str, tokens: Option<&str>, state: &str) -> Instance {
     }
 }
 
+/// The base inventory with these instances.
+pub fn inventory_with_instances(instances: Vec<Instance>) -> Inventory {
+    let mut inv = base_inventory();
+    ec2_mut(&mut inv).instances = instances;
+    inv
+}
+
 /// A gateway endpoint in vpc-1 to `service` (e.g. "com.amazonaws.us-east-1.s3").
 pub fn gateway_endpoint(
     id: &str,

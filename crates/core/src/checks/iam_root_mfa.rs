@@ -156,6 +156,7 @@ fn show<T: std::fmt::Debug>(c: &Cell<T>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::check::ReasonCode;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
@@ -164,7 +165,7 @@ mod tests {
     #[test]
     fn no_root_row_is_not_assessed() {
         let inv = inventory_with_report(&[]);
-        assert_statuses(&inv, CHECK, &[Status::NotAssessed]);
+        assert_statuses(&inv, CHECK.id, &[Status::NotAssessed]);
     }
 
     /// Audit finding 2: a member account whose root credentials centralized root access removed
@@ -175,7 +176,7 @@ mod tests {
         let inv = two_accounts(
             serde_json::json!({"ok": {"answer": "known", "organization_id": "o-test", "features": ["RootCredentialsManagement", "RootSessions"]}}),
         );
-        let r = results(&inv, CHECK);
+        let r = results(&inv, CHECK.id);
         assert_eq!(
             r.iter().map(|r| r.status).collect::<Vec<_>>(),
             vec![Status::Pass, Status::Pass],
@@ -196,7 +197,7 @@ mod tests {
         let inv = two_accounts(
             serde_json::json!({"ok": {"answer": "known", "organization_id": "o-test", "features": []}}),
         );
-        assert_result(&results(&inv, CHECK)[1], Status::Fail, &["recovered"]);
+        assert_result(&results(&inv, CHECK.id)[1], Status::Fail, &["recovered"]);
     }
 
     /// Audit finding 2: when no scanned account can say whether recovery is blocked, a root
@@ -205,11 +206,11 @@ mod tests {
     fn root_without_credentials_and_unknown_recovery_is_not_assessed() {
         let mut inv = inventory_with_report(&[&root_row(false)]);
         iam_mut(&mut inv).account_summary = Collected::Ok(root_summary(0, 0, 0, 0));
-        let r = &results(&inv, CHECK)[0];
+        let r = &results(&inv, CHECK.id)[0];
         assert_result(r, Status::NotAssessed, &["ListOrganizationsFeatures"]);
         // A failed call says why.
         fail_organizations_features(&mut inv);
-        let r = &results(&inv, CHECK)[0];
+        let r = &results(&inv, CHECK.id)[0];
         assert_result(r, Status::NotAssessed, &["AccessDenied"]);
     }
 
@@ -218,9 +219,9 @@ mod tests {
     fn live_account_summary_mfa_wins_over_an_old_report() {
         let mut inv = inventory_with_report(&[&root_row(false)]);
         iam_mut(&mut inv).account_summary = Collected::Ok(root_summary(1, 1, 0, 0));
-        assert_statuses(&inv, CHECK, &[Status::Pass]);
+        assert_statuses(&inv, CHECK.id, &[Status::Pass]);
         iam_mut(&mut inv).account_summary = Collected::Ok(root_summary(0, 1, 0, 0));
-        assert_statuses(&inv, CHECK, &[Status::Fail]);
+        assert_statuses(&inv, CHECK.id, &[Status::Fail]);
     }
 
     /// The reason of an unknown recovery: no scanned account can answer (outside the scan), or
@@ -229,9 +230,9 @@ mod tests {
     fn unknown_recovery_reasons() {
         let mut inv = inventory_with_report(&[&root_row(false)]);
         iam_mut(&mut inv).account_summary = Collected::Ok(root_summary(0, 0, 0, 0));
-        assert_reason(&results(&inv, CHECK)[0], ReasonCode::OutsideScan);
+        assert_reason(&results(&inv, CHECK.id)[0], ReasonCode::OutsideScan);
         fail_organizations_features(&mut inv);
-        let r = results(&inv, CHECK);
+        let r = results(&inv, CHECK.id);
         let reason = assert_reason(&r[0], ReasonCode::CollectionFailed);
         let call = reason.call.as_ref().expect("the failed call");
         assert_eq!(call.operation, "ListOrganizationsFeatures");
@@ -244,7 +245,6 @@ mod tests {
         );
     }
 
-    const CHECK: &str = "iam-root-mfa";
     const MEMBER: &str = "222222222222";
 
     fn fail_organizations_features(inv: &mut crate::inventory::Inventory) {

@@ -30,6 +30,7 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
 
@@ -44,10 +45,9 @@ mod tests {
             &user_row("b", "2026-01-01", console, false, Some(used)),
             &user_row("c", "2026-01-01", None, false, Some(unused)),
         ]);
-        let check = "iam-user-initial-access-key-unused";
         assert_statuses(
             &inv,
-            check,
+            CHECK.id,
             &[Status::Fail, Status::Pass, Status::NotApplicable],
         );
     }

@@ -52,6 +52,7 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
 
@@ -71,10 +72,9 @@ mod tests {
             // nothing enabled
             &user_row("c", "2026-08-01", None, false, None),
         ]);
-        let check = "iam-user-unused-credentials";
         let want = [Status::Pass, Status::Fail, Status::NotApplicable];
-        assert_statuses(&inv, check, &want);
+        assert_statuses(&inv, CHECK.id, &want);
         // Fifty days on, user a's key (never used, created 60 days before) is stale too.
-        assert_eq!(statuses_at(&inv, check, 50)[0], Status::Fail);
+        assert_eq!(statuses_at(&inv, CHECK.id, 50)[0], Status::Fail);
     }
 }

@@ -45,26 +45,40 @@ pub const CHECK: OrgCheck = OrgCheck {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::ErrorKind;
+    use crate::inventory::{ErrorKind, Organization};
 
+    /// An edit of the organization and the status after it.
+    type Step = (fn(&mut Organization), Status);
+
+    /// Each step edits the organization further: both OUs, then no Workloads OU, then a tree
+    /// that could not be walked (unknown, not "lacks the OUs").
     #[test]
     fn ous() {
-        let check = "org-foundational-ous";
+        let steps: [Step; 3] = [
+            (|_| {}, Status::Pass),
+            (
+                |o| o.organizational_units.retain(|o| o.name != "Workloads"),
+                Status::Fail,
+            ),
+            (
+                |o| {
+                    o.hierarchy_error = Some(organizations_error(
+                        "ListOrganizationalUnitsForParent",
+                        ErrorKind::Throttled,
+                        "TooManyRequestsException",
+                        "rate exceeded",
+                    ))
+                },
+                Status::NotAssessed,
+            ),
+        ];
         let mut inv = org_inventory();
-        assert_statuses(&inv, check, &[Status::Pass]);
-        org_mut(&mut inv)
-            .organizational_units
-            .retain(|o| o.name != "Workloads");
-        assert_statuses(&inv, check, &[Status::Fail]);
-        // A tree that could not be walked is unknown, not "lacks the OUs".
-        org_mut(&mut inv).hierarchy_error = Some(organizations_error(
-            "ListOrganizationalUnitsForParent",
-            ErrorKind::Throttled,
-            "TooManyRequestsException",
-            "rate exceeded",
-        ));
-        assert_statuses(&inv, check, &[Status::NotAssessed]);
+        for (step, want) in steps {
+            step(org_mut(&mut inv));
+            assert_statuses(&inv, CHECK.id, &[want]);
+        }
     }
 }

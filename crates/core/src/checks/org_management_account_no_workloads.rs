@@ -90,18 +90,17 @@ pub const CHECK: OrgCheck = OrgCheck {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::check::ReasonCode;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
 
-    const CHECK: &str = "org-management-account-no-workloads";
-
     #[test]
     fn management_account() {
+        assert_statuses(&org_inventory(), CHECK.id, &[Status::Pass]);
         let mut inv = org_inventory();
-        assert_statuses(&inv, CHECK, &[Status::Pass]);
         apigw_mut(&mut inv).rest_apis = vec![rest_api("a", &[])];
-        assert_statuses(&inv, CHECK, &[Status::Fail]);
+        assert_statuses(&inv, CHECK.id, &[Status::Fail]);
     }
 
     /// Audit finding 18: a load balancer or CloudFront distribution (seen through the ACM
@@ -114,7 +113,7 @@ mod tests {
             "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/1".into(),
         ];
         acm_mut(&mut inv).certificates = vec![c];
-        let r = results(&inv, CHECK);
+        let r = results(&inv, CHECK.id);
         assert_eq!(r[0].status, Status::Fail, "{r:#?}");
         assert!(r[0].evidence[0].value.contains("loadbalancer/app/web"));
     }
@@ -122,7 +121,7 @@ mod tests {
     /// Audit finding 18: a pass says what was examined and what posture does not collect.
     #[test]
     fn pass_says_what_was_not_examined() {
-        let r = &results(&org_inventory(), CHECK)[0];
+        let r = &results(&org_inventory(), CHECK.id)[0];
         assert_result(r, Status::Pass, &["Lambda"]);
         assert_evidence_path(r, "not_examined");
     }
@@ -132,7 +131,7 @@ mod tests {
     fn unscanned_management_account_is_not_assessed() {
         let mut inv = org_inventory();
         org_mut(&mut inv).management_account_id = "999999999999".into();
-        let r = &results(&inv, CHECK)[0];
+        let r = &results(&inv, CHECK.id)[0];
         assert_eq!(r.status, Status::NotAssessed, "{r:#?}");
         assert_eq!(r.account_id, "999999999999");
         assert_eq!(r.resource, "AWS::::Account:999999999999");

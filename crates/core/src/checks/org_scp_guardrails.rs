@@ -68,17 +68,18 @@ pub const CHECK: OrgCheck = OrgCheck {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::check::ReasonCode;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
     use crate::inventory::{Collected, ErrorKind, OrgPolicy, PolicyRef};
 
-    const CHECK: &str = "org-scp-guardrails";
-
     #[test]
     fn guardrails() {
+        // Not in organization mode: no policies to read.
+        assert_statuses(&base_inventory(), CHECK.id, &[Status::NotAssessed]);
         let mut inv = org_inventory();
-        assert_statuses(&inv, CHECK, &[Status::Fail]);
+        assert_statuses(&inv, CHECK.id, &[Status::Fail]);
         let deny_leave = PolicyRef {
             id: "p-1".into(),
             name: "DenyLeave".into(),
@@ -86,8 +87,7 @@ mod tests {
         };
         org_mut(&mut inv).scp_attachments =
             Collected::Ok([("ou-sec".to_string(), vec![deny_leave])].into());
-        assert_statuses(&inv, CHECK, &[Status::Pass]);
-        assert_statuses(&base_inventory(), CHECK, &[Status::NotAssessed]);
+        assert_statuses(&inv, CHECK.id, &[Status::Pass]);
     }
 
     #[test]
@@ -116,7 +116,7 @@ mod tests {
             if let Collected::Ok(list) = &mut org_mut(&mut inv).policies {
                 list.push(rcp(ty, name, managed));
             }
-            assert_eq!(statuses(&inv, CHECK), vec![want], "{name}");
+            assert_eq!(statuses(&inv, CHECK.id), vec![want], "{name}");
         }
         // Policy layers unknown and no SCP guardrail: not a fail.
         let mut inv = org_inventory();
@@ -126,7 +126,7 @@ mod tests {
             "AccessDeniedException",
             "denied",
         ));
-        assert_statuses(&inv, CHECK, &[Status::NotAssessed]);
+        assert_statuses(&inv, CHECK.id, &[Status::NotAssessed]);
     }
 
     /// Policy layers unknown and no SCP guardrail: a not-assessed sentence like every other,
@@ -135,7 +135,7 @@ mod tests {
     fn unknown_policy_layers_are_not_assessed_with_the_failed_call() {
         let mut inv = org_inventory();
         org_mut(&mut inv).policies = Collected::Failed(denied("ListPolicies"));
-        let r = &results(&inv, CHECK)[0];
+        let r = &results(&inv, CHECK.id)[0];
         assert_eq!(r.status, Status::NotAssessed);
         assert!(
             r.message.starts_with("not assessed: no SCP guardrail"),

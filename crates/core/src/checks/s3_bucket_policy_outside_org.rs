@@ -69,14 +69,12 @@ pub const CHECK: OrgCheck = OrgCheck {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
 
-    const CHECK: &str = "s3-bucket-policy-outside-org";
-
     #[test]
     fn cross_account_grants() {
-        let mut inv = org_inventory();
         let ext = bucket_with_policy(
             "ext",
             r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::ext/*"}}"#,
@@ -96,9 +94,10 @@ mod tests {
             "ip",
             r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::ip/*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}}"#,
         );
+        let mut inv = org_inventory();
         set_buckets(&mut inv, vec![ext, int, public_but_restricted, ip_pinned]);
         let want = [Status::Fail, Status::Pass, Status::Pass, Status::Fail];
-        assert_statuses(&inv, CHECK, &want);
+        assert_statuses(&inv, CHECK.id, &want);
     }
 
     /// Audit finding 3: a CloudFront origin access identity and a deleted principal's unique id
@@ -115,7 +114,7 @@ mod tests {
             r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":["AROA3XFRBF535PLBIFPI4","arn:aws:iam::333333333333:root"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::dead/*"}}"#,
         );
         set_buckets(&mut inv, vec![oai, dead]);
-        let r = results(&inv, CHECK);
+        let r = results(&inv, CHECK.id);
         assert_result(&r[0], Status::Pass, &[]);
         assert_evidence_value(&r[0], "CloudFront origin access identity");
         assert_eq!(r[1].status, Status::Fail);
@@ -143,7 +142,7 @@ mod tests {
             r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::own/*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-own"}}}}"#,
         );
         set_buckets(&mut inv, vec![vendor, own]);
-        let r = results(&inv, CHECK);
+        let r = results(&inv, CHECK.id);
         assert_result(&r[0], Status::Fail, &[]);
         assert_evidence_value(&r[0], "not who it is");
         assert_result(&r[1], Status::Pass, &[]);

@@ -99,12 +99,12 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
 
     #[test]
     fn domain_certificate_chain() {
-        let check = "sra-app-api-domain-certificate";
         let arn = |id: &str| format!("arn:aws:acm:us-east-1:111111111111:certificate/{id}");
         let mut inv = base_inventory();
         let mut imported = cert(&arn("imp"), Some(10));
@@ -118,8 +118,8 @@ mod tests {
             domain_name("c.example.com", other_region, tls12),
         ];
         let want = [Status::Pass, Status::Fail, Status::NotAssessed];
-        assert_statuses(&inv, check, &want);
-        let r = &results(&inv, check)[1];
+        assert_statuses(&inv, CHECK.id, &want);
+        let r = &results(&inv, CHECK.id)[1];
         assert_result(r, Status::Fail, &["expires in 10 days", "imported"]);
     }
 }

@@ -75,27 +75,28 @@ mod tests {
 
     #[test]
     fn cross_account_grants() {
-        let ext = bucket_with_policy(
-            "ext",
-            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::ext/*"}}"#,
+        let int = format!(
+            r#"{{"Statement":{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::int/*"}}}}"#
         );
-        let int = bucket_with_policy(
-            "int",
-            &format!(
-                r#"{{"Statement":{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::int/*"}}}}"#
+        let buckets = vec![
+            bucket_with_policy(
+                "ext",
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::ext/*"}}"#,
             ),
-        );
-        let public_but_restricted = bucket_with_policy(
-            "pub",
-            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"}}"#,
-        );
-        // Not public (pinned to a narrow range), so RestrictPublicBuckets does not apply.
-        let ip_pinned = bucket_with_policy(
-            "ip",
-            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::ip/*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}}"#,
-        );
+            bucket_with_policy("int", &int),
+            // Public, but RestrictPublicBuckets applies.
+            bucket_with_policy(
+                "pub",
+                r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"}}"#,
+            ),
+            // Not public (pinned to a narrow range), so RestrictPublicBuckets does not apply.
+            bucket_with_policy(
+                "ip",
+                r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::ip/*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}}"#,
+            ),
+        ];
         let mut inv = org_inventory();
-        set_buckets(&mut inv, vec![ext, int, public_but_restricted, ip_pinned]);
+        set_buckets(&mut inv, buckets);
         let want = [Status::Fail, Status::Pass, Status::Pass, Status::Fail];
         assert_statuses(&inv, CHECK.id, &want);
     }

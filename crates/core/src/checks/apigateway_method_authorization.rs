@@ -127,6 +127,7 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
 
@@ -139,23 +140,7 @@ mod tests {
         );
         api.stages = crate::inventory::Collected::Ok(vec![stage("prod")]);
         apigw_mut(&mut inv).rest_apis = vec![api];
-        assert_eq!(
-            statuses(&inv, "apigateway-method-authorization"),
-            vec![Status::Fail, Status::Pass]
-        );
-    }
-
-    fn stage(name: &str) -> crate::inventory::Stage {
-        crate::inventory::Stage {
-            name: name.into(),
-            tracing_enabled: false,
-            web_acl_arn: None,
-            client_certificate_id: None,
-            cache_cluster_enabled: false,
-            access_log_destination: None,
-            method_settings: Default::default(),
-            tags: None,
-        }
+        assert_statuses(&inv, CHECK.id, &[Status::Fail, Status::Pass]);
     }
 
     /// Audit finding 19: a method of an API with no deployed stage cannot be called.
@@ -163,9 +148,8 @@ mod tests {
     fn undeployed_api_is_not_applicable() {
         let mut inv = base_inventory();
         apigw_mut(&mut inv).rest_apis = vec![rest_api("a1", &[("GET", "NONE")])];
-        let r = results(&inv, "apigateway-method-authorization");
-        assert_eq!(r[0].status, Status::NotApplicable, "{r:#?}");
-        assert!(r[0].message.contains("no deployed stage"));
+        let r = &results(&inv, CHECK.id)[0];
+        assert_result(r, Status::NotApplicable, &["no deployed stage"]);
     }
 
     /// Audit finding 19: the REST API's resource policy decides who reaches a method without
@@ -187,7 +171,7 @@ mod tests {
             apis[0]["policy"] = vpce.into();
             apis[2]["policy"] = open.into();
         });
-        let r = results(&inv, "apigateway-method-authorization");
+        let r = results(&inv, CHECK.id);
         assert_eq!(
             r.iter().map(|r| r.status).collect::<Vec<_>>(),
             vec![Status::Pass, Status::NotApplicable, Status::Fail],

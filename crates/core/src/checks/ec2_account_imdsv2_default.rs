@@ -41,44 +41,46 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, ErrorKind, MetadataDefaults};
+    use crate::inventory::{Collected, ErrorKind, Inventory, MetadataDefaults};
 
+    fn with_defaults(defaults: Collected<MetadataDefaults>) -> Inventory {
+        let mut inv = base_inventory();
+        ec2_mut(&mut inv).instance_metadata_defaults = defaults;
+        inv
+    }
+
+    /// Tokens required by default (the base inventory's), no default, not readable.
     #[test]
     fn account_default() {
-        let mut inv = base_inventory();
-        assert_eq!(
-            statuses(&inv, "ec2-account-imdsv2-default"),
-            vec![Status::Pass]
-        );
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults::default());
-        assert_eq!(
-            statuses(&inv, "ec2-account-imdsv2-default"),
-            vec![Status::Fail]
-        );
-        // Enforcement without a default: no instance launches unless it requires IMDSv2. Set
-        // by a declarative policy, which the evidence names.
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+        let required = MetadataDefaults {
+            http_tokens: Some("required".into()),
+            ..Default::default()
+        };
+        let mut not_implemented = denied("GetInstanceMetadataDefaults");
+        not_implemented.kind = ErrorKind::NotImplemented;
+        for (defaults, want) in [
+            (Collected::Ok(required), Status::Pass),
+            (Collected::Ok(MetadataDefaults::default()), Status::Fail),
+            (Collected::Failed(not_implemented), Status::NotAssessed),
+        ] {
+            assert_statuses(&with_defaults(defaults), CHECK.id, &[want]);
+        }
+    }
+
+    /// Enforcement without a default: no instance launches unless it requires IMDSv2. Set by
+    /// a declarative policy, which the evidence names.
+    #[test]
+    fn enforcement_by_declarative_policy() {
+        let inv = with_defaults(Collected::Ok(MetadataDefaults {
             http_tokens_enforced: Some("enabled".into()),
             managed_by: Some("declarative-policy".into()),
             ..Default::default()
-        });
-        let r = &results(&inv, "ec2-account-imdsv2-default")[0];
-        assert_eq!(r.status, Status::Pass, "{r:?}");
-        assert!(r.message.contains("declarative policy"), "{r:?}");
-        assert!(
-            r.evidence
-                .iter()
-                .any(|e| e.path == "InstanceMetadataDefaults.ManagedBy"),
-            "{r:?}"
-        );
-        let mut e = denied("GetInstanceMetadataDefaults");
-        e.kind = ErrorKind::NotImplemented;
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Failed(e);
-        assert_eq!(
-            statuses(&inv, "ec2-account-imdsv2-default"),
-            vec![Status::NotAssessed]
-        );
+        }));
+        let r = &results(&inv, CHECK.id)[0];
+        assert_result(r, Status::Pass, &["declarative policy"]);
+        assert_evidence_path(r, "InstanceMetadataDefaults.ManagedBy");
     }
 }

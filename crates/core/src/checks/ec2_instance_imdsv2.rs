@@ -38,44 +38,21 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, Instance, MetadataOptions};
-
-    fn instance(id: &str, tokens: Option<&str>, state: &str) -> Instance {
-        Instance {
-            tags: None,
-            instance_id: id.into(),
-            state: Some(state.into()),
-            subnet_id: None,
-            vpc_id: None,
-            instance_profile_arn: None,
-            public_ip: None,
-            metadata_options: MetadataOptions {
-                http_tokens: tokens.map(str::to_string),
-                http_endpoint: None,
-                http_put_response_hop_limit: Some(1),
-            },
-        }
-    }
+    use crate::inventory::Collected;
 
     #[test]
     fn imds_tokens() {
-        let mut inv = base_inventory();
-        ec2_mut(&mut inv).instances = vec![
+        let mut inv = inventory_with_instances(vec![
             instance("i-1", Some("required"), "running"),
             instance("i-2", Some("optional"), "running"),
             instance("i-3", None, "stopped"),
             instance("i-4", None, "terminated"),
-        ];
-        assert_eq!(
-            statuses(&inv, "ec2-instance-imdsv2"),
-            vec![Status::Pass, Status::Fail, Status::Fail]
-        );
+        ]);
+        assert_statuses(&inv, CHECK.id, &[Status::Pass, Status::Fail, Status::Fail]);
         region_mut(&mut inv).ec2 = Collected::Failed(denied("DescribeInstances"));
-        assert_eq!(
-            statuses(&inv, "ec2-instance-imdsv2"),
-            vec![Status::NotAssessed]
-        );
+        assert_statuses(&inv, CHECK.id, &[Status::NotAssessed]);
     }
 }

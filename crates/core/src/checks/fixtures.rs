@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::{CheckResult, Status};
+use crate::check::{ReasonCode, ReasonRecord};
 use crate::config::Thresholds;
 use crate::inventory::*;
 
@@ -28,6 +29,24 @@ pub fn denied(operation: &str) -> CollectionError {
         kind: ErrorKind::AccessDenied,
         code: Some("AccessDenied".into()),
         message: "User is not authorized".into(),
+    }
+}
+
+/// A failed AWS Organizations call.
+pub fn organizations_error(
+    operation: &str,
+    kind: ErrorKind,
+    code: &str,
+    message: &str,
+) -> CollectionError {
+    CollectionError {
+        service: "organizations".into(),
+        operation: operation.into(),
+        region: None,
+        resource: None,
+        kind,
+        code: Some(code.into()),
+        message: message.into(),
     }
 }
 
@@ -167,6 +186,26 @@ pub fn fail_credential_report(inv: &mut Inventory) {
     iam_mut(inv).credential_report = Collected::Failed(denied("GetCredentialReport"));
 }
 
+/// Block Public Access with all four settings on.
+pub fn block_all() -> PublicAccessBlock {
+    PublicAccessBlock {
+        block_public_acls: true,
+        ignore_public_acls: true,
+        block_public_policy: true,
+        restrict_public_buckets: true,
+    }
+}
+
+/// An ACL grant of READ to everyone (the AllUsers group).
+pub fn all_users_read() -> AclGrant {
+    AclGrant {
+        grantee_type: "Group".into(),
+        grantee_uri: Some(ALL_USERS_URI.into()),
+        grantee_id: None,
+        permission: "READ".into(),
+    }
+}
+
 /// A bucket with every setting collected and compliant except what the test changes.
 pub fn bucket(name: &str) -> Bucket {
     Bucket {
@@ -174,18 +213,33 @@ pub fn bucket(name: &str) -> Bucket {
         name: name.into(),
         region: Collected::Ok(REGION.into()),
         policy: Collected::Ok(None),
-        public_access_block: Collected::Ok(Some(PublicAccessBlock {
-            block_public_acls: true,
-            ignore_public_acls: true,
-            block_public_policy: true,
-            restrict_public_buckets: true,
-        })),
+        public_access_block: Collected::Ok(Some(block_all())),
         acl_grants: Collected::Ok(vec![]),
         object_ownership: Collected::Ok(Some("BucketOwnerEnforced".into())),
         default_encryption: Collected::Ok(Some(vec!["aws:kms".into()])),
         versioning: Collected::Ok(Some("Enabled".into())),
         logging_target: Collected::Ok(Some("logs".into())),
     }
+}
+
+/// `bucket(name)` with this bucket policy.
+pub fn bucket_with_policy(name: &str, policy: &str) -> Bucket {
+    Bucket {
+        policy: Collected::Ok(Some(policy.into())),
+        ..bucket(name)
+    }
+}
+
+/// Sets the buckets of the fixture account.
+pub fn set_buckets(inv: &mut Inventory, buckets: Vec<Bucket>) {
+    s3_mut(inv).buckets = Collected::Ok(buckets);
+}
+
+/// The base inventory with these buckets.
+pub fn inventory_with_buckets(buckets: Vec<Bucket>) -> Inventory {
+    let mut inv = base_inventory();
+    set_buckets(&mut inv, buckets);
+    inv
 }
 
 pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckResult> {
@@ -231,6 +285,59 @@ pub fn statuses_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<Status>
         .iter()
         .map(|r| r.status)
         .collect()
+}
+
+/// Asserts the statuses `check` gives on `inv`, one a resource, in order.
+#[track_caller]
+pub fn assert_statuses(inv: &Inventory, check: &str, want: &[Status]) {
+    assert_eq!(statuses(inv, check), want, "{check}");
+}
+
+/// Asserts the statuses `check` gives on `inv` `days_later` days after the fixture's "now".
+#[track_caller]
+pub fn assert_statuses_at(inv: &Inventory, check: &str, days_later: i64, want: &[Status]) {
+    assert_eq!(statuses_at(inv, check, days_later), want, "{check}");
+}
+
+/// Asserts a result's status, and that its message contains each of `needles`.
+#[track_caller]
+pub fn assert_result(r: &CheckResult, status: Status, needles: &[&str]) {
+    assert_eq!(r.status, status, "{r:#?}");
+    for needle in needles {
+        assert!(
+            r.message.contains(needle),
+            "{needle:?} not in {}",
+            r.message
+        );
+    }
+}
+
+/// Asserts that some evidence value of `r` contains `needle`.
+#[track_caller]
+pub fn assert_evidence_value(r: &CheckResult, needle: &str) {
+    assert!(
+        r.evidence.iter().any(|e| e.value.contains(needle)),
+        "{needle:?} in no evidence value: {:?}",
+        r.evidence
+    );
+}
+
+/// Asserts that `r` says why it is not assessed with `code`, and returns the reason.
+#[track_caller]
+pub fn assert_reason(r: &CheckResult, code: ReasonCode) -> &ReasonRecord {
+    let reason = r.reason.as_ref().expect("a reason");
+    assert_eq!(reason.code, code, "{r:#?}");
+    reason
+}
+
+/// Asserts that `r` has an evidence entry at `path`.
+#[track_caller]
+pub fn assert_evidence_path(r: &CheckResult, path: &str) {
+    assert!(
+        r.evidence.iter().any(|e| e.path == path),
+        "no evidence at {path:?}: {:?}",
+        r.evidence
+    );
 }
 
 /// An ACM certificate expiring in `days_left` days (None: no expiry date yet).
@@ -371,4 +478,123 @@ pub fn root_summary(mfa: i64, password: i64, keys: i64, certs: i64) -> BTreeMap<
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect()
+}
+
+/// A credential report row of an IAM user created on `created` (YYYY-MM-DD): a console password
+/// last used `password` ("N/A" for never, "no_information", or a date) when it has one, MFA
+/// as given, and access key 1 rotated on the first date and last used on the second (in
+/// us-east-1, by S3) when it has one. No second key and no certificates.
+pub fn user_row(
+    name: &str,
+    created: &str,
+    password: Option<&str>,
+    mfa: bool,
+    key: Option<(&str, Option<&str>)>,
+) -> String {
+    let created = format!("{created}T00:00:00Z");
+    let at = |d: &str| {
+        if d.len() == 10 {
+            format!("{d}T00:00:00Z")
+        } else {
+            d.to_string()
+        }
+    };
+    let password = match password {
+        Some(used) => format!("true,{},{created},N/A", at(used)),
+        None => "false,N/A,N/A,N/A".into(),
+    };
+    let key = match key {
+        Some((rotated, Some(used))) => {
+            format!("true,{rotated}T00:00:00Z,{used}T00:00:00Z,us-east-1,s3")
+        }
+        Some((rotated, None)) => format!("true,{rotated}T00:00:00Z,N/A,N/A,N/A"),
+        None => "false,N/A,N/A,N/A,N/A".into(),
+    };
+    format!(
+        "{name},arn:aws:iam::{ACCOUNT}:user/{name},{created},{password},{mfa},{key},false,N/A,N/A,N/A,N/A,false,N/A,false,N/A"
+    )
+}
+
+/// An IAM role at path `/` with this trust policy.
+pub fn role(name: &str, trust_policy: &str) -> IamRole {
+    IamRole {
+        role_name: name.into(),
+        arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
+        path: "/".into(),
+        trust_policy: Some(trust_policy.into()),
+    }
+}
+
+/// An instance with these IMDS tokens and state, in no subnet, hop limit 1.
+pub fn instance(id: &str, tokens: Option<&str>, state: &str) -> Instance {
+    Instance {
+        tags: None,
+        instance_id: id.into(),
+        state: Some(state.into()),
+        subnet_id: None,
+        vpc_id: None,
+        instance_profile_arn: None,
+        public_ip: None,
+        metadata_options: MetadataOptions {
+            http_tokens: tokens.map(str::to_string),
+            http_endpoint: None,
+            http_put_response_hop_limit: Some(1),
+        },
+    }
+}
+
+/// The base inventory with these instances.
+pub fn inventory_with_instances(instances: Vec<Instance>) -> Inventory {
+    let mut inv = base_inventory();
+    ec2_mut(&mut inv).instances = instances;
+    inv
+}
+
+/// A gateway endpoint in vpc-1 to `service` (e.g. "com.amazonaws.us-east-1.s3").
+pub fn gateway_endpoint(
+    id: &str,
+    service: &str,
+    state: Option<&str>,
+    policy: Option<&str>,
+    route_table_ids: &[&str],
+) -> VpcEndpoint {
+    VpcEndpoint {
+        tags: None,
+        vpc_endpoint_id: id.into(),
+        vpc_id: "vpc-1".into(),
+        service_name: service.into(),
+        endpoint_type: "Gateway".into(),
+        state: state.map(str::to_string),
+        policy: policy.map(str::to_string),
+        route_table_ids: route_table_ids.iter().map(|r| r.to_string()).collect(),
+    }
+}
+
+/// The S3 gateway endpoint service of the fixture region.
+pub const S3_SERVICE: &str = "com.amazonaws.us-east-1.s3";
+
+/// An API Gateway stage with nothing turned on.
+pub fn stage(name: &str) -> Stage {
+    Stage {
+        name: name.into(),
+        tracing_enabled: false,
+        web_acl_arn: None,
+        client_certificate_id: None,
+        cache_cluster_enabled: false,
+        access_log_destination: None,
+        method_settings: Default::default(),
+        tags: None,
+    }
+}
+
+/// A regional API Gateway custom domain with this certificate and TLS security policy.
+pub fn domain_name(name: &str, certificate_arn: &str, security_policy: Option<&str>) -> DomainName {
+    DomainName {
+        tags: None,
+        domain_name: name.into(),
+        certificate_arn: None,
+        regional_certificate_arn: Some(certificate_arn.into()),
+        security_policy: security_policy.map(str::to_string),
+        endpoint_types: vec!["REGIONAL".into()],
+    }
 }

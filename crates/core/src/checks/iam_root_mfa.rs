@@ -156,6 +156,8 @@ fn show<T: std::fmt::Debug>(c: &Cell<T>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
+    use crate::check::ReasonCode;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
     use crate::inventory::Collected;
@@ -163,7 +165,7 @@ mod tests {
     #[test]
     fn no_root_row_is_not_assessed() {
         let inv = inventory_with_report(&[]);
-        assert_eq!(statuses(&inv, "iam-root-mfa"), vec![Status::NotAssessed]);
+        assert_statuses(&inv, CHECK.id, &[Status::NotAssessed]);
     }
 
     /// Audit finding 2: a member account whose root credentials centralized root access removed
@@ -174,7 +176,7 @@ mod tests {
         let inv = two_accounts(
             serde_json::json!({"ok": {"answer": "known", "organization_id": "o-test", "features": ["RootCredentialsManagement", "RootSessions"]}}),
         );
-        let r = results(&inv, "iam-root-mfa");
+        let r = results(&inv, CHECK.id);
         assert_eq!(
             r.iter().map(|r| r.status).collect::<Vec<_>>(),
             vec![Status::Pass, Status::Pass],
@@ -195,9 +197,7 @@ mod tests {
         let inv = two_accounts(
             serde_json::json!({"ok": {"answer": "known", "organization_id": "o-test", "features": []}}),
         );
-        let r = results(&inv, "iam-root-mfa");
-        assert_eq!(r[1].status, Status::Fail);
-        assert!(r[1].message.contains("recovered"), "{}", r[1].message);
+        assert_result(&results(&inv, CHECK.id)[1], Status::Fail, &["recovered"]);
     }
 
     /// Audit finding 2: when no scanned account can say whether recovery is blocked, a root
@@ -206,15 +206,12 @@ mod tests {
     fn root_without_credentials_and_unknown_recovery_is_not_assessed() {
         let mut inv = inventory_with_report(&[&root_row(false)]);
         iam_mut(&mut inv).account_summary = Collected::Ok(root_summary(0, 0, 0, 0));
-        let r = results(&inv, "iam-root-mfa");
-        assert_eq!(r[0].status, Status::NotAssessed, "{r:#?}");
-        assert!(r[0].message.contains("ListOrganizationsFeatures"));
+        let r = &results(&inv, CHECK.id)[0];
+        assert_result(r, Status::NotAssessed, &["ListOrganizationsFeatures"]);
         // A failed call says why.
-        iam_mut(&mut inv).organizations_features =
-            Some(Collected::Failed(denied("ListOrganizationsFeatures")));
-        let r = results(&inv, "iam-root-mfa");
-        assert_eq!(r[0].status, Status::NotAssessed);
-        assert!(r[0].message.contains("AccessDenied"), "{}", r[0].message);
+        fail_organizations_features(&mut inv);
+        let r = &results(&inv, CHECK.id)[0];
+        assert_result(r, Status::NotAssessed, &["AccessDenied"]);
     }
 
     /// Audit finding 12: GetAccountSummary is read live and wins over a report hours old.
@@ -222,26 +219,21 @@ mod tests {
     fn live_account_summary_mfa_wins_over_an_old_report() {
         let mut inv = inventory_with_report(&[&root_row(false)]);
         iam_mut(&mut inv).account_summary = Collected::Ok(root_summary(1, 1, 0, 0));
-        assert_eq!(statuses(&inv, "iam-root-mfa"), vec![Status::Pass]);
+        assert_statuses(&inv, CHECK.id, &[Status::Pass]);
         iam_mut(&mut inv).account_summary = Collected::Ok(root_summary(0, 1, 0, 0));
-        assert_eq!(statuses(&inv, "iam-root-mfa"), vec![Status::Fail]);
+        assert_statuses(&inv, CHECK.id, &[Status::Fail]);
     }
 
     /// The reason of an unknown recovery: no scanned account can answer (outside the scan), or
     /// the call failed (collection, with the call).
     #[test]
     fn unknown_recovery_reasons() {
-        use crate::check::ReasonCode;
         let mut inv = inventory_with_report(&[&root_row(false)]);
         iam_mut(&mut inv).account_summary = Collected::Ok(root_summary(0, 0, 0, 0));
-        let r = results(&inv, "iam-root-mfa");
-        let reason = r[0].reason.as_ref().expect("a reason");
-        assert_eq!(reason.code, ReasonCode::OutsideScan);
-        iam_mut(&mut inv).organizations_features =
-            Some(Collected::Failed(denied("ListOrganizationsFeatures")));
-        let r = results(&inv, "iam-root-mfa");
-        let reason = r[0].reason.as_ref().expect("a reason");
-        assert_eq!(reason.code, ReasonCode::CollectionFailed);
+        assert_reason(&results(&inv, CHECK.id)[0], ReasonCode::OutsideScan);
+        fail_organizations_features(&mut inv);
+        let r = results(&inv, CHECK.id);
+        let reason = assert_reason(&r[0], ReasonCode::CollectionFailed);
         let call = reason.call.as_ref().expect("the failed call");
         assert_eq!(call.operation, "ListOrganizationsFeatures");
         assert!(
@@ -254,6 +246,11 @@ mod tests {
     }
 
     const MEMBER: &str = "222222222222";
+
+    fn fail_organizations_features(inv: &mut crate::inventory::Inventory) {
+        iam_mut(inv).organizations_features =
+            Some(Collected::Failed(denied("ListOrganizationsFeatures")));
+    }
 
     /// The organization's management account (root with MFA, answering ListOrganizationsFeatures
     /// with `features`) and a member account whose root user has no credentials at all.

@@ -30,14 +30,13 @@ mod tests {
 
     #[test]
     fn console_users_need_mfa() {
+        let key_in_use = Some(("2026-01-01", Some("2026-11-01")));
         let inv = inventory_with_report(&[
-            "alice,arn:aws:iam::111111111111:user/alice,2026-01-01T00:00:00Z,true,2026-11-01T00:00:00Z,2026-01-01T00:00:00Z,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-            "bob,arn:aws:iam::111111111111:user/bob,2026-01-01T00:00:00Z,true,2026-11-01T00:00:00Z,2026-01-01T00:00:00Z,N/A,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-            "svc,arn:aws:iam::111111111111:user/svc,2026-01-01T00:00:00Z,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00Z,2026-11-01T00:00:00Z,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+            &user_row("alice", "2026-01-01", Some("2026-11-01"), false, None),
+            &user_row("bob", "2026-01-01", Some("2026-11-01"), true, None),
+            &user_row("svc", "2026-01-01", None, false, key_in_use),
         ]);
-        assert_eq!(
-            statuses(&inv, "iam-user-console-mfa"),
-            vec![Status::Fail, Status::Pass, Status::NotApplicable]
-        );
+        let want = [Status::Fail, Status::Pass, Status::NotApplicable];
+        assert_statuses(&inv, "iam-user-console-mfa", &want);
     }
 }

@@ -28,19 +28,25 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
 
+    /// A console user's never-used key fails; a used one, or a key of a user without a
+    /// password, does not.
     #[test]
     fn never_used_key_of_console_user() {
+        let (unused, used) = (("2026-01-01", None), ("2026-01-01", Some("2026-11-01")));
+        let console = Some("N/A");
         let inv = inventory_with_report(&[
-            "a,arn:aws:iam::111111111111:user/a,2026-01-01T00:00:00Z,true,N/A,2026-01-01T00:00:00Z,N/A,false,true,2026-01-01T00:00:00Z,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-            "b,arn:aws:iam::111111111111:user/b,2026-01-01T00:00:00Z,true,N/A,2026-01-01T00:00:00Z,N/A,false,true,2026-01-01T00:00:00Z,2026-11-01T00:00:00Z,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-            "c,arn:aws:iam::111111111111:user/c,2026-01-01T00:00:00Z,false,N/A,N/A,N/A,false,true,2026-01-01T00:00:00Z,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+            &user_row("a", "2026-01-01", console, false, Some(unused)),
+            &user_row("b", "2026-01-01", console, false, Some(used)),
+            &user_row("c", "2026-01-01", None, false, Some(unused)),
         ]);
-        assert_eq!(
-            statuses(&inv, "iam-user-initial-access-key-unused"),
-            vec![Status::Fail, Status::Pass, Status::NotApplicable]
+        assert_statuses(
+            &inv,
+            CHECK.id,
+            &[Status::Fail, Status::Pass, Status::NotApplicable],
         );
     }
 }

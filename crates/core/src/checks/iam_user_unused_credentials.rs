@@ -50,6 +50,7 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
 
@@ -57,20 +58,21 @@ mod tests {
     fn unused_password_and_keys() {
         let inv = inventory_with_report(&[
             // password used yesterday, key never used but created 10 days ago
-            "a,arn:aws:iam::111111111111:user/a,2026-11-01T00:00:00Z,true,2026-11-21T00:00:00Z,2026-11-01T00:00:00Z,N/A,true,true,2026-11-12T00:00:00Z,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+            &user_row(
+                "a",
+                "2026-11-01",
+                Some("2026-11-21"),
+                true,
+                Some(("2026-11-12", None)),
+            ),
             // password never used, created 100 days ago
-            "b,arn:aws:iam::111111111111:user/b,2026-08-01T00:00:00Z,true,no_information,2026-08-01T00:00:00Z,N/A,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+            &user_row("b", "2026-08-01", Some("no_information"), true, None),
             // nothing enabled
-            "c,arn:aws:iam::111111111111:user/c,2026-08-01T00:00:00Z,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+            &user_row("c", "2026-08-01", None, false, None),
         ]);
-        assert_eq!(
-            statuses(&inv, "iam-user-unused-credentials"),
-            vec![Status::Pass, Status::Fail, Status::NotApplicable]
-        );
+        let want = [Status::Pass, Status::Fail, Status::NotApplicable];
+        assert_statuses(&inv, CHECK.id, &want);
         // Fifty days on, user a's key (never used, created 60 days before) is stale too.
-        assert_eq!(
-            statuses_at(&inv, "iam-user-unused-credentials", 50)[0],
-            Status::Fail
-        );
+        assert_eq!(statuses_at(&inv, CHECK.id, 50)[0], Status::Fail);
     }
 }

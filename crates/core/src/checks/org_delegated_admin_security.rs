@@ -54,27 +54,25 @@ mod tests {
     use crate::checks::fixtures::*;
     use crate::inventory::{Collected, DelegatedAdministrator};
 
+    /// None, a security service delegated, unreadable.
     #[test]
     fn delegation() {
-        let mut inv = org_inventory();
-        assert_eq!(
-            statuses(&inv, "org-delegated-admin-security"),
-            vec![Status::Fail]
-        );
-        org_mut(&mut inv).delegated_administrators = Collected::Ok(vec![DelegatedAdministrator {
+        let guardduty = DelegatedAdministrator {
             account_id: "222222222222".into(),
             account_name: Some("security-tooling".into()),
             service_principals: vec!["guardduty.amazonaws.com".into()],
-        }]);
-        assert_eq!(
-            statuses(&inv, "org-delegated-admin-security"),
-            vec![Status::Pass]
-        );
-        org_mut(&mut inv).delegated_administrators =
-            Collected::Failed(denied("ListDelegatedAdministrators"));
-        assert_eq!(
-            statuses(&inv, "org-delegated-admin-security"),
-            vec![Status::NotAssessed]
-        );
+        };
+        for (delegated, want) in [
+            (Collected::Ok(vec![]), Status::Fail),
+            (Collected::Ok(vec![guardduty]), Status::Pass),
+            (
+                Collected::Failed(denied("ListDelegatedAdministrators")),
+                Status::NotAssessed,
+            ),
+        ] {
+            let mut inv = org_inventory();
+            org_mut(&mut inv).delegated_administrators = delegated;
+            assert_statuses(&inv, "org-delegated-admin-security", &[want]);
+        }
     }
 }

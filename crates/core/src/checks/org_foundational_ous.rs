@@ -43,30 +43,40 @@ pub const CHECK: OrgCheck = OrgCheck {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
+    use crate::inventory::{ErrorKind, Organization};
 
+    /// An edit of the organization and the status after it.
+    type Step = (fn(&mut Organization), Status);
+
+    /// Each step edits the organization further: both OUs, then no Workloads OU, then a tree
+    /// that could not be walked (unknown, not "lacks the OUs").
     #[test]
     fn ous() {
+        let steps: [Step; 3] = [
+            (|_| {}, Status::Pass),
+            (
+                |o| o.organizational_units.retain(|o| o.name != "Workloads"),
+                Status::Fail,
+            ),
+            (
+                |o| {
+                    o.hierarchy_error = Some(organizations_error(
+                        "ListOrganizationalUnitsForParent",
+                        ErrorKind::Throttled,
+                        "TooManyRequestsException",
+                        "rate exceeded",
+                    ))
+                },
+                Status::NotAssessed,
+            ),
+        ];
         let mut inv = org_inventory();
-        assert_eq!(statuses(&inv, "org-foundational-ous"), vec![Status::Pass]);
-        org_mut(&mut inv)
-            .organizational_units
-            .retain(|o| o.name != "Workloads");
-        assert_eq!(statuses(&inv, "org-foundational-ous"), vec![Status::Fail]);
-        // A tree that could not be walked is unknown, not "lacks the OUs".
-        org_mut(&mut inv).hierarchy_error = Some(crate::inventory::CollectionError {
-            service: "organizations".into(),
-            operation: "ListOrganizationalUnitsForParent".into(),
-            region: None,
-            resource: None,
-            kind: crate::inventory::ErrorKind::Throttled,
-            code: Some("TooManyRequestsException".into()),
-            message: "rate exceeded".into(),
-        });
-        assert_eq!(
-            statuses(&inv, "org-foundational-ous"),
-            vec![Status::NotAssessed]
-        );
+        for (step, want) in steps {
+            step(org_mut(&mut inv));
+            assert_statuses(&inv, CHECK.id, &[want]);
+        }
     }
 }

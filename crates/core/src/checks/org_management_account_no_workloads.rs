@@ -90,21 +90,18 @@ pub const CHECK: OrgCheck = OrgCheck {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
+    use crate::check::ReasonCode;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
 
     #[test]
     fn management_account() {
-        let mut inv = org_inventory();
-        assert_eq!(
-            statuses(&inv, "org-management-account-no-workloads"),
-            vec![Status::Pass]
-        );
-        apigw_mut(&mut inv).rest_apis = vec![rest_api("a", &[])];
-        assert_eq!(
-            statuses(&inv, "org-management-account-no-workloads"),
-            vec![Status::Fail]
-        );
+        let mut with_api = org_inventory();
+        apigw_mut(&mut with_api).rest_apis = vec![rest_api("a", &[])];
+        for (inv, want) in [(org_inventory(), Status::Pass), (with_api, Status::Fail)] {
+            assert_statuses(&inv, CHECK.id, &[want]);
+        }
     }
 
     /// Audit finding 18: a load balancer or CloudFront distribution (seen through the ACM
@@ -117,7 +114,7 @@ mod tests {
             "arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/1".into(),
         ];
         acm_mut(&mut inv).certificates = vec![c];
-        let r = results(&inv, "org-management-account-no-workloads");
+        let r = results(&inv, CHECK.id);
         assert_eq!(r[0].status, Status::Fail, "{r:#?}");
         assert!(r[0].evidence[0].value.contains("loadbalancer/app/web"));
     }
@@ -125,11 +122,9 @@ mod tests {
     /// Audit finding 18: a pass says what was examined and what posture does not collect.
     #[test]
     fn pass_says_what_was_not_examined() {
-        let inv = org_inventory();
-        let r = results(&inv, "org-management-account-no-workloads");
-        assert_eq!(r[0].status, Status::Pass);
-        assert!(r[0].message.contains("Lambda"), "{}", r[0].message);
-        assert!(r[0].evidence.iter().any(|e| e.path == "not_examined"));
+        let r = &results(&org_inventory(), CHECK.id)[0];
+        assert_result(r, Status::Pass, &["Lambda"]);
+        assert_evidence_path(r, "not_examined");
     }
 
     /// A management account that was not scanned is outside the scan, on that account.
@@ -137,15 +132,14 @@ mod tests {
     fn unscanned_management_account_is_not_assessed() {
         let mut inv = org_inventory();
         org_mut(&mut inv).management_account_id = "999999999999".into();
-        let r = results(&inv, "org-management-account-no-workloads");
-        assert_eq!(r[0].status, Status::NotAssessed, "{r:#?}");
-        assert_eq!(r[0].account_id, "999999999999");
-        assert_eq!(r[0].resource, "AWS::::Account:999999999999");
+        let r = &results(&inv, CHECK.id)[0];
+        assert_eq!(r.status, Status::NotAssessed, "{r:#?}");
+        assert_eq!(r.account_id, "999999999999");
+        assert_eq!(r.resource, "AWS::::Account:999999999999");
         assert_eq!(
-            r[0].message,
+            r.message,
             "not assessed: the management account was not scanned"
         );
-        let reason = r[0].reason.as_ref().expect("a reason");
-        assert_eq!(reason.code, crate::check::ReasonCode::OutsideScan);
+        assert_reason(r, ReasonCode::OutsideScan);
     }
 }

@@ -65,30 +65,26 @@ pub const CHECK: OrgCheck = OrgCheck {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
+    use crate::check::ReasonCode;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, OrgPolicy, PolicyRef};
+    use crate::inventory::{Collected, ErrorKind, OrgPolicy, PolicyRef};
 
     #[test]
     fn guardrails() {
+        // Not in organization mode: no policies to read.
+        assert_statuses(&base_inventory(), CHECK.id, &[Status::NotAssessed]);
         let mut inv = org_inventory();
-        assert_eq!(statuses(&inv, "org-scp-guardrails"), vec![Status::Fail]);
-        org_mut(&mut inv).scp_attachments = Collected::Ok(
-            [(
-                "ou-sec".to_string(),
-                vec![PolicyRef {
-                    id: "p-1".into(),
-                    name: "DenyLeave".into(),
-                    aws_managed: false,
-                }],
-            )]
-            .into(),
-        );
-        assert_eq!(statuses(&inv, "org-scp-guardrails"), vec![Status::Pass]);
-        assert_eq!(
-            statuses(&base_inventory(), "org-scp-guardrails"),
-            vec![Status::NotAssessed]
-        );
+        assert_statuses(&inv, CHECK.id, &[Status::Fail]);
+        let deny_leave = PolicyRef {
+            id: "p-1".into(),
+            name: "DenyLeave".into(),
+            aws_managed: false,
+        };
+        org_mut(&mut inv).scp_attachments =
+            Collected::Ok([("ou-sec".to_string(), vec![deny_leave])].into());
+        assert_statuses(&inv, CHECK.id, &[Status::Pass]);
     }
 
     #[test]
@@ -101,19 +97,10 @@ mod tests {
             content: Collected::Ok("{}".into()),
             targets: Collected::Ok(vec!["r-root".into()]),
         };
+        let rcp_type = "RESOURCE_CONTROL_POLICY";
         for (ty, name, managed, want) in [
-            (
-                "RESOURCE_CONTROL_POLICY",
-                "DataPerimeter",
-                false,
-                Status::Pass,
-            ),
-            (
-                "RESOURCE_CONTROL_POLICY",
-                "RCPFullAWSAccess",
-                true,
-                Status::Fail,
-            ),
+            (rcp_type, "DataPerimeter", false, Status::Pass),
+            (rcp_type, "RCPFullAWSAccess", true, Status::Fail),
             (
                 "DECLARATIVE_POLICY_EC2",
                 "RequireIMDSv2",
@@ -126,23 +113,17 @@ mod tests {
             if let Collected::Ok(list) = &mut org_mut(&mut inv).policies {
                 list.push(rcp(ty, name, managed));
             }
-            assert_eq!(statuses(&inv, "org-scp-guardrails"), vec![want], "{name}");
+            assert_eq!(statuses(&inv, CHECK.id), vec![want], "{name}");
         }
         // Policy layers unknown and no SCP guardrail: not a fail.
         let mut inv = org_inventory();
-        org_mut(&mut inv).policies = Collected::Failed(crate::inventory::CollectionError {
-            service: "organizations".into(),
-            operation: "ListPolicies".into(),
-            region: None,
-            resource: None,
-            kind: crate::inventory::ErrorKind::AccessDenied,
-            code: Some("AccessDeniedException".into()),
-            message: "denied".into(),
-        });
-        assert_eq!(
-            statuses(&inv, "org-scp-guardrails"),
-            vec![Status::NotAssessed]
-        );
+        org_mut(&mut inv).policies = Collected::Failed(organizations_error(
+            "ListPolicies",
+            ErrorKind::AccessDenied,
+            "AccessDeniedException",
+            "denied",
+        ));
+        assert_statuses(&inv, CHECK.id, &[Status::NotAssessed]);
     }
 
     /// Policy layers unknown and no SCP guardrail: a not-assessed sentence like every other,
@@ -151,14 +132,13 @@ mod tests {
     fn unknown_policy_layers_are_not_assessed_with_the_failed_call() {
         let mut inv = org_inventory();
         org_mut(&mut inv).policies = Collected::Failed(denied("ListPolicies"));
-        let r = results(&inv, "org-scp-guardrails");
-        assert_eq!(r[0].status, Status::NotAssessed);
+        let r = &results(&inv, CHECK.id)[0];
+        assert_eq!(r.status, Status::NotAssessed);
         assert!(
-            r[0].message.starts_with("not assessed: no SCP guardrail"),
+            r.message.starts_with("not assessed: no SCP guardrail"),
             "{}",
-            r[0].message
+            r.message
         );
-        let reason = r[0].reason.as_ref().expect("a reason");
-        assert_eq!(reason.code, crate::check::ReasonCode::CollectionFailed);
+        assert_reason(r, ReasonCode::CollectionFailed);
     }
 }

@@ -49,19 +49,22 @@ fn judge(out: &mut Findings, on: &impl Resource, text: Option<&str>, what: &str,
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::Collected;
 
     #[test]
     fn malformed_policy_is_a_finding() {
-        let mut inv = base_inventory();
-        let mut b = bucket("b");
-        b.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringEqualz":{"a":"b"}}}]}"#.into()));
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![b, bucket("none")]);
-        let r = results(&inv, "resource-policy-parseable");
-        assert_eq!(
-            r.iter().map(|r| r.status).collect::<Vec<_>>(),
-            vec![Status::Fail, Status::NotApplicable]
+        let inv = inventory_with_buckets(vec![
+            bucket_with_policy(
+                "b",
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Condition":{"StringEqualz":{"a":"b"}}}]}"#,
+            ),
+            bucket("none"),
+        ]);
+        assert_statuses(
+            &inv,
+            "resource-policy-parseable",
+            &[Status::Fail, Status::NotApplicable],
         );
+        let r = results(&inv, "resource-policy-parseable");
         assert!(
             r[0].evidence[0].value.contains("StringEqualz"),
             "{:?}",

@@ -35,28 +35,24 @@ mod tests {
     use crate::checks::fixtures::*;
     use crate::inventory::{Collected, PublicAccessBlock};
 
+    /// Absent, partial, unreadable.
     #[test]
     fn account_bpa() {
-        let mut inv = base_inventory();
-        assert_eq!(
-            statuses(&inv, "s3-account-block-public-access"),
-            vec![Status::Fail]
-        );
-        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(PublicAccessBlock {
-            block_public_acls: true,
-            ignore_public_acls: true,
-            block_public_policy: true,
+        let partial = PublicAccessBlock {
             restrict_public_buckets: false,
-        }));
-        assert_eq!(
-            statuses(&inv, "s3-account-block-public-access"),
-            vec![Status::Fail]
-        );
-        s3_mut(&mut inv).account_public_access_block =
-            Collected::Failed(denied("GetPublicAccessBlock"));
-        assert_eq!(
-            statuses(&inv, "s3-account-block-public-access"),
-            vec![Status::NotAssessed]
-        );
+            ..block_all()
+        };
+        for (block, want) in [
+            (Collected::Ok(None), Status::Fail),
+            (Collected::Ok(Some(partial)), Status::Fail),
+            (
+                Collected::Failed(denied("GetPublicAccessBlock")),
+                Status::NotAssessed,
+            ),
+        ] {
+            let mut inv = base_inventory();
+            s3_mut(&mut inv).account_public_access_block = block;
+            assert_statuses(&inv, "s3-account-block-public-access", &[want]);
+        }
     }
 }

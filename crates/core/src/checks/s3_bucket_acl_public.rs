@@ -56,26 +56,21 @@ pub const CHECK: Check = Check {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{ALL_USERS_URI, AclGrant, Collected, PublicAccessBlock};
+    use crate::inventory::{Collected, PublicAccessBlock};
 
+    /// A public grant fails unless the bucket's Block Public Access ignores public ACLs.
     #[test]
     fn all_users_grant() {
-        let mut inv = base_inventory();
-        let mut b = bucket("data");
-        b.acl_grants = Collected::Ok(vec![AclGrant {
-            grantee_type: "Group".into(),
-            grantee_uri: Some(ALL_USERS_URI.into()),
-            grantee_id: None,
-            permission: "READ".into(),
-        }]);
-        b.public_access_block = Collected::Ok(None);
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![b.clone()]);
-        assert_eq!(statuses(&inv, "s3-bucket-acl-public"), vec![Status::Fail]);
-        b.public_access_block = Collected::Ok(Some(PublicAccessBlock {
+        let ignore = PublicAccessBlock {
             ignore_public_acls: true,
             ..Default::default()
-        }));
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
-        assert_eq!(statuses(&inv, "s3-bucket-acl-public"), vec![Status::Pass]);
+        };
+        for (block, want) in [(None, Status::Fail), (Some(ignore), Status::Pass)] {
+            let mut b = bucket("data");
+            b.acl_grants = Collected::Ok(vec![all_users_read()]);
+            b.public_access_block = Collected::Ok(block);
+            let inv = inventory_with_buckets(vec![b]);
+            assert_statuses(&inv, "s3-bucket-acl-public", &[want]);
+        }
     }
 }

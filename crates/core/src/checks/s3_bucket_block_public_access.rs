@@ -50,27 +50,15 @@ pub const CHECK: Check = Check {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, PublicAccessBlock};
+    use crate::inventory::Collected;
 
     #[test]
     fn either_layer_counts() {
-        let mut inv = base_inventory();
         let mut b = bucket("b");
         b.public_access_block = Collected::Ok(None);
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
-        assert_eq!(
-            statuses(&inv, "s3-bucket-block-public-access"),
-            vec![Status::Fail]
-        );
-        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(PublicAccessBlock {
-            block_public_acls: true,
-            ignore_public_acls: true,
-            block_public_policy: true,
-            restrict_public_buckets: true,
-        }));
-        assert_eq!(
-            statuses(&inv, "s3-bucket-block-public-access"),
-            vec![Status::Pass]
-        );
+        let mut inv = inventory_with_buckets(vec![b]);
+        assert_statuses(&inv, "s3-bucket-block-public-access", &[Status::Fail]);
+        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(block_all()));
+        assert_statuses(&inv, "s3-bucket-block-public-access", &[Status::Pass]);
     }
 }

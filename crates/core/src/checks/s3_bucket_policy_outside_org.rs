@@ -68,29 +68,36 @@ pub const CHECK: OrgCheck = OrgCheck {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::Collected;
 
     #[test]
     fn cross_account_grants() {
-        let mut inv = org_inventory();
-        let mut ext = bucket("ext");
-        ext.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::ext/*"}}"#.into()));
-        let mut int = bucket("int");
-        int.policy = Collected::Ok(Some(format!(
+        let int = format!(
             r#"{{"Statement":{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::int/*"}}}}"#
-        )));
-        let mut public_but_restricted = bucket("pub");
-        public_but_restricted.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"}}"#.into()));
-        // Not public (pinned to a narrow range), so RestrictPublicBuckets does not apply.
-        let mut ip_pinned = bucket("ip");
-        ip_pinned.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::ip/*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}}"#.into()));
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![ext, int, public_but_restricted, ip_pinned]);
-        assert_eq!(
-            statuses(&inv, "s3-bucket-policy-outside-org"),
-            vec![Status::Fail, Status::Pass, Status::Pass, Status::Fail]
         );
+        let buckets = vec![
+            bucket_with_policy(
+                "ext",
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::ext/*"}}"#,
+            ),
+            bucket_with_policy("int", &int),
+            // Public, but RestrictPublicBuckets applies.
+            bucket_with_policy(
+                "pub",
+                r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"}}"#,
+            ),
+            // Not public (pinned to a narrow range), so RestrictPublicBuckets does not apply.
+            bucket_with_policy(
+                "ip",
+                r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::ip/*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}}"#,
+            ),
+        ];
+        let mut inv = org_inventory();
+        set_buckets(&mut inv, buckets);
+        let want = [Status::Fail, Status::Pass, Status::Pass, Status::Fail];
+        assert_statuses(&inv, CHECK.id, &want);
     }
 
     /// Audit finding 3: a CloudFront origin access identity and a deleted principal's unique id
@@ -98,29 +105,21 @@ mod tests {
     #[test]
     fn cloudfront_identities_and_deleted_principals_are_not_outside() {
         let mut inv = org_inventory();
-        let mut oai = bucket("site");
-        oai.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}}"#.into()));
-        let mut dead = bucket("dead");
-        dead.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":["AROA3XFRBF535PLBIFPI4","arn:aws:iam::333333333333:root"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::dead/*"}}"#.into()));
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![oai, dead]);
-        let r = results(&inv, "s3-bucket-policy-outside-org");
-        assert_eq!(r[0].status, Status::Pass, "{:?}", r[0]);
-        assert!(
-            r[0].evidence
-                .iter()
-                .any(|e| e.value.contains("CloudFront origin access identity")),
-            "{:?}",
-            r[0].evidence
+        let oai = bucket_with_policy(
+            "site",
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2QWRUHAPOMQZL"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}}"#,
         );
+        let dead = bucket_with_policy(
+            "dead",
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":["AROA3XFRBF535PLBIFPI4","arn:aws:iam::333333333333:root"]},"Action":"s3:GetObject","Resource":"arn:aws:s3:::dead/*"}}"#,
+        );
+        set_buckets(&mut inv, vec![oai, dead]);
+        let r = results(&inv, CHECK.id);
+        assert_result(&r[0], Status::Pass, &[]);
+        assert_evidence_value(&r[0], "CloudFront origin access identity");
         assert_eq!(r[1].status, Status::Fail);
         assert!(r[1].message.ends_with("333333333333"), "{}", r[1].message);
-        assert!(
-            r[1].evidence
-                .iter()
-                .any(|e| e.value.contains("deleted user or role")),
-            "{:?}",
-            r[1].evidence
-        );
+        assert_evidence_value(&r[1], "deleted user or role");
     }
 
     /// Issue 11, class 1: an outside account limited to the organization's own VPC is still
@@ -134,20 +133,18 @@ mod tests {
             is_default: false,
             owner_id: None,
         });
-        let mut b = bucket("vendor");
-        b.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:role/vendor"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::vendor/*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-own"}}}}"#.into()));
-        let mut own = bucket("own");
-        own.policy = Collected::Ok(Some(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::own/*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-own"}}}}"#.into()));
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![b, own]);
-        let r = results(&inv, "s3-bucket-policy-outside-org");
-        assert_eq!(r[0].status, Status::Fail, "{:?}", r[0]);
-        assert!(
-            r[0].evidence
-                .iter()
-                .any(|e| e.value.contains("not who it is")),
-            "{:?}",
-            r[0].evidence
+        let vendor = bucket_with_policy(
+            "vendor",
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:role/vendor"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::vendor/*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-own"}}}}"#,
         );
-        assert_eq!(r[1].status, Status::Pass, "{:?}", r[1]);
+        let own = bucket_with_policy(
+            "own",
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::own/*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-own"}}}}"#,
+        );
+        set_buckets(&mut inv, vec![vendor, own]);
+        let r = results(&inv, CHECK.id);
+        assert_result(&r[0], Status::Fail, &[]);
+        assert_evidence_value(&r[0], "not who it is");
+        assert_result(&r[1], Status::Pass, &[]);
     }
 }

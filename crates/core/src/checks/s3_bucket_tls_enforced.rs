@@ -47,18 +47,18 @@ pub const CHECK: Check = Check {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::Collected;
 
     #[test]
     fn tls_policy() {
-        let mut inv = base_inventory();
-        let mut good = bucket("good");
-        good.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::good","arn:aws:s3:::good/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#.into()));
-        let none = bucket("none");
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![good, none]);
-        assert_eq!(
-            statuses(&inv, "s3-bucket-tls-enforced"),
-            vec![Status::Pass, Status::Fail]
+        let good = bucket_with_policy(
+            "good",
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::good","arn:aws:s3:::good/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#,
+        );
+        let inv = inventory_with_buckets(vec![good, bucket("none")]);
+        assert_statuses(
+            &inv,
+            "s3-bucket-tls-enforced",
+            &[Status::Pass, Status::Fail],
         );
     }
 }

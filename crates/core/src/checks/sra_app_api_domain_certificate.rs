@@ -91,54 +91,27 @@ pub const CHECK: Check = Check {
 
 #[cfg(test)]
 mod tests {
+    use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::DomainName;
 
     #[test]
     fn domain_certificate_chain() {
+        let arn = |id: &str| format!("arn:aws:acm:us-east-1:111111111111:certificate/{id}");
         let mut inv = base_inventory();
-        let good = cert(
-            "arn:aws:acm:us-east-1:111111111111:certificate/good",
-            Some(200),
-        );
-        let mut imported = cert(
-            "arn:aws:acm:us-east-1:111111111111:certificate/imp",
-            Some(10),
-        );
+        let mut imported = cert(&arn("imp"), Some(10));
         imported.cert_type = Some("IMPORTED".into());
-        acm_mut(&mut inv).certificates = vec![good, imported];
-        let d = |name: &str, c: &str| DomainName {
-            tags: None,
-            domain_name: name.into(),
-            certificate_arn: None,
-            regional_certificate_arn: Some(c.into()),
-            security_policy: Some("TLS_1_2".into()),
-            endpoint_types: vec!["REGIONAL".into()],
-        };
+        acm_mut(&mut inv).certificates = vec![cert(&arn("good"), Some(200)), imported];
+        let other_region = "arn:aws:acm:eu-west-1:111111111111:certificate/x";
+        let tls12 = Some("TLS_1_2");
         apigw_mut(&mut inv).domain_names = vec![
-            d(
-                "a.example.com",
-                "arn:aws:acm:us-east-1:111111111111:certificate/good",
-            ),
-            d(
-                "b.example.com",
-                "arn:aws:acm:us-east-1:111111111111:certificate/imp",
-            ),
-            d(
-                "c.example.com",
-                "arn:aws:acm:eu-west-1:111111111111:certificate/x",
-            ),
+            domain_name("a.example.com", &arn("good"), tls12),
+            domain_name("b.example.com", &arn("imp"), tls12),
+            domain_name("c.example.com", other_region, tls12),
         ];
-        assert_eq!(
-            statuses(&inv, "sra-app-api-domain-certificate"),
-            vec![Status::Pass, Status::Fail, Status::NotAssessed]
-        );
-        let r = &results(&inv, "sra-app-api-domain-certificate")[1];
-        assert!(
-            r.message.contains("expires in 10 days") && r.message.contains("imported"),
-            "{}",
-            r.message
-        );
+        let want = [Status::Pass, Status::Fail, Status::NotAssessed];
+        assert_statuses(&inv, CHECK.id, &want);
+        let r = &results(&inv, CHECK.id)[1];
+        assert_result(r, Status::Fail, &["expires in 10 days", "imported"]);
     }
 }

@@ -88,37 +88,37 @@ pub const CHECK: OrgCheck = OrgCheck {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, VpcEndpoint};
 
     #[test]
     fn data_bucket_chain() {
-        let mut inv = base_inventory();
-        let mut good = bucket("good");
-        good.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::good","arn:aws:s3:::good/*"],"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#.into()));
-        // Restricted, but to an endpoint no scanned account owns: whoever owns it reads the data.
-        let mut foreign = bucket("foreign");
-        foreign.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::foreign","arn:aws:s3:::foreign/*"],"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0bad0bad"}}}]}"#.into()));
-        let mut open = bucket("open");
-        open.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:*","Resource":"arn:aws:s3:::open/*"}]}"#.into()));
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![good, foreign, open]);
-        ec2_mut(&mut inv).vpc_endpoints = vec![VpcEndpoint {
-            tags: None,
-            vpc_endpoint_id: "vpce-1".into(),
-            vpc_id: "vpc-1".into(),
-            service_name: "com.amazonaws.us-east-1.s3".into(),
-            endpoint_type: "Gateway".into(),
-            state: None,
-            policy: Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::good/*","arn:aws:s3:::foreign/*","arn:aws:s3:::open/*","arn:aws:s3:::missing/*"]}]}"#.into()),
-            route_table_ids: vec![],
-        }];
-        assert_eq!(
-            statuses(&inv, "sra-app-data-bucket-restricted"),
-            vec![
-                Status::Fail,
-                Status::Pass,
-                Status::NotAssessed,
-                Status::Fail
-            ]
+        let good = bucket_with_policy(
+            "good",
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::good","arn:aws:s3:::good/*"],"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#,
         );
+        // Restricted, but to an endpoint no scanned account owns: whoever owns it reads the data.
+        let foreign = bucket_with_policy(
+            "foreign",
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::foreign","arn:aws:s3:::foreign/*"],"Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0bad0bad"}}}]}"#,
+        );
+        let open = bucket_with_policy(
+            "open",
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:*","Resource":"arn:aws:s3:::open/*"}]}"#,
+        );
+        let mut inv = inventory_with_buckets(vec![good, foreign, open]);
+        let endpoint_policy = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::good/*","arn:aws:s3:::foreign/*","arn:aws:s3:::open/*","arn:aws:s3:::missing/*"]}]}"#;
+        ec2_mut(&mut inv).vpc_endpoints = vec![gateway_endpoint(
+            "vpce-1",
+            S3_SERVICE,
+            None,
+            Some(endpoint_policy),
+            &[],
+        )];
+        let want = [
+            Status::Fail,
+            Status::Pass,
+            Status::NotAssessed,
+            Status::Fail,
+        ];
+        assert_statuses(&inv, "sra-app-data-bucket-restricted", &want);
     }
 }

@@ -75,21 +75,11 @@ pub const CHECK: OrgCheck = OrgCheck {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::VpcEndpoint;
 
     #[test]
     fn endpoint_boundaries() {
         let mut inv = org_inventory();
-        let ep = |id: &str, policy: &str| VpcEndpoint {
-            tags: None,
-            vpc_endpoint_id: id.into(),
-            vpc_id: "vpc-1".into(),
-            service_name: "com.amazonaws.us-east-1.s3".into(),
-            endpoint_type: "Gateway".into(),
-            state: None,
-            policy: Some(policy.into()),
-            route_table_ids: vec![],
-        };
+        let ep = |id: &str, policy: &str| gateway_endpoint(id, S3_SERVICE, None, Some(policy), &[]);
         ec2_mut(&mut inv).vpc_endpoints = vec![
             ep(
                 "vpce-1",
@@ -100,9 +90,7 @@ mod tests {
                 r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-test"}}}]}"#,
             ),
         ];
-        assert_eq!(
-            statuses(&inv, "vpc-endpoint-policy-outside-org"),
-            vec![Status::Fail, Status::Pass]
-        );
+        let want = [Status::Fail, Status::Pass];
+        assert_statuses(&inv, "vpc-endpoint-policy-outside-org", &want);
     }
 }

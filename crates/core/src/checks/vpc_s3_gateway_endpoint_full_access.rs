@@ -39,42 +39,22 @@ pub const CHECK: Check = Check {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::VpcEndpoint;
 
     #[test]
     fn endpoint_policies() {
         let mut inv = base_inventory();
-        let ep = |id: &str, service: &str, policy: Option<&str>| VpcEndpoint {
-            tags: None,
-            vpc_endpoint_id: id.into(),
-            vpc_id: "vpc-1".into(),
-            service_name: service.into(),
-            endpoint_type: "Gateway".into(),
-            state: Some("available".into()),
-            policy: policy.map(str::to_string),
-            route_table_ids: vec!["rtb-1".into()],
+        let ep = |id: &str, service: &str, policy: Option<&str>| {
+            gateway_endpoint(id, service, Some("available"), policy, &["rtb-1"])
         };
+        let full = r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
+        let narrow = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"}]}"#;
         ec2_mut(&mut inv).vpc_endpoints = vec![
-            ep(
-                "vpce-1",
-                "com.amazonaws.us-east-1.s3",
-                Some(
-                    r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
-                ),
-            ),
-            ep(
-                "vpce-2",
-                "com.amazonaws.us-east-1.s3",
-                Some(
-                    r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"}]}"#,
-                ),
-            ),
-            ep("vpce-3", "com.amazonaws.us-east-1.s3", None),
+            ep("vpce-1", S3_SERVICE, Some(full)),
+            ep("vpce-2", S3_SERVICE, Some(narrow)),
+            ep("vpce-3", S3_SERVICE, None),
             ep("vpce-4", "com.amazonaws.us-east-1.dynamodb", None),
         ];
-        assert_eq!(
-            statuses(&inv, "vpc-s3-gateway-endpoint-full-access"),
-            vec![Status::Fail, Status::Pass, Status::Fail]
-        );
+        let want = [Status::Fail, Status::Pass, Status::Fail];
+        assert_statuses(&inv, "vpc-s3-gateway-endpoint-full-access", &want);
     }
 }

@@ -408,16 +408,20 @@ pub fn each_role_trust(
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{AccessKey, Collected, IamRole, IamUserDetails, PasswordPolicy};
+    use crate::inventory::{AccessKey, Collected, IamUserDetails, PasswordPolicy};
 
-    const ALICE: &str = "alice,arn:aws:iam::111111111111:user/alice,2026-01-01T00:00:00Z,true,2026-11-01T00:00:00Z,2026-01-01T00:00:00Z,N/A,false,true,2026-01-01T00:00:00Z,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
+    /// A console user without MFA, with one key never used.
+    fn alice() -> String {
+        let key = Some(("2026-01-01", None));
+        user_row("alice", "2026-01-01", Some("2026-11-01"), false, key)
+    }
 
     /// Audit finding 12: when the report predates the scan, the collector confirms each user's
     /// password, MFA and keys through the IAM API; those live details win over the report row
     /// (MFA added since: no false fail; a second key created since: no false pass).
     #[test]
     fn live_details_win_over_an_old_report_row() {
-        let mut inv = inventory_with_report(&[ALICE]);
+        let mut inv = inventory_with_report(&[&alice()]);
         let key = |id: &str| AccessKey {
             access_key_id: id.into(),
             active: true,
@@ -432,19 +436,16 @@ mod tests {
             }));
         }
         let r = results(&inv, "iam-user-console-mfa");
-        assert_eq!(r[0].status, Status::Pass, "{r:#?}");
+        assert_result(&r[0], Status::Pass, &[]);
         let source = r[0].evidence.iter().find(|e| e.path == "source").unwrap();
         assert!(source.value.contains("confirmed live"), "{}", source.value);
-        assert_eq!(
-            statuses(&inv, "iam-user-multiple-active-keys"),
-            vec![Status::Fail]
-        );
+        assert_statuses(&inv, "iam-user-multiple-active-keys", &[Status::Fail]);
     }
 
     /// Audit finding 12: a result built from a report row says how old the report was.
     #[test]
     fn user_results_carry_the_report_age() {
-        let inv = inventory_with_report(&[ALICE]);
+        let inv = inventory_with_report(&[&alice()]);
         for check in [
             "iam-user-console-mfa",
             "iam-user-multiple-active-keys",
@@ -471,43 +472,22 @@ mod tests {
     #[test]
     fn absent_weak_and_strong_policies() {
         let mut inv = base_inventory();
-        assert_eq!(
-            statuses(&inv, "iam-password-policy-length"),
-            vec![Status::Fail]
-        );
-        assert_eq!(
-            statuses(&inv, "iam-password-policy-reuse"),
-            vec![Status::Fail]
-        );
+        assert_statuses(&inv, "iam-password-policy-length", &[Status::Fail]);
+        assert_statuses(&inv, "iam-password-policy-reuse", &[Status::Fail]);
         iam_mut(&mut inv).password_policy = Collected::Ok(Some(PasswordPolicy {
             minimum_password_length: Some(14),
             password_reuse_prevention: Some(5),
             ..Default::default()
         }));
-        assert_eq!(
-            statuses(&inv, "iam-password-policy-length"),
-            vec![Status::Pass]
-        );
-        assert_eq!(
-            statuses(&inv, "iam-password-policy-reuse"),
-            vec![Status::Fail]
-        );
+        assert_statuses(&inv, "iam-password-policy-length", &[Status::Pass]);
+        assert_statuses(&inv, "iam-password-policy-reuse", &[Status::Fail]);
         iam_mut(&mut inv).password_policy = Collected::Failed(denied("GetAccountPasswordPolicy"));
-        assert_eq!(
-            statuses(&inv, "iam-password-policy-length"),
-            vec![Status::NotAssessed]
-        );
+        assert_statuses(&inv, "iam-password-policy-length", &[Status::NotAssessed]);
     }
 
     #[test]
     fn trust_checks() {
         let mut inv = org_inventory();
-        let role = |name: &str, policy: &str| IamRole {
-            role_name: name.into(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
-            path: "/".into(),
-            trust_policy: Some(policy.into()),
-        };
         iam_mut(&mut inv).roles = Collected::Ok(vec![
             role(
                 "ec2",
@@ -522,19 +502,18 @@ mod tests {
                 r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#,
             ),
         ]);
-        assert_eq!(
-            statuses(&inv, "iam-role-trust-public"),
-            vec![Status::Pass, Status::Pass, Status::Fail]
+        assert_statuses(
+            &inv,
+            "iam-role-trust-public",
+            &[Status::Pass, Status::Pass, Status::Fail],
         );
-        assert_eq!(
-            statuses(&inv, "iam-role-trust-external-without-external-id"),
-            vec![Status::Pass, Status::Fail, Status::Pass]
+        assert_statuses(
+            &inv,
+            "iam-role-trust-external-without-external-id",
+            &[Status::Pass, Status::Fail, Status::Pass],
         );
         iam_mut(&mut inv).roles = Collected::Failed(denied("ListRoles"));
-        assert_eq!(
-            statuses(&inv, "iam-role-trust-public"),
-            vec![Status::NotAssessed]
-        );
+        assert_statuses(&inv, "iam-role-trust-public", &[Status::NotAssessed]);
     }
 
     #[test]
@@ -542,29 +521,24 @@ mod tests {
         let inv = inventory_with_report(&[
             "<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00Z,not_supported,2026-11-20T00:00:00Z,not_supported,not_supported,false,true,2020-01-01T00:00:00Z,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
         ]);
-        assert_eq!(statuses(&inv, "iam-root-access-keys"), vec![Status::Fail]);
-        assert_eq!(statuses(&inv, "iam-root-mfa"), vec![Status::Fail]);
-        assert_eq!(statuses(&inv, "iam-root-recent-use"), vec![Status::Fail]);
+        assert_statuses(&inv, "iam-root-access-keys", &[Status::Fail]);
+        assert_statuses(&inv, "iam-root-mfa", &[Status::Fail]);
+        assert_statuses(&inv, "iam-root-recent-use", &[Status::Fail]);
         // 200 days later, the last use is old.
-        assert_eq!(
-            statuses_at(&inv, "iam-root-recent-use", 200),
-            vec![Status::Pass]
-        );
+        assert_statuses_at(&inv, "iam-root-recent-use", 200, &[Status::Pass]);
 
-        let good = inventory_with_report(&[
-            "<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00Z,not_supported,no_information,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
-        ]);
-        assert_eq!(statuses(&good, "iam-root-access-keys"), vec![Status::Pass]);
-        assert_eq!(statuses(&good, "iam-root-mfa"), vec![Status::Pass]);
-        assert_eq!(statuses(&good, "iam-root-recent-use"), vec![Status::Pass]);
+        let good = inventory_with_report(&[&root_row(true)]);
+        assert_statuses(&good, "iam-root-access-keys", &[Status::Pass]);
+        assert_statuses(&good, "iam-root-mfa", &[Status::Pass]);
+        assert_statuses(&good, "iam-root-recent-use", &[Status::Pass]);
     }
 
     /// Audit finding 2: the other root checks already pass a root user without credentials.
     #[test]
     fn other_root_checks_pass_a_root_without_credentials() {
         let inv = inventory_with_report(&[&root_row(false)]);
-        assert_eq!(statuses(&inv, "iam-root-access-keys"), vec![Status::Pass]);
-        assert_eq!(statuses(&inv, "iam-root-recent-use"), vec![Status::Pass]);
+        assert_statuses(&inv, "iam-root-access-keys", &[Status::Pass]);
+        assert_statuses(&inv, "iam-root-recent-use", &[Status::Pass]);
     }
 
     /// Audit finding 12: every root result says when the report it read was generated.

@@ -233,47 +233,30 @@ mod tests {
             ],
         }];
         ec2.vpc_endpoints = if with_endpoint {
-            vec![VpcEndpoint {
-                tags: None,
-                vpc_endpoint_id: "vpce-1".into(),
-                vpc_id: "vpc-1".into(),
-                service_name: "com.amazonaws.us-east-1.s3".into(),
-                endpoint_type: "Gateway".into(),
-                state: None,
-                policy: None,
-                route_table_ids: vec!["rtb-priv".into()],
-            }]
+            vec![gateway_endpoint(
+                "vpce-1",
+                S3_SERVICE,
+                None,
+                None,
+                &["rtb-priv"],
+            )]
         } else {
             vec![]
         };
-        ec2.instances = vec![Instance {
-            tags: None,
-            instance_id: "i-1".into(),
-            state: Some("running".into()),
-            subnet_id: Some("subnet-priv".into()),
-            vpc_id: Some("vpc-1".into()),
-            instance_profile_arn: Some("arn:aws:iam::111111111111:instance-profile/app".into()),
-            public_ip: None,
-            metadata_options: MetadataOptions {
-                http_tokens: Some(tokens.into()),
-                http_endpoint: None,
-                http_put_response_hop_limit: None,
-            },
-        }];
+        let mut app = instance("i-1", Some(tokens), "running");
+        app.subnet_id = Some("subnet-priv".into());
+        app.vpc_id = Some("vpc-1".into());
+        app.instance_profile_arn = Some("arn:aws:iam::111111111111:instance-profile/app".into());
+        app.metadata_options.http_put_response_hop_limit = None;
+        ec2.instances = vec![app];
     }
 
     #[test]
     fn pattern_a_network() {
         let mut inv = base_inventory();
         network(&mut inv, false, "optional");
-        assert_eq!(
-            statuses(&inv, "sra-app-private-subnet-s3-path"),
-            vec![Status::Fail]
-        );
-        assert_eq!(
-            statuses(&inv, "sra-app-private-instance-imdsv2"),
-            vec![Status::Fail]
-        );
+        assert_statuses(&inv, "sra-app-private-subnet-s3-path", &[Status::Fail]);
+        assert_statuses(&inv, "sra-app-private-instance-imdsv2", &[Status::Fail]);
         let r = &results(&inv, "sra-app-private-instance-imdsv2")[0];
         assert!(
             r.evidence[0]
@@ -283,14 +266,8 @@ mod tests {
             r.evidence
         );
         network(&mut inv, true, "required");
-        assert_eq!(
-            statuses(&inv, "sra-app-private-subnet-s3-path"),
-            vec![Status::Pass]
-        );
-        assert_eq!(
-            statuses(&inv, "sra-app-private-instance-imdsv2"),
-            vec![Status::Pass]
-        );
+        assert_statuses(&inv, "sra-app-private-subnet-s3-path", &[Status::Pass]);
+        assert_statuses(&inv, "sra-app-private-instance-imdsv2", &[Status::Pass]);
     }
     /// A DynamoDB gateway endpoint adds a prefix-list route to a `vpce-` as well; it is not an
     /// S3 path (audit finding 9: it used to pass).
@@ -304,16 +281,13 @@ mod tests {
             destination_prefix_list: Some("pl-02cd2c6b".into()),
             target: "vpce-ddb".into(),
         });
-        ec2.vpc_endpoints = vec![VpcEndpoint {
-            tags: None,
-            vpc_endpoint_id: "vpce-ddb".into(),
-            vpc_id: "vpc-1".into(),
-            service_name: "com.amazonaws.us-east-1.dynamodb".into(),
-            endpoint_type: "Gateway".into(),
-            state: Some("available".into()),
-            policy: None,
-            route_table_ids: vec!["rtb-priv".into()],
-        }];
+        ec2.vpc_endpoints = vec![gateway_endpoint(
+            "vpce-ddb",
+            "com.amazonaws.us-east-1.dynamodb",
+            Some("available"),
+            None,
+            &["rtb-priv"],
+        )];
         let r = &results(&inv, "sra-app-private-subnet-s3-path")[0];
         assert_eq!(r.status, Status::Fail, "{r:?}");
         assert!(r.message.contains("nat-1"), "{r:?}");
@@ -326,16 +300,13 @@ mod tests {
             destination_prefix_list: Some("pl-63a5400a".into()),
             target: "vpce-s3".into(),
         });
-        ec2.vpc_endpoints.push(VpcEndpoint {
-            tags: None,
-            vpc_endpoint_id: "vpce-s3".into(),
-            vpc_id: "vpc-1".into(),
-            service_name: "com.amazonaws.us-east-1.s3".into(),
-            endpoint_type: "Gateway".into(),
-            state: Some("available".into()),
-            policy: None,
-            route_table_ids: vec![],
-        });
+        ec2.vpc_endpoints.push(gateway_endpoint(
+            "vpce-s3",
+            S3_SERVICE,
+            Some("available"),
+            None,
+            &[],
+        ));
         let r = &results(&inv, "sra-app-private-subnet-s3-path")[0];
         assert_eq!(r.status, Status::Pass, "{r:?}");
         assert!(r.message.contains("vpce-s3"), "{r:?}");

@@ -331,29 +331,27 @@ mod setting_tests {
 
     #[test]
     fn settings() {
-        let mut inv = base_inventory();
-        let good = bucket("good");
         let mut bad = bucket("bad");
         bad.object_ownership = Collected::Ok(Some("ObjectWriter".into()));
         bad.default_encryption = Collected::Ok(None);
         bad.versioning = Collected::Ok(Some("Suspended".into()));
         bad.logging_target = Collected::Failed(denied("GetBucketLogging"));
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![good, bad]);
-        assert_eq!(
-            statuses(&inv, "s3-bucket-acls-disabled"),
-            vec![Status::Pass, Status::Fail]
+        let inv = inventory_with_buckets(vec![bucket("good"), bad]);
+        assert_statuses(
+            &inv,
+            "s3-bucket-acls-disabled",
+            &[Status::Pass, Status::Fail],
         );
-        assert_eq!(
-            statuses(&inv, "s3-bucket-default-encryption"),
-            vec![Status::Pass, Status::Fail]
+        assert_statuses(
+            &inv,
+            "s3-bucket-default-encryption",
+            &[Status::Pass, Status::Fail],
         );
-        assert_eq!(
-            statuses(&inv, "s3-bucket-versioning"),
-            vec![Status::Pass, Status::Fail]
-        );
-        assert_eq!(
-            statuses(&inv, "s3-bucket-access-logging"),
-            vec![Status::Pass, Status::NotAssessed]
+        assert_statuses(&inv, "s3-bucket-versioning", &[Status::Pass, Status::Fail]);
+        assert_statuses(
+            &inv,
+            "s3-bucket-access-logging",
+            &[Status::Pass, Status::NotAssessed],
         );
     }
 }
@@ -366,15 +364,12 @@ mod public_policy_tests {
     use crate::inventory::{Collected, PublicAccessBlock};
 
     fn with_policy(policy: &str, restrict: bool) -> crate::inventory::Inventory {
-        let mut inv = base_inventory();
-        let mut b = bucket("data");
-        b.policy = Collected::Ok(Some(policy.into()));
+        let mut b = bucket_with_policy("data", policy);
         b.public_access_block = Collected::Ok(Some(PublicAccessBlock {
             restrict_public_buckets: restrict,
             ..Default::default()
         }));
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
-        inv
+        inventory_with_buckets(vec![b])
     }
 
     const PUBLIC_READ: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Pub","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/*"}]}"#;
@@ -383,14 +378,8 @@ mod public_policy_tests {
     #[test]
     fn public_read_fails_unless_restricted() {
         let inv = with_policy(PUBLIC_READ, false);
-        assert_eq!(
-            statuses(&inv, "s3-bucket-policy-public"),
-            vec![Status::Fail]
-        );
-        assert_eq!(
-            statuses(&inv, "s3-bucket-policy-public-write"),
-            vec![Status::Pass]
-        );
+        assert_statuses(&inv, "s3-bucket-policy-public", &[Status::Fail]);
+        assert_statuses(&inv, "s3-bucket-policy-public-write", &[Status::Pass]);
         let r = &results(&inv, "s3-bucket-policy-public")[0];
         assert!(
             r.evidence.iter().any(|e| e.path.contains("Sid \"Pub\"")),
@@ -409,10 +398,7 @@ mod public_policy_tests {
             exposure.value
         );
         let inv = with_policy(PUBLIC_READ, true);
-        assert_eq!(
-            statuses(&inv, "s3-bucket-policy-public"),
-            vec![Status::Pass]
-        );
+        assert_statuses(&inv, "s3-bucket-policy-public", &[Status::Pass]);
     }
 
     #[test]
@@ -422,49 +408,34 @@ mod public_policy_tests {
             restrict_public_buckets: true,
             ..Default::default()
         }));
-        assert_eq!(
-            statuses(&inv, "s3-bucket-policy-public-write"),
-            vec![Status::Pass]
-        );
+        assert_statuses(&inv, "s3-bucket-policy-public-write", &[Status::Pass]);
         let mut inv = with_policy(PUBLIC_PUT, false);
         s3_mut(&mut inv).account_public_access_block =
             Collected::Failed(denied("GetPublicAccessBlock"));
-        assert_eq!(
-            statuses(&inv, "s3-bucket-policy-public-write"),
-            vec![Status::NotAssessed]
+        assert_statuses(
+            &inv,
+            "s3-bucket-policy-public-write",
+            &[Status::NotAssessed],
         );
         let inv = with_policy(PUBLIC_PUT, false);
-        assert_eq!(
-            statuses(&inv, "s3-bucket-policy-public-write"),
-            vec![Status::Fail]
-        );
+        assert_statuses(&inv, "s3-bucket-policy-public-write", &[Status::Fail]);
     }
 
     #[test]
     fn unreadable_or_broken_policy_is_not_assessed() {
         let inv = with_policy("{not json", false);
-        assert_eq!(
-            statuses(&inv, "s3-bucket-policy-public"),
-            vec![Status::NotAssessed]
-        );
-        let mut inv = base_inventory();
+        assert_statuses(&inv, "s3-bucket-policy-public", &[Status::NotAssessed]);
         let mut b = bucket("data");
         b.policy = Collected::Failed(denied("GetBucketPolicy"));
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
-        assert_eq!(
-            statuses(&inv, "s3-bucket-policy-public"),
-            vec![Status::NotAssessed]
-        );
+        let inv = inventory_with_buckets(vec![b]);
+        assert_statuses(&inv, "s3-bucket-policy-public", &[Status::NotAssessed]);
     }
 
     #[test]
     fn failed_bucket_listing_is_not_assessed_not_empty() {
         let mut inv = base_inventory();
         s3_mut(&mut inv).buckets = Collected::Failed(denied("ListBuckets"));
-        assert_eq!(
-            statuses(&inv, "s3-bucket-policy-public"),
-            vec![Status::NotAssessed]
-        );
+        assert_statuses(&inv, "s3-bucket-policy-public", &[Status::NotAssessed]);
     }
 }
 
@@ -475,22 +446,18 @@ mod unknown_bpa_tests {
     use crate::check::ReasonCode;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{ALL_USERS_URI, AclGrant, Collected};
+    use crate::inventory::Collected;
 
     #[test]
     fn sentences_name_the_unknown_layer() {
-        let mut inv = base_inventory();
-        let mut b = bucket("data");
-        b.policy = Collected::Ok(Some(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::data/*"}]}"#.into()));
-        b.acl_grants = Collected::Ok(vec![AclGrant {
-            grantee_type: "Group".into(),
-            grantee_uri: Some(ALL_USERS_URI.into()),
-            grantee_id: None,
-            permission: "READ".into(),
-        }]);
+        let mut b = bucket_with_policy(
+            "data",
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::data/*"}]}"#,
+        );
+        b.acl_grants = Collected::Ok(vec![all_users_read()]);
         let e = denied("GetBucketPublicAccessBlock");
         b.public_access_block = Collected::Failed(e.clone());
-        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
+        let inv = inventory_with_buckets(vec![b]);
         for (check, found) in [
             ("s3-bucket-block-public-access", ""),
             ("s3-bucket-acl-public", "the ACL has public grants, and "),

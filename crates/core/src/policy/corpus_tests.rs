@@ -43,7 +43,8 @@ fn strings(v: &toml::Value) -> Vec<String> {
 /// The grants the `kind = "rcp"` cases ask about (see the corpus's RCP section).
 const RCP_PUBLIC: &str = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/*"}]}"#;
 const RCP_OUTSIDE_ACCOUNT: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::example-bucket/*"}]}"#;
-const RCP_TRUST: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#;
+const RCP_TRUST: &str =
+    r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#;
 
 /// Does the RCP `rcp`, attached above the member account 111111111111, confine the grant?
 fn rcp_confines(

@@ -4,6 +4,7 @@
 //! and only the whole inventory tells whether it is the organization's.
 
 use super::shared::boundary::decisions;
+use super::shared::layers::outside_grant_rcps;
 use super::shared::s3::{effective_bpa, policy_or_pass};
 use crate::check::OrgCheck;
 use crate::policy::{grants_public_access, outside_accounts};
@@ -17,6 +18,11 @@ pub const CHECK: OrgCheck = OrgCheck {
             };
             let decisions = decisions(&policy, ctx.boundary());
             let mut grants = decisions.outside.clone();
+            // An RCP above the account that denies every caller outside the organization removes
+            // the grant, whatever Block Public Access says (shared::layers).
+            let rcps = outside_grant_rcps(ctx.organization, &b, &policy, &grants, ctx.boundary());
+            let confined = outside_accounts(&grants);
+            grants.retain(|g| !rcps.confines(&g.statement));
             // RestrictPublicBuckets acts only on a policy S3 considers public, and then limits the
             // whole bucket to the owner account and AWS services: every outside grant is void.
             let mut note = None;
@@ -37,28 +43,40 @@ pub const CHECK: OrgCheck = OrgCheck {
                 }
             }
             let who = outside_accounts(&grants);
-            let shown: Vec<&str> = who
-                .iter()
-                .map(|w| match w.as_str() {
-                    "*" => "any AWS account or anonymous caller",
-                    w => w,
-                })
-                .collect();
-            let pass = format!(
-                "the policy of {} grants nothing outside the organization and trusted accounts",
-                b.name
-            );
-            out.pass_unless_any(&b, &shown, pass, |shown| {
-                format!(
-                    "the policy of {} grants access outside the organization: {}",
-                    b.name,
-                    shown.join(", ")
-                )
-            });
+            if who.is_empty() && !confined.is_empty() && grants.is_empty() && note.is_none() {
+                out.pass(
+                    &b,
+                    format!(
+                        "the policy of {} grants access outside the organization ({}); {}",
+                        b.name,
+                        confined.join(", "),
+                        rcps.confined_by()
+                    ),
+                );
+            } else if who.is_empty() {
+                out.pass(&b, format!("the policy of {} grants nothing outside the organization and trusted accounts", b.name));
+            } else {
+                let shown: Vec<&str> = who
+                    .iter()
+                    .map(|w| match w.as_str() {
+                        "*" => "any AWS account or anonymous caller",
+                        w => w,
+                    })
+                    .collect();
+                out.fail(
+                    &b,
+                    format!(
+                        "the policy of {} grants access outside the organization: {}",
+                        b.name,
+                        shown.join(", ")
+                    ),
+                );
+            }
             for g in &grants {
                 out.evidence(format!("policy.{}", g.statement), g.who.join(", "));
             }
             decisions.reading_evidence(out);
+            rcps.evidence(out);
             if let Some(n) = note {
                 out.evidence("block_public_access", n);
             }

@@ -170,10 +170,10 @@ const MAX_CALLERS: usize = 64;
 
 /// The callers a statement lets in: any of these.
 #[derive(Debug, Clone, PartialEq)]
-struct Who(BTreeSet<Caller>);
+pub(super) struct Who(BTreeSet<Caller>);
 
 impl Who {
-    fn anyone() -> Who {
+    pub(super) fn anyone() -> Who {
         Who([Caller {
             ident: Ident::Any,
             net: Net::Any,
@@ -181,7 +181,7 @@ impl Who {
         .into())
     }
 
-    fn nobody() -> Who {
+    pub(super) fn nobody() -> Who {
         Who(BTreeSet::new())
     }
 
@@ -202,7 +202,7 @@ impl Who {
     }
 
     /// Both hold (statement conditions are ANDed).
-    fn and(&self, other: &Who, b: &Boundary) -> Who {
+    pub(super) fn and(&self, other: &Who, b: &Boundary) -> Who {
         let out: BTreeSet<Caller> = self
             .0
             .iter()
@@ -216,7 +216,7 @@ impl Who {
     }
 
     /// Either holds.
-    fn or(mut self, other: Who) -> Who {
+    pub(super) fn or(mut self, other: Who) -> Who {
         self.0.extend(other.0);
         if self.0.len() > MAX_CALLERS {
             Who::anyone()
@@ -225,7 +225,7 @@ impl Who {
         }
     }
 
-    fn outside(&self, b: &Boundary) -> Vec<String> {
+    pub(super) fn outside(&self, b: &Boundary) -> Vec<String> {
         let set: BTreeSet<String> = self.0.iter().flat_map(|c| c.outside(b)).collect();
         set.into_iter().collect()
     }
@@ -487,7 +487,7 @@ fn constraint(c: &Condition, b: &Boundary) -> Option<(Who, String)> {
 }
 
 /// A condition of a Deny in its negated form ("deny unless …"): who passes it.
-fn negated_constraint(c: &Condition, b: &Boundary) -> Option<(Who, String)> {
+pub(super) fn negated_constraint(c: &Condition, b: &Boundary) -> Option<(Who, String)> {
     // ForAnyValue:…Not… is false when the key is absent: the caller without it is not denied.
     if c.operator.set_qualifier == Some(SetQualifier::ForAnyValue) || c.values.is_empty() {
         return None;
@@ -502,14 +502,14 @@ fn negated_constraint(c: &Condition, b: &Boundary) -> Option<(Who, String)> {
 pub(crate) const NETWORK_IS_NOT_IDENTITY: &str = "a network condition limits where a principal calls from, not who it is: an outside account stays outside";
 
 /// What a statement lets in, and the notes that explain it.
-struct Decision {
-    who: Who,
-    notes: Vec<String>,
+pub(super) struct Decision {
+    pub(super) who: Who,
+    pub(super) notes: Vec<String>,
 }
 
 /// Who an Allow statement of a resource policy lets in after its own conditions and any Deny
 /// that covers it. `None` for statements with no AWS principal (services, federated).
-fn decide(policy: &Policy, st: &Statement, b: &Boundary) -> Option<Decision> {
+pub(super) fn decide(policy: &Policy, st: &Statement, b: &Boundary) -> Option<Decision> {
     let mut notes = Vec::new();
     let mut who = if st.not_principal.is_some() {
         Who::anyone()

@@ -40,6 +40,51 @@ fn strings(v: &toml::Value) -> Vec<String> {
     out
 }
 
+/// The grants the `kind = "rcp"` cases ask about (see the corpus's RCP section).
+const RCP_PUBLIC: &str = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::example-bucket/*"}]}"#;
+const RCP_OUTSIDE_ACCOUNT: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::example-bucket/*"}]}"#;
+const RCP_TRUST: &str =
+    r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#;
+
+/// Does the RCP `rcp`, attached above the member account 111111111111, confine the grant?
+fn rcp_confines(
+    rcp: &Policy,
+    grant: &str,
+    service: &str,
+    tags: Option<&std::collections::BTreeMap<String, String>>,
+) -> String {
+    let layer = RcpLayer::On {
+        org_id: "o-a1b2c3d4e5".into(),
+        rcps: vec![AppliedRcp {
+            id: "p-corpus".into(),
+            name: "Corpus".into(),
+            policy: rcp.clone(),
+        }],
+        unknown: vec![],
+    };
+    let resource_policy = parse(grant).unwrap();
+    let attached: Vec<String> = if service == "s3" {
+        vec![
+            "arn:aws:s3:::example-bucket".into(),
+            "arn:aws:s3:::example-bucket/*".into(),
+        ]
+    } else {
+        vec!["arn:aws:iam::111111111111:role/app".into()]
+    };
+    let g = Grant {
+        policy: &resource_policy,
+        statement: &resource_policy.statements[0],
+        service,
+        attached_to: &attached,
+        resource_tags: tags,
+    };
+    matches!(
+        rcp_confinement(&layer, &g, &boundary()),
+        RcpVerdict::Confined(_)
+    )
+    .to_string()
+}
+
 #[test]
 fn corpus_verdicts_match_the_experts() {
     let path = concat!(
@@ -84,6 +129,14 @@ fn corpus_verdicts_match_the_experts() {
         check("valid", parsed.is_ok().to_string(), want_valid.to_string());
         let Ok(p) = parsed else { continue };
         let arn = "arn:aws:s3:::example-bucket";
+        let tags: Option<std::collections::BTreeMap<String, String>> =
+            case.get("bucket_tags").map(|t| {
+                t.as_table()
+                    .expect("bucket_tags is a table")
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                    .collect()
+            });
         for (key, want) in expect.as_table().unwrap() {
             let got = match key.as_str() {
                 "valid" => continue,
@@ -108,6 +161,11 @@ fn corpus_verdicts_match_the_experts() {
                 }
                 "trust_services" => format!("{:?}", trust(&p, &b).services),
                 "trust_federated" => format!("{:?}", trust(&p, &b).federated),
+                "rcp_confines_public" => rcp_confines(&p, RCP_PUBLIC, "s3", tags.as_ref()),
+                "rcp_confines_outside_account" => {
+                    rcp_confines(&p, RCP_OUTSIDE_ACCOUNT, "s3", tags.as_ref())
+                }
+                "rcp_confines_trust" => rcp_confines(&p, RCP_TRUST, "sts", None),
                 other => panic!("{name}: unknown verdict {other}"),
             };
             let want = match want {

@@ -6,6 +6,7 @@
 mod boundary;
 mod document;
 mod questions;
+mod rcp;
 mod scp;
 mod wildcard;
 
@@ -24,6 +25,10 @@ pub use document::{
 pub use questions::{
     PublicGrant, Verdict, grants_public_access, is_full_access_endpoint_policy, tls_enforced,
     write_actions_granted,
+};
+pub use rcp::{
+    AppliedRcp, Confinement, Grant, RCP_TYPE, RcpLayer, RcpVerdict, rcp_confinement,
+    rcps_for_account,
 };
 pub use scp::{AppliedScp, RegionDenial, denied_regions};
 pub use wildcard::wildcard_match;

@@ -3,9 +3,10 @@
 
 use std::fmt::Debug;
 
+use super::layers::{Attached, rcp_layer, rcp_reading};
 use crate::check::{
     AccountDigest, At, BucketDigest, Context, Findings, Identity, OrgContext, Owner, Reason,
-    S3Digest,
+    S3Digest, bucket_arn,
 };
 use crate::inventory::{
     ALL_USERS_URI, AUTHENTICATED_USERS_URI, AclGrant, Bucket, Collected, PublicAccessBlock, S3,
@@ -201,17 +202,42 @@ pub fn public_policy(
             );
             continue;
         }
+        // The layers in AWS's order: the policy grants, Block Public Access may stop a public
+        // policy, an RCP above the account may deny every caller outside the organization.
+        let labels: Vec<&str> = found.iter().map(|g| g.statement.as_str()).collect();
+        let rcps = rcp_reading(
+            &rcp_layer(ctx.organization, b.account_id()),
+            &policy,
+            &labels,
+            &Attached::bucket(&bucket_arn(b.partition(), &b.name), b.tags.as_ref()),
+            ctx.boundary(),
+        );
         match effective_bpa(s3, &b) {
+            Ok(bpa) if bpa.settings.restrict_public_buckets => {
+                let layer = bpa.layer(|p| p.restrict_public_buckets);
+                out.pass(&b, format!("the policy of {} grants public {what}, but RestrictPublicBuckets ({layer} level) limits it to the owner account and AWS services", b.name))
+                    .with("block_public_access.restrict_public_buckets", layer);
+            }
+            bpa if rcps.confines_all() => {
+                let layer = match &bpa {
+                    Ok(_) => "off at bucket and account level".to_string(),
+                    Err(reason) => format!("unknown ({reason})"),
+                };
+                out.pass(
+                    &b,
+                    format!(
+                        "the policy of {} grants public {what} (to `*`); {}",
+                        b.name,
+                        rcps.confined_by()
+                    ),
+                )
+                .with("block_public_access.restrict_public_buckets", layer);
+            }
             Err(reason) => {
                 out.not_assessed(
                     &b,
                     reason.after(format!("the policy grants public {what}, and ")),
                 );
-            }
-            Ok(bpa) if bpa.settings.restrict_public_buckets => {
-                let layer = bpa.layer(|p| p.restrict_public_buckets);
-                out.pass(&b, format!("the policy of {} grants public {what}, but RestrictPublicBuckets ({layer} level) limits it to the owner account and AWS services", b.name))
-                    .with("block_public_access.restrict_public_buckets", layer);
             }
             Ok(_) => {
                 out.fail(&b, format!("the policy of {} grants public {what} and no Block Public Access setting stops it", b.name))
@@ -224,6 +250,7 @@ pub fn public_policy(
                 format!("{} ({})", g.why, g.actions.join(", ")),
             );
         }
+        rcps.evidence(out);
         out.evidence("effective_exposure", effective_exposure(s3, &b));
     }
 }

@@ -7,7 +7,6 @@
 //! ```text
 //! pub const CHECK: Check = Check {
 //!     id: "s3-bucket-versioning",
-//!     input: Input::OneAccount,
 //!     run: |ctx, out| {
 //!         for (bucket, _) in out.buckets(ctx) {
 //!             let Some(v) = out.collected(&bucket, &bucket.versioning) else { continue };

@@ -1,6 +1,6 @@
 use crate::check::{Check, Reason};
+use crate::checks::shared::apigateway::{PolicyReach, describe_grants, is_private, policy_reach};
 use crate::inventory::{Collected, RestApi};
-use crate::policy::{grants_public_access, parse};
 
 /// Who can reach an API's methods at all, before any authorizer: this decides whether a method
 /// without an authorizer "can be called by anyone".
@@ -24,27 +24,12 @@ fn reach(api: &RestApi) -> Reach {
     {
         return Reach::NotDeployed;
     }
-    let private = api.endpoint_types.iter().any(|t| t == "PRIVATE");
-    match &api.policy {
-        None if private => Reach::PrivateWithoutPolicy,
-        None => Reach::Open("no resource policy".into()),
-        Some(text) => match parse(text) {
-            Err(e) => Reach::Unknown(Reason::unparseable("its resource policy", e)),
-            Ok(policy) => {
-                let public = grants_public_access(&policy, Some(&["execute-api:Invoke"]));
-                if public.is_empty() {
-                    Reach::RestrictedByPolicy
-                } else {
-                    Reach::Open(
-                        public
-                            .iter()
-                            .map(|g| format!("resource policy {}: {}", g.statement, g.why))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    )
-                }
-            }
-        },
+    match policy_reach(api) {
+        PolicyReach::NoPolicy if is_private(api) => Reach::PrivateWithoutPolicy,
+        PolicyReach::NoPolicy => Reach::Open("no resource policy".into()),
+        PolicyReach::Unknown(why) => Reach::Unknown(why),
+        PolicyReach::Restricted => Reach::RestrictedByPolicy,
+        PolicyReach::Public(grants) => Reach::Open(describe_grants(&grants)),
     }
 }
 

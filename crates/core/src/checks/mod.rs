@@ -18,6 +18,7 @@ mod acm_certificate_imported;
 mod acm_certificate_rsa_key_length;
 mod apigateway_domain_tls;
 mod apigateway_method_authorization;
+mod apigateway_rest_api_policy_public;
 mod apigateway_stage_access_logging;
 mod apigateway_stage_cache_encrypted;
 mod apigateway_stage_client_certificate;
@@ -157,6 +158,7 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&acm_certificate_rsa_key_length::CHECK),
     Entry::Check(&acm_certificate_imported::CHECK),
     Entry::Check(&apigateway_method_authorization::CHECK),
+    Entry::Check(&apigateway_rest_api_policy_public::CHECK),
     Entry::Check(&apigateway_stage_execution_logging::CHECK),
     Entry::Check(&apigateway_stage_access_logging::CHECK),
     Entry::Check(&apigateway_stage_waf::CHECK),

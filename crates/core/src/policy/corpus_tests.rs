@@ -141,6 +141,9 @@ fn corpus_verdicts_match_the_experts() {
             let got = match key.as_str() {
                 "valid" => continue,
                 "public" => (!grants_public_access(&p, None).is_empty()).to_string(),
+                "invoke_public" => (!grants_public_access(&p, Some(&["execute-api:Invoke"]))
+                    .is_empty())
+                .to_string(),
                 "public_write" => (!write_actions_granted(&p).is_empty()).to_string(),
                 "tls_enforced" => tls_enforced(&p, arn).holds().to_string(),
                 "outside_org" => format!("{:?}", outside_accounts(&outside_boundary(&p, &b))),

@@ -1,7 +1,53 @@
 //! API Gateway: how stage results are worded, and which certificate a custom domain uses.
 
-use crate::check::{At, CheckResult, Context, Findings};
+use crate::check::{At, CheckResult, Context, Findings, Reason};
 use crate::inventory::{DomainName, RestApi, Stage};
+use crate::policy::{PublicGrant, grants_public_access, parse};
+
+/// Who a REST API's resource policy lets call `execute-api:Invoke`, as the policy engine
+/// answers it (RCPs do not apply to API Gateway, so the resource policy is the only layer).
+pub enum PolicyReach {
+    /// The API has no resource policy.
+    NoPolicy,
+    /// No statement grants `execute-api:Invoke` to anyone unpinned: only the accounts,
+    /// organization, VPCs, VPC endpoints or narrow address ranges it names get through.
+    Restricted,
+    /// The statements that let anyone invoke it.
+    Public(Vec<PublicGrant>),
+    /// The resource policy could not be analysed.
+    Unknown(Reason),
+}
+
+/// Is the API private (reachable only through interface VPC endpoints of `execute-api`)?
+pub fn is_private(api: &RestApi) -> bool {
+    api.endpoint_types.iter().any(|t| t == "PRIVATE")
+}
+
+pub fn policy_reach(api: &RestApi) -> PolicyReach {
+    let Some(text) = &api.policy else {
+        return PolicyReach::NoPolicy;
+    };
+    match parse(text) {
+        Err(e) => PolicyReach::Unknown(Reason::unparseable("its resource policy", e)),
+        Ok(policy) => {
+            let public = grants_public_access(&policy, Some(&["execute-api:Invoke"]));
+            if public.is_empty() {
+                PolicyReach::Restricted
+            } else {
+                PolicyReach::Public(public)
+            }
+        }
+    }
+}
+
+/// The public grants as evidence: "Statement[0] (Sid \"x\"): why; …".
+pub fn describe_grants(grants: &[PublicGrant]) -> String {
+    grants
+        .iter()
+        .map(|g| format!("resource policy {}: {}", g.statement, g.why))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
 
 /// "stage {stage} of API {name or id}: {what}".
 pub fn stage_message(api: &RestApi, stage: &Stage, what: &str) -> String {

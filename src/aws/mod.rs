@@ -274,6 +274,25 @@ impl Aws {
         aws_sdk_apigateway::Client::from_conf(c)
     }
 
+    /// API Gateway v2 (HTTP APIs). It is the same service as v1 for AWS's throttling: the
+    /// management-call quotas of the API Gateway quotas page apply to all API types together,
+    /// so it shares v1's retry partition and pacing tag (`apigateway`).
+    pub fn apigatewayv2(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_apigatewayv2::Client {
+        let c = aws_sdk_apigatewayv2::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("apigateway", account, Some(region)))
+            .interceptor(self.counter())
+            .interceptor(self.pace_tag("apigateway", account, region))
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_apigatewayv2::Client::from_conf(c)
+    }
+
     pub fn iam(&self, conf: &SdkConfig, account: &str) -> aws_sdk_iam::Client {
         let c = aws_sdk_iam::config::Builder::from(conf)
             .retry_partition(Self::partition("iam", account, None))

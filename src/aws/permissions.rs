@@ -49,6 +49,8 @@ pub const MEMBER_ACTIONS: &[&str] = &[
 pub const APIGATEWAY_RESOURCES: &[&str] = &[
     "arn:*:apigateway:*::/restapis",
     "arn:*:apigateway:*::/restapis/*",
+    "arn:*:apigateway:*::/apis",
+    "arn:*:apigateway:*::/apis/*",
     "arn:*:apigateway:*::/domainnames",
     "arn:*:apigateway:*::/domainnames/*",
 ];
@@ -92,7 +94,8 @@ pub fn action_for(service: &str, operation: &str) -> String {
         ("s3", "HeadBucket") => "s3:ListBucket".into(),
         ("s3control", "GetPublicAccessBlock") => "s3:GetAccountPublicAccessBlock".into(),
         ("s3control", op) => format!("s3:{op}"),
-        ("apigateway", op) if op.starts_with("Get") => "apigateway:GET".into(),
+        // API Gateway v2 (HTTP APIs) is authorized with the same action as v1.
+        ("apigateway" | "apigatewayv2", op) if op.starts_with("Get") => "apigateway:GET".into(),
         (svc, op) => format!("{svc}:{op}"),
     }
 }
@@ -143,6 +146,7 @@ mod tests {
             "securityhub:BatchImportFindings"
         );
         assert_eq!(action_for("API Gateway", "GetStages"), "apigateway:GET");
+        assert_eq!(action_for("ApiGatewayV2", "GetRoutes"), "apigateway:GET");
         assert_eq!(
             action_for("S3 Control", "GetPublicAccessBlock"),
             "s3:GetAccountPublicAccessBlock"

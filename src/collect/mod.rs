@@ -4,6 +4,7 @@
 
 mod acm;
 mod apigateway;
+mod apigatewayv2;
 mod ec2;
 mod iam;
 mod organizations;
@@ -47,7 +48,7 @@ pub struct ScanOptions {
 }
 
 /// Services whose per-resource calls `--service-concurrency` can limit.
-pub const SERVICES: &[&str] = &["iam", "s3", "ec2", "acm", "apigateway"];
+pub const SERVICES: &[&str] = &["iam", "s3", "ec2", "acm", "apigateway", "apigatewayv2"];
 
 impl ScanOptions {
     /// Concurrent per-resource calls for `service` within one account.
@@ -380,10 +381,12 @@ async fn scan_account(
                 let ec2_client = aws.ec2(&conf, account, &region);
                 let acm_client = aws.acm(&conf, account, &region);
                 let gw_client = aws.apigateway(&conf, account, &region);
-                let (ec2, acm, apigateway) = tokio::join!(
+                let gw2_client = aws.apigatewayv2(&conf, account, &region);
+                let (ec2, acm, apigateway, apigatewayv2) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
+                    apigatewayv2::collect(&gw2_client, &region, opts.calls_for("apigatewayv2")),
                 );
                 (
                     region,
@@ -391,6 +394,7 @@ async fn scan_account(
                         ec2,
                         acm,
                         apigateway,
+                        apigatewayv2,
                     },
                 )
             }

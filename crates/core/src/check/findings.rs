@@ -12,9 +12,9 @@ use super::model::{CheckResult, Evidence, Status};
 use super::reason::Reason;
 use super::{Context, OrgContext};
 use crate::inventory::{
-    AccountAccess, AccountInventory, Acm, ApiGateway, Bucket, Certificate, Collected, DomainName,
-    Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, Organization, RegionInventory, RestApi,
-    S3, Stage, Subnet, VpcEndpoint,
+    AccountAccess, AccountInventory, Acm, ApiGateway, ApiGatewayV2, Bucket, Certificate, Collected,
+    DomainName, Ec2, HttpApi, HttpDomainName, HttpStage, Iam, IamRole, IamUser, Instance,
+    LaunchTemplate, Organization, RegionInventory, RestApi, S3, Stage, Subnet, VpcEndpoint,
 };
 
 /// The results of one check. The registry creates it with the check's id; a check only says
@@ -338,6 +338,43 @@ impl Findings {
     pub fn stages<'i>(&mut self, ctx: &Context<'i>) -> Vec<(At<'i, RestApi>, At<'i, Stage>)> {
         let mut out = Vec::new();
         for api in self.rest_apis(ctx) {
+            if let Some(stages) = self.collected(&api, &api.item.stages) {
+                out.extend(stages.iter().map(|s| (api.clone(), api.part(s))));
+            }
+        }
+        out
+    }
+
+    // ------------------------------------------------------------ API Gateway v2 (HTTP APIs)
+
+    pub fn apigatewayv2<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, ApiGatewayV2>> {
+        self.regional(ctx, |r| &r.apigatewayv2)
+    }
+
+    pub fn http_apis<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, HttpApi>> {
+        let mut out = Vec::new();
+        for gw in self.apigatewayv2(ctx) {
+            out.extend(gw.item.apis.iter().map(|a| gw.at(a)));
+        }
+        out
+    }
+
+    pub fn http_domain_names<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, HttpDomainName>> {
+        let mut out = Vec::new();
+        for gw in self.apigatewayv2(ctx) {
+            out.extend(gw.item.domain_names.iter().map(|d| gw.at(d)));
+        }
+        out
+    }
+
+    /// Every stage of every HTTP API, with its API; where an API's stages were not collected,
+    /// "not assessed" on the API.
+    pub fn http_stages<'i>(
+        &mut self,
+        ctx: &Context<'i>,
+    ) -> Vec<(At<'i, HttpApi>, At<'i, HttpStage>)> {
+        let mut out = Vec::new();
+        for api in self.http_apis(ctx) {
             if let Some(stages) = self.collected(&api, &api.item.stages) {
                 out.extend(stages.iter().map(|s| (api.clone(), api.part(s))));
             }

@@ -10,9 +10,10 @@ use std::ops::Deref;
 use super::digest::Owner;
 
 use crate::inventory::{
-    AccountInventory, Acm, ApiGateway, ApiMethod, ApiResource, Bucket, Certificate, Collected,
-    DomainName, Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, Organization,
-    RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
+    AccountInventory, Acm, ApiGateway, ApiGatewayV2, ApiMethod, ApiResource, Bucket, Certificate,
+    Collected, DomainName, Ec2, HttpApi, HttpDomainName, HttpRoute, HttpStage, Iam, IamRole,
+    IamUser, Instance, LaunchTemplate, Organization, RegionInventory, RestApi, RouteTable, S3,
+    Stage, Subnet, Vpc, VpcEndpoint,
 };
 
 pub type Tags = BTreeMap<String, String>;
@@ -236,7 +237,8 @@ account_scope!(
     S3,
     Ec2,
     Acm,
-    ApiGateway
+    ApiGateway,
+    ApiGatewayV2
 );
 
 impl Identity for Bucket {
@@ -329,6 +331,59 @@ impl Identity for RestApi {
 }
 
 impl Identity for DomainName {
+    fn arn(&self, at: &Place) -> String {
+        format!(
+            "arn:{}:apigateway:{}::/domainnames/{}",
+            at.partition,
+            at.region.unwrap_or_default(),
+            self.domain_name
+        )
+    }
+    fn tags(&self) -> Option<&Tags> {
+        self.tags.as_ref()
+    }
+}
+
+/// API Gateway v2 ARN format: `arn:aws:apigateway:<region>::/apis/<api-id>`.
+impl Identity for HttpApi {
+    fn arn(&self, at: &Place) -> String {
+        format!(
+            "arn:{}:apigateway:{}::/apis/{}",
+            at.partition,
+            at.region.unwrap_or_default(),
+            self.api_id
+        )
+    }
+    fn tags(&self) -> Option<&Tags> {
+        self.tags.as_ref()
+    }
+}
+
+/// Named under its HTTP API ([`At::part`]): `…/apis/<api-id>/routes/<route-id>`; results
+/// inherit the API's tags.
+impl Identity for HttpRoute {
+    fn arn(&self, at: &Place) -> String {
+        format!("{}/routes/{}", at.parent.unwrap_or_default(), self.route_id)
+    }
+}
+
+/// Named under its HTTP API ([`At::part`]): `…/apis/<api-id>/stages/<stage-name>`.
+impl Identity for HttpStage {
+    fn arn(&self, at: &Place) -> String {
+        format!(
+            "{}/stages/{}",
+            at.parent.unwrap_or_default(),
+            self.stage_name
+        )
+    }
+    fn tags(&self) -> Option<&Tags> {
+        self.tags.as_ref()
+    }
+}
+
+/// The same ARN as a REST API's custom domain: API Gateway has one pool of custom domain
+/// names per region for REST and HTTP APIs.
+impl Identity for HttpDomainName {
     fn arn(&self, at: &Place) -> String {
         format!(
             "arn:{}:apigateway:{}::/domainnames/{}",

@@ -1,4 +1,4 @@
-use super::shared::apigateway::domain_certificate;
+use super::shared::apigateway::{allows_old_tls, domain_certificate};
 use crate::check::{Check, Reason};
 
 pub const CHECK: Check = Check {
@@ -39,18 +39,11 @@ pub const CHECK: Check = Check {
     },
 };
 
-/// `TLS_1_0` and the enhanced policies that still allow TLS 1.0/1.1 (names with `TLS_1_0` or
-/// `TLS_1_1` in them). `TLS_1_2` and `SecurityPolicy_TLS13_*` / `*_TLS12_*` require 1.2+.
-fn allows_old_tls(policy: &str) -> bool {
-    let p = policy.to_ascii_uppercase();
-    p.contains("TLS_1_0") || p.contains("TLS_1_1") || p.contains("TLS10") || p.contains("TLS11")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::allows_old_tls;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
+    use crate::checks::shared::apigateway::allows_old_tls;
 
     #[test]
     fn domain_tls() {

@@ -69,6 +69,7 @@ pub fn base_inventory() -> Inventory {
             }),
             acm: Collected::Ok(Acm::default()),
             apigateway: Collected::Ok(ApiGateway::default()),
+            apigatewayv2: Collected::Ok(ApiGatewayV2::default()),
         },
     );
     Inventory {
@@ -179,6 +180,44 @@ pub fn apigw_mut(inv: &mut Inventory) -> &mut ApiGateway {
     match &mut region_mut(inv).apigateway {
         Collected::Ok(e) => e,
         Collected::Failed(_) => panic!("fixture apigateway failed"),
+    }
+}
+
+pub fn apigwv2_mut(inv: &mut Inventory) -> &mut ApiGatewayV2 {
+    match &mut region_mut(inv).apigatewayv2 {
+        Collected::Ok(e) => e,
+        Collected::Failed(_) => panic!("fixture apigatewayv2 failed"),
+    }
+}
+
+/// An HTTP API with a `prod` stage (access logs as given) and one route per `(key, auth)`.
+pub fn http_api(id: &str, routes: &[(&str, &str)], access_logs: bool) -> HttpApi {
+    HttpApi {
+        api_id: id.into(),
+        name: Some(id.into()),
+        api_endpoint: Some(format!("https://{id}.execute-api.{REGION}.amazonaws.com")),
+        disable_execute_api_endpoint: false,
+        routes: Collected::Ok(
+            routes
+                .iter()
+                .enumerate()
+                .map(|(i, (key, auth))| HttpRoute {
+                    route_id: format!("r{i}"),
+                    route_key: key.to_string(),
+                    authorization_type: Some(auth.to_string()),
+                    authorizer_id: (*auth == "JWT" || *auth == "CUSTOM").then(|| "au1".into()),
+                    target: Some("integrations/i1".into()),
+                })
+                .collect(),
+        ),
+        stages: Collected::Ok(vec![HttpStage {
+            stage_name: "prod".into(),
+            auto_deploy: true,
+            access_log_destination: access_logs
+                .then(|| format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:access")),
+            tags: None,
+        }]),
+        tags: None,
     }
 }
 

@@ -25,6 +25,9 @@ mod apigateway_stage_client_certificate;
 mod apigateway_stage_execution_logging;
 mod apigateway_stage_tracing;
 mod apigateway_stage_waf;
+mod apigatewayv2_domain_tls;
+mod apigatewayv2_route_authorization;
+mod apigatewayv2_stage_access_logging;
 mod ec2_account_imdsv2_default;
 mod ec2_instance_imdsv2;
 mod ec2_launch_template_imdsv2;
@@ -166,6 +169,9 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&apigateway_stage_client_certificate::CHECK),
     Entry::Check(&apigateway_stage_cache_encrypted::CHECK),
     Entry::Check(&apigateway_domain_tls::CHECK),
+    Entry::Check(&apigatewayv2_route_authorization::CHECK),
+    Entry::Check(&apigatewayv2_stage_access_logging::CHECK),
+    Entry::Check(&apigatewayv2_domain_tls::CHECK),
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),

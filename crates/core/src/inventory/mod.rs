@@ -179,6 +179,10 @@ pub struct RegionInventory {
     pub ec2: Collected<Ec2>,
     pub acm: Collected<Acm>,
     pub apigateway: Collected<ApiGateway>,
+    /// API Gateway v2 HTTP APIs and custom domains; an inventory saved before posture collected
+    /// them has none.
+    #[serde(default = "apigatewayv2_not_collected")]
+    pub apigatewayv2: Collected<ApiGatewayV2>,
 }
 
 // ---------------------------------------------------------------- IAM
@@ -629,6 +633,81 @@ pub struct DomainName {
     pub tags: Option<BTreeMap<String, String>>,
 }
 
+// ---------------------------------------------------------------- API Gateway v2 (HTTP APIs)
+
+fn apigatewayv2_not_collected() -> Collected<ApiGatewayV2> {
+    Collected::Failed(CollectionError::not_read(
+        "apigatewayv2",
+        "GetApis",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+/// The HTTP APIs of a region (GetApis, `protocolType` HTTP; WebSocket APIs are left out) and
+/// the custom domain names API Gateway v2 lists (GetDomainNames).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ApiGatewayV2 {
+    pub apis: Vec<HttpApi>,
+    pub domain_names: Vec<HttpDomainName>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HttpApi {
+    pub api_id: String,
+    pub name: Option<String>,
+    /// `https://{api-id}.execute-api.{region}.amazonaws.com`.
+    pub api_endpoint: Option<String>,
+    /// The default execute-api endpoint is turned off: clients reach it through a custom domain.
+    pub disable_execute_api_endpoint: bool,
+    /// GetRoutes.
+    pub routes: Collected<Vec<HttpRoute>>,
+    /// GetStages.
+    pub stages: Collected<Vec<HttpStage>>,
+    /// Resource tags (GetApis returns them inline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HttpRoute {
+    pub route_id: String,
+    /// `GET /orders`, `ANY /{proxy+}`, `$default`.
+    pub route_key: String,
+    /// `NONE`, `AWS_IAM`, `JWT`, `CUSTOM`; `None` when API Gateway did not report it.
+    pub authorization_type: Option<String>,
+    pub authorizer_id: Option<String>,
+    /// `integrations/{integration-id}`.
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HttpStage {
+    pub stage_name: String,
+    pub auto_deploy: bool,
+    /// AccessLogSettings.DestinationArn: the CloudWatch Logs log group, or `None`.
+    pub access_log_destination: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HttpDomainName {
+    pub domain_name: String,
+    /// One per endpoint the domain is served from (DomainNameConfigurations).
+    pub configurations: Vec<HttpDomainConfiguration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HttpDomainConfiguration {
+    /// `REGIONAL` or `EDGE`.
+    pub endpoint_type: Option<String>,
+    /// `TLS_1_0`, `TLS_1_2`, or a newer `SecurityPolicy_*` name; `None` when not reported.
+    pub security_policy: Option<String>,
+    pub certificate_arn: Option<String>,
+}
+
 // ---------------------------------------------------------------- Organizations
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -878,6 +957,13 @@ impl AccountInventory {
                 for api in &gw.rest_apis {
                     push(api.resources.error());
                     push(api.authorizers.error());
+                    push(api.stages.error());
+                }
+            }
+            push(r.apigatewayv2.error());
+            if let Collected::Ok(v2) = &r.apigatewayv2 {
+                for api in &v2.apis {
+                    push(api.routes.error());
                     push(api.stages.error());
                 }
             }

@@ -103,6 +103,15 @@ pub fn domain_certificate(d: &DomainName) -> Option<&str> {
         .or(d.certificate_arn.as_deref())
 }
 
+/// A custom domain security policy that still accepts TLS 1.0 or 1.1: `TLS_1_0` and the enhanced
+/// policies with `TLS_1_0`/`TLS_1_1` (or `TLS10`/`TLS11`) in their names. `TLS_1_2` and
+/// `SecurityPolicy_TLS13_*` / `*_TLS12_*` require 1.2 or later. The same names serve REST and
+/// HTTP APIs.
+pub fn allows_old_tls(policy: &str) -> bool {
+    let p = policy.to_ascii_uppercase();
+    p.contains("TLS_1_0") || p.contains("TLS_1_1") || p.contains("TLS10") || p.contains("TLS11")
+}
+
 /// The six stage checks, on one API.
 #[cfg(test)]
 mod tests {

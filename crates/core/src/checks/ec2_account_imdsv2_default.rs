@@ -1,4 +1,4 @@
-use super::shared::ec2::defaults_evidence;
+use super::shared::ec2::{ImdsSource, defaults_evidence};
 use crate::check::Check;
 
 pub const CHECK: Check = Check {
@@ -9,12 +9,13 @@ pub const CHECK: Check = Check {
                 continue;
             };
             let region = ec2.region.unwrap_or_default();
+            let source = ImdsSource::of(ctx, &ec2.account.account_id, d);
             if d.tokens_required() {
                 out.pass(
                     &ec2,
                     format!(
                         "new instances in {region} require IMDSv2 by default ({})",
-                        d.source()
+                        source.label
                     ),
                 );
             } else if d.tokens_enforced() {
@@ -22,7 +23,7 @@ pub const CHECK: Check = Check {
                     &ec2,
                     format!(
                         "IMDSv2 is enforced in {region} ({}): instances launch only when they require IMDSv2",
-                        d.source()
+                        source.label
                     ),
                 );
             } else {
@@ -34,6 +35,7 @@ pub const CHECK: Check = Check {
                 );
             }
             defaults_evidence(out, d);
+            source.evidence(out, region, d);
             if let Some(m) = &d.managed_exception_message {
                 out.evidence("InstanceMetadataDefaults.ManagedExceptionMessage", m);
             }

@@ -1,36 +1,58 @@
+use super::shared::ec2::{ImdsSource, defaults_evidence};
 use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "ec2-instance-imdsv2",
     run: |ctx, out| {
-        for i in out.instances(ctx) {
-            let m = &i.metadata_options;
-            let id = &i.instance_id;
-            if !m.endpoint_enabled() {
-                out.pass(
-                    &i,
-                    format!("instance {id} has the metadata service disabled"),
+        for ec2 in out.ec2(ctx) {
+            let region = ec2.region.unwrap_or_default();
+            // The Region's defaults do not change a running instance, but enforcement keeps
+            // one that requires IMDSv2 from being switched back: evidence, never the verdict.
+            let defaults = ec2.instance_metadata_defaults.as_ref().ok();
+            let source = defaults.map(|d| ImdsSource::of(ctx, &ec2.account.account_id, d));
+            let enforced = defaults.is_some_and(|d| d.tokens_enforced());
+            for i in ec2.instances.iter().map(|i| ec2.at(i)) {
+                if i.state.as_deref() == Some("terminated") {
+                    continue;
+                }
+                let m = &i.metadata_options;
+                let id = &i.instance_id;
+                let by = source.as_ref().map_or("", |s| s.label.as_str());
+                if !m.endpoint_enabled() {
+                    out.pass(
+                        &i,
+                        format!("instance {id} has the metadata service disabled"),
+                    );
+                } else if m.tokens_required() {
+                    out.pass(&i, format!("instance {id} requires IMDSv2 session tokens"));
+                } else if enforced {
+                    out.fail(
+                        &i,
+                        format!("instance {id} accepts IMDSv1 requests without a session token; IMDSv2 enforcement in {region} ({by}) refuses new IMDSv1 launches but does not change running instances"),
+                    );
+                } else {
+                    out.fail(
+                        &i,
+                        format!("instance {id} accepts IMDSv1 requests without a session token"),
+                    );
+                }
+                out.evidence(
+                    "MetadataOptions.HttpTokens",
+                    m.http_tokens
+                        .as_deref()
+                        .unwrap_or("(absent: AWS default optional)"),
+                )
+                .evidence(
+                    "MetadataOptions.HttpEndpoint",
+                    m.http_endpoint.as_deref().unwrap_or("(absent: enabled)"),
                 );
-            } else if m.tokens_required() {
-                out.pass(&i, format!("instance {id} requires IMDSv2 session tokens"));
-            } else {
-                out.fail(
-                    &i,
-                    format!("instance {id} accepts IMDSv1 requests without a session token"),
-                );
-            }
-            out.evidence(
-                "MetadataOptions.HttpTokens",
-                m.http_tokens
-                    .as_deref()
-                    .unwrap_or("(absent: AWS default optional)"),
-            )
-            .evidence(
-                "MetadataOptions.HttpEndpoint",
-                m.http_endpoint.as_deref().unwrap_or("(absent: enabled)"),
-            );
-            if let Some(p) = &i.instance_profile_arn {
-                out.evidence("IamInstanceProfile", p);
+                if let Some(p) = &i.instance_profile_arn {
+                    out.evidence("IamInstanceProfile", p);
+                }
+                if let (Some(d), Some(source)) = (defaults, &source) {
+                    defaults_evidence(out, d);
+                    source.evidence(out, region, d);
+                }
             }
         }
     },

@@ -1,7 +1,7 @@
 //! Launch templates: the `HttpTokens` that instances launched from a template get, for its
 //! default version and, when it differs, its latest version.
 
-use super::shared::ec2::defaults_evidence;
+use super::shared::ec2::{ImdsSource, defaults_evidence};
 use crate::check::{Check, Reason};
 use crate::inventory::{Collected, MetadataDefaults, MetadataOptions};
 
@@ -23,13 +23,14 @@ enum Outcome {
 fn resolve(
     template: Option<&MetadataOptions>,
     defaults: &Collected<MetadataDefaults>,
+    source: &str,
     region: &str,
 ) -> Outcome {
     let d = defaults.as_ref().ok();
     let endpoint = template
         .and_then(|m| m.http_endpoint.as_deref())
         .map(|e| (e, "the template"))
-        .or_else(|| d.and_then(|d| d.http_endpoint.as_deref().map(|e| (e, d.source()))));
+        .or_else(|| d.and_then(|d| d.http_endpoint.as_deref().map(|e| (e, source))));
     if let Some(("disabled", by)) = endpoint {
         return Outcome::Required {
             why: format!("the metadata endpoint is disabled by {by}"),
@@ -42,8 +43,7 @@ fn resolve(
         },
         Some(t) if enforced => Outcome::Required {
             why: format!(
-                "the template sets HttpTokens={t}, but IMDSv2 enforcement in {region} ({}) refuses such launches",
-                d.map_or("", MetadataDefaults::source)
+                "the template sets HttpTokens={t}, but IMDSv2 enforcement in {region} ({source}) refuses every launch that does not resolve to required, so no instance launched from it accepts IMDSv1"
             ),
         },
         Some(t) => Outcome::Allowed {
@@ -60,22 +60,19 @@ fn resolve(
             },
             Collected::Ok(d) if d.tokens_required() => Outcome::Required {
                 why: format!(
-                    "the template sets no HttpTokens; {} of {region} requires IMDSv2",
-                    d.source()
+                    "the template sets no HttpTokens; {source} of {region} requires IMDSv2"
                 ),
             },
             Collected::Ok(d) if d.tokens_enforced() => Outcome::Required {
                 why: format!(
-                    "the template sets no HttpTokens; IMDSv2 enforcement in {region} ({}) refuses launches that do not resolve to required",
-                    d.source()
+                    "the template sets no HttpTokens; IMDSv2 enforcement in {region} ({source}) refuses launches that do not resolve to required"
                 ),
             },
             Collected::Ok(d) => Outcome::Allowed {
                 why: match d.http_tokens.as_deref() {
-                    Some(t) => format!(
-                        "the template sets no HttpTokens; {} of {region} is {t}",
-                        d.source()
-                    ),
+                    Some(t) => {
+                        format!("the template sets no HttpTokens; {source} of {region} is {t}")
+                    }
                     None => format!(
                         "the template sets no HttpTokens and {region} has no account-level preference, so each launch's AMI decides (ImdsSupport), which the template does not fix"
                     ),
@@ -91,6 +88,11 @@ pub const CHECK: Check = Check {
         for ec2 in out.ec2(ctx) {
             let region = ec2.region.unwrap_or_default();
             let defaults = &ec2.instance_metadata_defaults;
+            let source = defaults
+                .as_ref()
+                .ok()
+                .map(|d| ImdsSource::of(ctx, &ec2.account.account_id, d));
+            let label = source.as_ref().map_or("", |s| s.label.as_str());
             for lt in ec2.launch_templates.iter().map(|lt| ec2.at(lt)) {
                 let number =
                     |n: Option<i64>| n.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
@@ -113,9 +115,11 @@ pub const CHECK: Check = Check {
                             },
                             None,
                         ),
-                        Collected::Ok(m) => {
-                            (name, resolve(m.as_ref(), defaults, region), m.as_ref())
-                        }
+                        Collected::Ok(m) => (
+                            name,
+                            resolve(m.as_ref(), defaults, label, region),
+                            m.as_ref(),
+                        ),
                     })
                     .collect();
                 let named = |pred: fn(&Outcome) -> bool| {
@@ -169,8 +173,9 @@ pub const CHECK: Check = Check {
                         ),
                     );
                 }
-                if let Collected::Ok(d) = defaults {
+                if let (Collected::Ok(d), Some(source)) = (defaults, &source) {
                     defaults_evidence(out, d);
+                    source.evidence(out, region, d);
                 }
             }
         }

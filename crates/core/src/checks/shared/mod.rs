@@ -7,4 +7,5 @@ pub mod boundary;
 pub mod ec2;
 pub mod iam;
 pub mod network;
+pub mod org_policies;
 pub mod s3;

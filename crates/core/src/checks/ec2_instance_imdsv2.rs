@@ -62,7 +62,7 @@ pub const CHECK: Check = Check {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, Instance, MetadataOptions};
+    use crate::inventory::{Collected, Instance, MetadataDefaults, MetadataOptions};
 
     fn instance(id: &str, tokens: Option<&str>, state: &str) -> Instance {
         Instance {
@@ -98,6 +98,58 @@ mod tests {
         assert_eq!(
             statuses(&inv, "ec2-instance-imdsv2"),
             vec![Status::NotAssessed]
+        );
+    }
+
+    /// IMDSv2 enforcement refuses launches and modifications to `optional`
+    /// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html:
+    /// "an attempt to set httpTokens to optional will result in an UnsupportedOperation
+    /// exception"), but it does not change an instance already running with IMDSv1 (account
+    /// defaults "do not reset existing instances",
+    /// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html):
+    /// that instance still fails, and the message and evidence name the enforcement's source.
+    #[test]
+    fn enforcement_does_not_fix_running_instances() {
+        let mut inv = org_with_policy(
+            "p-d3c1",
+            "RequireIMDSv2",
+            "DECLARATIVE_POLICY_EC2",
+            r#"{"ec2_attributes":{"instance_metadata_defaults":{"http_tokens":{"@@assign":"required"},"http_tokens_enforced":{"@@assign":"enabled"}}}}"#,
+            &["ou-wl"],
+        );
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens: Some("required".into()),
+            http_tokens_enforced: Some("enabled".into()),
+            managed_by: Some("declarative-policy".into()),
+            ..Default::default()
+        });
+        ec2_mut(&mut inv).instances = vec![
+            instance("i-1", Some("required"), "running"),
+            instance("i-2", Some("optional"), "running"),
+        ];
+        let r = results(&inv, "ec2-instance-imdsv2");
+        let st: Vec<_> = r.iter().map(|r| r.status).collect();
+        assert_eq!(st, vec![Status::Pass, Status::Fail], "{r:#?}");
+        assert!(
+            r[1].message.contains("does not change running instances")
+                && r[1].message.contains("RequireIMDSv2 (p-d3c1)"),
+            "{r:#?}"
+        );
+        for r in &r {
+            assert!(
+                r.evidence
+                    .iter()
+                    .any(|e| e.path == "InstanceMetadataDefaults.HttpTokensEnforced"
+                        && e.value == "enabled"),
+                "{r:#?}"
+            );
+        }
+        // The defaults could not be read: the instance's own options still decide.
+        ec2_mut(&mut inv).instance_metadata_defaults =
+            Collected::Failed(denied("GetInstanceMetadataDefaults"));
+        assert_eq!(
+            statuses(&inv, "ec2-instance-imdsv2"),
+            vec![Status::Pass, Status::Fail]
         );
     }
 }

@@ -358,4 +358,76 @@ mod tests {
         assert!(r[1].message.contains("default version 1"), "{r:#?}");
         assert!(r[2].message.contains("latest version 2"), "{r:#?}");
     }
+
+    /// IMDSv2 enforcement set by an EC2 declarative policy: "When enforcement is enabled, the
+    /// instance can't launch unless IMDSv2 (HttpTokens) is set to required"
+    /// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataDefaultsResponse.html).
+    /// Launch parameters (the template) override the account default, but no launch that
+    /// resolves to `optional` succeeds
+    /// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence),
+    /// so a template that sets `optional` cannot start an IMDSv1 instance: it passes, and the
+    /// evidence names the policy that enforces it.
+    #[test]
+    fn enforcement_by_a_declarative_policy_is_named() {
+        let mut inv = org_with_policy(
+            "p-d3c1",
+            "RequireIMDSv2",
+            "DECLARATIVE_POLICY_EC2",
+            r#"{"ec2_attributes":{"instance_metadata_defaults":{"http_tokens_enforced":{"@@assign":"enabled"}}}}"#,
+            &["r-root"],
+        );
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens: Some("optional".into()),
+            http_tokens_enforced: Some("enabled".into()),
+            managed_by: Some("declarative-policy".into()),
+            ..Default::default()
+        });
+        ec2_mut(&mut inv).launch_templates = vec![
+            template("lt-optional", tokens("optional"), None),
+            template("lt-none", Collected::Ok(None), None),
+        ];
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        let st: Vec<_> = r.iter().map(|r| r.status).collect();
+        assert_eq!(st, vec![Status::Pass, Status::Pass], "{r:#?}");
+        for r in &r {
+            assert!(
+                r.evidence
+                    .iter()
+                    .any(|e| e.value.contains("IMDSv2 enforcement")
+                        && e.value
+                            .contains("EC2 declarative policy RequireIMDSv2 (p-d3c1)")),
+                "{r:#?}"
+            );
+        }
+        // The same enforcement set in the account: the account default is the source.
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens_enforced: Some("enabled".into()),
+            managed_by: Some("account".into()),
+            ..Default::default()
+        });
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        assert_eq!(r[0].status, Status::Pass, "{r:#?}");
+        assert!(
+            r[0].evidence
+                .iter()
+                .any(|e| e.path == "InstanceMetadataDefaults.Source"
+                    && e.value == "the account default"),
+            "{r:#?}"
+        );
+        // The policy document alone (enforcement not reported by the Region) passes nothing:
+        // the explicit `optional` fails, with the policy as evidence that it is not in effect.
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens: Some("optional".into()),
+            managed_by: Some("account".into()),
+            ..Default::default()
+        });
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        assert_eq!(r[0].status, Status::Fail, "{r:#?}");
+        assert!(
+            r[0].evidence
+                .iter()
+                .any(|e| e.path == "DECLARATIVE_POLICY_EC2 p-d3c1 not in effect"),
+            "{r:#?}"
+        );
+    }
 }

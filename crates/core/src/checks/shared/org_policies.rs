@@ -22,7 +22,8 @@
 
 use serde_json::Value;
 
-use crate::inventory::{Collected, OrgPolicy, Organization};
+use crate::check::Findings;
+use crate::inventory::{Collected, OrgPolicy, Organization, PublicAccessBlock};
 
 /// One policy attached along an account's path that assigns some of the attributes asked for.
 #[derive(Debug, Clone)]
@@ -82,6 +83,16 @@ pub fn along_path<'o>(
     let Some(Collected::Ok(org)) = organization else {
         return PathPolicies::NoOrganization;
     };
+    // A policy type that is not enabled on the root applies to no account
+    // (https://docs.aws.amazon.com/organizations/latest/userguide/enable-policy-type.html).
+    if let Ok((roots, _)) = org.hierarchy()
+        && !roots.is_empty()
+        && !roots
+            .iter()
+            .any(|r| r.enabled_policy_types.iter().any(|t| t == policy_type))
+    {
+        return PathPolicies::Known(Vec::new());
+    }
     let policies = match &org.policies {
         Collected::Ok(p) => p,
         Collected::Failed(e) => {
@@ -164,6 +175,82 @@ fn assigned(doc: &Value, section: &[&str], keys: &[&'static str]) -> Vec<(&'stat
         .collect()
 }
 
+/// The organization's S3 policies along an account's path, which enforce account-level Block
+/// Public Access (`public_access_block_configuration`: `all` turns the four settings on,
+/// `none` off). GetPublicAccessBlock already reports the enforced settings, so they only name
+/// the source of what the account reports.
+pub struct S3PolicyLayer<'o> {
+    policies: PathPolicies<'o>,
+}
+
+const S3_KEY: &str = "public_access_block_configuration";
+
+impl<'o> S3PolicyLayer<'o> {
+    pub fn of(organization: Option<&'o Collected<Organization>>, account_id: &str) -> Self {
+        S3PolicyLayer {
+            policies: along_path(
+                organization,
+                account_id,
+                "S3_POLICY",
+                &["s3_attributes"],
+                &[S3_KEY],
+            ),
+        }
+    }
+
+    /// The S3 policies that assign `all`, nearest the account first.
+    fn assigning_all(&self) -> Vec<&Assigned<'o>> {
+        match &self.policies {
+            PathPolicies::Known(ps) => ps
+                .iter()
+                .filter(|p| p.value(S3_KEY) == Some("all"))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// When the account reports all four settings on and an S3 policy along its path assigns
+    /// `all`: "S3 policy Name (p-…)", the source of the account-level settings.
+    pub fn enforcing(&self, reported: Option<&PublicAccessBlock>) -> Option<String> {
+        if !reported.is_some_and(PublicAccessBlock::all_enabled) {
+            return None;
+        }
+        let named: Vec<String> = self
+            .assigning_all()
+            .iter()
+            .map(|p| format!("S3 policy {}", p.label()))
+            .collect();
+        (!named.is_empty()).then(|| named.join(" or "))
+    }
+
+    /// The S3 policies along the path as evidence of the last result; a policy that assigns
+    /// `all` while the account does not report the four settings on is not in effect (yet).
+    pub fn evidence(&self, out: &mut Findings, reported: Option<&PublicAccessBlock>) {
+        match &self.policies {
+            PathPolicies::NoOrganization => {}
+            PathPolicies::Unknown(why) => {
+                out.evidence(
+                    "S3_POLICY",
+                    format!("the organization's S3 policies cannot be read: {why}"),
+                );
+            }
+            PathPolicies::Known(ps) => {
+                for p in ps {
+                    out.evidence(format!("S3_POLICY {}", p.label()), p.describe());
+                }
+                if !reported.is_some_and(PublicAccessBlock::all_enabled) {
+                    for p in self.assigning_all() {
+                        out.evidence(
+                            format!("S3_POLICY {} not in effect", p.policy.id),
+                            "the policy assigns public_access_block_configuration=all but GetPublicAccessBlock does not report the four settings on: not propagated yet, overridden by another policy, or not applied to this account; posture judges by what the account reports",
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +282,9 @@ mod tests {
     fn policies_along_the_path() {
         let mut inv = org_inventory();
         org_mut(&mut inv).accounts[0].parent_id = Some("ou-wl".into());
+        org_mut(&mut inv).roots[0]
+            .enabled_policy_types
+            .extend(["S3_POLICY".into(), "DECLARATIVE_POLICY_EC2".into()]);
         let ps = policies(&mut inv);
         ps.push(policy(
             "p-s3root",
@@ -261,6 +351,21 @@ mod tests {
             along_path(None, ACCOUNT, "S3_POLICY", &["s3_attributes"], &["x"]),
             PathPolicies::NoOrganization
         ));
+        // A type not enabled on the root: no policy of it applies.
+        org_mut(&mut inv).roots[0].enabled_policy_types = vec!["SERVICE_CONTROL_POLICY".into()];
+        assert!(matches!(
+            along_path(
+                inv.organization.as_ref(),
+                ACCOUNT,
+                "S3_POLICY",
+                &["s3_attributes"],
+                &["public_access_block_configuration"],
+            ),
+            PathPolicies::Known(v) if v.is_empty()
+        ));
+        org_mut(&mut inv).roots[0]
+            .enabled_policy_types
+            .push("S3_POLICY".into());
         policies(&mut inv)[1].targets = Collected::Failed(denied("ListTargetsForPolicy"));
         assert!(matches!(
             along_path(

@@ -285,50 +285,63 @@ impl EvalOptions {
     }
 }
 
-fn days(s: &str) -> Result<i64, String> {
+/// A command-line value a parser below rejects: what is wrong with it and what to give instead.
+/// Clap shows it after the flag's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadValue(String);
+
+/// A [`BadValue`] with a formatted message.
+macro_rules! bad {
+    ($($arg:tt)*) => {
+        BadValue(format!($($arg)*))
+    };
+}
+
+fn days(s: &str) -> Result<i64, BadValue> {
     let v: i64 = s
         .parse()
-        .map_err(|_| format!("`{s}` is not a whole number of days"))?;
+        .map_err(|_| bad!("`{s}` is not a whole number of days"))?;
     if !(1..=3650).contains(&v) {
-        return Err(format!("{v} is out of range: use 1 to 3650 days"));
+        return Err(bad!("{v} is out of range: use 1 to 3650 days"));
     }
     Ok(v)
 }
 
-fn parse_account_id(s: &str) -> Result<String, String> {
+fn parse_account_id(s: &str) -> Result<String, BadValue> {
     let s = s.trim();
     if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
         Ok(s.to_string())
     } else {
-        Err(format!("`{s}` is not a 12-digit AWS account id"))
+        Err(bad!("`{s}` is not a 12-digit AWS account id"))
     }
 }
 
-fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+fn parse_shard(s: &str) -> Result<(u64, u64), BadValue> {
     let (k, n) = s
         .split_once('/')
-        .ok_or_else(|| format!("`{s}` is not K/N (for example 2/8)"))?;
+        .ok_or_else(|| bad!("`{s}` is not K/N (for example 2/8)"))?;
     let k: u64 = k
         .trim()
         .parse()
-        .map_err(|_| format!("`{s}`: K must be a whole number"))?;
+        .map_err(|_| bad!("`{s}`: K must be a whole number"))?;
     let n: u64 = n
         .trim()
         .parse()
-        .map_err(|_| format!("`{s}`: N must be a whole number"))?;
+        .map_err(|_| bad!("`{s}`: N must be a whole number"))?;
     if n == 0 || k == 0 || k > n || n > 100_000 {
-        return Err(format!("`{s}`: need 1 <= K <= N <= 100000"));
+        return Err(bad!("`{s}`: need 1 <= K <= N <= 100000"));
     }
     Ok((k, n))
 }
 
-fn parse_service_limit(s: &str) -> Result<(String, usize), String> {
+fn parse_service_limit(s: &str) -> Result<(String, usize), BadValue> {
     let (service, n) = s
         .split_once('=')
-        .ok_or_else(|| format!("`{s}` is not SERVICE=N (for example s3=16)"))?;
+        .ok_or_else(|| bad!("`{s}` is not SERVICE=N (for example s3=16)"))?;
     let service = service.trim().to_ascii_lowercase();
     if !collect::SERVICES.contains(&service.as_str()) {
-        return Err(format!(
+        return Err(bad!(
             "`{service}` is not a service posture calls per resource; use one of {}",
             collect::SERVICES.join(", ")
         ));
@@ -338,11 +351,11 @@ fn parse_service_limit(s: &str) -> Result<(String, usize), String> {
         .parse()
         .ok()
         .filter(|n| (1..=64).contains(n))
-        .ok_or_else(|| format!("`{s}`: N must be a whole number from 1 to 64"))?;
+        .ok_or_else(|| bad!("`{s}`: N must be a whole number from 1 to 64"))?;
     Ok((service, n))
 }
 
-fn parse_region(s: &str) -> Result<String, String> {
+fn parse_region(s: &str) -> Result<String, BadValue> {
     let s = s.trim();
     let ok = !s.is_empty()
         && s.chars()
@@ -351,7 +364,7 @@ fn parse_region(s: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_string())
     } else {
-        Err(format!(
+        Err(bad!(
             "`{s}` is not an AWS region name (for example us-east-1)"
         ))
     }
@@ -361,7 +374,7 @@ fn parse_region(s: &str) -> Result<String, String> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FailOn(pub Option<Severity>);
 
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+fn parse_fail_on(s: &str) -> Result<FailOn, BadValue> {
     let sev = match s.to_ascii_lowercase().as_str() {
         "none" => None,
         "informational" | "info" => Some(Severity::Informational),
@@ -370,7 +383,7 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
         "high" => Some(Severity::High),
         "critical" => Some(Severity::Critical),
         _ => {
-            return Err(format!(
+            return Err(bad!(
                 "`{s}` is not a severity: use informational, low, medium, high, critical or none"
             ));
         }
@@ -378,7 +391,7 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     Ok(FailOn(sev))
 }
 
-fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+fn parse_now(s: &str) -> Result<DateTime<Utc>, BadValue> {
     let t = s.trim();
     let offset = t
         .strip_suffix('d')
@@ -386,13 +399,13 @@ fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
         .and_then(|n| n.parse::<i64>().ok());
     if let Some(days) = offset {
         if days.abs() > 36500 {
-            return Err(format!("offset {days}d is too large"));
+            return Err(bad!("offset {days}d is too large"));
         }
         return Ok(Utc::now() + chrono::Duration::days(days));
     }
     DateTime::parse_from_rfc3339(t)
         .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| format!("`{s}` is neither an RFC 3339 time (2027-01-31T00:00:00Z) nor an offset like +120d: {e}"))
+        .map_err(|e| bad!("`{s}` is neither an RFC 3339 time (2027-01-31T00:00:00Z) nor an offset like +120d: {e}"))
 }
 
 /// Run the CLI; returns the process exit code.
@@ -412,7 +425,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let mut t = comfy_table::Table::new();
             t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
             t.set_header(vec!["Check", "Severity", "Service", "Title"]);
-            for m in catalog::catalog().map_err(|e| anyhow!(e))? {
+            for m in catalog::catalog()? {
                 t.add_row(vec![
                     m.id.as_str(),
                     m.severity.as_str(),
@@ -426,8 +439,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Evaluate(args) => {
             let inputs = EvalInputs::load(&args.eval)?;
             let inventory = load_inventory(&args.inventory)?;
-            let result = evaluate::build(&inventory, &inputs.build_options(&args.eval))
-                .map_err(|e| anyhow!(e))?;
+            let result = evaluate::build(&inventory, &inputs.build_options(&args.eval))?;
             drop(inventory);
             finish(&result, &args.eval, &inputs, None).await
         }
@@ -456,21 +468,20 @@ async fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             for p in &args.inventories {
                 parts.push((p.display().to_string(), load_inventory(p)?));
             }
-            let merged = crate::collect::merge(parts).map_err(|e| anyhow!(e))?;
+            let merged = crate::collect::merge(parts)?;
             if let Some(path) = &args.save_inventory {
                 let text = serde_json::to_string_pretty(&merged)
                     .context("could not serialise the inventory")?;
                 write_atomic(path, text.as_bytes())?;
             }
             let inputs = EvalInputs::load(&args.eval)?;
-            let result = evaluate::build(&merged, &inputs.build_options(&args.eval))
-                .map_err(|e| anyhow!(e))?;
+            let result = evaluate::build(&merged, &inputs.build_options(&args.eval))?;
             finish(&result, &args.eval, &inputs, None).await
         }
         Command::Diff(args) => {
-            let old = result::load(&args.old).map_err(|e| anyhow!(e))?;
-            let new = result::load(&args.new).map_err(|e| anyhow!(e))?;
-            let d = crate::diff::diff(&old, &new).map_err(|e| anyhow!(e))?;
+            let old = result::load(&args.old)?;
+            let new = result::load(&args.new)?;
+            let d = crate::diff::diff(&old, &new)?;
             match args.format {
                 DiffFormat::Table => emit(&d.render()),
                 DiffFormat::Json => emit(&format!(
@@ -575,18 +586,13 @@ impl EvalInputs {
             .map_err(|e| {
                 anyhow!("{e}\n  what to do: fix the suppression file (format in the README)")
             })?;
-        let baseline = opts
-            .baseline
-            .as_deref()
-            .map(result::load)
-            .transpose()
-            .map_err(|e| anyhow!(e))?;
+        let baseline = opts.baseline.as_deref().map(result::load).transpose()?;
         let s3_target = match opts
             .output
             .as_deref()
             .and_then(crate::deliver::parse_s3_url)
         {
-            Some(t) => Some(t.map_err(|e| anyhow!(e))?),
+            Some(t) => Some(t?),
             None => None,
         };
         Ok(EvalInputs {
@@ -650,7 +656,7 @@ async fn finish(
     // The table report includes the diff against the baseline; the other formats carry it in
     // their own fields (JSON) or not at all.
     let render = |out: &mut dyn Write| -> anyhow::Result<()> {
-        report::render(result, opts.format, &render_opts, out).map_err(|e| anyhow!(e))?;
+        report::render(result, opts.format, &render_opts, out)?;
         if let Some(d) = &result.diff
             && opts.format == Format::Table
         {
@@ -659,7 +665,7 @@ async fn finish(
         }
         Ok(())
     };
-    let code = exit_code(result, opts).map_err(|e| anyhow!(e))?;
+    let code = exit_code(result, opts)?;
     let note = |message: String| {
         if !opts.quiet {
             eprintln!("{message}");
@@ -710,7 +716,7 @@ async fn finish(
                     // Never lose the report: keep a local copy and say where.
                     file.commit()?;
                     bail!(
-                        "S3 delivery failed: {e}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:ListBucket (HeadBucket) and s3:PutObject on it",
+                        "S3 delivery failed: {e:#}\n  the report was written to {} instead\n  what to do: check that the bucket exists and that this identity may call s3:ListBucket (HeadBucket) and s3:PutObject on it",
                         local.display()
                     );
                 }
@@ -731,7 +737,7 @@ async fn finish(
     }
     if opts.format != Format::Table && !opts.quiet {
         let stderr_tty = std::io::stderr().is_terminal() && !no_color;
-        let summary = report::terminal(result, stderr_tty).map_err(|e| anyhow!(e))?;
+        let summary = report::terminal(result, stderr_tty)?;
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(summary.as_bytes()).and_then(|_| err.flush());
     }
@@ -750,7 +756,7 @@ async fn finish(
             opts.asff_product_arn.as_deref(),
         )
         .await
-        .map_err(|e| anyhow!("Security Hub delivery failed: {e}"))?;
+        .context("Security Hub delivery failed")?;
         for (other, n) in &outcome.other_accounts {
             eprintln!(
                 "warning: {n} finding(s) of account {other} were not sent to Security Hub: with the default product, BatchImportFindings accepts only findings of the importing account {account}; run posture with credentials of {other}, or name an allow-listed product with --asff-product-arn"
@@ -791,7 +797,7 @@ fn emit(text: &str) {
         .and_then(|_| stdout.flush());
 }
 
-pub fn exit_code(result: &ScanResult, opts: &EvalOptions) -> Result<u8, String> {
+pub fn exit_code(result: &ScanResult, opts: &EvalOptions) -> anyhow::Result<u8> {
     let failing = match (opts.fail_on_new, &result.diff) {
         // Alert only on what is new since the baseline.
         (Some(FailOn(sev)), Some(d)) => sev.is_some_and(|s| d.new_at_or_above(s) > 0),

@@ -3,6 +3,7 @@
 
 pub mod security_hub;
 
+use anyhow::anyhow;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
 
@@ -16,7 +17,7 @@ pub struct S3Target {
 }
 
 /// `s3://bucket/prefix/` (a prefix without a trailing slash gets one).
-pub fn parse_s3_url(s: &str) -> Option<Result<S3Target, String>> {
+pub fn parse_s3_url(s: &str) -> Option<anyhow::Result<S3Target>> {
     let rest = s.strip_prefix("s3://")?;
     let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
     let valid = bucket.len() >= 3
@@ -25,7 +26,7 @@ pub fn parse_s3_url(s: &str) -> Option<Result<S3Target, String>> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
     if !valid {
-        return Some(Err(format!(
+        return Some(Err(anyhow!(
             "`{s}`: `{bucket}` is not a valid S3 bucket name"
         )));
     }
@@ -102,7 +103,7 @@ pub fn bucket_region_of(
 }
 
 /// HeadBucket through the home-region endpoint; the answer names the bucket's region.
-async fn find_bucket_region(aws: &Aws, bucket: &str) -> Result<String, String> {
+async fn find_bucket_region(aws: &Aws, bucket: &str) -> anyhow::Result<String> {
     let home = aws.s3(&aws.base, "delivery", &aws.home_region);
     let found = match home.head_bucket().bucket(bucket).send().await {
         Ok(out) => bucket_region_of(Some(200), out.bucket_region(), None),
@@ -116,11 +117,11 @@ async fn find_bucket_region(aws: &Aws, bucket: &str) -> Result<String, String> {
     };
     match found {
         BucketRegion::Found(r) => Ok(r),
-        BucketRegion::Missing => Err(format!("bucket `{bucket}` does not exist")),
-        BucketRegion::Denied => Err(format!(
+        BucketRegion::Missing => Err(anyhow!("bucket `{bucket}` does not exist")),
+        BucketRegion::Denied => Err(anyhow!(
             "access to bucket `{bucket}` is denied and S3 did not say where it is (s3:ListBucket for HeadBucket)"
         )),
-        BucketRegion::Unknown { code, message } => Err(format!(
+        BucketRegion::Unknown { code, message } => Err(anyhow!(
             "could not reach bucket `{bucket}`: {}{message}",
             code.map(|c| format!("{c}: ")).unwrap_or_default()
         )),
@@ -136,7 +137,7 @@ pub async fn upload(
     body: &std::path::Path,
     extension: &str,
     kms_key: Option<&str>,
-) -> Result<String, String> {
+) -> anyhow::Result<String> {
     let uri = format!("s3://{}/{key}", target.bucket);
     let region = find_bucket_region(aws, &target.bucket).await?;
     let client = aws.s3(&aws.base, "delivery", &region);
@@ -148,7 +149,7 @@ pub async fn upload(
         .body(
             ByteStream::from_path(body)
                 .await
-                .map_err(|e| format!("could not read the report {}: {e}", body.display()))?,
+                .map_err(|e| anyhow!("could not read the report {}: {e}", body.display()))?,
         );
     put = match kms_key {
         Some(k) => put
@@ -158,7 +159,7 @@ pub async fn upload(
     };
     put.send().await.map_err(|e| {
         let err = crate::aws::collection_error("s3", "PutObject", Some(&region), Some(&uri), &e);
-        format!(
+        anyhow!(
             "could not write {uri}: {}{}",
             err.code.map(|c| format!("{c}: ")).unwrap_or_default(),
             err.message

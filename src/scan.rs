@@ -4,8 +4,6 @@
 
 use std::path::Path;
 
-use anyhow::anyhow;
-
 use crate::aws::Aws;
 use crate::collect::{self, ScanOptions};
 use crate::evaluate::{self, BuildOptions};
@@ -34,8 +32,7 @@ pub async fn run(
         discovery.organization.clone(),
         boundary,
         build,
-    )
-    .map_err(|e| anyhow!(e))?;
+    )?;
     let mut saved = save_inventory.map(InventoryWriter::create).transpose()?;
     // Each account is evaluated (and saved) as it finishes, then dropped.
     collect::collect(aws, opts, &discovery, |account| {
@@ -44,11 +41,10 @@ pub async fn run(
         }
         evaluator.add(&account)
     })
-    .await
-    .map_err(|e| anyhow!(e))?;
+    .await?;
     let scan = discovery.finish(aws);
     if let Some(w) = saved {
         w.finish(&scan, discovery.organization.as_ref())?;
     }
-    evaluator.finish(scan).map_err(|e| anyhow!(e))
+    evaluator.finish(scan)
 }

@@ -62,16 +62,20 @@ pub enum Pace {
 /// The default of `--api-pace`: 90 % of each quota.
 pub const DEFAULT_FRACTION: f64 = 0.9;
 
+/// A value of `--api-pace` that is neither `off` nor a fraction in (0, 1]; clap shows it under
+/// the flag's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is neither `off` nor a fraction of AWS's published quotas in (0, 1], e.g. 0.9")]
+pub struct BadPace(pub String);
+
 /// Parses `--api-pace`: `off`, or a fraction in (0, 1].
-pub fn parse_pace(s: &str) -> Result<Pace, String> {
+pub fn parse_pace(s: &str) -> Result<Pace, BadPace> {
     if s.eq_ignore_ascii_case("off") {
         return Ok(Pace::Off);
     }
     match s.parse::<f64>() {
         Ok(f) if f > 0.0 && f <= 1.0 => Ok(Pace::Fraction(f)),
-        _ => Err(format!(
-            "`{s}` is neither `off` nor a fraction of AWS's published quotas in (0, 1], e.g. 0.9"
-        )),
+        _ => Err(BadPace(s.to_string())),
     }
 }
 

@@ -157,8 +157,8 @@ pub async fn collect(
     aws: &Aws,
     opts: &ScanOptions,
     discovery: &Discovery,
-    mut done: impl FnMut(AccountInventory) -> Result<(), String>,
-) -> Result<(), String> {
+    mut done: impl FnMut(AccountInventory) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let opts = &ScanOptions {
         session_duration: discovery.session_duration,
         ..opts.clone()
@@ -600,9 +600,11 @@ fn partition_of(region: &str) -> &'static str {
 }
 
 /// Combine the inventories of shards of one organization into one.
-pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, String> {
+pub fn merge(parts: Vec<(String, Inventory)>) -> anyhow::Result<Inventory> {
     let mut iter = parts.into_iter();
-    let (first_name, mut merged) = iter.next().ok_or("nothing to merge")?;
+    let (first_name, mut merged) = iter
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("nothing to merge"))?;
     let org_id = |inv: &Inventory| match &inv.organization {
         Some(Collected::Ok(o)) => Some(o.id.clone()),
         _ => None,
@@ -611,11 +613,11 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, String> {
     let mut calls = merged.scan.api_calls.take().unwrap_or_default();
     for (name, inv) in iter {
         if org_id(&inv) != expected {
-            return Err(format!(
+            anyhow::bail!(
                 "{name} is from organization {:?}, {first_name} from {:?}: only shards of one organization can be merged",
                 org_id(&inv),
                 expected
-            ));
+            );
         }
         if merged
             .organization
@@ -626,10 +628,10 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, String> {
         }
         for a in inv.accounts {
             if merged.accounts.iter().any(|m| m.account_id == a.account_id) {
-                return Err(format!(
+                anyhow::bail!(
                     "account {} is in {name} and in another input: were the shards overlapping?",
                     a.account_id
-                ));
+                );
             }
             merged.accounts.push(a);
         }

@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 
+use anyhow::{Context as _, anyhow, bail};
 use aws_sdk_securityhub::types::{
     AwsSecurityFinding, Compliance, ComplianceStatus, Note, Partition, Recommendation, RecordState,
     Remediation, Resource, Severity, SeverityLabel, Workflow, WorkflowStatus,
@@ -53,7 +54,7 @@ pub async fn deliver(
     result: &ScanResult,
     baseline: Option<&ScanResult>,
     product_arn: Option<&str>,
-) -> Result<Outcome, String> {
+) -> anyhow::Result<Outcome> {
     let sts_conf = aws
         .base
         .to_builder()
@@ -61,12 +62,16 @@ pub async fn deliver(
         .build();
     let me = crate::aws::identity_of(aws, &sts_conf)
         .await
-        .map_err(|e| format!("could not identify the credentials (sts:GetCallerIdentity): {e}"))?;
+        .map_err(|e| anyhow!("could not identify the credentials (sts:GetCallerIdentity): {e}"))?;
     if me.account_id != target.account {
-        return Err(format!(
+        bail!(
             "the credentials belong to account {} ({}), not to account {} named by --security-hub-account; BatchImportFindings imports into the caller's own account\n  what to do: run with credentials of account {} or name account {}",
-            me.account_id, me.arn, target.account, target.account, me.account_id
-        ));
+            me.account_id,
+            me.arn,
+            target.account,
+            target.account,
+            me.account_id
+        );
     }
     let partition = me.arn.split(':').nth(1).unwrap_or("aws").to_string();
     let default_product = asff::default_product_arn(&partition, &target.region, &target.account);
@@ -82,7 +87,7 @@ pub async fn deliver(
     };
     spool
         .seek(SeekFrom::Start(0))
-        .map_err(|e| format!("could not read the findings back: {e}"))?;
+        .context("could not read the findings back")?;
     let mut batch: Vec<AwsSecurityFinding> = Vec::with_capacity(asff::BATCH);
     let mut archived_in_batch = BTreeSet::new();
     let mut lines = BufReader::new(spool).lines();
@@ -90,10 +95,10 @@ pub async fn deliver(
         let line = lines
             .next()
             .transpose()
-            .map_err(|e| format!("could not read the findings back: {e}"))?;
+            .context("could not read the findings back")?;
         if let Some(line) = &line {
             let v: Value = serde_json::from_str(line)
-                .map_err(|e| format!("internal error: spooled finding is not JSON: {e}"))?;
+                .context("internal error: spooled finding is not JSON")?;
             let f = to_sdk(&v)?;
             if f.record_state() == Some(&RecordState::Archived)
                 && let Some(id) = f.id()
@@ -125,7 +130,7 @@ async fn send(
     archived: &mut BTreeSet<String>,
     target: &HubTarget,
     outcome: &mut Outcome,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let n = batch.len();
     // Throttling (TooManyRequestsException, 429) is retried by the client's retry policy.
     let out = client
@@ -141,7 +146,7 @@ async fn send(
                 None,
                 &e,
             );
-            format!(
+            anyhow!(
                 "BatchImportFindings in account {} region {} failed after {} finding(s) were imported: {}{}",
                 target.account,
                 target.region,
@@ -185,9 +190,9 @@ fn spool_findings(
     product: &str,
     home_region: &str,
     only_account: Option<&str>,
-) -> Result<(std::fs::File, SpoolCounts), String> {
-    let file = tempfile::tempfile()
-        .map_err(|e| format!("could not create a temporary file for the findings: {e}"))?;
+) -> anyhow::Result<(std::fs::File, SpoolCounts)> {
+    let file =
+        tempfile::tempfile().context("could not create a temporary file for the findings")?;
     let mut out = std::io::BufWriter::new(file);
     let mut other_accounts: BTreeMap<String, usize> = BTreeMap::new();
     let mut keep = |v: &Value| -> bool {
@@ -201,10 +206,12 @@ fn spool_findings(
         }
     };
     let write = |out: &mut std::io::BufWriter<std::fs::File>, v: &Value| {
-        serde_json::to_writer(&mut *out, v)
-            .map_err(|e| e.to_string())
-            .and_then(|_| out.write_all(b"\n").map_err(|e| e.to_string()))
-            .map_err(|e| format!("could not write the findings to a temporary file: {e}"))
+        (|| -> anyhow::Result<()> {
+            serde_json::to_writer(&mut *out, v)?;
+            out.write_all(b"\n")?;
+            Ok(())
+        })()
+        .context("could not write the findings to a temporary file")
     };
     asff::for_each(result, Some(product), home_region, |v| {
         if keep(&v) {
@@ -229,7 +236,7 @@ fn spool_findings(
     }
     let file = out
         .into_inner()
-        .map_err(|e| format!("could not write the findings to a temporary file: {e}"))?;
+        .map_err(|e| anyhow!("could not write the findings to a temporary file: {e}"))?;
     Ok((file, SpoolCounts { other_accounts }))
 }
 
@@ -240,61 +247,61 @@ pub fn archive(v: &mut Value, updated_at: &str) {
     v["UpdatedAt"] = Value::from(updated_at);
 }
 
-fn text(v: &Value, key: &str) -> Result<Option<String>, String> {
+fn text(v: &Value, key: &str) -> anyhow::Result<Option<String>> {
     match v.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(format!("ASFF member {key} is not a string: {other}")),
+        Some(other) => bail!("ASFF member {key} is not a string: {other}"),
     }
 }
 
-fn string_map(v: &Value, key: &str) -> Result<Option<HashMap<String, String>>, String> {
+fn string_map(v: &Value, key: &str) -> anyhow::Result<Option<HashMap<String, String>>> {
     let Some(obj) = v.get(key) else {
         return Ok(None);
     };
     let obj = obj
         .as_object()
-        .ok_or_else(|| format!("ASFF member {key} is not an object"))?;
+        .ok_or_else(|| anyhow!("ASFF member {key} is not an object"))?;
     obj.iter()
         .map(|(k, x)| {
             x.as_str()
                 .map(|s| (k.clone(), s.to_string()))
-                .ok_or_else(|| format!("ASFF member {key}.{k} is not a string"))
+                .ok_or_else(|| anyhow!("ASFF member {key}.{k} is not a string"))
         })
         .collect::<Result<_, _>>()
         .map(Some)
 }
 
-fn strings(v: &Value, key: &str) -> Result<Option<Vec<String>>, String> {
+fn strings(v: &Value, key: &str) -> anyhow::Result<Option<Vec<String>>> {
     let Some(list) = v.get(key) else {
         return Ok(None);
     };
     list.as_array()
-        .ok_or_else(|| format!("ASFF member {key} is not an array"))?
+        .ok_or_else(|| anyhow!("ASFF member {key} is not an array"))?
         .iter()
         .map(|x| {
             x.as_str()
                 .map(str::to_string)
-                .ok_or_else(|| format!("ASFF member {key} holds a non-string"))
+                .ok_or_else(|| anyhow!("ASFF member {key} holds a non-string"))
         })
         .collect::<Result<_, _>>()
         .map(Some)
 }
 
-fn only_keys(v: &Value, what: &str, known: &[&str]) -> Result<(), String> {
+fn only_keys(v: &Value, what: &str, known: &[&str]) -> anyhow::Result<()> {
     let obj = v
         .as_object()
-        .ok_or_else(|| format!("ASFF {what} is not an object"))?;
+        .ok_or_else(|| anyhow!("ASFF {what} is not an object"))?;
     match obj.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(k) => Err(format!(
+        Some(k) => bail!(
             "internal error: ASFF member {what}.{k} has no conversion to the Security Hub SDK"
-        )),
+        ),
         None => Ok(()),
     }
 }
 
 /// The SDK's finding for one ASFF document as posture renders it.
-pub fn to_sdk(v: &Value) -> Result<AwsSecurityFinding, String> {
+pub fn to_sdk(v: &Value) -> anyhow::Result<AwsSecurityFinding> {
     only_keys(
         v,
         "finding",
@@ -364,7 +371,7 @@ pub fn to_sdk(v: &Value) -> Result<AwsSecurityFinding, String> {
     for r in v
         .get("Resources")
         .and_then(Value::as_array)
-        .ok_or("ASFF member Resources is not an array")?
+        .ok_or_else(|| anyhow!("ASFF member Resources is not an array"))?
     {
         only_keys(
             r,
@@ -478,7 +485,7 @@ mod tests {
         .expect("render");
         let mut v = first.expect("a finding");
         v["Confidence"] = Value::from(80);
-        assert!(to_sdk(&v).unwrap_err().contains("Confidence"));
+        assert!(to_sdk(&v).unwrap_err().to_string().contains("Confidence"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use anyhow::{Context as _, bail};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_runtime_api::client::http::{
@@ -525,22 +526,20 @@ fn parse_offset(s: &str) -> Option<chrono::TimeDelta> {
 
 // ------------------------------------------------------------------ running a scenario
 
-fn load(path: &Path) -> Result<(Scenario, Vec<Recorded>), String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("read {}: {e}", path.display()))?;
-    let scenario: Scenario =
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+fn load(path: &Path) -> anyhow::Result<(Scenario, Vec<Recorded>)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("read {}", path.display()))?;
+    let scenario: Scenario = toml::from_str(&text).with_context(|| path.display().to_string())?;
     let mut responses = scenario.response.clone();
     for inc in &scenario.include {
         let p = repo().join("tests/replay").join(inc);
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("read {}: {e}", p.display()))?;
-        let base: Base = toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+        let text = std::fs::read_to_string(&p).with_context(|| format!("read {}", p.display()))?;
+        let base: Base = toml::from_str(&text).with_context(|| p.display().to_string())?;
         responses.extend(base.response);
     }
     Ok((scenario, responses))
 }
 
-async fn run_scenario(path: &Path) -> Result<(), String> {
+async fn run_scenario(path: &Path) -> anyhow::Result<()> {
     let (sc, responses) = load(path)?;
     let now = Utc::now();
     let replay = Replay::new(responses, now);
@@ -617,17 +616,16 @@ async fn run_scenario(path: &Path) -> Result<(), String> {
             ));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
+    if !problems.is_empty() {
+        bail!(
             "{} ({}; audit findings {:?}):\n  - {}",
             path.file_name().unwrap_or_default().to_string_lossy(),
             sc.description,
             sc.audit_findings,
             problems.join("\n  - ")
-        ))
+        );
     }
+    Ok(())
 }
 
 fn status_name(s: &impl serde::Serialize) -> String {
@@ -641,7 +639,7 @@ fn check_expectations(exp: &Expect, result: &ScanResult, _seen: &[Seen], out: &m
     let findings = match result.findings.to_vec() {
         Ok(f) => f,
         Err(e) => {
-            out.push(format!("could not read the findings: {e}"));
+            out.push(format!("could not read the findings: {e:#}"));
             return;
         }
     };
@@ -836,7 +834,7 @@ fn recorded_aws_responses() {
             .build()
             .expect("tokio runtime");
         if let Err(e) = rt.block_on(run_scenario(f)) {
-            failures.push(e);
+            failures.push(format!("{e:#}"));
         }
     }
     assert!(
@@ -936,7 +934,7 @@ const PROVED_ELSEWHERE: &[(u32, &str, &str)] = &[
 fn every_audit_finding_has_a_test() {
     let mut covered = std::collections::BTreeSet::new();
     for f in scenario_files() {
-        let (sc, _) = load(&f).unwrap_or_else(|e| panic!("{e}"));
+        let (sc, _) = load(&f).unwrap_or_else(|e| panic!("{e:#}"));
         assert!(
             sc.audit_findings.iter().all(|n| (1..=25).contains(n)),
             "{}: audit findings are numbered 1 to 25",

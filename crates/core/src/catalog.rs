@@ -2,6 +2,7 @@
 
 use std::sync::OnceLock;
 
+use anyhow::{Context as _, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::check::Status;
@@ -90,15 +91,15 @@ pub struct CheckMeta {
 }
 
 /// Parse the embedded catalog. Errors name the file.
-pub fn parse_all() -> Result<Vec<CheckMeta>, String> {
+pub fn parse_all() -> anyhow::Result<Vec<CheckMeta>> {
     let mut out = Vec::new();
     for (file, text) in sources::SOURCES {
-        let meta: CheckMeta = toml::from_str(text).map_err(|e| format!("checks/{file}: {e}"))?;
+        let meta: CheckMeta = toml::from_str(text).with_context(|| format!("checks/{file}"))?;
         if format!("{}.toml", meta.id) != *file {
-            return Err(format!(
+            bail!(
                 "checks/{file}: id `{}` does not match the file name",
                 meta.id
-            ));
+            );
         }
         out.push(meta);
     }
@@ -107,13 +108,14 @@ pub fn parse_all() -> Result<Vec<CheckMeta>, String> {
 
 /// The catalog, parsed once. The build embeds files that a test parses, so failure here means a
 /// broken build; it is still reported as an error, not a panic.
-pub fn catalog() -> Result<&'static [CheckMeta], String> {
-    static CATALOG: OnceLock<Result<Vec<CheckMeta>, String>> = OnceLock::new();
+pub fn catalog() -> anyhow::Result<&'static [CheckMeta]> {
+    static CATALOG: OnceLock<anyhow::Result<Vec<CheckMeta>>> = OnceLock::new();
     CATALOG
         .get_or_init(parse_all)
         .as_ref()
         .map(|v| v.as_slice())
-        .map_err(Clone::clone)
+        // The cached error is shared: each caller gets its message.
+        .map_err(|e| anyhow!("{e:#}"))
 }
 
 pub fn find(id: &str) -> Option<&'static CheckMeta> {

@@ -26,7 +26,7 @@ fn entry(f: &Finding) -> DiffEntry {
 }
 
 /// Compare two results; only their open failures are held in memory.
-pub fn diff(old: &ScanResult, new: &ScanResult) -> Result<Diff, String> {
+pub fn diff(old: &ScanResult, new: &ScanResult) -> anyhow::Result<Diff> {
     let old_failures = old.findings.filtered(is_open_failure)?;
     let new_failures = new.findings.filtered(is_open_failure)?;
     let old_fail: BTreeMap<&str, &Finding> =

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use anyhow::{anyhow, bail};
 use chrono::{DateTime, Utc};
 
 use crate::catalog;
@@ -32,7 +33,7 @@ pub struct BuildOptions<'a> {
 
 /// Evaluate a whole inventory (a saved file, merged shards) and assemble the result, one account
 /// at a time exactly as a scan does.
-pub fn build(inventory: &Inventory, opts: &BuildOptions) -> Result<ScanResult, String> {
+pub fn build(inventory: &Inventory, opts: &BuildOptions) -> anyhow::Result<ScanResult> {
     let boundary = Boundary::of_scan(
         &inventory.scan,
         inventory.organization.as_ref(),
@@ -87,7 +88,7 @@ impl<'a> Evaluator<'a> {
         organization: Option<Collected<Organization>>,
         boundary: Boundary,
         opts: &'a BuildOptions<'a>,
-    ) -> Result<Self, String> {
+    ) -> anyhow::Result<Self> {
         catalog::catalog()?;
         crate::frameworks::frameworks()?;
         let management_account = match &organization {
@@ -96,7 +97,7 @@ impl<'a> Evaluator<'a> {
         };
         let first_seen = opts
             .baseline
-            .map(|old| -> Result<_, String> {
+            .map(|old| -> anyhow::Result<_> {
                 let mut seen = BTreeMap::new();
                 old.findings.for_each(|f| {
                     seen.insert(f.id.clone(), f.first_seen.unwrap_or(old.evaluated_at));
@@ -139,9 +140,9 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluate one account's checks and keep what the report needs; the caller may then drop
     /// the account.
-    pub fn add(&mut self, acct: &AccountInventory) -> Result<(), String> {
+    pub fn add(&mut self, acct: &AccountInventory) -> anyhow::Result<()> {
         if self.account_index.contains_key(&acct.account_id) {
-            return Err(format!("account {} was evaluated twice", acct.account_id));
+            bail!("account {} was evaluated twice", acct.account_id);
         }
         self.account_index
             .insert(acct.account_id.clone(), self.accounts.len());
@@ -185,11 +186,11 @@ impl<'a> Evaluator<'a> {
 
     /// Turn check results into findings: catalog metadata, stable id, tags, suppression, first
     /// seen; counted for the account summaries and the scores.
-    fn findings(&mut self, results: Vec<CheckResult>) -> Result<Vec<Finding>, String> {
+    fn findings(&mut self, results: Vec<CheckResult>) -> anyhow::Result<Vec<Finding>> {
         let mut out = Vec::with_capacity(results.len());
         for r in results {
             let meta = catalog::find(&r.check_id)
-                .ok_or_else(|| format!("check {} has no catalog entry in checks/", r.check_id))?;
+                .ok_or_else(|| anyhow!("check {} has no catalog entry in checks/", r.check_id))?;
             let account = self
                 .account_index
                 .get(&r.account_id)
@@ -279,7 +280,7 @@ impl<'a> Evaluator<'a> {
 
     /// Run the checks that read several accounts, score, and assemble the result. `scan` is the
     /// final scan information (finish time, API calls).
-    pub fn finish(mut self, scan: ScanInfo) -> Result<ScanResult, String> {
+    pub fn finish(mut self, scan: ScanInfo) -> anyhow::Result<ScanResult> {
         self.scan = scan;
         self.digests.sort_by(|a, b| a.account_id.cmp(&b.account_id));
         self.boundary

@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use anyhow::{Context as _, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::sources::FRAMEWORK_SOURCES;
@@ -59,29 +60,30 @@ pub struct Framework {
 }
 
 /// Parse and validate the embedded framework files; errors name the file and the problem.
-pub fn parse_all() -> Result<Vec<Framework>, String> {
+pub fn parse_all() -> anyhow::Result<Vec<Framework>> {
     let mut out = Vec::new();
     for (file, text) in FRAMEWORK_SOURCES {
         let f: Framework =
-            toml::from_str(text).map_err(|e| format!("checks/frameworks/{file}: {e}"))?;
+            toml::from_str(text).with_context(|| format!("checks/frameworks/{file}"))?;
         for r in &f.requirements {
             if !f.sections.iter().any(|s| s.id == r.section) {
-                return Err(format!(
+                bail!(
                     "checks/frameworks/{file}: requirement {} names unknown section {}",
-                    r.id, r.section
-                ));
+                    r.id,
+                    r.section
+                );
             }
             if r.assessable && r.checks.is_empty() {
-                return Err(format!(
+                bail!(
                     "checks/frameworks/{file}: requirement {} maps no check and is not marked `assessable = false`",
                     r.id
-                ));
+                );
             }
             if !r.assessable && r.reason.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                return Err(format!(
+                bail!(
                     "checks/frameworks/{file}: requirement {} is not assessable but gives no reason",
                     r.id
-                ));
+                );
             }
         }
         out.push(f);
@@ -89,12 +91,13 @@ pub fn parse_all() -> Result<Vec<Framework>, String> {
     Ok(out)
 }
 
-pub fn frameworks() -> Result<&'static [Framework], String> {
-    static F: OnceLock<Result<Vec<Framework>, String>> = OnceLock::new();
+pub fn frameworks() -> anyhow::Result<&'static [Framework]> {
+    static F: OnceLock<anyhow::Result<Vec<Framework>>> = OnceLock::new();
     F.get_or_init(parse_all)
         .as_ref()
         .map(|v| v.as_slice())
-        .map_err(Clone::clone)
+        // The cached error is shared: each caller gets its message.
+        .map_err(|e| anyhow!("{e:#}"))
 }
 
 /// Requirement ids (of every framework) that a check gives evidence for.

@@ -117,13 +117,15 @@ impl InventoryWriter {
         })
     }
 
-    pub fn account(&mut self, a: &AccountInventory) -> Result<(), String> {
+    pub fn account(&mut self, a: &AccountInventory) -> anyhow::Result<()> {
         let w = &mut self.spool;
         let sep: &[u8] = if self.accounts == 0 { b"\n" } else { b",\n" };
-        w.write_all(sep)
-            .map_err(|e| e.to_string())
-            .and_then(|_| serde_json::to_writer(&mut *w, a).map_err(|e| e.to_string()))
-            .map_err(|e| format!("cannot write the inventory: {e}"))?;
+        (|| -> anyhow::Result<()> {
+            w.write_all(sep)?;
+            serde_json::to_writer(&mut *w, a)?;
+            Ok(())
+        })()
+        .context("cannot write the inventory")?;
         self.accounts += 1;
         Ok(())
     }
@@ -134,18 +136,17 @@ impl InventoryWriter {
         organization: Option<&Collected<Organization>>,
     ) -> anyhow::Result<()> {
         let w = &mut self.spool;
-        let tail = (|| -> Result<(), String> {
-            w.write_all(b"\n  ],\n  \"scan\": ")
-                .map_err(|e| e.to_string())?;
-            serde_json::to_writer(&mut *w, scan).map_err(|e| e.to_string())?;
+        (|| -> anyhow::Result<()> {
+            w.write_all(b"\n  ],\n  \"scan\": ")?;
+            serde_json::to_writer(&mut *w, scan)?;
             if let Some(org) = organization {
-                w.write_all(b",\n  \"organization\": ")
-                    .map_err(|e| e.to_string())?;
-                serde_json::to_writer(&mut *w, org).map_err(|e| e.to_string())?;
+                w.write_all(b",\n  \"organization\": ")?;
+                serde_json::to_writer(&mut *w, org)?;
             }
-            w.write_all(b"\n}\n").map_err(|e| e.to_string())
-        })();
-        tail.map_err(|e| anyhow!("cannot write the inventory: {e}"))?;
+            w.write_all(b"\n}\n")?;
+            Ok(())
+        })()
+        .context("cannot write the inventory")?;
         let mut spool = self
             .spool
             .into_inner()

@@ -101,7 +101,7 @@ impl Suppressions {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
             err(line, e.message().to_string())
         })?;
-        let known = crate::catalog::catalog().map_err(|e| err(0, e))?;
+        let known = crate::catalog::catalog().map_err(|e| err(0, format!("{e:#}")))?;
         let mut entries = Vec::new();
         for spanned in parsed.suppress {
             let line = line_of(text, spanned.span().start);

@@ -1,6 +1,6 @@
 use super::shared::s3::bucket_policy;
 use crate::check::Check;
-use crate::policy::tls_enforced;
+use crate::policy::{Verdict, tls_enforced};
 
 pub const CHECK: Check = Check {
     id: "s3-bucket-tls-enforced",
@@ -20,14 +20,14 @@ pub const CHECK: Check = Check {
                     );
                 }
                 Ok(Some(policy)) => match tls_enforced(&policy, &b.arn()) {
-                    Ok(statements) => {
+                    Verdict::Holds(statements) => {
                         out.pass(
                             &b,
                             format!("the policy of {} denies requests without TLS", b.name),
                         )
                         .with("policy", statements.join(", "));
                     }
-                    Err(why) => {
+                    Verdict::DoesNotHold(why) => {
                         out.fail(
                             &b,
                             format!(

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use super::shared::s3::{bucket_policy, buckets_by_name};
 use crate::check::{OrgCheck, Reason, Subject, bucket_arn};
-use crate::policy::{self, Effect, NameList, restricted_to_private_path};
+use crate::policy::{self, Effect, NameList, Verdict, restricted_to_private_path};
 
 /// Bucket names an endpoint policy's Allow statements name explicitly (no wildcard).
 fn named_buckets(p: &policy::Policy) -> BTreeSet<String> {
@@ -68,11 +68,11 @@ pub const CHECK: OrgCheck = OrgCheck {
                         out.fail(b, format!("data bucket {name} used through endpoint {vpce} has no policy restricting it to that path"));
                     }
                     Ok(Some(p)) => match restricted_to_private_path(&p, &b.arn(), ctx.boundary()) {
-                        Ok(statements) => {
+                        Verdict::Holds(statements) => {
                             out.pass(b, format!("data bucket {name} is reachable only through the endpoint, VPC or organization"))
                                 .with("policy", statements.join(", "));
                         }
-                        Err(why) => {
+                        Verdict::DoesNotHold(why) => {
                             out.fail(b, format!("data bucket {name} used through endpoint {vpce} can be reached from anywhere its policy allows"))
                                 .with("policy", why);
                         }

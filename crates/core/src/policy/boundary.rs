@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use super::document::{Condition, Effect, NameList, Policy, Principal, SetQualifier, Statement};
 use super::questions::{
-    applies_to_everyone, condition_pins, covering_denies, grants_action, has_wildcard,
+    Verdict, applies_to_everyone, condition_pins, covering_denies, grants_action, has_wildcard,
 };
 
 /// Accounts inside the trust boundary, the organization id when known, and the networks (VPC and
@@ -612,13 +612,9 @@ pub fn outside_accounts(grants: &[OutsideGrant]) -> Vec<String> {
 }
 
 /// Does a Deny-unless (or every Allow) of a bucket policy keep the objects to the organization's
-/// endpoints, VPCs or principals? `Ok` with the deciding statements, or why not. An endpoint, VPC
+/// endpoints, VPCs or principals? Answers with the deciding statements, or why not. An endpoint, VPC
 /// or organization that is not the scanned organization's does not count.
-pub fn restricted_to_private_path(
-    policy: &Policy,
-    bucket_arn: &str,
-    b: &Boundary,
-) -> Result<Vec<String>, String> {
+pub fn restricted_to_private_path(policy: &Policy, bucket_arn: &str, b: &Boundary) -> Verdict {
     let objects = format!("{bucket_arn}/*");
     let on_key = |c: &Condition| PRIVATE_PATH_KEYS.contains(&c.key.to_ascii_lowercase().as_str());
     let mut foreign = Vec::new();
@@ -650,7 +646,7 @@ pub fn restricted_to_private_path(
         }
     }
     if !denies.is_empty() {
-        return Ok(denies);
+        return Verdict::Holds(denies);
     }
     let allows: Vec<&Statement> = policy
         .statements
@@ -665,13 +661,13 @@ pub fn restricted_to_private_path(
         })
     };
     if !allows.is_empty() && allows.iter().all(|st| pinned_inside(st)) {
-        return Ok(allows.iter().map(|st| st.label()).collect());
+        return Verdict::Holds(allows.iter().map(|st| st.label()).collect());
     }
     let mut why = "no Deny-unless (or pinned Allow) on aws:SourceVpce, aws:SourceVpc or aws:PrincipalOrgID of the scanned organization covering the objects".to_string();
     if !foreign.is_empty() {
         why.push_str(&format!(" ({})", foreign.join("; ")));
     }
-    Err(why)
+    Verdict::DoesNotHold(why)
 }
 
 /// Condition keys that tie a caller to the workload's network path or organization.

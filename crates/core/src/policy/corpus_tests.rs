@@ -89,7 +89,7 @@ fn corpus_verdicts_match_the_experts() {
                 "valid" => continue,
                 "public" => (!grants_public_access(&p, None).is_empty()).to_string(),
                 "public_write" => (!write_actions_granted(&p).is_empty()).to_string(),
-                "tls_enforced" => tls_enforced(&p, arn).is_ok().to_string(),
+                "tls_enforced" => tls_enforced(&p, arn).holds().to_string(),
                 "outside_org" => format!("{:?}", outside_accounts(&outside_boundary(&p, &b))),
                 "endpoint_full_access" => is_full_access_endpoint_policy(&p).is_some().to_string(),
                 "resources_outside_org" => {

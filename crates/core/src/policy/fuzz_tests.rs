@@ -325,7 +325,7 @@ fn class_one(p: &Policy) -> bool {
 }
 
 /// `narrow` lets in nobody and nothing that `wide` does not.
-fn within(narrow: &Reach, wide: &Reach) -> Result<(), String> {
+fn within(narrow: &Reach, wide: &Reach) -> Result<(), TestCaseError> {
     let ok = (!narrow.public || wide.public)
         && (!narrow.public_write || wide.public_write)
         && (wide.anyone
@@ -335,7 +335,9 @@ fn within(narrow: &Reach, wide: &Reach) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("{narrow:?} is wider than {wide:?}"))
+        Err(TestCaseError::fail(format!(
+            "{narrow:?} is wider than {wide:?}"
+        )))
     }
 }
 
@@ -380,7 +382,7 @@ proptest! {
             // counts as inside, but narrowing it to a named outside account makes that account
             // visible (class 1): the engine must then say so.
             if !class_one(&after) {
-                return Err(TestCaseError::fail(e));
+                return Err(e);
             }
         }
     }
@@ -407,7 +409,7 @@ proptest! {
         if let Err(e) = within(&reach(&with), &reach(&without))
             && !class_one(&with)
         {
-            return Err(TestCaseError::fail(e));
+            return Err(e);
         }
     }
 

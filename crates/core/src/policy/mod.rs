@@ -22,7 +22,7 @@ pub use document::{
     Condition, ConditionOperator, Effect, NameList, ParseError, Policy, Principal, Statement, parse,
 };
 pub use questions::{
-    PublicGrant, grants_public_access, is_full_access_endpoint_policy, tls_enforced,
+    PublicGrant, Verdict, grants_public_access, is_full_access_endpoint_policy, tls_enforced,
     write_actions_granted,
 };
 pub use scp::{AppliedScp, RegionDenial, denied_regions};

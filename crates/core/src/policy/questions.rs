@@ -4,6 +4,23 @@
 use super::document::{Condition, Effect, NameList, Policy, SetQualifier, Statement};
 use super::wildcard::wildcard_match;
 
+/// The answer to a yes/no question about a policy, with its evidence either way: the deciding
+/// statements when it holds, the explanation when it does not. Both are evidence for a finding,
+/// not an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// It holds; the labels of the statements that decided it.
+    Holds(Vec<String>),
+    /// It does not hold; why not, as a sentence fragment for the finding's evidence.
+    DoesNotHold(String),
+}
+
+impl Verdict {
+    pub fn holds(&self) -> bool {
+        matches!(self, Verdict::Holds(_))
+    }
+}
+
 /// Condition keys that, with a fixed value, restrict a wildcard principal to a known caller
 /// (AWS's definition of a non-public policy, S3 User Guide, "The meaning of 'public'").
 const PINNING_KEYS: &[&str] = &[
@@ -302,8 +319,8 @@ pub fn write_actions_granted(policy: &Policy) -> Vec<PublicGrant> {
 
 /// Is TLS enforced on a bucket: Deny statements with a wildcard principal, covering `s3:*`, with
 /// `Bool aws:SecureTransport = false`, that together cover the bucket and its objects?
-/// Returns the deciding statements, or why not.
-pub fn tls_enforced(policy: &Policy, bucket_arn: &str) -> Result<Vec<String>, String> {
+/// Answers with the deciding statements, or why not.
+pub fn tls_enforced(policy: &Policy, bucket_arn: &str) -> Verdict {
     let object_arn = format!("{bucket_arn}/*");
     let mut covers_bucket = Vec::new();
     let mut covers_objects = Vec::new();
@@ -337,11 +354,11 @@ pub fn tls_enforced(policy: &Policy, bucket_arn: &str) -> Result<Vec<String>, St
                     all.push(s);
                 }
             }
-            Ok(all)
+            Verdict::Holds(all)
         }
-        (true, true) => Err("no Deny statement for all principals and all S3 actions with condition Bool aws:SecureTransport = false".into()),
-        (true, false) => Err(format!("the aws:SecureTransport deny covers objects ({object_arn}) but not the bucket itself")),
-        (false, true) => Err(format!("the aws:SecureTransport deny covers the bucket but not its objects ({object_arn})")),
+        (true, true) => Verdict::DoesNotHold("no Deny statement for all principals and all S3 actions with condition Bool aws:SecureTransport = false".into()),
+        (true, false) => Verdict::DoesNotHold(format!("the aws:SecureTransport deny covers objects ({object_arn}) but not the bucket itself")),
+        (false, true) => Verdict::DoesNotHold(format!("the aws:SecureTransport deny covers the bucket but not its objects ({object_arn})")),
     }
 }
 
@@ -506,17 +523,16 @@ mod tests {
     fn tls_enforcement() {
         let arn = "arn:aws:s3:::b";
         let good = parse(r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}}"#).unwrap();
-        assert!(tls_enforced(&good, arn).is_ok());
+        assert!(tls_enforced(&good, arn).holds());
         let objects_only = parse(r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":false}}}}"#).unwrap();
-        assert!(
-            tls_enforced(&objects_only, arn)
-                .unwrap_err()
-                .contains("not the bucket")
-        );
+        assert!(matches!(
+            tls_enforced(&objects_only, arn),
+            Verdict::DoesNotHold(why) if why.contains("not the bucket")
+        ));
         let get_only = parse(r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}}"#).unwrap();
-        assert!(tls_enforced(&get_only, arn).is_err());
+        assert!(!tls_enforced(&get_only, arn).holds());
         let allow = parse(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}}"#).unwrap();
-        assert!(tls_enforced(&allow, arn).is_err());
+        assert!(!tls_enforced(&allow, arn).holds());
     }
 
     #[test]

@@ -121,8 +121,8 @@ pub fn for_each(
     r: &ScanResult,
     product_arn: Option<&str>,
     home_region: &str,
-    mut visit: impl FnMut(Value) -> Result<(), String>,
-) -> Result<(), String> {
+    mut visit: impl FnMut(Value) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     r.findings
         .for_each(|f| visit(finding(r, f, product_arn, home_region)))
 }
@@ -133,18 +133,17 @@ pub fn render(
     product_arn: Option<&str>,
     home_region: &str,
     out: &mut dyn Write,
-) -> Result<(), String> {
-    let io = |e: std::io::Error| e.to_string();
-    out.write_all(b"[").map_err(io)?;
+) -> anyhow::Result<()> {
+    out.write_all(b"[")?;
     let mut first = true;
     for_each(r, product_arn, home_region, |v| {
-        out.write_all(if first { b"\n  " } else { b",\n  " })
-            .map_err(io)?;
+        out.write_all(if first { b"\n  " } else { b",\n  " })?;
         first = false;
-        serde_json::to_writer(&mut *out, &v).map_err(|e| e.to_string())
+        serde_json::to_writer(&mut *out, &v)?;
+        Ok(())
     })?;
-    out.write_all(if first { b"]\n" } else { b"\n]\n" })
-        .map_err(io)
+    out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+    Ok(())
 }
 
 /// BatchImportFindings request bodies: `{"Findings": [...]}` with at most [`BATCH`] per line.
@@ -153,14 +152,14 @@ pub fn render_batches(
     product_arn: Option<&str>,
     home_region: &str,
     out: &mut dyn Write,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let mut batch = Vec::with_capacity(BATCH);
-    let flush = |batch: &mut Vec<Value>, out: &mut dyn Write| -> Result<(), String> {
+    let flush = |batch: &mut Vec<Value>, out: &mut dyn Write| -> anyhow::Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
-        serde_json::to_writer(&mut *out, &json!({"Findings": batch})).map_err(|e| e.to_string())?;
-        out.write_all(b"\n").map_err(|e| e.to_string())?;
+        serde_json::to_writer(&mut *out, &json!({"Findings": batch}))?;
+        out.write_all(b"\n")?;
         batch.clear();
         Ok(())
     };

@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use anyhow::anyhow;
+
 use crate::result::ScanResult;
 
 pub const COLUMNS: [&str; 19] = [
@@ -26,9 +28,9 @@ pub const COLUMNS: [&str; 19] = [
     "last_seen",
 ];
 
-pub fn render(r: &ScanResult, out: &mut dyn Write) -> Result<(), String> {
+pub fn render(r: &ScanResult, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(COLUMNS).map_err(|e| e.to_string())?;
+    w.write_record(COLUMNS).map_err(once)?;
     r.findings.for_each(|f| {
         let evidence: Vec<String> = f
             .evidence
@@ -63,7 +65,14 @@ pub fn render(r: &ScanResult, out: &mut dyn Write) -> Result<(), String> {
             &f.first_seen.map(|t| t.to_rfc3339()).unwrap_or_default(),
             &f.last_seen.map(|t| t.to_rfc3339()).unwrap_or_default(),
         ])
-        .map_err(|e| e.to_string())
+        .map_err(once)
     })?;
-    w.flush().map_err(|e| e.to_string())
+    w.flush()?;
+    Ok(())
+}
+
+/// A csv error whose message appears once: csv's I/O error displays its cause and also gives it
+/// as its source, which the CLI's `{:#}` would print twice.
+fn once(e: csv::Error) -> anyhow::Error {
+    anyhow!("{e}")
 }

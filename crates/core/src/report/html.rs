@@ -4,6 +4,7 @@
 
 use std::io::Write;
 
+use anyhow::{Context as _, anyhow};
 use serde::Serialize;
 
 use crate::result::ScanResult;
@@ -11,17 +12,17 @@ use crate::result::ScanResult;
 const TEMPLATE: &str = include_str!("../../../../reports/report.html");
 const PLACEHOLDER: &str = "/*POSTURE_DATA*/";
 
-pub fn render(result: &ScanResult, out: &mut dyn Write) -> Result<(), String> {
+pub fn render(result: &ScanResult, out: &mut dyn Write) -> anyhow::Result<()> {
     let (head, tail) = TEMPLATE
         .split_once(PLACEHOLDER)
-        .ok_or("the report template has no data placeholder")?;
-    let io = |e: std::io::Error| e.to_string();
-    out.write_all(head.as_bytes()).map_err(io)?;
+        .ok_or_else(|| anyhow!("the report template has no data placeholder"))?;
+    out.write_all(head.as_bytes())?;
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, ScriptSafe);
     result
         .serialize(&mut ser)
-        .map_err(|e| format!("could not write the result: {e}"))?;
-    out.write_all(tail.as_bytes()).map_err(io)
+        .context("could not write the result")?;
+    out.write_all(tail.as_bytes())?;
+    Ok(())
 }
 
 /// Compact JSON that is safe inside `<script>`: `<` is written `\u003c` (so no `</script>` or

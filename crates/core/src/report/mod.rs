@@ -11,6 +11,8 @@ pub use asff::BATCH as ASFF_BATCH;
 
 use std::io::Write;
 
+use anyhow::Context as _;
+
 use crate::result::ScanResult;
 
 pub use terminal::render as terminal;
@@ -64,16 +66,14 @@ pub fn render(
     format: Format,
     opts: &RenderOptions,
     out: &mut dyn Write,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let home = if opts.home_region.is_empty() {
         "us-east-1"
     } else {
         opts.home_region.as_str()
     };
     match format {
-        Format::Table => out
-            .write_all(terminal::render(result, opts.color)?.as_bytes())
-            .map_err(|e| e.to_string()),
+        Format::Table => Ok(out.write_all(terminal::render(result, opts.color)?.as_bytes())?),
         Format::Html => html::render(result, out),
         Format::Ocsf => ocsf::render(result, out),
         Format::Asff => asff::render(result, opts.asff_product_arn.as_deref(), home, out),
@@ -81,9 +81,11 @@ pub fn render(
             asff::render_batches(result, opts.asff_product_arn.as_deref(), home, out)
         }
         Format::Csv => csv::render(result, out),
-        Format::Json => serde_json::to_writer_pretty(&mut *out, result)
-            .map_err(|e| format!("could not write the result: {e}"))
-            .and_then(|_| out.write_all(b"\n").map_err(|e| e.to_string())),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, result)
+                .context("could not write the result")?;
+            Ok(out.write_all(b"\n")?)
+        }
     }
 }
 
@@ -92,8 +94,8 @@ pub fn render_to_string(
     result: &ScanResult,
     format: Format,
     opts: &RenderOptions,
-) -> Result<String, String> {
+) -> anyhow::Result<String> {
     let mut out = Vec::new();
     render(result, format, opts, &mut out)?;
-    String::from_utf8(out).map_err(|e| e.to_string())
+    Ok(String::from_utf8(out)?)
 }

@@ -252,10 +252,11 @@ fn requirement_event(
     Value::Object(m)
 }
 
-pub fn render(r: &ScanResult, out: &mut dyn Write) -> Result<(), String> {
-    let mut push = |v: Value| -> Result<(), String> {
-        serde_json::to_writer(&mut *out, &v).map_err(|e| e.to_string())?;
-        out.write_all(b"\n").map_err(|e| e.to_string())
+pub fn render(r: &ScanResult, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut push = |v: Value| -> anyhow::Result<()> {
+        serde_json::to_writer(&mut *out, &v)?;
+        out.write_all(b"\n")?;
+        Ok(())
     };
     r.findings.for_each(|f| push(check_event(r, f)))?;
     let management = r

@@ -48,7 +48,7 @@ fn short_name(framework: &str) -> &str {
     }
 }
 
-pub fn render(r: &ScanResult, color: bool) -> Result<String, String> {
+pub fn render(r: &ScanResult, color: bool) -> anyhow::Result<String> {
     let mut out = String::new();
     let duration = (r.scan.finished_at - r.scan.started_at).num_seconds();
     let _ = writeln!(

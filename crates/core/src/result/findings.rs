@@ -11,6 +11,7 @@ use std::fmt;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::{Arc, Mutex};
 
+use anyhow::{Context as _, anyhow, bail};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::Finding;
@@ -62,8 +63,8 @@ impl Findings {
     /// error of the spool file).
     pub fn for_each(
         &self,
-        mut visit: impl FnMut(&Finding) -> Result<(), String>,
-    ) -> Result<(), String> {
+        mut visit: impl FnMut(&Finding) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         match self {
             Findings::Memory(v) => v.iter().try_for_each(visit),
             Findings::Spooled(s) => s.for_each(&mut visit),
@@ -71,7 +72,7 @@ impl Findings {
     }
 
     /// Every finding, in memory (tests and small results).
-    pub fn to_vec(&self) -> Result<Vec<Finding>, String> {
+    pub fn to_vec(&self) -> anyhow::Result<Vec<Finding>> {
         let mut out = Vec::with_capacity(self.len());
         self.for_each(|f| {
             out.push(f.clone());
@@ -81,7 +82,7 @@ impl Findings {
     }
 
     /// The findings that match `keep`, in report order.
-    pub fn filtered(&self, keep: impl Fn(&Finding) -> bool) -> Result<Vec<Finding>, String> {
+    pub fn filtered(&self, keep: impl Fn(&Finding) -> bool) -> anyhow::Result<Vec<Finding>> {
         let mut out = Vec::new();
         self.for_each(|f| {
             if keep(f) {
@@ -100,15 +101,15 @@ impl Serialize for Findings {
         let mut failed = None;
         let read = self.for_each(|f| {
             seq.serialize_element(f).map_err(|e| {
-                let text = e.to_string();
+                let error = anyhow!("{e}");
                 failed = Some(e);
-                text
+                error
             })
         });
         if let Some(e) = failed {
             return Err(e);
         }
-        read.map_err(S::Error::custom)?;
+        read.map_err(|e| S::Error::custom(format!("{e:#}")))?;
         seq.end()
     }
 }
@@ -133,9 +134,9 @@ pub struct Spool {
 }
 
 impl Spool {
-    pub fn new() -> Result<Spool, String> {
+    pub fn new() -> anyhow::Result<Spool> {
         let file = tempfile::tempfile().map_err(|e| {
-            format!(
+            anyhow!(
                 "could not create a temporary file for findings in {}: {e}\n  what to do: set TMPDIR to a writable directory",
                 std::env::temp_dir().display()
             )
@@ -154,24 +155,23 @@ impl Spool {
         &mut self,
         account_id: &str,
         mut findings: Vec<Finding>,
-    ) -> Result<(), String> {
+    ) -> anyhow::Result<()> {
         if self.chunks.contains_key(account_id) {
-            return Err(format!("account {account_id} was evaluated twice"));
+            bail!("account {account_id} was evaluated twice");
         }
         findings.sort_by(report_order);
         let mut buf = Vec::new();
         for f in &findings {
-            serde_json::to_writer(&mut buf, f)
-                .map_err(|e| format!("could not spool a finding: {e}"))?;
+            serde_json::to_writer(&mut buf, f).context("could not spool a finding")?;
             buf.push(b'\n');
         }
         let file = self
             .file
             .get_mut()
-            .map_err(|_| "the findings spool is unusable".to_string())?;
+            .map_err(|_| anyhow!("the findings spool is unusable"))?;
         file.seek(SeekFrom::Start(self.end))
             .and_then(|_| file.write_all(&buf))
-            .map_err(|e| format!("could not write findings to the temporary file: {e}\n  what to do: free space in {}", std::env::temp_dir().display()))?;
+            .map_err(|e| anyhow!("could not write findings to the temporary file: {e}\n  what to do: free space in {}", std::env::temp_dir().display()))?;
         self.chunks
             .insert(account_id.to_string(), (self.end, buf.len() as u64));
         self.end += buf.len() as u64;
@@ -186,33 +186,28 @@ impl Spool {
         self.late.sort_by(report_order);
     }
 
-    fn read_chunk(&self, (offset, len): (u64, u64)) -> Result<Vec<Finding>, String> {
+    fn read_chunk(&self, (offset, len): (u64, u64)) -> anyhow::Result<Vec<Finding>> {
         let mut buf = vec![0u8; len as usize];
         {
             let mut file = self
                 .file
                 .lock()
-                .map_err(|_| "the findings spool is unusable".to_string())?;
+                .map_err(|_| anyhow!("the findings spool is unusable"))?;
             file.seek(SeekFrom::Start(offset))
                 .and_then(|_| file.read_exact(&mut buf))
-                .map_err(|e| {
-                    format!("could not read findings back from the temporary file: {e}")
-                })?;
+                .context("could not read findings back from the temporary file")?;
         }
         buf.split(|b| *b == b'\n')
             .filter(|line| !line.is_empty())
-            .map(|line| {
-                serde_json::from_slice(line)
-                    .map_err(|e| format!("the findings spool is corrupt: {e}"))
-            })
+            .map(|line| serde_json::from_slice(line).context("the findings spool is corrupt"))
             .collect()
     }
 
     /// Each account's chunk merged with that account's late findings, accounts in order.
     fn for_each(
         &self,
-        visit: &mut dyn FnMut(&Finding) -> Result<(), String>,
-    ) -> Result<(), String> {
+        visit: &mut dyn FnMut(&Finding) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         let mut late = self.late.iter().peekable();
         for (account, range) in &self.chunks {
             // Late findings of accounts that sort before this one.

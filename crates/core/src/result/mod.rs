@@ -161,11 +161,12 @@ pub fn finding_id(r: &CheckResult) -> String {
 }
 
 /// Read a scan result written by `--format json`; errors name the file and the problem.
-pub fn load(path: &std::path::Path) -> Result<ScanResult, String> {
+pub fn load(path: &std::path::Path) -> anyhow::Result<ScanResult> {
+    use anyhow::{Context as _, anyhow, bail};
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("could not read scan result {}: {e}", path.display()))?;
+        .with_context(|| format!("could not read scan result {}", path.display()))?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        format!(
+        anyhow!(
             "{} is not valid JSON (line {}, column {}): {e}\n  what to do: pass a file written by `posture scan --format json`",
             path.display(),
             e.line(),
@@ -174,21 +175,17 @@ pub fn load(path: &std::path::Path) -> Result<ScanResult, String> {
     })?;
     match value.get("schema").and_then(|v| v.as_str()) {
         Some(SCHEMA) => {}
-        Some(other) => {
-            return Err(format!(
-                "{} is a `{other}` document; this posture reads `{SCHEMA}`\n  what to do: re-run the scan with this version of posture",
-                path.display()
-            ));
-        }
-        None => {
-            return Err(format!(
-                "{} is not a posture scan result (no `schema` field)\n  what to do: pass a file written by `posture scan --format json`",
-                path.display()
-            ));
-        }
+        Some(other) => bail!(
+            "{} is a `{other}` document; this posture reads `{SCHEMA}`\n  what to do: re-run the scan with this version of posture",
+            path.display()
+        ),
+        None => bail!(
+            "{} is not a posture scan result (no `schema` field)\n  what to do: pass a file written by `posture scan --format json`",
+            path.display()
+        ),
     }
     serde_json::from_value(value).map_err(|e| {
-        format!(
+        anyhow!(
             "{} is not a valid posture scan result: {e}\n  what to do: pass an unmodified file written by `posture scan --format json`",
             path.display()
         )
@@ -197,7 +194,7 @@ pub fn load(path: &std::path::Path) -> Result<ScanResult, String> {
 
 impl ScanResult {
     /// Failed findings at or above `severity`.
-    pub fn failures_at_or_above(&self, severity: Severity) -> Result<usize, String> {
+    pub fn failures_at_or_above(&self, severity: Severity) -> anyhow::Result<usize> {
         let mut n = 0;
         self.findings.for_each(|f| {
             if f.is_open_failure() && f.severity >= severity {

@@ -8,4 +8,5 @@ pub mod ec2;
 pub mod iam;
 pub mod layers;
 pub mod network;
+pub mod org_policies;
 pub mod s3;

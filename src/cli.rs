@@ -148,7 +148,7 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
     pub call_concurrency: u16,
     /// Per-service override of --call-concurrency, e.g. `s3=16,iam=4` (services: iam, s3, ec2,
-    /// acm, apigateway). Lower a service that your accounts throttle; raise one with many
+    /// acm, apigateway, kms). Lower a service that your accounts throttle; raise one with many
     /// resources and high limits.
     #[arg(long, value_delimiter = ',', value_parser = parse_service_limit, value_name = "SERVICE=N")]
     pub service_concurrency: Vec<(String, usize)>,

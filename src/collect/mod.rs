@@ -6,6 +6,7 @@ mod acm;
 mod apigateway;
 mod ec2;
 mod iam;
+mod kms;
 mod organizations;
 mod s3;
 mod util;
@@ -47,7 +48,7 @@ pub struct ScanOptions {
 }
 
 /// Services whose per-resource calls `--service-concurrency` can limit.
-pub const SERVICES: &[&str] = &["iam", "s3", "ec2", "acm", "apigateway"];
+pub const SERVICES: &[&str] = &["iam", "s3", "ec2", "acm", "apigateway", "kms"];
 
 impl ScanOptions {
     /// Concurrent per-resource calls for `service` within one account.
@@ -380,10 +381,12 @@ async fn scan_account(
                 let ec2_client = aws.ec2(&conf, account, &region);
                 let acm_client = aws.acm(&conf, account, &region);
                 let gw_client = aws.apigateway(&conf, account, &region);
-                let (ec2, acm, apigateway) = tokio::join!(
+                let kms_client = aws.kms(&conf, account, &region);
+                let (ec2, acm, apigateway, kms) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
+                    kms::collect(&kms_client, &region, opts.calls_for("kms")),
                 );
                 (
                     region,
@@ -391,6 +394,7 @@ async fn scan_account(
                         ec2,
                         acm,
                         apigateway,
+                        kms,
                     },
                 )
             }
@@ -443,6 +447,7 @@ fn regional_actions() -> Vec<&'static str> {
             (a.starts_with("ec2:") && *a != "ec2:DescribeRegions")
                 || a.starts_with("acm:")
                 || a.starts_with("apigateway:")
+                || a.starts_with("kms:")
         })
         .collect()
 }

@@ -11,7 +11,7 @@ use super::digest::Owner;
 
 use crate::inventory::{
     AccountInventory, Acm, ApiGateway, ApiMethod, ApiResource, Bucket, Certificate, Collected,
-    DomainName, Ec2, Iam, IamRole, IamUser, Instance, LaunchTemplate, Organization,
+    DomainName, Ec2, Iam, IamRole, IamUser, Instance, Kms, KmsKey, LaunchTemplate, Organization,
     RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
 };
 
@@ -236,7 +236,8 @@ account_scope!(
     S3,
     Ec2,
     Acm,
-    ApiGateway
+    ApiGateway,
+    Kms
 );
 
 impl Identity for Bucket {
@@ -268,6 +269,13 @@ impl Identity for IamRole {
 }
 
 impl Identity for Certificate {
+    fn arn(&self, _: &Place) -> String {
+        self.arn.clone()
+    }
+}
+
+/// The key's ARN as ListKeys reports it.
+impl Identity for KmsKey {
     fn arn(&self, _: &Place) -> String {
         self.arn.clone()
     }

@@ -69,6 +69,7 @@ pub fn base_inventory() -> Inventory {
             }),
             acm: Collected::Ok(Acm::default()),
             apigateway: Collected::Ok(ApiGateway::default()),
+            kms: Collected::Ok(Kms::default()),
         },
     );
     Inventory {
@@ -179,6 +180,30 @@ pub fn apigw_mut(inv: &mut Inventory) -> &mut ApiGateway {
     match &mut region_mut(inv).apigateway {
         Collected::Ok(e) => e,
         Collected::Failed(_) => panic!("fixture apigateway failed"),
+    }
+}
+
+pub fn kms_mut(inv: &mut Inventory) -> &mut Kms {
+    match &mut region_mut(inv).kms {
+        Collected::Ok(k) => k,
+        Collected::Failed(_) => panic!("fixture kms failed"),
+    }
+}
+
+/// A customer-managed symmetric encryption key with `policy` and rotation `rotation`.
+pub fn kms_key(id: &str, policy: &str, rotation: bool) -> KmsKey {
+    KmsKey {
+        key_id: id.into(),
+        arn: format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{id}"),
+        details: Collected::Ok(KmsKeyDetails {
+            key_manager: Some("CUSTOMER".into()),
+            key_state: Some("Enabled".into()),
+            key_spec: Some("SYMMETRIC_DEFAULT".into()),
+            key_usage: Some("ENCRYPT_DECRYPT".into()),
+            origin: Some("AWS_KMS".into()),
+            policy: Collected::Ok(policy.into()),
+            rotation_enabled: Some(Collected::Ok(rotation)),
+        }),
     }
 }
 

@@ -39,6 +39,9 @@ mod iam_user_console_mfa;
 mod iam_user_initial_access_key_unused;
 mod iam_user_multiple_active_keys;
 mod iam_user_unused_credentials;
+mod kms_key_policy_outside_org;
+mod kms_key_policy_public;
+mod kms_key_rotation;
 mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
@@ -164,6 +167,9 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&apigateway_stage_client_certificate::CHECK),
     Entry::Check(&apigateway_stage_cache_encrypted::CHECK),
     Entry::Check(&apigateway_domain_tls::CHECK),
+    Entry::Check(&kms_key_policy_public::CHECK),
+    Entry::Check(&kms_key_policy_outside_org::CHECK),
+    Entry::Check(&kms_key_rotation::CHECK),
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),

@@ -179,6 +179,9 @@ pub struct RegionInventory {
     pub ec2: Collected<Ec2>,
     pub acm: Collected<Acm>,
     pub apigateway: Collected<ApiGateway>,
+    /// KMS customer-managed keys; an inventory saved before posture collected KMS has none.
+    #[serde(default = "kms_not_collected")]
+    pub kms: Collected<Kms>,
 }
 
 // ---------------------------------------------------------------- IAM
@@ -547,6 +550,70 @@ pub struct Certificate {
     pub export: Option<String>,
 }
 
+// ---------------------------------------------------------------- KMS
+
+fn kms_not_collected() -> Collected<Kms> {
+    Collected::Failed(CollectionError::not_read(
+        "kms",
+        "ListKeys",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+/// The customer-managed KMS keys of a region (ListKeys, then DescribeKey for each key; the keys
+/// DescribeKey reports as AWS managed are left out).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Kms {
+    pub keys: Vec<KmsKey>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KmsKey {
+    pub key_id: String,
+    pub arn: String,
+    /// DescribeKey and the calls that depend on it; `Failed` when DescribeKey failed (the key
+    /// may then be AWS managed or customer managed: unknown).
+    pub details: Collected<KmsKeyDetails>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KmsKeyDetails {
+    /// `CUSTOMER` (AWS managed keys are not collected).
+    pub key_manager: Option<String>,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`, `PendingReplicaDeletion`,
+    /// `Unavailable`, `Creating`, `Updating`.
+    pub key_state: Option<String>,
+    /// e.g. `SYMMETRIC_DEFAULT`, `RSA_2048`, `HMAC_256`.
+    pub key_spec: Option<String>,
+    /// `ENCRYPT_DECRYPT`, `SIGN_VERIFY`, `GENERATE_VERIFY_MAC`, `KEY_AGREEMENT`.
+    pub key_usage: Option<String>,
+    /// `AWS_KMS`, `EXTERNAL` (imported material), `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`.
+    pub origin: Option<String>,
+    /// The key policy named `default` (GetKeyPolicy), the only name KMS supports.
+    pub policy: Collected<String>,
+    /// GetKeyRotationStatus: `None` where automatic rotation does not exist (asymmetric and
+    /// HMAC keys, imported material, custom key stores) or the key is pending deletion.
+    pub rotation_enabled: Option<Collected<bool>>,
+}
+
+impl KmsKeyDetails {
+    /// Keys for which AWS offers automatic rotation: symmetric encryption keys whose key material
+    /// KMS generated (AWS KMS Developer Guide, "Rotating AWS KMS keys").
+    pub fn rotation_supported(&self) -> bool {
+        self.key_spec.as_deref() == Some("SYMMETRIC_DEFAULT")
+            && self.key_usage.as_deref() == Some("ENCRYPT_DECRYPT")
+            && self.origin.as_deref().is_none_or(|o| o == "AWS_KMS")
+    }
+
+    /// Scheduled for deletion: its settings no longer matter.
+    pub fn pending_deletion(&self) -> bool {
+        matches!(
+            self.key_state.as_deref(),
+            Some("PendingDeletion" | "PendingReplicaDeletion")
+        )
+    }
+}
+
 // ---------------------------------------------------------------- API Gateway (REST)
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -874,6 +941,16 @@ impl AccountInventory {
             }
             push(r.acm.error());
             push(r.apigateway.error());
+            push(r.kms.error());
+            if let Collected::Ok(kms) = &r.kms {
+                for k in &kms.keys {
+                    push(k.details.error());
+                    if let Collected::Ok(d) = &k.details {
+                        push(d.policy.error());
+                        push(d.rotation_enabled.as_ref().and_then(|r| r.error()));
+                    }
+                }
+            }
             if let Collected::Ok(gw) = &r.apigateway {
                 for api in &gw.rest_apis {
                     push(api.resources.error());

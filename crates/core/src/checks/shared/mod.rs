@@ -6,6 +6,7 @@ pub mod apigateway;
 pub mod boundary;
 pub mod ec2;
 pub mod iam;
+pub mod kms;
 pub mod layers;
 pub mod network;
 pub mod s3;

@@ -7,6 +7,7 @@ mod apigateway;
 mod ec2;
 mod iam;
 mod kms;
+mod lambda;
 mod organizations;
 mod s3;
 mod util;
@@ -48,7 +49,7 @@ pub struct ScanOptions {
 }
 
 /// Services whose per-resource calls `--service-concurrency` can limit.
-pub const SERVICES: &[&str] = &["iam", "s3", "ec2", "acm", "apigateway", "kms"];
+pub const SERVICES: &[&str] = &["iam", "s3", "ec2", "acm", "apigateway", "kms", "lambda"];
 
 impl ScanOptions {
     /// Concurrent per-resource calls for `service` within one account.
@@ -382,11 +383,13 @@ async fn scan_account(
                 let acm_client = aws.acm(&conf, account, &region);
                 let gw_client = aws.apigateway(&conf, account, &region);
                 let kms_client = aws.kms(&conf, account, &region);
-                let (ec2, acm, apigateway, kms) = tokio::join!(
+                let lambda_client = aws.lambda(&conf, account, &region);
+                let (ec2, acm, apigateway, kms, lambda) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
+                    lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
                 );
                 (
                     region,
@@ -395,6 +398,7 @@ async fn scan_account(
                         acm,
                         apigateway,
                         kms,
+                        lambda,
                     },
                 )
             }
@@ -448,6 +452,7 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("acm:")
                 || a.starts_with("apigateway:")
                 || a.starts_with("kms:")
+                || a.starts_with("lambda:")
         })
         .collect()
 }

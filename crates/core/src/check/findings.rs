@@ -13,8 +13,8 @@ use super::reason::Reason;
 use super::{Context, OrgContext};
 use crate::inventory::{
     AccountAccess, AccountInventory, Acm, ApiGateway, Bucket, Certificate, Collected, DomainName,
-    Ec2, Iam, IamRole, IamUser, Instance, Kms, KmsKey, KmsKeyDetails, LaunchTemplate, Organization,
-    RegionInventory, RestApi, S3, Stage, Subnet, VpcEndpoint,
+    Ec2, Iam, IamRole, IamUser, Instance, Kms, KmsKey, KmsKeyDetails, Lambda, LambdaFunction,
+    LaunchTemplate, Organization, RegionInventory, RestApi, S3, Stage, Subnet, VpcEndpoint,
 };
 
 /// The results of one check. The registry creates it with the check's id; a check only says
@@ -259,6 +259,19 @@ impl Findings {
         for kms in self.kms(ctx) {
             let keys = kms.item.keys.iter().map(|k| kms.at(k)).collect();
             out.extend(self.each_collected(keys, |k| &k.details));
+        }
+        out
+    }
+
+    pub fn lambda<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Lambda>> {
+        self.regional(ctx, |r| &r.lambda)
+    }
+
+    /// Every Lambda function of every region.
+    pub fn lambda_functions<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, LambdaFunction>> {
+        let mut out = Vec::new();
+        for l in self.lambda(ctx) {
+            out.extend(l.item.functions.iter().map(|f| l.at(f)));
         }
         out
     }

@@ -11,8 +11,9 @@ use super::digest::Owner;
 
 use crate::inventory::{
     AccountInventory, Acm, ApiGateway, ApiMethod, ApiResource, Bucket, Certificate, Collected,
-    DomainName, Ec2, Iam, IamRole, IamUser, Instance, Kms, KmsKey, LaunchTemplate, Organization,
-    RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
+    DomainName, Ec2, Iam, IamRole, IamUser, Instance, Kms, KmsKey, Lambda, LambdaFunction,
+    LaunchTemplate, Organization, RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc,
+    VpcEndpoint,
 };
 
 pub type Tags = BTreeMap<String, String>;
@@ -237,7 +238,8 @@ account_scope!(
     Ec2,
     Acm,
     ApiGateway,
-    Kms
+    Kms,
+    Lambda
 );
 
 impl Identity for Bucket {
@@ -276,6 +278,13 @@ impl Identity for Certificate {
 
 /// The key's ARN as ListKeys reports it.
 impl Identity for KmsKey {
+    fn arn(&self, _: &Place) -> String {
+        self.arn.clone()
+    }
+}
+
+/// The function's ARN as ListFunctions reports it (unqualified).
+impl Identity for LambdaFunction {
     fn arn(&self, _: &Place) -> String {
         self.arn.clone()
     }

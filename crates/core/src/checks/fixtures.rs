@@ -70,6 +70,7 @@ pub fn base_inventory() -> Inventory {
             acm: Collected::Ok(Acm::default()),
             apigateway: Collected::Ok(ApiGateway::default()),
             kms: Collected::Ok(Kms::default()),
+            lambda: Collected::Ok(Lambda::default()),
         },
     );
     Inventory {
@@ -204,6 +205,25 @@ pub fn kms_key(id: &str, policy: &str, rotation: bool) -> KmsKey {
             policy: Collected::Ok(policy.into()),
             rotation_enabled: Some(Collected::Ok(rotation)),
         }),
+    }
+}
+
+pub fn lambda_mut(inv: &mut Inventory) -> &mut Lambda {
+    match &mut region_mut(inv).lambda {
+        Collected::Ok(l) => l,
+        Collected::Failed(_) => panic!("fixture lambda failed"),
+    }
+}
+
+/// A function on `runtime` with no resource policy and no function URL.
+pub fn lambda_function(name: &str, runtime: &str) -> LambdaFunction {
+    LambdaFunction {
+        name: name.into(),
+        arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"),
+        runtime: Some(runtime.into()),
+        package_type: Some("Zip".into()),
+        policy: Collected::Ok(None),
+        urls: Collected::Ok(vec![]),
     }
 }
 

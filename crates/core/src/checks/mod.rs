@@ -42,6 +42,9 @@ mod iam_user_unused_credentials;
 mod kms_key_policy_outside_org;
 mod kms_key_policy_public;
 mod kms_key_rotation;
+mod lambda_function_policy_public;
+mod lambda_function_url_auth_none;
+mod lambda_runtime_deprecated;
 mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
@@ -170,6 +173,9 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&kms_key_policy_public::CHECK),
     Entry::Check(&kms_key_policy_outside_org::CHECK),
     Entry::Check(&kms_key_rotation::CHECK),
+    Entry::Check(&lambda_function_policy_public::CHECK),
+    Entry::Check(&lambda_function_url_auth_none::CHECK),
+    Entry::Check(&lambda_runtime_deprecated::CHECK),
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),

@@ -182,6 +182,9 @@ pub struct RegionInventory {
     /// KMS customer-managed keys; an inventory saved before posture collected KMS has none.
     #[serde(default = "kms_not_collected")]
     pub kms: Collected<Kms>,
+    /// Lambda functions; an inventory saved before posture collected Lambda has none.
+    #[serde(default = "lambda_not_collected")]
+    pub lambda: Collected<Lambda>,
 }
 
 // ---------------------------------------------------------------- IAM
@@ -614,6 +617,44 @@ impl KmsKeyDetails {
     }
 }
 
+// ---------------------------------------------------------------- Lambda
+
+fn lambda_not_collected() -> Collected<Lambda> {
+    Collected::Failed(CollectionError::not_read(
+        "lambda",
+        "ListFunctions",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+/// The Lambda functions of a region (ListFunctions: the unpublished `$LATEST` configuration).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Lambda {
+    pub functions: Vec<LambdaFunction>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LambdaFunction {
+    pub name: String,
+    pub arn: String,
+    /// The runtime identifier, e.g. `python3.13`; `None` for container images.
+    pub runtime: Option<String>,
+    /// `Zip` or `Image`.
+    pub package_type: Option<String>,
+    /// The resource-based policy (GetPolicy); `None` when the function has none
+    /// (ResourceNotFoundException).
+    pub policy: Collected<Option<String>>,
+    /// The function URLs (ListFunctionUrlConfigs).
+    pub urls: Collected<Vec<FunctionUrl>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FunctionUrl {
+    pub url: String,
+    /// `NONE` or `AWS_IAM`.
+    pub auth_type: String,
+}
+
 // ---------------------------------------------------------------- API Gateway (REST)
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -942,6 +983,13 @@ impl AccountInventory {
             push(r.acm.error());
             push(r.apigateway.error());
             push(r.kms.error());
+            push(r.lambda.error());
+            if let Collected::Ok(lambda) = &r.lambda {
+                for f in &lambda.functions {
+                    push(f.policy.error());
+                    push(f.urls.error());
+                }
+            }
             if let Collected::Ok(kms) = &r.kms {
                 for k in &kms.keys {
                     push(k.details.error());

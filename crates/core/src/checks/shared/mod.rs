@@ -7,6 +7,7 @@ pub mod boundary;
 pub mod ec2;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod layers;
 pub mod network;
 pub mod s3;

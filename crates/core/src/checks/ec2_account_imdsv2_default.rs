@@ -1,4 +1,4 @@
-use super::shared::ec2::defaults_evidence;
+use super::shared::ec2::{ImdsSource, defaults_evidence};
 use crate::check::Check;
 
 pub const CHECK: Check = Check {
@@ -7,12 +7,13 @@ pub const CHECK: Check = Check {
         let regions = out.ec2(ctx);
         for (ec2, d) in out.each_collected(regions, |ec2| &ec2.instance_metadata_defaults) {
             let region = ec2.region.unwrap_or_default();
+            let source = ImdsSource::of(ctx, &ec2.account.account_id, d);
             if d.tokens_required() {
                 out.pass(
                     &ec2,
                     format!(
                         "new instances in {region} require IMDSv2 by default ({})",
-                        d.source()
+                        source.label
                     ),
                 );
             } else if d.tokens_enforced() {
@@ -20,7 +21,7 @@ pub const CHECK: Check = Check {
                     &ec2,
                     format!(
                         "IMDSv2 is enforced in {region} ({}): instances launch only when they require IMDSv2",
-                        d.source()
+                        source.label
                     ),
                 );
             } else {
@@ -32,6 +33,7 @@ pub const CHECK: Check = Check {
                 );
             }
             defaults_evidence(out, d);
+            source.evidence(out, region, d);
             if let Some(m) = &d.managed_exception_message {
                 out.evidence("InstanceMetadataDefaults.ManagedExceptionMessage", m);
             }
@@ -82,5 +84,100 @@ mod tests {
         let r = &results(&inv, CHECK.id)[0];
         assert_result(r, Status::Pass, &["declarative policy"]);
         assert_evidence_path(r, "InstanceMetadataDefaults.ManagedBy");
+    }
+
+    const REQUIRE_IMDSV2: &str = r#"{"ec2_attributes":{"instance_metadata_defaults":{"http_tokens":{"@@assign":"required"},"http_tokens_enforced":{"@@assign":"enabled"}}}}"#;
+
+    /// GetInstanceMetadataDefaults reports `ManagedBy = declarative-policy` when an EC2
+    /// declarative policy sets the defaults
+    /// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataDefaultsResponse.html);
+    /// the policy attached along the account's path that assigns those values is named as the
+    /// source (syntax:
+    /// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_syntax.html).
+    #[test]
+    fn declarative_policy_is_named() {
+        let mut inv = org_with_policy(
+            "p-d3c1",
+            "RequireIMDSv2",
+            "DECLARATIVE_POLICY_EC2",
+            REQUIRE_IMDSV2,
+            &["ou-wl"],
+        );
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens: Some("required".into()),
+            http_tokens_enforced: Some("enabled".into()),
+            managed_by: Some("declarative-policy".into()),
+            ..Default::default()
+        });
+        let r = &results(&inv, "ec2-account-imdsv2-default")[0];
+        assert_eq!(r.status, Status::Pass, "{r:?}");
+        assert!(r.message.contains("RequireIMDSv2 (p-d3c1)"), "{r:?}");
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.path == "InstanceMetadataDefaults.Source"
+                    && e.value == "EC2 declarative policy RequireIMDSv2 (p-d3c1)"),
+            "{r:?}"
+        );
+        assert!(
+            r.evidence.iter().any(
+                |e| e.path == "DECLARATIVE_POLICY_EC2 RequireIMDSv2 (p-d3c1)"
+                    && e.value.contains("attached to ou-wl")
+            ),
+            "{r:?}"
+        );
+    }
+
+    /// A declarative policy that assigns `required` while the Region still reports the
+    /// account's own `optional` (declarative policies take effect asynchronously, and the
+    /// account-level API is what EC2 applies at launch): evidence that it is not in effect,
+    /// never a pass.
+    #[test]
+    fn declarative_policy_not_in_effect_is_evidence_not_a_pass() {
+        let mut inv = org_with_policy(
+            "p-d3c1",
+            "RequireIMDSv2",
+            "DECLARATIVE_POLICY_EC2",
+            REQUIRE_IMDSV2,
+            &["r-root"],
+        );
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens: Some("optional".into()),
+            managed_by: Some("account".into()),
+            ..Default::default()
+        });
+        let r = &results(&inv, "ec2-account-imdsv2-default")[0];
+        assert_eq!(r.status, Status::Fail, "{r:?}");
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.path == "InstanceMetadataDefaults.Source"
+                    && e.value == "the account default"),
+            "{r:?}"
+        );
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.path == "DECLARATIVE_POLICY_EC2 p-d3c1 not in effect"
+                    && e.value.contains("http_tokens=required")
+                    && e.value.contains("reports optional")),
+            "{r:?}"
+        );
+        // Managed by a declarative policy that cannot be identified (the policy along the
+        // path assigns other values): the generic source, still judged on the reported values.
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens: Some("optional".into()),
+            managed_by: Some("declarative-policy".into()),
+            ..Default::default()
+        });
+        let r = &results(&inv, "ec2-account-imdsv2-default")[0];
+        assert_eq!(r.status, Status::Fail, "{r:?}");
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.path == "InstanceMetadataDefaults.Source"
+                    && e.value == "the organization's EC2 declarative policy"),
+            "{r:?}"
+        );
     }
 }

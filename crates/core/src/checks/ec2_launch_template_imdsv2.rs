@@ -1,7 +1,7 @@
 //! Launch templates: the `HttpTokens` that instances launched from a template get, for its
 //! default version and, when it differs, its latest version.
 
-use super::shared::ec2::defaults_evidence;
+use super::shared::ec2::{ImdsSource, defaults_evidence};
 use crate::check::{Check, Reason};
 use crate::inventory::{Collected, MetadataDefaults, MetadataOptions};
 
@@ -23,13 +23,14 @@ enum Outcome {
 fn resolve(
     template: Option<&MetadataOptions>,
     defaults: &Collected<MetadataDefaults>,
+    source: &str,
     region: &str,
 ) -> Outcome {
     let d = defaults.as_ref().ok();
     let endpoint = template
         .and_then(|m| m.http_endpoint.as_deref())
         .map(|e| (e, "the template"))
-        .or_else(|| d.and_then(|d| d.http_endpoint.as_deref().map(|e| (e, d.source()))));
+        .or_else(|| d.and_then(|d| d.http_endpoint.as_deref().map(|e| (e, source))));
     if let Some(("disabled", by)) = endpoint {
         return Outcome::Required {
             why: format!("the metadata endpoint is disabled by {by}"),
@@ -42,8 +43,7 @@ fn resolve(
         },
         Some(t) if enforced => Outcome::Required {
             why: format!(
-                "the template sets HttpTokens={t}, but IMDSv2 enforcement in {region} ({}) refuses such launches",
-                d.map_or("", MetadataDefaults::source)
+                "the template sets HttpTokens={t}, but IMDSv2 enforcement in {region} ({source}) refuses every launch that does not resolve to required, so no instance launched from it accepts IMDSv1"
             ),
         },
         Some(t) => Outcome::Allowed {
@@ -60,22 +60,19 @@ fn resolve(
             },
             Collected::Ok(d) if d.tokens_required() => Outcome::Required {
                 why: format!(
-                    "the template sets no HttpTokens; {} of {region} requires IMDSv2",
-                    d.source()
+                    "the template sets no HttpTokens; {source} of {region} requires IMDSv2"
                 ),
             },
             Collected::Ok(d) if d.tokens_enforced() => Outcome::Required {
                 why: format!(
-                    "the template sets no HttpTokens; IMDSv2 enforcement in {region} ({}) refuses launches that do not resolve to required",
-                    d.source()
+                    "the template sets no HttpTokens; IMDSv2 enforcement in {region} ({source}) refuses launches that do not resolve to required"
                 ),
             },
             Collected::Ok(d) => Outcome::Allowed {
                 why: match d.http_tokens.as_deref() {
-                    Some(t) => format!(
-                        "the template sets no HttpTokens; {} of {region} is {t}",
-                        d.source()
-                    ),
+                    Some(t) => {
+                        format!("the template sets no HttpTokens; {source} of {region} is {t}")
+                    }
                     None => format!(
                         "the template sets no HttpTokens and {region} has no account-level preference, so each launch's AMI decides (ImdsSupport), which the template does not fix"
                     ),
@@ -91,6 +88,11 @@ pub const CHECK: Check = Check {
         for ec2 in out.ec2(ctx) {
             let region = ec2.region.unwrap_or_default();
             let defaults = &ec2.instance_metadata_defaults;
+            let source = defaults
+                .as_ref()
+                .ok()
+                .map(|d| ImdsSource::of(ctx, &ec2.account.account_id, d));
+            let label = source.as_ref().map_or("", |s| s.label.as_str());
             for lt in ec2.launch_templates.iter().map(|lt| ec2.at(lt)) {
                 let number =
                     |n: Option<i64>| n.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
@@ -113,9 +115,11 @@ pub const CHECK: Check = Check {
                             },
                             None,
                         ),
-                        Collected::Ok(m) => {
-                            (name, resolve(m.as_ref(), defaults, region), m.as_ref())
-                        }
+                        Collected::Ok(m) => (
+                            name,
+                            resolve(m.as_ref(), defaults, label, region),
+                            m.as_ref(),
+                        ),
                     })
                     .collect();
                 let named = |pred: fn(&Outcome) -> bool| {
@@ -169,8 +173,9 @@ pub const CHECK: Check = Check {
                         ),
                     );
                 }
-                if let Collected::Ok(d) = defaults {
+                if let (Collected::Ok(d), Some(source)) = (defaults, &source) {
                     defaults_evidence(out, d);
+                    source.evidence(out, region, d);
                 }
             }
         }
@@ -352,5 +357,77 @@ mod tests {
         assert!(r[0].message.contains("latest version 2"), "{r:#?}");
         assert!(r[1].message.contains("default version 1"), "{r:#?}");
         assert!(r[2].message.contains("latest version 2"), "{r:#?}");
+    }
+
+    /// IMDSv2 enforcement set by an EC2 declarative policy: "When enforcement is enabled, the
+    /// instance can't launch unless IMDSv2 (HttpTokens) is set to required"
+    /// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataDefaultsResponse.html).
+    /// Launch parameters (the template) override the account default, but no launch that
+    /// resolves to `optional` succeeds
+    /// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence),
+    /// so a template that sets `optional` cannot start an IMDSv1 instance: it passes, and the
+    /// evidence names the policy that enforces it.
+    #[test]
+    fn enforcement_by_a_declarative_policy_is_named() {
+        let mut inv = org_with_policy(
+            "p-d3c1",
+            "RequireIMDSv2",
+            "DECLARATIVE_POLICY_EC2",
+            r#"{"ec2_attributes":{"instance_metadata_defaults":{"http_tokens_enforced":{"@@assign":"enabled"}}}}"#,
+            &["r-root"],
+        );
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens: Some("optional".into()),
+            http_tokens_enforced: Some("enabled".into()),
+            managed_by: Some("declarative-policy".into()),
+            ..Default::default()
+        });
+        ec2_mut(&mut inv).launch_templates = vec![
+            template("lt-optional", tokens("optional"), None),
+            template("lt-none", Collected::Ok(None), None),
+        ];
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        let st: Vec<_> = r.iter().map(|r| r.status).collect();
+        assert_eq!(st, vec![Status::Pass, Status::Pass], "{r:#?}");
+        for r in &r {
+            assert!(
+                r.evidence
+                    .iter()
+                    .any(|e| e.value.contains("IMDSv2 enforcement")
+                        && e.value
+                            .contains("EC2 declarative policy RequireIMDSv2 (p-d3c1)")),
+                "{r:#?}"
+            );
+        }
+        // The same enforcement set in the account: the account default is the source.
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens_enforced: Some("enabled".into()),
+            managed_by: Some("account".into()),
+            ..Default::default()
+        });
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        assert_eq!(r[0].status, Status::Pass, "{r:#?}");
+        assert!(
+            r[0].evidence
+                .iter()
+                .any(|e| e.path == "InstanceMetadataDefaults.Source"
+                    && e.value == "the account default"),
+            "{r:#?}"
+        );
+        // The policy document alone (enforcement not reported by the Region) passes nothing:
+        // the explicit `optional` fails, with the policy as evidence that it is not in effect.
+        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+            http_tokens: Some("optional".into()),
+            managed_by: Some("account".into()),
+            ..Default::default()
+        });
+        let r = results(&inv, "ec2-launch-template-imdsv2");
+        assert_eq!(r[0].status, Status::Fail, "{r:#?}");
+        assert!(
+            r[0].evidence
+                .iter()
+                .any(|e| e.path == "DECLARATIVE_POLICY_EC2 p-d3c1 not in effect"),
+            "{r:#?}"
+        );
     }
 }

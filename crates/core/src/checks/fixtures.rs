@@ -643,3 +643,30 @@ pub fn domain_name(name: &str, certificate_arn: &str, security_policy: Option<&s
         endpoint_types: vec!["REGIONAL".into()],
     }
 }
+
+/// [`org_inventory`] with the fixture account in the Workloads OU and one more policy of the
+/// organization (`policy_type` such as `DECLARATIVE_POLICY_EC2` or `S3_POLICY`) attached to
+/// `targets`.
+pub fn org_with_policy(
+    id: &str,
+    name: &str,
+    policy_type: &str,
+    content: &str,
+    targets: &[&str],
+) -> Inventory {
+    let mut inv = org_inventory();
+    let org = org_mut(&mut inv);
+    org.accounts[0].parent_id = Some("ou-wl".into());
+    org.roots[0].enabled_policy_types.push(policy_type.into());
+    if let Collected::Ok(policies) = &mut org.policies {
+        policies.push(OrgPolicy {
+            id: id.into(),
+            name: name.into(),
+            policy_type: policy_type.into(),
+            aws_managed: false,
+            content: Collected::Ok(content.into()),
+            targets: Collected::Ok(targets.iter().map(|t| t.to_string()).collect()),
+        });
+    }
+    inv
+}

@@ -1,10 +1,16 @@
+use super::shared::org_policies::S3PolicyLayer;
 use crate::check::Check;
 
 pub const CHECK: Check = Check {
     id: "s3-account-block-public-access",
     run: |ctx, out| {
-        let accounts = out.s3(ctx);
-        for (s3, bpa) in out.each_collected(accounts, |s3| &s3.account_public_access_block) {
+        for s3 in out.s3(ctx) {
+            let Some(bpa) = out.collected(&s3, &s3.account_public_access_block) else {
+                continue;
+            };
+            // GetPublicAccessBlock reports the effective settings, those an S3 policy of the
+            // organization enforces included: the policy only names the source.
+            let org = S3PolicyLayer::of(ctx.organization, &s3.account.account_id);
             match bpa {
                 None => {
                     out.fail(
@@ -13,10 +19,15 @@ pub const CHECK: Check = Check {
                     );
                 }
                 Some(b) if b.all_enabled() => {
-                    out.pass(
-                        &s3,
-                        "all four account-level S3 Block Public Access settings are on",
-                    );
+                    let msg = match org.enforcing(Some(b)) {
+                        Some(policy) => format!(
+                            "all four account-level S3 Block Public Access settings are on, enforced by the organization's {policy}"
+                        ),
+                        None => {
+                            "all four account-level S3 Block Public Access settings are on".into()
+                        }
+                    };
+                    out.pass(&s3, msg);
                 }
                 Some(b) => {
                     out.fail(
@@ -26,6 +37,7 @@ pub const CHECK: Check = Check {
                     .with("account.public_access_block", format!("{b:?}"));
                 }
             }
+            org.evidence(out, bpa.as_ref());
         }
     },
 };
@@ -54,5 +66,82 @@ mod tests {
             s3_mut(&mut inv).account_public_access_block = block;
             assert_statuses(&inv, "s3-account-block-public-access", &[want]);
         }
+    }
+
+    const ALL: &str =
+        r#"{"s3_attributes":{"public_access_block_configuration":{"@@assign":"all"}}}"#;
+
+    fn all_on() -> PublicAccessBlock {
+        PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        }
+    }
+
+    /// An S3 policy (`public_access_block_configuration` `all`,
+    /// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_s3_syntax.html)
+    /// enforces the account level, and GetPublicAccessBlock "returns the effective
+    /// account-level configuration, which may inherit from organization-level policies"
+    /// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetPublicAccessBlock.html):
+    /// the verdict follows what the call reports, and names the policy as the source.
+    #[test]
+    fn s3_policy_is_the_source() {
+        let mut inv = org_with_policy(
+            "p-s3bpa",
+            "BlockPublicAccess",
+            "S3_POLICY",
+            ALL,
+            &["r-root"],
+        );
+        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(all_on()));
+        let r = &results(&inv, "s3-account-block-public-access")[0];
+        assert_eq!(r.status, Status::Pass, "{r:?}");
+        assert!(
+            r.message
+                .contains("enforced by the organization's S3 policy BlockPublicAccess (p-s3bpa)"),
+            "{r:?}"
+        );
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.path == "S3_POLICY BlockPublicAccess (p-s3bpa)"
+                    && e.value == "public_access_block_configuration=all; attached to r-root"),
+            "{r:?}"
+        );
+
+        // The policy is attached but the call does not report the settings (not propagated,
+        // or not applied): still a fail, with the policy as evidence.
+        s3_mut(&mut inv).account_public_access_block = Collected::Ok(None);
+        let r = &results(&inv, "s3-account-block-public-access")[0];
+        assert_eq!(r.status, Status::Fail, "{r:?}");
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.path == "S3_POLICY p-s3bpa not in effect"),
+            "{r:?}"
+        );
+
+        // The call failed: the policy does not turn the unknown into a pass.
+        s3_mut(&mut inv).account_public_access_block =
+            Collected::Failed(denied("GetPublicAccessBlock"));
+        assert_eq!(
+            statuses(&inv, "s3-account-block-public-access"),
+            vec![Status::NotAssessed]
+        );
+
+        // Attached to another OU: not the source.
+        let mut inv = org_with_policy(
+            "p-s3bpa",
+            "BlockPublicAccess",
+            "S3_POLICY",
+            ALL,
+            &["ou-sec"],
+        );
+        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(all_on()));
+        let r = &results(&inv, "s3-account-block-public-access")[0];
+        assert_eq!(r.status, Status::Pass, "{r:?}");
+        assert!(!r.message.contains("S3 policy"), "{r:?}");
     }
 }

@@ -27,13 +27,18 @@ pub const CHECK: Check = Check {
                 );
                 continue;
             }
-            match effective_bpa(s3, &b) {
+            match effective_bpa(s3, &b)
+                .map(|x| x.enforced_by(ctx.organization, &b.account.account_id))
+            {
                 Err(reason) => {
                     out.not_assessed(&b, reason.after("the ACL has public grants, and "));
                 }
                 Ok(bpa) if bpa.settings.ignore_public_acls => {
                     let layer = bpa.layer(|p| p.ignore_public_acls);
                     out.pass(&b, format!("the ACL of {} has public grants, but IgnorePublicAcls ({layer} level) makes S3 ignore them", b.name));
+                    if layer == "account" {
+                        bpa.source_evidence(out);
+                    }
                 }
                 Ok(_) => {
                     out.fail(

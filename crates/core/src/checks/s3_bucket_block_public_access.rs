@@ -6,7 +6,7 @@ pub const CHECK: Check = Check {
     run: |ctx, out| {
         for (b, s3) in out.buckets(ctx) {
             let bpa = match effective_bpa(s3, &b) {
-                Ok(bpa) => bpa,
+                Ok(bpa) => bpa.enforced_by(ctx.organization, &b.account.account_id),
                 Err(reason) => {
                     out.not_assessed(&b, reason);
                     continue;
@@ -43,6 +43,7 @@ pub const CHECK: Check = Check {
             }
             out.evidence("bucket.public_access_block", format!("{:?}", bpa.bucket))
                 .evidence("account.public_access_block", format!("{:?}", bpa.account));
+            bpa.source_evidence(out);
         }
     },
 };
@@ -50,7 +51,7 @@ pub const CHECK: Check = Check {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::Collected;
+    use crate::inventory::{Collected, PublicAccessBlock};
 
     #[test]
     fn either_layer_counts() {
@@ -60,5 +61,39 @@ mod tests {
         assert_statuses(&inv, "s3-bucket-block-public-access", &[Status::Fail]);
         s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(block_all()));
         assert_statuses(&inv, "s3-bucket-block-public-access", &[Status::Pass]);
+    }
+
+    /// A bucket without its own Block Public Access in an account whose account level an S3
+    /// policy of the organization enforces (GetPublicAccessBlock reports the enforced
+    /// settings:
+    /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetPublicAccessBlock.html):
+    /// it passes on the account level, and the evidence names the policy.
+    #[test]
+    fn account_level_enforced_by_s3_policy() {
+        let mut inv = org_with_policy(
+            "p-s3bpa",
+            "BlockPublicAccess",
+            "S3_POLICY",
+            r#"{"s3_attributes":{"public_access_block_configuration":{"@@assign":"all"}}}"#,
+            &["ou-wl"],
+        );
+        let mut b = bucket("b");
+        b.public_access_block = Collected::Ok(None);
+        s3_mut(&mut inv).buckets = Collected::Ok(vec![b]);
+        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        }));
+        let r = &results(&inv, "s3-bucket-block-public-access")[0];
+        assert_eq!(r.status, Status::Pass, "{r:?}");
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.path == "account.public_access_block.source"
+                    && e.value.contains("S3 policy BlockPublicAccess (p-s3bpa)")),
+            "{r:?}"
+        );
     }
 }

@@ -45,6 +45,7 @@ const RCP_PUBLIC: &str = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Act
 const RCP_OUTSIDE_ACCOUNT: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::example-bucket/*"}]}"#;
 const RCP_TRUST: &str =
     r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#;
+const RCP_TRUST_SESSION_TAGS: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"]}]}"#;
 
 /// Does the RCP `rcp`, attached above the member account 111111111111, confine the grant?
 fn rcp_confines(
@@ -166,6 +167,9 @@ fn corpus_verdicts_match_the_experts() {
                     rcp_confines(&p, RCP_OUTSIDE_ACCOUNT, "s3", tags.as_ref())
                 }
                 "rcp_confines_trust" => rcp_confines(&p, RCP_TRUST, "sts", None),
+                "rcp_confines_trust_session_tags" => {
+                    rcp_confines(&p, RCP_TRUST_SESSION_TAGS, "sts", None)
+                }
                 other => panic!("{name}: unknown verdict {other}"),
             };
             let want = match want {

@@ -252,20 +252,43 @@ fn surely_outside(not: &str, grant: &str) -> bool {
     }
 }
 
-/// The actions of the grant, `*` read as every action of the resource's service.
+/// Permission-only STS actions (Service Authorization Reference, AWS STS: "permission only"):
+/// they authorize session tags, a source identity or context keys on an `AssumeRole*` request
+/// and nothing by themselves. A Deny of the assume action stops the whole request, so they need
+/// no cover of their own.
+const STS_SESSION_PERMISSIONS: &[&str] =
+    &["sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"];
+
+fn is_session_permission(action: &str) -> bool {
+    STS_SESSION_PERMISSIONS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(action))
+}
+
+/// The actions of the grant, `*` read as every action of the resource's service. The
+/// permission-only STS session actions are left out when the grant names another action (the
+/// request they ride on); a grant of nothing else keeps them.
 fn grant_actions(grant: &Grant) -> Result<Vec<String>, String> {
     match (&grant.statement.action, &grant.statement.not_action) {
-        (Some(list), _) => Ok(list
-            .0
-            .iter()
-            .map(|a| {
-                if a == "*" {
-                    format!("{}:*", grant.service)
-                } else {
-                    a.clone()
-                }
-            })
-            .collect()),
+        (Some(list), _) => {
+            let all: Vec<String> = list
+                .0
+                .iter()
+                .map(|a| {
+                    if a == "*" {
+                        format!("{}:*", grant.service)
+                    } else {
+                        a.clone()
+                    }
+                })
+                .collect();
+            let requests: Vec<String> = all
+                .iter()
+                .filter(|a| !is_session_permission(a))
+                .cloned()
+                .collect();
+            Ok(if requests.is_empty() { all } else { requests })
+        }
         _ => Err(format!(
             "the grant {} uses NotAction: posture cannot list what it grants",
             grant.statement.label()
@@ -576,6 +599,35 @@ mod tests {
         let layer = rcps_for_account(&o, "111111111111");
         assert!(
             matches!(verdict(&layer, PUBLIC), RcpVerdict::NotConfined(w) if w.iter().any(|w| w.contains("could not be analysed")))
+        );
+    }
+
+    #[test]
+    fn session_permissions_ride_on_the_assume_request() {
+        let actions = |doc: &str| {
+            let p = parse(doc).unwrap();
+            let attached = ["arn:aws:iam::111111111111:role/app".to_string()];
+            let g = Grant {
+                policy: &p,
+                statement: &p.statements[0],
+                service: "sts",
+                attached_to: &attached,
+                resource_tags: None,
+            };
+            grant_actions(&g).unwrap()
+        };
+        assert_eq!(
+            actions(
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["sts:AssumeRole","STS:TagSession","sts:SetSourceIdentity"]}]}"#
+            ),
+            vec!["sts:AssumeRole"]
+        );
+        // A grant of nothing but session permissions keeps them: there is no request to ride on.
+        assert_eq!(
+            actions(
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:TagSession"}]}"#
+            ),
+            vec!["sts:TagSession"]
         );
     }
 

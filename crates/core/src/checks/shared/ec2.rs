@@ -1,6 +1,23 @@
-//! EC2: the account's instance metadata defaults as evidence.
+//! EC2: the account's instance metadata defaults, where they come from, and their evidence.
+//!
+//! AWS's order of precedence for each instance metadata option
+//! (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence>):
+//! the launch parameters (a launch template's `MetadataOptions` are launch parameters), then
+//! the Region's account-level default (GetInstanceMetadataDefaults; set in the account, or by
+//! an EC2 declarative policy, which the API reports as `ManagedBy = declarative-policy`), then
+//! the AMI's `ImdsSupport`. Above that order, IMDSv2 enforcement (`HttpTokensEnforced =
+//! enabled`, set by the account or a declarative policy): "When enforcement is enabled, the
+//! instance can't launch unless IMDSv2 (`HttpTokens`) is set to `required`"
+//! (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataDefaultsResponse.html>),
+//! and "an attempt to set httpTokens to optional will result in an UnsupportedOperation
+//! exception" on an existing instance
+//! (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html>).
+//! Neither the account default nor enforcement changes an instance that is already running
+//! ("Setting the account-level default does not reset existing instances",
+//! <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html>).
 
-use crate::check::Findings;
+use super::org_policies::{Assigned, PathPolicies, along_path};
+use crate::check::{Context, Findings};
 use crate::inventory::MetadataDefaults;
 
 /// The account's IMDS defaults as evidence of the last result: HttpTokens, whether it is
@@ -16,4 +33,115 @@ pub fn defaults_evidence(out: &mut Findings, d: &MetadataDefaults) {
     if let Some(m) = &d.managed_by {
         out.evidence("InstanceMetadataDefaults.ManagedBy", m);
     }
+}
+
+/// Where a Region's IMDS defaults come from: the account, or an EC2 declarative policy of the
+/// organization, named when the policies attached along the account's path identify it.
+pub struct ImdsSource<'o> {
+    /// For messages: "the account default", "EC2 declarative policy RequireIMDSv2
+    /// (p-…)", or "the organization's EC2 declarative policy" when it cannot be named.
+    pub label: String,
+    policies: PathPolicies<'o>,
+    managed_by_policy: bool,
+}
+
+const SECTION: &[&str] = &["ec2_attributes", "instance_metadata_defaults"];
+/// The declarative policy's attributes for `HttpTokens` and `HttpTokensEnforced` (the
+/// policy's attribute names are the API's in snake case).
+const KEYS: &[&str] = &["http_tokens", "http_tokens_enforced"];
+
+impl<'o> ImdsSource<'o> {
+    /// The source of `d`, the defaults of one Region of `account_id`.
+    pub fn of(ctx: &Context<'o>, account_id: &str, d: &MetadataDefaults) -> ImdsSource<'o> {
+        let policies = along_path(
+            ctx.organization,
+            account_id,
+            "DECLARATIVE_POLICY_EC2",
+            SECTION,
+            KEYS,
+        );
+        let managed_by_policy = d.managed_by.as_deref() == Some("declarative-policy");
+        let label = if managed_by_policy {
+            let named: Vec<String> = match &policies {
+                PathPolicies::Known(ps) => ps
+                    .iter()
+                    .filter(|p| agrees(p, d))
+                    .map(|p| format!("EC2 declarative policy {}", p.label()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if named.is_empty() {
+                d.source().to_string()
+            } else {
+                named.join(" or ")
+            }
+        } else {
+            d.source().to_string()
+        };
+        ImdsSource {
+            label,
+            policies,
+            managed_by_policy,
+        }
+    }
+
+    /// The source and the declarative policies along the account's path as evidence of the
+    /// last result. A policy whose value the Region does not report (not propagated yet, or
+    /// overridden) is evidence that it is not in effect, never a reason to pass.
+    pub fn evidence(&self, out: &mut Findings, region: &str, d: &MetadataDefaults) {
+        out.evidence("InstanceMetadataDefaults.Source", &self.label);
+        match &self.policies {
+            PathPolicies::NoOrganization => {}
+            PathPolicies::Unknown(why) if self.managed_by_policy => {
+                out.evidence(
+                    "DECLARATIVE_POLICY_EC2",
+                    format!("the declarative policy cannot be named: {why}"),
+                );
+            }
+            PathPolicies::Unknown(_) => {}
+            PathPolicies::Known(ps) => {
+                for p in ps {
+                    out.evidence(
+                        format!("DECLARATIVE_POLICY_EC2 {}", p.label()),
+                        p.describe(),
+                    );
+                    for (key, reported) in disagreements(p, d) {
+                        out.evidence(
+                            format!("DECLARATIVE_POLICY_EC2 {} not in effect", p.policy.id),
+                            format!(
+                                "the policy assigns {key}={} but GetInstanceMetadataDefaults in {region} reports {reported}: not propagated yet, or overridden by another policy; posture judges by what the Region reports",
+                                p.value(key).unwrap_or_default()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The defaults' value of a policy attribute.
+fn reported<'d>(d: &'d MetadataDefaults, key: &str) -> Option<&'d str> {
+    match key {
+        "http_tokens" => d.http_tokens.as_deref(),
+        "http_tokens_enforced" => d.http_tokens_enforced.as_deref(),
+        _ => None,
+    }
+}
+
+/// The policy assigns what the Region reports (for every attribute it assigns).
+fn agrees(p: &Assigned, d: &MetadataDefaults) -> bool {
+    disagreements(p, d).is_empty()
+}
+
+/// The attributes the policy assigns and the Region reports otherwise, with what it reports.
+fn disagreements(p: &Assigned, d: &MetadataDefaults) -> Vec<(&'static str, String)> {
+    p.values
+        .iter()
+        .filter(|(k, v)| {
+            // `no-preference` in a policy leaves the account's value.
+            v != "no-preference" && reported(d, k) != Some(v.as_str())
+        })
+        .map(|(k, _)| (*k, reported(d, k).unwrap_or("(none)").to_string()))
+        .collect()
 }

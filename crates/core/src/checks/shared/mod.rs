@@ -10,4 +10,5 @@ pub mod kms;
 pub mod lambda;
 pub mod layers;
 pub mod network;
+pub mod org_policies;
 pub mod s3;

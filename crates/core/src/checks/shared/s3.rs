@@ -4,12 +4,14 @@
 use std::fmt::Debug;
 
 use super::layers::{Attached, rcp_layer, rcp_reading};
+use super::org_policies::S3PolicyLayer;
 use crate::check::{
     AccountDigest, At, BucketDigest, Context, Findings, Identity, OrgContext, Owner, Reason,
     S3Digest, bucket_arn,
 };
 use crate::inventory::{
-    ALL_USERS_URI, AUTHENTICATED_USERS_URI, AclGrant, Bucket, Collected, PublicAccessBlock, S3,
+    ALL_USERS_URI, AUTHENTICATED_USERS_URI, AclGrant, Bucket, Collected, Organization,
+    PublicAccessBlock, S3,
 };
 use crate::policy::{self, Policy, PublicGrant};
 
@@ -120,6 +122,9 @@ pub struct EffectiveBpa {
     /// Which layer turned each setting on, for evidence.
     pub bucket: Option<PublicAccessBlock>,
     pub account: Option<PublicAccessBlock>,
+    /// The organization's S3 policy that enforces the account level, when one does
+    /// ([`EffectiveBpa::enforced_by`]).
+    pub account_source: Option<String>,
 }
 
 impl EffectiveBpa {
@@ -132,6 +137,29 @@ impl EffectiveBpa {
         } else {
             "none"
         }
+    }
+
+    /// When the account level is enforced by the organization's S3 policy, that policy as
+    /// evidence of the last result.
+    pub fn source_evidence(&self, out: &mut Findings) {
+        if let Some(policy) = &self.account_source {
+            out.evidence(
+                "account.public_access_block.source",
+                format!("enforced by the organization's {policy}"),
+            );
+        }
+    }
+
+    /// Names the organization's S3 policy as the source of the account level when one along
+    /// the account's path enforces it (see [`S3PolicyLayer`]).
+    pub fn enforced_by(
+        mut self,
+        organization: Option<&Collected<Organization>>,
+        account_id: &str,
+    ) -> Self {
+        self.account_source =
+            S3PolicyLayer::of(organization, account_id).enforcing(self.account.as_ref());
+        self
     }
 }
 
@@ -169,6 +197,7 @@ pub fn effective_bpa(
         },
         bucket,
         account,
+        account_source: None,
     })
 }
 
@@ -212,11 +241,15 @@ pub fn public_policy(
             &Attached::bucket(&bucket_arn(b.partition(), &b.name), b.tags.as_ref()),
             ctx.boundary(),
         );
-        match effective_bpa(s3, &b) {
+        let account_id = b.account_id();
+        match effective_bpa(s3, &b).map(|x| x.enforced_by(ctx.organization, account_id)) {
             Ok(bpa) if bpa.settings.restrict_public_buckets => {
                 let layer = bpa.layer(|p| p.restrict_public_buckets);
                 out.pass(&b, format!("the policy of {} grants public {what}, but RestrictPublicBuckets ({layer} level) limits it to the owner account and AWS services", b.name))
                     .with("block_public_access.restrict_public_buckets", layer);
+                if layer == "account" {
+                    bpa.source_evidence(out);
+                }
             }
             bpa if rcps.confines_all() => {
                 let layer = match &bpa {

@@ -148,7 +148,7 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), value_name = "N")]
     pub call_concurrency: u16,
     /// Per-service override of --call-concurrency, e.g. `s3=16,iam=4` (services: iam, s3, ec2,
-    /// acm, apigateway). Lower a service that your accounts throttle; raise one with many
+    /// acm, apigateway, kms, lambda). Lower a service that your accounts throttle; raise one with many
     /// resources and high limits.
     #[arg(long, value_delimiter = ',', value_parser = parse_service_limit, value_name = "SERVICE=N")]
     pub service_concurrency: Vec<(String, usize)>,
@@ -597,7 +597,11 @@ mod tests {
         assert!(days("x").is_err());
         assert_eq!(parse_service_limit("S3=16").unwrap(), ("s3".into(), 16));
         assert!(parse_service_limit("s3").is_err());
-        assert!(parse_service_limit("lambda=4").is_err());
+        assert_eq!(
+            parse_service_limit("lambda=4").unwrap(),
+            ("lambda".into(), 4)
+        );
+        assert!(parse_service_limit("rds=4").is_err());
         assert!(parse_service_limit("iam=0").is_err());
         assert!(parse_service_limit("iam=65").is_err());
     }

@@ -258,6 +258,28 @@ impl Aws {
         aws_sdk_acm::Client::from_conf(c)
     }
 
+    pub fn kms(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_kms::Client {
+        let c = aws_sdk_kms::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("kms", account, Some(region)))
+            .interceptor(self.counter())
+            .interceptor(self.pace_tag("kms", account, region))
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_kms::Client::from_conf(c)
+    }
+
+    pub fn lambda(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_lambda::Client {
+        let c = aws_sdk_lambda::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("lambda", account, Some(region)))
+            .interceptor(self.counter())
+            .interceptor(self.pace_tag("lambda", account, region))
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_lambda::Client::from_conf(c)
+    }
+
     pub fn apigateway(
         &self,
         conf: &SdkConfig,

@@ -39,6 +39,13 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "acm:ListCertificates",
     "acm:DescribeCertificate",
     "apigateway:GET",
+    "kms:ListKeys",
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "lambda:ListFunctions",
+    "lambda:GetPolicy",
+    "lambda:ListFunctionUrlConfigs",
 ];
 
 /// API Gateway reads are authorized on these resources. The partition segment is a wildcard
@@ -180,7 +187,17 @@ mod tests {
             .map(|l| l.trim_matches(|c| c == '"' || c == '\''))
             .filter(|l| {
                 let (svc, op) = l.split_once(':').unwrap_or(("", ""));
-                ["sts", "iam", "s3", "ec2", "acm", "apigateway"].contains(&svc)
+                [
+                    "sts",
+                    "iam",
+                    "s3",
+                    "ec2",
+                    "acm",
+                    "apigateway",
+                    "kms",
+                    "lambda",
+                ]
+                .contains(&svc)
                     && !op.is_empty()
                     && !op.contains(' ')
                     && !op.starts_with(':')

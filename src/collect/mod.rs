@@ -7,6 +7,8 @@ mod apigateway;
 mod apigatewayv2;
 mod ec2;
 mod iam;
+mod kms;
+mod lambda;
 mod organizations;
 mod s3;
 mod util;
@@ -48,7 +50,16 @@ pub struct ScanOptions {
 }
 
 /// Services whose per-resource calls `--service-concurrency` can limit.
-pub const SERVICES: &[&str] = &["iam", "s3", "ec2", "acm", "apigateway", "apigatewayv2"];
+pub const SERVICES: &[&str] = &[
+    "iam",
+    "s3",
+    "ec2",
+    "acm",
+    "apigateway",
+    "apigatewayv2",
+    "kms",
+    "lambda",
+];
 
 impl ScanOptions {
     /// Concurrent per-resource calls for `service` within one account.
@@ -382,11 +393,15 @@ async fn scan_account(
                 let acm_client = aws.acm(&conf, account, &region);
                 let gw_client = aws.apigateway(&conf, account, &region);
                 let gw2_client = aws.apigatewayv2(&conf, account, &region);
-                let (ec2, acm, apigateway, apigatewayv2) = tokio::join!(
+                let kms_client = aws.kms(&conf, account, &region);
+                let lambda_client = aws.lambda(&conf, account, &region);
+                let (ec2, acm, apigateway, apigatewayv2, kms, lambda) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
                     apigatewayv2::collect(&gw2_client, &region, opts.calls_for("apigatewayv2")),
+                    kms::collect(&kms_client, &region, opts.calls_for("kms")),
+                    lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
                 );
                 (
                     region,
@@ -395,6 +410,8 @@ async fn scan_account(
                         acm,
                         apigateway,
                         apigatewayv2,
+                        kms,
+                        lambda,
                     },
                 )
             }
@@ -447,6 +464,8 @@ fn regional_actions() -> Vec<&'static str> {
             (a.starts_with("ec2:") && *a != "ec2:DescribeRegions")
                 || a.starts_with("acm:")
                 || a.starts_with("apigateway:")
+                || a.starts_with("kms:")
+                || a.starts_with("lambda:")
         })
         .collect()
 }

@@ -13,8 +13,9 @@ use super::reason::Reason;
 use super::{Context, OrgContext};
 use crate::inventory::{
     AccountAccess, AccountInventory, Acm, ApiGateway, ApiGatewayV2, Bucket, Certificate, Collected,
-    DomainName, Ec2, HttpApi, HttpDomainName, HttpStage, Iam, IamRole, IamUser, Instance,
-    LaunchTemplate, Organization, RegionInventory, RestApi, S3, Stage, Subnet, VpcEndpoint,
+    DomainName, Ec2, HttpApi, HttpDomainName, HttpStage, Iam, IamRole, IamUser, Instance, Kms,
+    KmsKey, KmsKeyDetails, Lambda, LambdaFunction, LaunchTemplate, Organization, RegionInventory,
+    RestApi, S3, Stage, Subnet, VpcEndpoint,
 };
 
 /// The results of one check. The registry creates it with the check's id; a check only says
@@ -246,6 +247,34 @@ impl Findings {
 
     pub fn apigateway<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, ApiGateway>> {
         self.regional(ctx, |r| &r.apigateway)
+    }
+
+    pub fn kms<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Kms>> {
+        self.regional(ctx, |r| &r.kms)
+    }
+
+    /// Every customer-managed KMS key with what DescribeKey said of it; where DescribeKey
+    /// failed, "not assessed" on the key.
+    pub fn kms_keys<'i>(&mut self, ctx: &Context<'i>) -> Vec<(At<'i, KmsKey>, &'i KmsKeyDetails)> {
+        let mut out = Vec::new();
+        for kms in self.kms(ctx) {
+            let keys = kms.item.keys.iter().map(|k| kms.at(k)).collect();
+            out.extend(self.each_collected(keys, |k| &k.details));
+        }
+        out
+    }
+
+    pub fn lambda<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Lambda>> {
+        self.regional(ctx, |r| &r.lambda)
+    }
+
+    /// Every Lambda function of every region.
+    pub fn lambda_functions<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, LambdaFunction>> {
+        let mut out = Vec::new();
+        for l in self.lambda(ctx) {
+            out.extend(l.item.functions.iter().map(|f| l.at(f)));
+        }
+        out
     }
 
     /// Every bucket, with its account's S3 data (account-level Block Public Access).

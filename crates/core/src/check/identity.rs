@@ -12,8 +12,8 @@ use super::digest::Owner;
 use crate::inventory::{
     AccountInventory, Acm, ApiGateway, ApiGatewayV2, ApiMethod, ApiResource, Bucket, Certificate,
     Collected, DomainName, Ec2, HttpApi, HttpDomainName, HttpRoute, HttpStage, Iam, IamRole,
-    IamUser, Instance, LaunchTemplate, Organization, RegionInventory, RestApi, RouteTable, S3,
-    Stage, Subnet, Vpc, VpcEndpoint,
+    IamUser, Instance, Kms, KmsKey, Lambda, LambdaFunction, LaunchTemplate, Organization,
+    RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
 };
 
 pub type Tags = BTreeMap<String, String>;
@@ -238,7 +238,9 @@ account_scope!(
     Ec2,
     Acm,
     ApiGateway,
-    ApiGatewayV2
+    ApiGatewayV2,
+    Kms,
+    Lambda
 );
 
 impl Identity for Bucket {
@@ -270,6 +272,20 @@ impl Identity for IamRole {
 }
 
 impl Identity for Certificate {
+    fn arn(&self, _: &Place) -> String {
+        self.arn.clone()
+    }
+}
+
+/// The key's ARN as ListKeys reports it.
+impl Identity for KmsKey {
+    fn arn(&self, _: &Place) -> String {
+        self.arn.clone()
+    }
+}
+
+/// The function's ARN as ListFunctions reports it (unqualified).
+impl Identity for LambdaFunction {
     fn arn(&self, _: &Place) -> String {
         self.arn.clone()
     }

@@ -70,6 +70,8 @@ pub fn base_inventory() -> Inventory {
             acm: Collected::Ok(Acm::default()),
             apigateway: Collected::Ok(ApiGateway::default()),
             apigatewayv2: Collected::Ok(ApiGatewayV2::default()),
+            kms: Collected::Ok(Kms::default()),
+            lambda: Collected::Ok(Lambda::default()),
         },
     );
     Inventory {
@@ -218,6 +220,49 @@ pub fn http_api(id: &str, routes: &[(&str, &str)], access_logs: bool) -> HttpApi
             tags: None,
         }]),
         tags: None,
+    }
+}
+
+pub fn kms_mut(inv: &mut Inventory) -> &mut Kms {
+    match &mut region_mut(inv).kms {
+        Collected::Ok(k) => k,
+        Collected::Failed(_) => panic!("fixture kms failed"),
+    }
+}
+
+/// A customer-managed symmetric encryption key with `policy` and rotation `rotation`.
+pub fn kms_key(id: &str, policy: &str, rotation: bool) -> KmsKey {
+    KmsKey {
+        key_id: id.into(),
+        arn: format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{id}"),
+        details: Collected::Ok(KmsKeyDetails {
+            key_manager: Some("CUSTOMER".into()),
+            key_state: Some("Enabled".into()),
+            key_spec: Some("SYMMETRIC_DEFAULT".into()),
+            key_usage: Some("ENCRYPT_DECRYPT".into()),
+            origin: Some("AWS_KMS".into()),
+            policy: Collected::Ok(policy.into()),
+            rotation_enabled: Some(Collected::Ok(rotation)),
+        }),
+    }
+}
+
+pub fn lambda_mut(inv: &mut Inventory) -> &mut Lambda {
+    match &mut region_mut(inv).lambda {
+        Collected::Ok(l) => l,
+        Collected::Failed(_) => panic!("fixture lambda failed"),
+    }
+}
+
+/// A function on `runtime` with no resource policy and no function URL.
+pub fn lambda_function(name: &str, runtime: &str) -> LambdaFunction {
+    LambdaFunction {
+        name: name.into(),
+        arn: format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"),
+        runtime: Some(runtime.into()),
+        package_type: Some("Zip".into()),
+        policy: Collected::Ok(None),
+        urls: Collected::Ok(vec![]),
     }
 }
 

@@ -43,6 +43,12 @@ mod iam_user_console_mfa;
 mod iam_user_initial_access_key_unused;
 mod iam_user_multiple_active_keys;
 mod iam_user_unused_credentials;
+mod kms_key_policy_outside_org;
+mod kms_key_policy_public;
+mod kms_key_rotation;
+mod lambda_function_policy_public;
+mod lambda_function_url_auth_none;
+mod lambda_runtime_deprecated;
 mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
@@ -172,6 +178,12 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&apigatewayv2_route_authorization::CHECK),
     Entry::Check(&apigatewayv2_stage_access_logging::CHECK),
     Entry::Check(&apigatewayv2_domain_tls::CHECK),
+    Entry::Check(&kms_key_policy_public::CHECK),
+    Entry::Check(&kms_key_policy_outside_org::CHECK),
+    Entry::Check(&kms_key_rotation::CHECK),
+    Entry::Check(&lambda_function_policy_public::CHECK),
+    Entry::Check(&lambda_function_url_auth_none::CHECK),
+    Entry::Check(&lambda_runtime_deprecated::CHECK),
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),

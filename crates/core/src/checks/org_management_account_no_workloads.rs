@@ -1,15 +1,15 @@
 //! The management account should run no workloads. posture sees only part of a workload
-//! estate: EC2 instances, API Gateway REST APIs and custom domains, and whatever uses an ACM
-//! certificate (load balancers, CloudFront distributions, ...). It does not collect Lambda,
-//! ECS/EKS, RDS, DynamoDB or API Gateway HTTP/WebSocket APIs, so a pass says what was examined
-//! and what was not.
+//! estate: EC2 instances, Lambda functions, API Gateway REST APIs and custom domains, and
+//! whatever uses an ACM certificate (load balancers, CloudFront distributions, ...). It does not
+//! collect ECS/EKS, RDS, DynamoDB or API Gateway HTTP/WebSocket APIs, so a pass says what was
+//! examined and what was not.
 
 use crate::check::{OrgCheck, Reason, Subject};
 use crate::inventory::Collected;
 
-const EXAMINED: &str = "EC2 instances, API Gateway REST APIs or custom domains, or resources using ACM certificates (load balancers, CloudFront distributions)";
+const EXAMINED: &str = "EC2 instances, Lambda functions, API Gateway REST APIs or custom domains, or resources using ACM certificates (load balancers, CloudFront distributions)";
 const NOT_EXAMINED: &str =
-    "Lambda functions, ECS/EKS, RDS, DynamoDB, API Gateway HTTP/WebSocket APIs and other services";
+    "ECS/EKS, RDS, DynamoDB, API Gateway HTTP/WebSocket APIs and other services";
 
 pub const CHECK: OrgCheck = OrgCheck {
     id: "org-management-account-no-workloads",
@@ -32,6 +32,15 @@ pub const CHECK: OrgCheck = OrgCheck {
                         .iter()
                         .filter(|i| i.state.as_deref() != Some("terminated"))
                         .map(|i| format!("EC2 instance {} in {region}", i.instance_id)),
+                ),
+                Collected::Failed(e) => gaps.push(e),
+            }
+            match &data.lambda {
+                Collected::Ok(lambda) => workloads.extend(
+                    lambda
+                        .functions
+                        .iter()
+                        .map(|f| format!("Lambda function {} in {region}", f.name)),
                 ),
                 Collected::Failed(e) => gaps.push(e),
             }
@@ -99,7 +108,17 @@ mod tests {
     fn management_account() {
         let mut with_api = org_inventory();
         apigw_mut(&mut with_api).rest_apis = vec![rest_api("a", &[])];
-        for (inv, want) in [(org_inventory(), Status::Pass), (with_api, Status::Fail)] {
+        let mut with_function = org_inventory();
+        lambda_mut(&mut with_function).functions = vec![lambda_function("f", "python3.13")];
+        let mut lambda_unread = org_inventory();
+        region_mut(&mut lambda_unread).lambda =
+            crate::inventory::Collected::Failed(denied("ListFunctions"));
+        for (inv, want) in [
+            (org_inventory(), Status::Pass),
+            (with_api, Status::Fail),
+            (with_function, Status::Fail),
+            (lambda_unread, Status::NotAssessed),
+        ] {
             assert_statuses(&inv, CHECK.id, &[want]);
         }
     }

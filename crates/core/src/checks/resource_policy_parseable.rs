@@ -23,6 +23,13 @@ pub const CHECK: Check = Check {
             let what = format!("endpoint {}", ep.vpc_endpoint_id);
             judge(out, &ep, ep.policy.as_deref(), &what, "policy document");
         }
+        for (k, d) in out.kms_keys(ctx) {
+            let Some(policy) = out.collected(&k, &d.policy) else {
+                continue;
+            };
+            let what = format!("key {}", k.key_id);
+            judge(out, &k, Some(policy), &what, "key policy");
+        }
     },
 };
 
@@ -69,6 +76,24 @@ mod tests {
             r[0].evidence[0].value.contains("StringEqualz"),
             "{:?}",
             r[0].evidence
+        );
+    }
+
+    #[test]
+    fn kms_key_policies_are_parsed_too() {
+        let mut inv = base_inventory();
+        kms_mut(&mut inv).keys = vec![
+            kms_key("bad", r#"{"Statement":{"Effect":"Permit"}}"#, true),
+            kms_key(
+                "good",
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"}}"#,
+                true,
+            ),
+        ];
+        assert_statuses(
+            &inv,
+            "resource-policy-parseable",
+            &[Status::Fail, Status::Pass],
         );
     }
 }

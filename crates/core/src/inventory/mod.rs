@@ -183,6 +183,12 @@ pub struct RegionInventory {
     /// them has none.
     #[serde(default = "apigatewayv2_not_collected")]
     pub apigatewayv2: Collected<ApiGatewayV2>,
+    /// KMS customer-managed keys; an inventory saved before posture collected KMS has none.
+    #[serde(default = "kms_not_collected")]
+    pub kms: Collected<Kms>,
+    /// Lambda functions; an inventory saved before posture collected Lambda has none.
+    #[serde(default = "lambda_not_collected")]
+    pub lambda: Collected<Lambda>,
 }
 
 // ---------------------------------------------------------------- IAM
@@ -549,6 +555,108 @@ pub struct Certificate {
     /// AWS, where `in_use_by` cannot see it; `DISABLED`; `None` in older inventories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export: Option<String>,
+}
+
+// ---------------------------------------------------------------- KMS
+
+fn kms_not_collected() -> Collected<Kms> {
+    Collected::Failed(CollectionError::not_read(
+        "kms",
+        "ListKeys",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+/// The customer-managed KMS keys of a region (ListKeys, then DescribeKey for each key; the keys
+/// DescribeKey reports as AWS managed are left out).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Kms {
+    pub keys: Vec<KmsKey>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KmsKey {
+    pub key_id: String,
+    pub arn: String,
+    /// DescribeKey and the calls that depend on it; `Failed` when DescribeKey failed (the key
+    /// may then be AWS managed or customer managed: unknown).
+    pub details: Collected<KmsKeyDetails>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KmsKeyDetails {
+    /// `CUSTOMER` (AWS managed keys are not collected).
+    pub key_manager: Option<String>,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`, `PendingReplicaDeletion`,
+    /// `Unavailable`, `Creating`, `Updating`.
+    pub key_state: Option<String>,
+    /// e.g. `SYMMETRIC_DEFAULT`, `RSA_2048`, `HMAC_256`.
+    pub key_spec: Option<String>,
+    /// `ENCRYPT_DECRYPT`, `SIGN_VERIFY`, `GENERATE_VERIFY_MAC`, `KEY_AGREEMENT`.
+    pub key_usage: Option<String>,
+    /// `AWS_KMS`, `EXTERNAL` (imported material), `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`.
+    pub origin: Option<String>,
+    /// The key policy named `default` (GetKeyPolicy), the only name KMS supports.
+    pub policy: Collected<String>,
+    /// GetKeyRotationStatus: `None` where automatic rotation does not exist (asymmetric and
+    /// HMAC keys, imported material, custom key stores) or the key is pending deletion.
+    pub rotation_enabled: Option<Collected<bool>>,
+}
+
+impl KmsKeyDetails {
+    /// Keys for which AWS offers automatic rotation: symmetric encryption keys whose key material
+    /// KMS generated (AWS KMS Developer Guide, "Rotating AWS KMS keys").
+    pub fn rotation_supported(&self) -> bool {
+        self.key_spec.as_deref() == Some("SYMMETRIC_DEFAULT")
+            && self.key_usage.as_deref() == Some("ENCRYPT_DECRYPT")
+            && self.origin.as_deref().is_none_or(|o| o == "AWS_KMS")
+    }
+
+    /// Scheduled for deletion: its settings no longer matter.
+    pub fn pending_deletion(&self) -> bool {
+        matches!(
+            self.key_state.as_deref(),
+            Some("PendingDeletion" | "PendingReplicaDeletion")
+        )
+    }
+}
+
+// ---------------------------------------------------------------- Lambda
+
+fn lambda_not_collected() -> Collected<Lambda> {
+    Collected::Failed(CollectionError::not_read(
+        "lambda",
+        "ListFunctions",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+/// The Lambda functions of a region (ListFunctions: the unpublished `$LATEST` configuration).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Lambda {
+    pub functions: Vec<LambdaFunction>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LambdaFunction {
+    pub name: String,
+    pub arn: String,
+    /// The runtime identifier, e.g. `python3.13`; `None` for container images.
+    pub runtime: Option<String>,
+    /// `Zip` or `Image`.
+    pub package_type: Option<String>,
+    /// The resource-based policy (GetPolicy); `None` when the function has none
+    /// (ResourceNotFoundException).
+    pub policy: Collected<Option<String>>,
+    /// The function URLs (ListFunctionUrlConfigs).
+    pub urls: Collected<Vec<FunctionUrl>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FunctionUrl {
+    pub url: String,
+    /// `NONE` or `AWS_IAM`.
+    pub auth_type: String,
 }
 
 // ---------------------------------------------------------------- API Gateway (REST)
@@ -953,6 +1061,23 @@ impl AccountInventory {
             }
             push(r.acm.error());
             push(r.apigateway.error());
+            push(r.kms.error());
+            push(r.lambda.error());
+            if let Collected::Ok(lambda) = &r.lambda {
+                for f in &lambda.functions {
+                    push(f.policy.error());
+                    push(f.urls.error());
+                }
+            }
+            if let Collected::Ok(kms) = &r.kms {
+                for k in &kms.keys {
+                    push(k.details.error());
+                    if let Collected::Ok(d) = &k.details {
+                        push(d.policy.error());
+                        push(d.rotation_enabled.as_ref().and_then(|r| r.error()));
+                    }
+                }
+            }
             if let Collected::Ok(gw) = &r.apigateway {
                 for api in &gw.rest_apis {
                     push(api.resources.error());

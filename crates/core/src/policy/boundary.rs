@@ -412,7 +412,8 @@ fn key_constraint(
         "aws:principalaccount"
         | "aws:sourceaccount"
         | "aws:sourceowner"
-        | "s3:dataaccesspointaccount" => all_fixed.then(|| {
+        | "s3:dataaccesspointaccount"
+        | "kms:calleraccount" => all_fixed.then(|| {
             (
                 Who::ident(Ident::Accounts(values.iter().cloned().collect())),
                 format!("{written} limits the caller to account(s) {shown}"),

@@ -36,6 +36,10 @@ const PINNING_KEYS: &[&str] = &[
     "s3:dataaccesspointarn",
     "s3:dataaccesspointaccount",
     "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    // Not on S3's list (an S3 request never carries it, so in a bucket policy the condition
+    // never holds): the KMS key that fixes the caller's account, as IAM Access Analyzer reads
+    // key policies (AWS KMS Developer Guide, "kms:CallerAccount").
+    "kms:calleraccount",
 ];
 
 /// IPv4 / IPv6 prefix lengths from which an `aws:SourceIp` range counts as narrow.

@@ -23,7 +23,7 @@ pub fn rcp_layer(org: Option<&Collected<Organization>>, account_id: &str) -> Rcp
 
 /// The resource a policy is attached to, as the RCP question needs it.
 pub struct Attached<'a> {
-    /// `s3` for bucket policies, `sts` for role trust policies.
+    /// `s3` for bucket policies, `sts` for role trust policies, `kms` for key policies.
     pub service: &'a str,
     /// The resource (and, for a bucket, its objects).
     pub arns: Vec<String>,
@@ -37,6 +37,15 @@ impl<'a> Attached<'a> {
             service: "s3",
             arns: vec![arn.to_string(), format!("{arn}/*")],
             tags,
+        }
+    }
+
+    /// A KMS key: KMS is among the services RCPs cover.
+    pub fn kms_key(arn: &str) -> Self {
+        Attached {
+            service: "kms",
+            arns: vec![arn.to_string()],
+            tags: None,
         }
     }
 

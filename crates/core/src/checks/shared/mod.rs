@@ -6,6 +6,8 @@ pub mod apigateway;
 pub mod boundary;
 pub mod ec2;
 pub mod iam;
+pub mod kms;
+pub mod lambda;
 pub mod layers;
 pub mod network;
 pub mod org_policies;

@@ -112,20 +112,12 @@ mod tests {
         let r = &results(&inv, "ec2-account-imdsv2-default")[0];
         assert_eq!(r.status, Status::Pass, "{r:?}");
         assert!(r.message.contains("RequireIMDSv2 (p-d3c1)"), "{r:?}");
-        assert!(
-            r.evidence
-                .iter()
-                .any(|e| e.path == "InstanceMetadataDefaults.Source"
-                    && e.value == "EC2 declarative policy RequireIMDSv2 (p-d3c1)"),
-            "{r:?}"
-        );
-        assert!(
-            r.evidence.iter().any(
-                |e| e.path == "DECLARATIVE_POLICY_EC2 RequireIMDSv2 (p-d3c1)"
-                    && e.value.contains("attached to ou-wl")
-            ),
-            "{r:?}"
-        );
+        assert_evidence(r, "InstanceMetadataDefaults.Source", |v| {
+            v == "EC2 declarative policy RequireIMDSv2 (p-d3c1)"
+        });
+        assert_evidence(r, "DECLARATIVE_POLICY_EC2 RequireIMDSv2 (p-d3c1)", |v| {
+            v.contains("attached to ou-wl")
+        });
     }
 
     /// A declarative policy that assigns `required` while the Region still reports the
@@ -148,21 +140,12 @@ mod tests {
         });
         let r = &results(&inv, "ec2-account-imdsv2-default")[0];
         assert_eq!(r.status, Status::Fail, "{r:?}");
-        assert!(
-            r.evidence
-                .iter()
-                .any(|e| e.path == "InstanceMetadataDefaults.Source"
-                    && e.value == "the account default"),
-            "{r:?}"
-        );
-        assert!(
-            r.evidence
-                .iter()
-                .any(|e| e.path == "DECLARATIVE_POLICY_EC2 p-d3c1 not in effect"
-                    && e.value.contains("http_tokens=required")
-                    && e.value.contains("reports optional")),
-            "{r:?}"
-        );
+        assert_evidence(r, "InstanceMetadataDefaults.Source", |v| {
+            v == "the account default"
+        });
+        assert_evidence(r, "DECLARATIVE_POLICY_EC2 p-d3c1 not in effect", |v| {
+            v.contains("http_tokens=required") && v.contains("reports optional")
+        });
         // Managed by a declarative policy that cannot be identified (the policy along the
         // path assigns other values): the generic source, still judged on the reported values.
         ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
@@ -172,12 +155,8 @@ mod tests {
         });
         let r = &results(&inv, "ec2-account-imdsv2-default")[0];
         assert_eq!(r.status, Status::Fail, "{r:?}");
-        assert!(
-            r.evidence
-                .iter()
-                .any(|e| e.path == "InstanceMetadataDefaults.Source"
-                    && e.value == "the organization's EC2 declarative policy"),
-            "{r:?}"
-        );
+        assert_evidence(r, "InstanceMetadataDefaults.Source", |v| {
+            v == "the organization's EC2 declarative policy"
+        });
     }
 }

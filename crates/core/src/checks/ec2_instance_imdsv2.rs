@@ -113,13 +113,9 @@ mod tests {
             "{r:#?}"
         );
         for r in &r {
-            assert!(
-                r.evidence
-                    .iter()
-                    .any(|e| e.path == "InstanceMetadataDefaults.HttpTokensEnforced"
-                        && e.value == "enabled"),
-                "{r:#?}"
-            );
+            assert_evidence(r, "InstanceMetadataDefaults.HttpTokensEnforced", |v| {
+                v == "enabled"
+            });
         }
         // The defaults could not be read: the instance's own options still decide.
         ec2_mut(&mut inv).instance_metadata_defaults =

@@ -271,12 +271,7 @@ mod tests {
         let r = results(&inv, "ec2-launch-template-imdsv2");
         let st: Vec<_> = r.iter().map(|r| r.status).collect();
         assert_eq!(st, vec![Status::Pass, Status::Pass, Status::Fail], "{r:#?}");
-        assert!(
-            r[0].evidence
-                .iter()
-                .any(|e| e.value.contains("account default")),
-            "{r:#?}"
-        );
+        assert_evidence_value(&r[0], "account default");
 
         // The same default set by a declarative policy: the evidence says so.
         ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
@@ -286,12 +281,7 @@ mod tests {
         });
         let r = results(&inv, "ec2-launch-template-imdsv2");
         assert_eq!(r[0].status, Status::Pass);
-        assert!(
-            r[0].evidence
-                .iter()
-                .any(|e| e.value.contains("declarative policy")),
-            "{r:#?}"
-        );
+        assert_evidence_value(&r[0], "declarative policy");
 
         // No account preference: the AMI decides, which the template does not fix.
         ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults::default());
@@ -407,13 +397,9 @@ mod tests {
         });
         let r = results(&inv, "ec2-launch-template-imdsv2");
         assert_eq!(r[0].status, Status::Pass, "{r:#?}");
-        assert!(
-            r[0].evidence
-                .iter()
-                .any(|e| e.path == "InstanceMetadataDefaults.Source"
-                    && e.value == "the account default"),
-            "{r:#?}"
-        );
+        assert_evidence(&r[0], "InstanceMetadataDefaults.Source", |v| {
+            v == "the account default"
+        });
         // The policy document alone (enforcement not reported by the Region) passes nothing:
         // the explicit `optional` fails, with the policy as evidence that it is not in effect.
         ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
@@ -423,11 +409,6 @@ mod tests {
         });
         let r = results(&inv, "ec2-launch-template-imdsv2");
         assert_eq!(r[0].status, Status::Fail, "{r:#?}");
-        assert!(
-            r[0].evidence
-                .iter()
-                .any(|e| e.path == "DECLARATIVE_POLICY_EC2 p-d3c1 not in effect"),
-            "{r:#?}"
-        );
+        assert_evidence_path(&r[0], "DECLARATIVE_POLICY_EC2 p-d3c1 not in effect");
     }
 }

@@ -146,18 +146,21 @@ pub fn inventory_with_report(rows: &[&str]) -> Inventory {
     inv
 }
 
-pub fn iam_mut(inv: &mut Inventory) -> &mut Iam {
-    match &mut inv.accounts[0].iam {
-        Collected::Ok(i) => i,
-        Collected::Failed(_) => panic!("fixture iam failed"),
+/// The collected value of a fixture, which the fixture collected.
+#[track_caller]
+fn collected_mut<'a, T>(c: &'a mut Collected<T>, what: &str) -> &'a mut T {
+    match c {
+        Collected::Ok(v) => v,
+        Collected::Failed(_) => panic!("{what}"),
     }
 }
 
+pub fn iam_mut(inv: &mut Inventory) -> &mut Iam {
+    collected_mut(&mut inv.accounts[0].iam, "fixture iam failed")
+}
+
 pub fn s3_mut(inv: &mut Inventory) -> &mut S3 {
-    match &mut inv.accounts[0].s3 {
-        Collected::Ok(s) => s,
-        Collected::Failed(_) => panic!("fixture s3 failed"),
-    }
+    collected_mut(&mut inv.accounts[0].s3, "fixture s3 failed")
 }
 
 pub fn region_mut(inv: &mut Inventory) -> &mut RegionInventory {
@@ -165,31 +168,22 @@ pub fn region_mut(inv: &mut Inventory) -> &mut RegionInventory {
 }
 
 pub fn ec2_mut(inv: &mut Inventory) -> &mut Ec2 {
-    match &mut region_mut(inv).ec2 {
-        Collected::Ok(e) => e,
-        Collected::Failed(_) => panic!("fixture ec2 failed"),
-    }
+    collected_mut(&mut region_mut(inv).ec2, "fixture ec2 failed")
 }
 
 pub fn acm_mut(inv: &mut Inventory) -> &mut Acm {
-    match &mut region_mut(inv).acm {
-        Collected::Ok(e) => e,
-        Collected::Failed(_) => panic!("fixture acm failed"),
-    }
+    collected_mut(&mut region_mut(inv).acm, "fixture acm failed")
 }
 
 pub fn apigw_mut(inv: &mut Inventory) -> &mut ApiGateway {
-    match &mut region_mut(inv).apigateway {
-        Collected::Ok(e) => e,
-        Collected::Failed(_) => panic!("fixture apigateway failed"),
-    }
+    collected_mut(&mut region_mut(inv).apigateway, "fixture apigateway failed")
 }
 
 pub fn apigwv2_mut(inv: &mut Inventory) -> &mut ApiGatewayV2 {
-    match &mut region_mut(inv).apigatewayv2 {
-        Collected::Ok(e) => e,
-        Collected::Failed(_) => panic!("fixture apigatewayv2 failed"),
-    }
+    collected_mut(
+        &mut region_mut(inv).apigatewayv2,
+        "fixture apigatewayv2 failed",
+    )
 }
 
 /// An HTTP API with a `prod` stage (access logs as given) and one route per `(key, auth)`.
@@ -224,10 +218,7 @@ pub fn http_api(id: &str, routes: &[(&str, &str)], access_logs: bool) -> HttpApi
 }
 
 pub fn kms_mut(inv: &mut Inventory) -> &mut Kms {
-    match &mut region_mut(inv).kms {
-        Collected::Ok(k) => k,
-        Collected::Failed(_) => panic!("fixture kms failed"),
-    }
+    collected_mut(&mut region_mut(inv).kms, "fixture kms failed")
 }
 
 /// A customer-managed symmetric encryption key with `policy` and rotation `rotation`.
@@ -248,10 +239,7 @@ pub fn kms_key(id: &str, policy: &str, rotation: bool) -> KmsKey {
 }
 
 pub fn lambda_mut(inv: &mut Inventory) -> &mut Lambda {
-    match &mut region_mut(inv).lambda {
-        Collected::Ok(l) => l,
-        Collected::Failed(_) => panic!("fixture lambda failed"),
-    }
+    collected_mut(&mut region_mut(inv).lambda, "fixture lambda failed")
 }
 
 /// A function on `runtime` with no resource policy and no function URL.
@@ -412,6 +400,15 @@ pub fn assert_reason(r: &CheckResult, code: ReasonCode) -> &ReasonRecord {
     let reason = r.reason.as_ref().expect("a reason");
     assert_eq!(reason.code, code, "{r:#?}");
     reason
+}
+
+/// Asserts that `r` has an evidence entry at `path` whose value satisfies `value`.
+#[track_caller]
+pub fn assert_evidence(r: &CheckResult, path: &str, value: impl Fn(&str) -> bool) {
+    assert!(
+        r.evidence.iter().any(|e| e.path == path && value(&e.value)),
+        "no such evidence at {path:?}: {r:?}"
+    );
 }
 
 /// Asserts that `r` has an evidence entry at `path`.

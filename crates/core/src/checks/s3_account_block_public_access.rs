@@ -103,25 +103,16 @@ mod tests {
                 .contains("enforced by the organization's S3 policy BlockPublicAccess (p-s3bpa)"),
             "{r:?}"
         );
-        assert!(
-            r.evidence
-                .iter()
-                .any(|e| e.path == "S3_POLICY BlockPublicAccess (p-s3bpa)"
-                    && e.value == "public_access_block_configuration=all; attached to r-root"),
-            "{r:?}"
-        );
+        assert_evidence(r, "S3_POLICY BlockPublicAccess (p-s3bpa)", |v| {
+            v == "public_access_block_configuration=all; attached to r-root"
+        });
 
         // The policy is attached but the call does not report the settings (not propagated,
         // or not applied): still a fail, with the policy as evidence.
         s3_mut(&mut inv).account_public_access_block = Collected::Ok(None);
         let r = &results(&inv, "s3-account-block-public-access")[0];
         assert_eq!(r.status, Status::Fail, "{r:?}");
-        assert!(
-            r.evidence
-                .iter()
-                .any(|e| e.path == "S3_POLICY p-s3bpa not in effect"),
-            "{r:?}"
-        );
+        assert_evidence_path(r, "S3_POLICY p-s3bpa not in effect");
 
         // The call failed: the policy does not turn the unknown into a pass.
         s3_mut(&mut inv).account_public_access_block =

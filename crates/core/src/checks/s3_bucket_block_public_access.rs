@@ -88,12 +88,8 @@ mod tests {
         }));
         let r = &results(&inv, "s3-bucket-block-public-access")[0];
         assert_eq!(r.status, Status::Pass, "{r:?}");
-        assert!(
-            r.evidence
-                .iter()
-                .any(|e| e.path == "account.public_access_block.source"
-                    && e.value.contains("S3 policy BlockPublicAccess (p-s3bpa)")),
-            "{r:?}"
-        );
+        assert_evidence(r, "account.public_access_block.source", |v| {
+            v.contains("S3 policy BlockPublicAccess (p-s3bpa)")
+        });
     }
 }

@@ -453,18 +453,12 @@ mod tests {
             "iam-user-unused-credentials",
         ] {
             for r in results(&inv, check) {
-                assert!(
-                    r.evidence
-                        .iter()
-                        .any(|e| e.path == "credential_report.generated_at"
-                            && e.value == "2026-11-22T00:00:00+00:00"),
-                    "{check}: {r:#?}"
-                );
-                assert!(
-                    r.evidence.iter().any(|e| e.path == "credential_report.age"
-                        && e.value == "generated during the scan"),
-                    "{check}: {r:#?}"
-                );
+                assert_evidence(&r, "credential_report.generated_at", |v| {
+                    v == "2026-11-22T00:00:00+00:00"
+                });
+                assert_evidence(&r, "credential_report.age", |v| {
+                    v == "generated during the scan"
+                });
             }
         }
     }

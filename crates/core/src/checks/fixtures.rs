@@ -683,6 +683,27 @@ pub fn domain_name(name: &str, certificate_arn: &str, security_policy: Option<&s
 /// [`org_inventory`] with the fixture account in the Workloads OU and one more policy of the
 /// organization (`policy_type` such as `DECLARATIVE_POLICY_EC2` or `S3_POLICY`) attached to
 /// `targets`.
+/// Makes the scanned account of `inv` a member (the management account is another) with `rcp`
+/// the organization's only policy, a resource control policy attached to the root, and resource
+/// control policies enabled on the root or not.
+pub fn member_under_rcp(inv: &mut Inventory, rcp: &str, enabled: bool) {
+    let o = org_mut(inv);
+    o.management_account_id = "999999999999".into();
+    if enabled {
+        o.roots[0]
+            .enabled_policy_types
+            .push("RESOURCE_CONTROL_POLICY".into());
+    }
+    o.policies = Collected::Ok(vec![OrgPolicy {
+        id: "p-perimeter".into(),
+        name: "DataPerimeter".into(),
+        policy_type: "RESOURCE_CONTROL_POLICY".into(),
+        aws_managed: false,
+        content: Collected::Ok(rcp.into()),
+        targets: Collected::Ok(vec!["r-root".into()]),
+    }]);
+}
+
 pub fn org_with_policy(
     id: &str,
     name: &str,

@@ -64,7 +64,7 @@ mod tests {
     use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, OrgPolicy, Organization};
+    use crate::inventory::Collected;
 
     const OWN: &str = r#"{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"}]}"#;
     const OPEN: &str = r#"{"Statement":[{"Sid":"Open","Effect":"Allow","Principal":{"AWS":"*"},"Action":["kms:Decrypt","kms:Encrypt"],"Resource":"*"}]}"#;
@@ -119,31 +119,12 @@ mod tests {
         assert_statuses(&inv, CHECK.id, &[Status::NotAssessed]);
     }
 
-    fn org(inv: &mut crate::inventory::Inventory) -> &mut Organization {
-        match inv.organization.as_mut() {
-            Some(Collected::Ok(o)) => o,
-            _ => unreachable!(),
-        }
-    }
-
     /// A member account under a data-perimeter RCP that covers KMS: the public grant is confined
     /// and the evidence names the RCP; in the management account RCPs do not apply.
     #[test]
     fn an_rcp_covering_kms_confines_a_public_key_policy() {
         let mut inv = org_inventory();
-        let o = org(&mut inv);
-        o.management_account_id = "999999999999".into();
-        o.roots[0]
-            .enabled_policy_types
-            .push("RESOURCE_CONTROL_POLICY".into());
-        o.policies = Collected::Ok(vec![OrgPolicy {
-            id: "p-perimeter".into(),
-            name: "DataPerimeter".into(),
-            policy_type: "RESOURCE_CONTROL_POLICY".into(),
-            aws_managed: false,
-            content: Collected::Ok(PERIMETER.into()),
-            targets: Collected::Ok(vec!["r-root".into()]),
-        }]);
+        member_under_rcp(&mut inv, PERIMETER, true);
         kms_mut(&mut inv).keys = vec![kms_key("open", OPEN, true)];
         let r = &results(&inv, CHECK.id)[0];
         assert_eq!(r.status, Status::Pass, "{r:#?}");
@@ -159,16 +140,16 @@ mod tests {
 
         // An RCP that covers S3 only leaves the key public.
         let s3_only = PERIMETER.replace(r#","kms:*""#, "");
-        if let Collected::Ok(p) = &mut org(&mut inv).policies {
+        if let Collected::Ok(p) = &mut org_mut(&mut inv).policies {
             p[0].content = Collected::Ok(s3_only);
         }
         assert_statuses(&inv, CHECK.id, &[Status::Fail]);
 
         // The management account: RCPs do not apply to it.
-        if let Collected::Ok(p) = &mut org(&mut inv).policies {
+        if let Collected::Ok(p) = &mut org_mut(&mut inv).policies {
             p[0].content = Collected::Ok(PERIMETER.into());
         }
-        org(&mut inv).management_account_id = ACCOUNT.into();
+        org_mut(&mut inv).management_account_id = ACCOUNT.into();
         assert_statuses(&inv, CHECK.id, &[Status::Fail]);
     }
 }

@@ -198,7 +198,7 @@ where
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, IamRole, Inventory, OrgPolicy, Organization};
+    use crate::inventory::{Collected, IamRole, Inventory};
 
     const PERIMETER: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"EnforceOrgIdentities","Effect":"Deny","Principal":"*","Action":["s3:*","sts:AssumeRole"],"Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-test"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}"#;
     const PUBLIC_RW: &str = r#"{"Statement":[{"Sid":"Pub","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::data/*"}]}"#;
@@ -206,32 +206,11 @@ mod tests {
     const OPEN_TRUST: &str =
         r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#;
 
-    fn org(inv: &mut Inventory) -> &mut Organization {
-        match inv.organization.as_mut() {
-            Some(Collected::Ok(o)) => o,
-            _ => unreachable!(),
-        }
-    }
-
     /// The scanned account as a member (the management account is another) with `rcp` attached
     /// to the root, RCPs enabled or not; one bucket with `policy`, one role with `trust`.
     fn member(rcp: &str, enabled: bool, policy: &str, trust: &str) -> Inventory {
         let mut inv = org_inventory();
-        let o = org(&mut inv);
-        o.management_account_id = "999999999999".into();
-        if enabled {
-            o.roots[0]
-                .enabled_policy_types
-                .push("RESOURCE_CONTROL_POLICY".into());
-        }
-        o.policies = Collected::Ok(vec![OrgPolicy {
-            id: "p-perimeter".into(),
-            name: "DataPerimeter".into(),
-            policy_type: "RESOURCE_CONTROL_POLICY".into(),
-            aws_managed: false,
-            content: Collected::Ok(rcp.into()),
-            targets: Collected::Ok(vec!["r-root".into()]),
-        }]);
+        member_under_rcp(&mut inv, rcp, enabled);
         let mut b = bucket("data");
         b.policy = Collected::Ok(Some(policy.into()));
         b.public_access_block = Collected::Ok(None);
@@ -304,7 +283,7 @@ mod tests {
 
         // The management account: RCPs do not apply to it.
         let mut mgmt = member(PERIMETER, true, PUBLIC_RW, OPEN_TRUST);
-        org(&mut mgmt).management_account_id = ACCOUNT.into();
+        org_mut(&mut mgmt).management_account_id = ACCOUNT.into();
         let r = &results(&mgmt, "s3-bucket-policy-outside-org")[0];
         assert_eq!(r.status, Status::Fail);
         assert!(
@@ -314,7 +293,7 @@ mod tests {
 
         // An unreadable RCP, and one with a condition posture cannot evaluate.
         let mut unread = member(PERIMETER, true, PUBLIC_RW, OPEN_TRUST);
-        if let Collected::Ok(p) = &mut org(&mut unread).policies {
+        if let Collected::Ok(p) = &mut org_mut(&mut unread).policies {
             p[0].content = Collected::Failed(denied("DescribePolicy"));
         }
         let r = &results(&unread, "s3-bucket-policy-public")[0];

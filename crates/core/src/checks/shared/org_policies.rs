@@ -278,6 +278,17 @@ mod tests {
     /// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_s3_syntax.html
     /// and the declarative policy syntax of
     /// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_syntax.html
+    /// The S3 policies along the path that set the account's Block Public Access.
+    fn s3_bpa(inv: &crate::inventory::Inventory) -> PathPolicies<'_> {
+        along_path(
+            inv.organization.as_ref(),
+            ACCOUNT,
+            "S3_POLICY",
+            &["s3_attributes"],
+            &["public_access_block_configuration"],
+        )
+    }
+
     #[test]
     fn policies_along_the_path() {
         let mut inv = org_inventory();
@@ -312,13 +323,7 @@ mod tests {
             r#"{"ec2_attributes":{"snapshot_block_public_access":{"state":{"@@assign":"block_all_sharing"}}}}"#,
             &["r-root"],
         ));
-        let s3 = along_path(
-            inv.organization.as_ref(),
-            ACCOUNT,
-            "S3_POLICY",
-            &["s3_attributes"],
-            &["public_access_block_configuration"],
-        );
+        let s3 = s3_bpa(&inv);
         let PathPolicies::Known(s3) = s3 else {
             panic!("{s3:?}")
         };
@@ -354,28 +359,13 @@ mod tests {
         // A type not enabled on the root: no policy of it applies.
         org_mut(&mut inv).roots[0].enabled_policy_types = vec!["SERVICE_CONTROL_POLICY".into()];
         assert!(matches!(
-            along_path(
-                inv.organization.as_ref(),
-                ACCOUNT,
-                "S3_POLICY",
-                &["s3_attributes"],
-                &["public_access_block_configuration"],
-            ),
+            s3_bpa(&inv),
             PathPolicies::Known(v) if v.is_empty()
         ));
         org_mut(&mut inv).roots[0]
             .enabled_policy_types
             .push("S3_POLICY".into());
         policies(&mut inv)[1].targets = Collected::Failed(denied("ListTargetsForPolicy"));
-        assert!(matches!(
-            along_path(
-                inv.organization.as_ref(),
-                ACCOUNT,
-                "S3_POLICY",
-                &["s3_attributes"],
-                &["public_access_block_configuration"],
-            ),
-            PathPolicies::Unknown(_)
-        ));
+        assert!(matches!(s3_bpa(&inv), PathPolicies::Unknown(_)));
     }
 }

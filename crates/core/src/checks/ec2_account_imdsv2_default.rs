@@ -103,12 +103,12 @@ mod tests {
             REQUIRE_IMDSV2,
             &["ou-wl"],
         );
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
-            http_tokens: Some("required".into()),
-            http_tokens_enforced: Some("enabled".into()),
-            managed_by: Some("declarative-policy".into()),
-            ..Default::default()
-        });
+        set_imds_defaults(
+            &mut inv,
+            Some("required"),
+            Some("enabled"),
+            Some("declarative-policy"),
+        );
         let r = &results(&inv, "ec2-account-imdsv2-default")[0];
         assert_eq!(r.status, Status::Pass, "{r:?}");
         assert!(r.message.contains("RequireIMDSv2 (p-d3c1)"), "{r:?}");
@@ -133,11 +133,7 @@ mod tests {
             REQUIRE_IMDSV2,
             &["r-root"],
         );
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
-            http_tokens: Some("optional".into()),
-            managed_by: Some("account".into()),
-            ..Default::default()
-        });
+        set_imds_defaults(&mut inv, Some("optional"), None, Some("account"));
         let r = &results(&inv, "ec2-account-imdsv2-default")[0];
         assert_eq!(r.status, Status::Fail, "{r:?}");
         assert_evidence(r, "InstanceMetadataDefaults.Source", |v| {
@@ -148,11 +144,7 @@ mod tests {
         });
         // Managed by a declarative policy that cannot be identified (the policy along the
         // path assigns other values): the generic source, still judged on the reported values.
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
-            http_tokens: Some("optional".into()),
-            managed_by: Some("declarative-policy".into()),
-            ..Default::default()
-        });
+        set_imds_defaults(&mut inv, Some("optional"), None, Some("declarative-policy"));
         let r = &results(&inv, "ec2-account-imdsv2-default")[0];
         assert_eq!(r.status, Status::Fail, "{r:?}");
         assert_evidence(r, "InstanceMetadataDefaults.Source", |v| {

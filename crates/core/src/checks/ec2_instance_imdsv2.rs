@@ -63,7 +63,7 @@ mod tests {
     use super::CHECK;
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, MetadataDefaults};
+    use crate::inventory::Collected;
 
     #[test]
     fn imds_tokens() {
@@ -94,12 +94,12 @@ mod tests {
             r#"{"ec2_attributes":{"instance_metadata_defaults":{"http_tokens":{"@@assign":"required"},"http_tokens_enforced":{"@@assign":"enabled"}}}}"#,
             &["ou-wl"],
         );
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
-            http_tokens: Some("required".into()),
-            http_tokens_enforced: Some("enabled".into()),
-            managed_by: Some("declarative-policy".into()),
-            ..Default::default()
-        });
+        set_imds_defaults(
+            &mut inv,
+            Some("required"),
+            Some("enabled"),
+            Some("declarative-policy"),
+        );
         ec2_mut(&mut inv).instances = vec![
             instance("i-1", Some("required"), "running"),
             instance("i-2", Some("optional"), "running"),

@@ -274,11 +274,7 @@ mod tests {
         assert_evidence_value(&r[0], "account default");
 
         // The same default set by a declarative policy: the evidence says so.
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
-            http_tokens: Some("required".into()),
-            managed_by: Some("declarative-policy".into()),
-            ..Default::default()
-        });
+        set_imds_defaults(&mut inv, Some("required"), None, Some("declarative-policy"));
         let r = results(&inv, "ec2-launch-template-imdsv2");
         assert_eq!(r[0].status, Status::Pass);
         assert_evidence_value(&r[0], "declarative policy");
@@ -292,10 +288,7 @@ mod tests {
 
         // IMDSv2 enforcement: no instance launches unless IMDSv2 is required, so neither
         // template can start an IMDSv1 instance, not even the explicit `optional` one.
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
-            http_tokens_enforced: Some("enabled".into()),
-            ..Default::default()
-        });
+        set_imds_defaults(&mut inv, None, Some("enabled"), None);
         assert_eq!(
             statuses(&inv, "ec2-launch-template-imdsv2"),
             vec![Status::Pass, Status::Pass, Status::Pass]
@@ -366,12 +359,12 @@ mod tests {
             r#"{"ec2_attributes":{"instance_metadata_defaults":{"http_tokens_enforced":{"@@assign":"enabled"}}}}"#,
             &["r-root"],
         );
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
-            http_tokens: Some("optional".into()),
-            http_tokens_enforced: Some("enabled".into()),
-            managed_by: Some("declarative-policy".into()),
-            ..Default::default()
-        });
+        set_imds_defaults(
+            &mut inv,
+            Some("optional"),
+            Some("enabled"),
+            Some("declarative-policy"),
+        );
         ec2_mut(&mut inv).launch_templates = vec![
             template("lt-optional", tokens("optional"), None),
             template("lt-none", Collected::Ok(None), None),
@@ -390,11 +383,7 @@ mod tests {
             );
         }
         // The same enforcement set in the account: the account default is the source.
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
-            http_tokens_enforced: Some("enabled".into()),
-            managed_by: Some("account".into()),
-            ..Default::default()
-        });
+        set_imds_defaults(&mut inv, None, Some("enabled"), Some("account"));
         let r = results(&inv, "ec2-launch-template-imdsv2");
         assert_eq!(r[0].status, Status::Pass, "{r:#?}");
         assert_evidence(&r[0], "InstanceMetadataDefaults.Source", |v| {
@@ -402,11 +391,7 @@ mod tests {
         });
         // The policy document alone (enforcement not reported by the Region) passes nothing:
         // the explicit `optional` fails, with the policy as evidence that it is not in effect.
-        ec2_mut(&mut inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
-            http_tokens: Some("optional".into()),
-            managed_by: Some("account".into()),
-            ..Default::default()
-        });
+        set_imds_defaults(&mut inv, Some("optional"), None, Some("account"));
         let r = results(&inv, "ec2-launch-template-imdsv2");
         assert_eq!(r[0].status, Status::Fail, "{r:#?}");
         assert_evidence_path(&r[0], "DECLARATIVE_POLICY_EC2 p-d3c1 not in effect");

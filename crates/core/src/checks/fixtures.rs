@@ -704,6 +704,22 @@ pub fn member_under_rcp(inv: &mut Inventory, rcp: &str, enabled: bool) {
     }]);
 }
 
+/// Sets the Region's account-level instance metadata defaults: `http_tokens`,
+/// `http_tokens_enforced` and `managed_by` as given (None: not reported), the rest unreported.
+pub fn set_imds_defaults(
+    inv: &mut Inventory,
+    http_tokens: Option<&str>,
+    http_tokens_enforced: Option<&str>,
+    managed_by: Option<&str>,
+) {
+    ec2_mut(inv).instance_metadata_defaults = Collected::Ok(MetadataDefaults {
+        http_tokens: http_tokens.map(Into::into),
+        http_tokens_enforced: http_tokens_enforced.map(Into::into),
+        managed_by: managed_by.map(Into::into),
+        ..Default::default()
+    });
+}
+
 pub fn org_with_policy(
     id: &str,
     name: &str,

@@ -5,7 +5,7 @@
 
 use super::shared::boundary::decisions;
 use super::shared::kms::key_policy;
-use super::shared::layers::{Attached, rcp_layer, rcp_reading};
+use super::shared::layers::{Attached, account_rcps};
 use crate::check::Check;
 use crate::policy::outside_accounts;
 
@@ -19,11 +19,11 @@ pub const CHECK: Check = Check {
             let id = &k.key_id;
             let decisions = decisions(&policy, ctx.boundary());
             let mut grants = decisions.outside.clone();
-            let labels: Vec<&str> = grants.iter().map(|g| g.statement.as_str()).collect();
-            let rcps = rcp_reading(
-                &rcp_layer(ctx.organization, k.account_id()),
+            let rcps = account_rcps(
+                ctx.organization,
+                k.account_id(),
                 &policy,
-                &labels,
+                grants.iter().map(|g| g.statement.as_str()),
                 &Attached::kms_key(&k.arn),
                 ctx.boundary(),
             );

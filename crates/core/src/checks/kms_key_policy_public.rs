@@ -4,7 +4,7 @@
 //! account that denies every caller outside the organization removes the grant.
 
 use super::shared::kms::key_policy;
-use super::shared::layers::{Attached, rcp_layer, rcp_reading};
+use super::shared::layers::{Attached, account_rcps, public_grant_evidence};
 use crate::check::Check;
 use crate::policy::grants_public_access;
 
@@ -26,11 +26,11 @@ pub const CHECK: Check = Check {
             }
             // The layers in AWS's order: the key policy grants, an RCP above the account may
             // deny every caller outside the organization.
-            let labels: Vec<&str> = found.iter().map(|g| g.statement.as_str()).collect();
-            let rcps = rcp_reading(
-                &rcp_layer(ctx.organization, k.account_id()),
+            let rcps = account_rcps(
+                ctx.organization,
+                k.account_id(),
                 &policy,
-                &labels,
+                found.iter().map(|g| g.statement.as_str()),
                 &Attached::kms_key(&k.arn),
                 ctx.boundary(),
             );
@@ -48,12 +48,7 @@ pub const CHECK: Check = Check {
                     format!("the policy of key {id} lets any AWS principal use it"),
                 );
             }
-            for g in &found {
-                out.evidence(
-                    format!("policy.{}", g.statement),
-                    format!("{} ({})", g.why, g.actions.join(", ")),
-                );
-            }
+            public_grant_evidence(out, &found);
             rcps.evidence(out);
         }
     },

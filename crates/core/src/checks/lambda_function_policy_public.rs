@@ -3,6 +3,7 @@
 //! `aws:PrincipalOrgID`, ...), read by the same engine as bucket policies. Lambda is not among the
 //! services resource control policies cover, so no RCP can confine such a grant.
 
+use super::shared::layers::public_grant_evidence;
 use crate::check::{Check, Reason};
 use crate::policy::{self, grants_public_access};
 
@@ -43,12 +44,7 @@ pub const CHECK: Check = Check {
                 &f,
                 format!("the resource policy of function {name} lets anyone invoke or manage it"),
             );
-            for g in &found {
-                out.evidence(
-                    format!("policy.{}", g.statement),
-                    format!("{} ({})", g.why, g.actions.join(", ")),
-                );
-            }
+            public_grant_evidence(out, &found);
             out.evidence("rcp", NO_RCP);
         }
     },

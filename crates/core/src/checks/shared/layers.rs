@@ -10,7 +10,9 @@
 use super::s3::BucketFacts;
 use crate::check::{At, Findings, Identity, Owner, Tags, bucket_arn};
 use crate::inventory::{Collected, Organization};
-use crate::policy::{self, Boundary, Grant, OutsideGrant, Policy, RcpLayer, RcpVerdict};
+use crate::policy::{
+    self, Boundary, Grant, OutsideGrant, Policy, PublicGrant, RcpLayer, RcpVerdict,
+};
 
 /// The RCP layer above `account_id`: off when the scan has no organization or could not read it
 /// (the organization checks report that), or when RCPs are not enabled on the root.
@@ -147,6 +149,36 @@ pub fn rcp_reading(
     RcpReading { grants }
 }
 
+/// [`rcp_reading`] for the grant statements `labels` of a resource policy in `account_id`.
+pub fn account_rcps<'l>(
+    org: Option<&Collected<Organization>>,
+    account_id: &str,
+    policy: &Policy,
+    labels: impl IntoIterator<Item = &'l str>,
+    attached: &Attached,
+    boundary: &Boundary,
+) -> RcpReading {
+    let labels: Vec<&str> = labels.into_iter().collect();
+    rcp_reading(
+        &rcp_layer(org, account_id),
+        policy,
+        &labels,
+        attached,
+        boundary,
+    )
+}
+
+/// Evidence `policy.<statement>` for each public grant of a resource policy: why it is public,
+/// and its actions.
+pub fn public_grant_evidence(out: &mut Findings, found: &[PublicGrant]) {
+    for g in found {
+        out.evidence(
+            format!("policy.{}", g.statement),
+            format!("{} ({})", g.why, g.actions.join(", ")),
+        );
+    }
+}
+
 /// [`rcp_reading`] for a role's trust policy (parsed again: the trust walker hands the checks
 /// its analysis, not the document).
 pub fn role_trust_rcps(
@@ -183,11 +215,11 @@ where
     B: BucketFacts + Identity,
     A: Owner + ?Sized,
 {
-    let labels: Vec<&str> = grants.iter().map(|g| g.statement.as_str()).collect();
-    rcp_reading(
-        &rcp_layer(org, b.account_id()),
+    account_rcps(
+        org,
+        b.account_id(),
         policy,
-        &labels,
+        grants.iter().map(|g| g.statement.as_str()),
         &Attached::bucket(&bucket_arn(b.partition(), b.name()), b.item.tags()),
         boundary,
     )

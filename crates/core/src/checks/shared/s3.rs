@@ -3,7 +3,7 @@
 
 use std::fmt::Debug;
 
-use super::layers::{Attached, rcp_layer, rcp_reading};
+use super::layers::{Attached, account_rcps, public_grant_evidence};
 use super::org_policies::S3PolicyLayer;
 use crate::check::{
     AccountDigest, At, BucketDigest, Context, Findings, Identity, OrgContext, Owner, Reason,
@@ -233,11 +233,11 @@ pub fn public_policy(
         }
         // The layers in AWS's order: the policy grants, Block Public Access may stop a public
         // policy, an RCP above the account may deny every caller outside the organization.
-        let labels: Vec<&str> = found.iter().map(|g| g.statement.as_str()).collect();
-        let rcps = rcp_reading(
-            &rcp_layer(ctx.organization, b.account_id()),
+        let rcps = account_rcps(
+            ctx.organization,
+            b.account_id(),
             &policy,
-            &labels,
+            found.iter().map(|g| g.statement.as_str()),
             &Attached::bucket(&bucket_arn(b.partition(), &b.name), b.tags.as_ref()),
             ctx.boundary(),
         );
@@ -277,12 +277,7 @@ pub fn public_policy(
                     .with("block_public_access.restrict_public_buckets", "off at bucket and account level");
             }
         }
-        for g in &found {
-            out.evidence(
-                format!("policy.{}", g.statement),
-                format!("{} ({})", g.why, g.actions.join(", ")),
-            );
-        }
+        public_grant_evidence(out, &found);
         rcps.evidence(out);
         out.evidence("effective_exposure", effective_exposure(s3, &b));
     }

@@ -371,6 +371,15 @@ pub fn assert_statuses_at(inv: &Inventory, check: &str, days_later: i64, want: &
     assert_eq!(statuses_at(inv, check, days_later), want, "{check}");
 }
 
+/// The status of the one result of `r` whose resource ends with `suffix`.
+#[track_caller]
+pub fn status_of(r: &[CheckResult], suffix: &str) -> Status {
+    r.iter()
+        .find(|r| r.resource.ends_with(suffix))
+        .map(|r| r.status)
+        .unwrap_or_else(|| panic!("no result on {suffix}: {r:#?}"))
+}
+
 /// Asserts a result's status, and that its message contains each of `needles`.
 #[track_caller]
 pub fn assert_result(r: &CheckResult, status: Status, needles: &[&str]) {

@@ -45,7 +45,7 @@ pub const CHECK: Check = Check {
 mod tests {
     use crate::checks::Status;
     use crate::checks::fixtures::*;
-    use crate::inventory::{Collected, PublicAccessBlock};
+    use crate::inventory::{Collected, Inventory, PublicAccessBlock};
 
     /// Absent, partial, unreadable.
     #[test]
@@ -86,16 +86,16 @@ mod tests {
     /// account-level configuration, which may inherit from organization-level policies"
     /// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetPublicAccessBlock.html):
     /// the verdict follows what the call reports, and names the policy as the source.
+    /// An account with every setting on, under the S3 policy `ALL` attached to `target`.
+    fn under_s3_policy(target: &str) -> Inventory {
+        let mut inv = org_with_policy("p-s3bpa", "BlockPublicAccess", "S3_POLICY", ALL, &[target]);
+        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(all_on()));
+        inv
+    }
+
     #[test]
     fn s3_policy_is_the_source() {
-        let mut inv = org_with_policy(
-            "p-s3bpa",
-            "BlockPublicAccess",
-            "S3_POLICY",
-            ALL,
-            &["r-root"],
-        );
-        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(all_on()));
+        let mut inv = under_s3_policy("r-root");
         let r = &results(&inv, "s3-account-block-public-access")[0];
         assert_eq!(r.status, Status::Pass, "{r:?}");
         assert!(
@@ -123,14 +123,7 @@ mod tests {
         );
 
         // Attached to another OU: not the source.
-        let mut inv = org_with_policy(
-            "p-s3bpa",
-            "BlockPublicAccess",
-            "S3_POLICY",
-            ALL,
-            &["ou-sec"],
-        );
-        s3_mut(&mut inv).account_public_access_block = Collected::Ok(Some(all_on()));
+        let inv = under_s3_policy("ou-sec");
         let r = &results(&inv, "s3-account-block-public-access")[0];
         assert_eq!(r.status, Status::Pass, "{r:?}");
         assert!(!r.message.contains("S3 policy"), "{r:?}");

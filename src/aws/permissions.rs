@@ -15,6 +15,7 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "iam:GetAccountPasswordPolicy",
     "iam:GetAccountSummary",
     "iam:ListRoles",
+    "iam:ListRoleTags",
     "iam:ListOrganizationsFeatures",
     "s3:ListAllMyBuckets",
     "s3:GetBucketLocation",

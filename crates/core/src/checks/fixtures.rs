@@ -535,6 +535,7 @@ pub fn role(name: &str, trust_policy: &str) -> IamRole {
         arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
         path: "/".into(),
         trust_policy: Some(trust_policy.into()),
+        tags: None,
     }
 }
 

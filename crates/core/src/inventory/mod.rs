@@ -228,6 +228,12 @@ pub struct IamRole {
     pub path: String,
     /// The trust (assume-role) policy document, URL-decoded.
     pub trust_policy: Option<String>,
+    /// The role's tags (ListRoleTags; ListRoles does not return them): they decide
+    /// `aws:ResourceTag/…` conditions of RCPs on `sts:AssumeRole`, and tag-based suppressions.
+    /// `None` when they could not be read, or in inventories saved before posture read them
+    /// (an RCP exemption by tag then cannot be ruled out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 /// A user from ListUsers, with details fetched only for users missing from the credential

@@ -225,6 +225,27 @@ def seed_organization() -> dict:
     org.attach_policy(PolicyId=scp["Id"], TargetId=root["Id"])
     resources["scp-guardrails"] = scp["Arn"]
 
+    # A data-perimeter resource control policy (moto supports RCPs; AWS attaches the managed
+    # RCPFullAWSAccess everywhere): on app-misconfigured, confining one bucket whose policy grants
+    # s3:GetObject to `*` to the organization's principals (and AWS services). posture must pass
+    # that bucket's exposure checks and name the RCP; the account's other public buckets stay
+    # failures (the RCP names only this bucket).
+    step("organizations: EnablePolicyType RESOURCE_CONTROL_POLICY")
+    if "RESOURCE_CONTROL_POLICY" not in enabled:
+        org.enable_policy_type(RootId=root["Id"], PolicyType="RESOURCE_CONTROL_POLICY")
+    confined = confined_bucket(accounts["app-misconfigured"])
+    step("organizations: CreatePolicy / AttachPolicy data-perimeter RCP")
+    rcp = org.create_policy(Name="data-perimeter", Type="RESOURCE_CONTROL_POLICY",
+                            Description="Only the organization's principals and AWS services reach the confined bucket",
+                            Content=policy({
+                                "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+                                "Action": "s3:*", "Resource": bucket_arns(confined),
+                                "Condition": {
+                                    "StringNotEqualsIfExists": {"aws:PrincipalOrgID": o["Id"]},
+                                    "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}))["Policy"]["PolicySummary"]
+    org.attach_policy(PolicyId=rcp["Id"], TargetId=accounts["app-misconfigured"])
+    resources["rcp-data-perimeter"] = rcp["Arn"]
+
     for principal in DELEGATED_SERVICES:
         step(f"organizations: EnableAWSServiceAccess / RegisterDelegatedAdministrator {principal}")
         org.enable_aws_service_access(ServicePrincipal=principal)
@@ -609,6 +630,11 @@ def seed_hardened(account: str, org_id: str) -> None:
                  "SecurityAudit")
 
 
+def confined_bucket(account: str) -> str:
+    """The app-misconfigured bucket the data-perimeter RCP confines."""
+    return f"misconfigured-confined-{account}"
+
+
 def seed_misconfigured(account: str, org_id: str) -> None:
     p = "misconfigured"
     public_data = f"{p}-public-data-{account}"
@@ -648,6 +674,15 @@ def seed_misconfigured(account: str, org_id: str) -> None:
     s3.put_bucket_policy(Bucket=public_data, Policy=policy(
         {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
          "Resource": f"arn:aws:s3:::{public_data}/*"}))
+
+    # Public by its policy, confined by the organization's data-perimeter RCP (seed_organization).
+    confined = confined_bucket(account)
+    create_bucket(account, confined)
+    step(f"s3: public policy on {confined}, confined by the RCP")
+    s3.put_public_access_block(Bucket=confined, PublicAccessBlockConfiguration=NO_BPA)
+    s3.put_bucket_policy(Bucket=confined, Policy=policy(
+        {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::{confined}/*"}))
 
     # Upload bucket: anyone may write.
     create_bucket(account, upload)

@@ -370,6 +370,18 @@ def verify_org(org_json: dict) -> None:
     pols = org.list_policies_for_target(TargetId=root["Id"], Filter="SERVICE_CONTROL_POLICY")["Policies"]
     names = [p["Name"] for p in pols]
     check("org", "SCP other than FullAWSAccess on the root", any(n != "FullAWSAccess" for n in names), names)
+    mis = org_json["accounts"]["app-misconfigured"]
+    rcps = org.list_policies_for_target(TargetId=mis, Filter="RESOURCE_CONTROL_POLICY")["Policies"]
+    names = [p["Name"] for p in rcps]
+    check("org", "data-perimeter RCP attached to app-misconfigured", "data-perimeter" in names, names)
+    for p in rcps:
+        if p["Name"] == "data-perimeter":
+            doc = json.loads(org.describe_policy(PolicyId=p["Id"])["Policy"]["Content"])
+            st = doc["Statement"][0]
+            check("org", "data-perimeter RCP denies s3:* on the confined bucket outside the organization",
+                  st["Effect"] == "Deny" and st["Principal"] == "*"
+                  and f"arn:aws:s3:::misconfigured-confined-{mis}" in st["Resource"]
+                  and st["Condition"]["StringNotEqualsIfExists"]["aws:PrincipalOrgID"] == org_json["organization_id"], st)
     admins = org.list_delegated_administrators()["DelegatedAdministrators"]
     st = org_json["accounts"]["security-tooling"]
     services = [s["ServicePrincipal"] for s in org.list_delegated_services_for_account(AccountId=st)["DelegatedServices"]]

@@ -437,6 +437,9 @@ struct Planted {
 struct Manifest {
     hardened: String,
     planted: Vec<Planted>,
+    /// Grants a resource policy makes that an organization policy layer (an RCP) confines: the
+    /// check must pass and its message name the layer.
+    confined: Vec<Planted>,
     /// (check, resource substring): hardened-account settings the emulator cannot represent.
     known: Vec<(String, String)>,
 }
@@ -445,11 +448,15 @@ fn manifest() -> Manifest {
     let text = std::fs::read_to_string(repo().join("localstack/manifest.toml")).unwrap();
     let doc: toml::Value = toml::from_str(&text).expect("localstack/manifest.toml parses");
     let s = |v: &toml::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    let planted = doc["planted"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| Planted {
+    let entries = |key: &str| -> Vec<Planted> {
+        doc.get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().map(planted_entry).collect())
+            .unwrap_or_default()
+    };
+    fn planted_entry(p: &toml::Value) -> Planted {
+        let s = |v: &toml::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+        Planted {
             account: s(p, "account").unwrap(),
             check: s(p, "check").unwrap(),
             resource: s(p, "resource").unwrap_or_default(),
@@ -459,8 +466,10 @@ fn manifest() -> Manifest {
                 .get("now_offset_days")
                 .and_then(|x| x.as_integer())
                 .unwrap_or(0),
-        })
-        .collect();
+        }
+    }
+    let planted = entries("planted");
+    let confined = entries("confined");
     let known = doc
         .get("hardened_known_failures")
         .and_then(|k| k.as_array())
@@ -473,6 +482,7 @@ fn manifest() -> Manifest {
     Manifest {
         hardened: s(&doc, "hardened_account").unwrap(),
         planted,
+        confined,
         known,
     }
 }
@@ -518,6 +528,47 @@ fn assert_planted(
         missing.join("\n")
     );
     n
+}
+
+/// Assert every confined grant passes and its message names the RCP that confines it.
+fn assert_confined(result: &Value, m: &Manifest, ids: &BTreeMap<String, String>) {
+    assert!(
+        !m.confined.is_empty(),
+        "the manifest lists no confined grant"
+    );
+    for c in &m.confined {
+        let account = &ids[&c.account];
+        let needle = c.resource.replace("{account_id}", account);
+        let matching: Vec<&Value> = findings(result)
+            .iter()
+            .filter(|f| {
+                f["account_id"] == account.as_str()
+                    && f["check_id"] == c.check.as_str()
+                    && f["resource"].as_str().unwrap_or("").contains(&needle)
+            })
+            .collect();
+        assert!(
+            !matching.is_empty(),
+            "{} on {needle} in {}: no result ({})",
+            c.check,
+            c.account,
+            c.why
+        );
+        for f in matching {
+            assert_eq!(
+                f["status"], "pass",
+                "{} {}: {}",
+                c.check, needle, f["message"]
+            );
+            assert!(
+                f["message"].as_str().unwrap_or("").contains("RCP "),
+                "{} {}: the message does not name the RCP: {}",
+                c.check,
+                needle,
+                f["message"]
+            );
+        }
+    }
 }
 
 fn assert_hardened_clean(result: &Value, m: &Manifest, ids: &BTreeMap<String, String>) {
@@ -621,6 +672,7 @@ fn scan_of_the_emulated_organization_finds_every_planted_misconfiguration() {
 
     let found = assert_planted(&result, &m, &ids, 0);
     assert!(found >= 20, "only {found} planted entries at offset 0");
+    assert_confined(&result, &m, &ids);
     assert_hardened_clean(&result, &m, &ids);
 
     // Scores: the hardened account is clearly ahead of the misconfigured one on both frameworks.

@@ -416,6 +416,14 @@ def verify_common(acct: Account, name: str, hardened: bool) -> None:
         check(name, "account S3 Block Public Access absent (planted)", bpa == "NoSuchPublicAccessBlockConfiguration", bpa)
     code = err(acct.client("ec2").get_instance_metadata_defaults)
     check(name, "GetInstanceMetadataDefaults not implemented (ec2-account-imdsv2-default not assessed)", False, code, limit=True)
+    ec2 = acct.client("ec2")
+    for op, method, check_id in [
+        ("DescribeVpcBlockPublicAccessOptions", ec2.describe_vpc_block_public_access_options, "vpc-block-public-access"),
+        ("GetSnapshotBlockPublicAccessState", ec2.get_snapshot_block_public_access_state, "ec2-snapshot-block-public-access"),
+        ("GetImageBlockPublicAccessState", ec2.get_image_block_public_access_state, "ec2-image-block-public-access"),
+    ]:
+        code = err(method)
+        check(name, f"{op} not implemented ({check_id} not assessed)", False, code, limit=True)
 
 
 def credential_report(iam) -> tuple[str | None, list[dict]]:

@@ -170,15 +170,18 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
             })
             .map_err(|e| collection_error("ec2", "GetInstanceMetadataDefaults", r, None, &e))
     };
-    let (vpcs, subnets, route_tables, endpoints, instances, templates, defaults) = tokio::join!(
+    let bpa = block_public_access(client, region);
+    let (vpcs, subnets, route_tables, endpoints, instances, templates, defaults, bpa) = tokio::join!(
         vpcs,
         subnets,
         route_tables,
         endpoints,
         instances,
         templates,
-        defaults
+        defaults,
+        bpa
     );
+    let (vpc_bpa, snapshot_bpa, image_bpa) = bpa;
     // The listing calls are all-or-nothing: a partial EC2 picture would let checks pass on
     // resources they never saw.
     let first_error = [
@@ -204,7 +207,71 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
         instances: instances.unwrap_or_default(),
         launch_templates: templates.unwrap_or_default(),
         instance_metadata_defaults: defaults.into(),
+        vpc_block_public_access: vpc_bpa,
+        snapshot_block_public_access: snapshot_bpa,
+        image_block_public_access: image_bpa,
     })
+}
+
+/// The Region's account-level block public access settings: VPC Block Public Access, and the
+/// blocks on public sharing of EBS snapshots and AMIs. Each is set by the account or by an EC2
+/// declarative policy (`ManagedBy`); a failed read is recorded on that setting alone.
+async fn block_public_access(
+    client: &Client,
+    region: &str,
+) -> (
+    Collected<VpcBlockPublicAccess>,
+    Collected<SharingBlock>,
+    Collected<SharingBlock>,
+) {
+    let r = Some(region);
+    let managed_by = |m: Option<&aws_sdk_ec2::types::ManagedBy>| m.map(|m| m.as_str().to_string());
+    let vpc = async {
+        client
+            .describe_vpc_block_public_access_options()
+            .send()
+            .await
+            .map(|out| {
+                let o = out.vpc_block_public_access_options();
+                VpcBlockPublicAccess {
+                    internet_gateway_block_mode: o
+                        .and_then(|o| o.internet_gateway_block_mode())
+                        .map(|m| m.as_str().to_string()),
+                    state: o.and_then(|o| o.state()).map(|s| s.as_str().to_string()),
+                    exclusions_allowed: o
+                        .and_then(|o| o.exclusions_allowed())
+                        .map(|e| e.as_str().to_string()),
+                    managed_by: managed_by(o.and_then(|o| o.managed_by())),
+                }
+            })
+            .map_err(|e| {
+                collection_error("ec2", "DescribeVpcBlockPublicAccessOptions", r, None, &e)
+            })
+    };
+    let snapshots = async {
+        client
+            .get_snapshot_block_public_access_state()
+            .send()
+            .await
+            .map(|out| SharingBlock {
+                state: out.state().map(|s| s.as_str().to_string()),
+                managed_by: managed_by(out.managed_by()),
+            })
+            .map_err(|e| collection_error("ec2", "GetSnapshotBlockPublicAccessState", r, None, &e))
+    };
+    let images = async {
+        client
+            .get_image_block_public_access_state()
+            .send()
+            .await
+            .map(|out| SharingBlock {
+                state: out.image_block_public_access_state().map(str::to_string),
+                managed_by: managed_by(out.managed_by()),
+            })
+            .map_err(|e| collection_error("ec2", "GetImageBlockPublicAccessState", r, None, &e))
+    };
+    let (vpc, snapshots, images) = tokio::join!(vpc, snapshots, images);
+    (vpc.into(), snapshots.into(), images.into())
 }
 
 /// One route of a route table, with the target that carries it.

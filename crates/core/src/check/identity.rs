@@ -269,6 +269,9 @@ impl Identity for IamRole {
     fn arn(&self, _: &Place) -> String {
         self.arn.clone()
     }
+    fn tags(&self) -> Option<&Tags> {
+        self.tags.as_ref()
+    }
 }
 
 impl Identity for Certificate {

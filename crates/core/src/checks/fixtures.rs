@@ -66,6 +66,19 @@ pub fn base_inventory() -> Inventory {
                     http_tokens: Some("required".into()),
                     ..Default::default()
                 }),
+                vpc_block_public_access: Collected::Ok(VpcBlockPublicAccess {
+                    internet_gateway_block_mode: Some("block-ingress".into()),
+                    managed_by: Some("account".into()),
+                    ..Default::default()
+                }),
+                snapshot_block_public_access: Collected::Ok(SharingBlock {
+                    state: Some("block-all-sharing".into()),
+                    managed_by: Some("account".into()),
+                }),
+                image_block_public_access: Collected::Ok(SharingBlock {
+                    state: Some("block-new-sharing".into()),
+                    managed_by: Some("account".into()),
+                }),
             }),
             acm: Collected::Ok(Acm::default()),
             apigateway: Collected::Ok(ApiGateway::default()),
@@ -612,6 +625,7 @@ pub fn role(name: &str, trust_policy: &str) -> IamRole {
         arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
         path: "/".into(),
         trust_policy: Some(trust_policy.into()),
+        tags: None,
     }
 }
 

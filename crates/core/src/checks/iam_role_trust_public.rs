@@ -21,6 +21,7 @@ pub const CHECK: Check = Check {
                 ctx.organization,
                 role.account_id(),
                 &role.arn,
+                role.tags.as_ref(),
                 role.trust_policy.as_deref(),
                 &t.public,
                 ctx.boundary(),

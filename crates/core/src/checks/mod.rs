@@ -29,8 +29,10 @@ mod apigatewayv2_domain_tls;
 mod apigatewayv2_route_authorization;
 mod apigatewayv2_stage_access_logging;
 mod ec2_account_imdsv2_default;
+mod ec2_image_block_public_access;
 mod ec2_instance_imdsv2;
 mod ec2_launch_template_imdsv2;
+mod ec2_snapshot_block_public_access;
 mod iam_access_key_rotation;
 mod iam_password_policy_length;
 mod iam_password_policy_reuse;
@@ -69,6 +71,7 @@ mod sra_app_api_domain_certificate;
 mod sra_app_data_bucket_restricted;
 mod sra_app_private_instance_imdsv2;
 mod sra_app_private_subnet_s3_path;
+mod vpc_block_public_access;
 mod vpc_endpoint_policy_outside_org;
 mod vpc_s3_gateway_endpoint_full_access;
 
@@ -157,6 +160,10 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&ec2_instance_imdsv2::CHECK),
     Entry::Check(&ec2_launch_template_imdsv2::CHECK),
     Entry::Check(&ec2_account_imdsv2_default::CHECK),
+    // Account-level block public access settings of each Region.
+    Entry::Check(&ec2_snapshot_block_public_access::CHECK),
+    Entry::Check(&ec2_image_block_public_access::CHECK),
+    Entry::Check(&vpc_block_public_access::CHECK),
     Entry::Check(&vpc_s3_gateway_endpoint_full_access::CHECK),
     Entry::Organization(&vpc_endpoint_policy_outside_org::CHECK),
     Entry::Split(&sra_app_private_instance_imdsv2::CHECK),

@@ -238,6 +238,12 @@ pub struct IamRole {
     pub path: String,
     /// The trust (assume-role) policy document, URL-decoded.
     pub trust_policy: Option<String>,
+    /// The role's tags (ListRoleTags; ListRoles does not return them): they decide
+    /// `aws:ResourceTag/…` conditions of RCPs on `sts:AssumeRole`, and tag-based suppressions.
+    /// `None` when they could not be read, or in inventories saved before posture read them
+    /// (an RCP exemption by tag then cannot be ruled out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 /// A user from ListUsers, with details fetched only for users missing from the credential
@@ -358,6 +364,90 @@ pub struct Ec2 {
     pub launch_templates: Vec<LaunchTemplate>,
     /// Account-level instance metadata defaults (GetInstanceMetadataDefaults).
     pub instance_metadata_defaults: Collected<MetadataDefaults>,
+    // ---- account-level block public access settings of the Region (inventories saved before
+    // posture read them load as "not collected", never as "off").
+    /// VPC Block Public Access (DescribeVpcBlockPublicAccessOptions).
+    #[serde(default = "vpc_bpa_not_collected")]
+    pub vpc_block_public_access: Collected<VpcBlockPublicAccess>,
+    /// Block public access for EBS snapshots (GetSnapshotBlockPublicAccessState).
+    #[serde(default = "snapshot_bpa_not_collected")]
+    pub snapshot_block_public_access: Collected<SharingBlock>,
+    /// Block public access for AMIs (GetImageBlockPublicAccessState).
+    #[serde(default = "image_bpa_not_collected")]
+    pub image_block_public_access: Collected<SharingBlock>,
+}
+
+fn vpc_bpa_not_collected() -> Collected<VpcBlockPublicAccess> {
+    Collected::Failed(CollectionError::not_read(
+        "ec2",
+        "DescribeVpcBlockPublicAccessOptions",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+fn snapshot_bpa_not_collected() -> Collected<SharingBlock> {
+    Collected::Failed(CollectionError::not_read(
+        "ec2",
+        "GetSnapshotBlockPublicAccessState",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+fn image_bpa_not_collected() -> Collected<SharingBlock> {
+    Collected::Failed(CollectionError::not_read(
+        "ec2",
+        "GetImageBlockPublicAccessState",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+/// The Region's VPC Block Public Access options
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcBlockPublicAccessOptions.html>).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct VpcBlockPublicAccess {
+    /// `off`, `block-bidirectional` or `block-ingress`; `None` when AWS did not say.
+    pub internet_gateway_block_mode: Option<String>,
+    /// `default-state`, `update-in-progress` or `update-complete`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `allowed` or `not-allowed` (an organization-level setting may forbid exclusions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclusions_allowed: Option<String>,
+    /// `account`, or `declarative-policy` (an EC2 declarative policy of the organization).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<String>,
+}
+
+/// An account-level block on public sharing of a Region's EBS snapshots or AMIs
+/// (GetSnapshotBlockPublicAccessState, GetImageBlockPublicAccessState).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct SharingBlock {
+    /// Snapshots: `block-all-sharing`, `block-new-sharing` or `unblocked`; AMIs:
+    /// `block-new-sharing` or `unblocked`. `None` when AWS did not say.
+    pub state: Option<String>,
+    /// `account`, or `declarative-policy` (an EC2 declarative policy of the organization).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<String>,
+}
+
+impl VpcBlockPublicAccess {
+    /// Internet gateway traffic is blocked in at least one direction.
+    pub fn blocks(&self) -> bool {
+        matches!(
+            self.internet_gateway_block_mode.as_deref(),
+            Some("block-bidirectional" | "block-ingress")
+        )
+    }
+}
+
+impl SharingBlock {
+    /// New public sharing is refused (`block-new-sharing` or `block-all-sharing`).
+    pub fn blocks_new_sharing(&self) -> bool {
+        matches!(
+            self.state.as_deref(),
+            Some("block-new-sharing" | "block-all-sharing")
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -1054,6 +1144,9 @@ impl AccountInventory {
             push(r.ec2.error());
             if let Collected::Ok(ec2) = &r.ec2 {
                 push(ec2.instance_metadata_defaults.error());
+                push(ec2.vpc_block_public_access.error());
+                push(ec2.snapshot_block_public_access.error());
+                push(ec2.image_block_public_access.error());
                 for lt in &ec2.launch_templates {
                     push(lt.default_version_metadata.error());
                     push(lt.latest_version_metadata.as_ref().and_then(|m| m.error()));

@@ -145,3 +145,114 @@ fn disagreements(p: &Assigned, d: &MetadataDefaults) -> Vec<(&'static str, Strin
         .map(|(k, _)| (*k, reported(d, k).unwrap_or("(none)").to_string()))
         .collect()
 }
+
+/// Where one of a Region's account-level block public access settings comes from (VPC Block
+/// Public Access, block public access for snapshots or AMIs): the account, or an EC2
+/// declarative policy of the organization, which the API reports as `ManagedBy =
+/// declarative-policy`. As for IMDS, the Region's answer decides; the policies along the
+/// account's path only name the source, or are evidence that a policy is not (yet) in effect.
+///
+/// Declarative policies spell the values with underscores (`block_all_sharing`,
+/// `block_ingress`) where the EC2 API uses hyphens (`block-all-sharing`, `block-ingress`)
+/// (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_syntax.html>).
+pub struct SettingSource<'o> {
+    /// For messages: "the account", "EC2 declarative policy Name (p-…)", or "the
+    /// organization's EC2 declarative policy" when it cannot be named.
+    pub label: String,
+    policies: PathPolicies<'o>,
+    managed_by_policy: bool,
+    key: &'static str,
+    reported: Option<String>,
+}
+
+/// The API's spelling of a declarative policy value.
+fn api_spelling(policy_value: &str) -> String {
+    policy_value.replace('_', "-")
+}
+
+impl<'o> SettingSource<'o> {
+    /// The source of a setting of `account_id` whose Region reports `reported` and
+    /// `managed_by`; `section` and `key` locate the attribute in an EC2 declarative policy
+    /// (`["ec2_attributes", "snapshot_block_public_access"]`, `"state"`).
+    pub fn of(
+        ctx: &Context<'o>,
+        account_id: &str,
+        section: &[&str],
+        key: &'static str,
+        reported: Option<&str>,
+        managed_by: Option<&str>,
+    ) -> SettingSource<'o> {
+        let policies = along_path(
+            ctx.organization,
+            account_id,
+            "DECLARATIVE_POLICY_EC2",
+            section,
+            &[key],
+        );
+        let managed_by_policy = managed_by == Some("declarative-policy");
+        let agrees = |p: &&Assigned| {
+            p.value(key)
+                .is_some_and(|v| reported == Some(api_spelling(v).as_str()))
+        };
+        let label = if managed_by_policy {
+            let named: Vec<String> = match &policies {
+                PathPolicies::Known(ps) => ps
+                    .iter()
+                    .filter(agrees)
+                    .map(|p| format!("EC2 declarative policy {}", p.label()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if named.is_empty() {
+                "the organization's EC2 declarative policy".to_string()
+            } else {
+                named.join(" or ")
+            }
+        } else {
+            "the account".to_string()
+        };
+        SettingSource {
+            label,
+            policies,
+            managed_by_policy,
+            key,
+            reported: reported.map(str::to_string),
+        }
+    }
+
+    /// `{prefix}.Source`, and the declarative policies along the account's path, as evidence
+    /// of the last result; `operation` is the call whose answer decided (for the "not in
+    /// effect" note).
+    pub fn evidence(&self, out: &mut Findings, prefix: &str, region: &str, operation: &str) {
+        out.evidence(format!("{prefix}.Source"), &self.label);
+        match &self.policies {
+            PathPolicies::NoOrganization => {}
+            PathPolicies::Unknown(why) if self.managed_by_policy => {
+                out.evidence(
+                    "DECLARATIVE_POLICY_EC2",
+                    format!("the declarative policy cannot be named: {why}"),
+                );
+            }
+            PathPolicies::Unknown(_) => {}
+            PathPolicies::Known(ps) => {
+                for p in ps {
+                    out.evidence(
+                        format!("DECLARATIVE_POLICY_EC2 {}", p.label()),
+                        p.describe(),
+                    );
+                    let Some(v) = p.value(self.key) else { continue };
+                    if self.reported.as_deref() != Some(api_spelling(v).as_str()) {
+                        out.evidence(
+                            format!("DECLARATIVE_POLICY_EC2 {} not in effect", p.policy.id),
+                            format!(
+                                "the policy assigns {}={v} but {operation} in {region} reports {}: not propagated yet, or overridden by another policy; posture judges by what the Region reports",
+                                self.key,
+                                self.reported.as_deref().unwrap_or("(none)")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

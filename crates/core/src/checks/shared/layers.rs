@@ -51,11 +51,11 @@ impl<'a> Attached<'a> {
         }
     }
 
-    pub fn role(arn: &str) -> Self {
+    pub fn role(arn: &str, tags: Option<&'a Tags>) -> Self {
         Attached {
             service: "sts",
             arns: vec![arn.to_string()],
-            tags: None,
+            tags,
         }
     }
 }
@@ -185,6 +185,7 @@ pub fn role_trust_rcps(
     org: Option<&Collected<Organization>>,
     account_id: &str,
     role_arn: &str,
+    role_tags: Option<&Tags>,
     trust_policy: Option<&str>,
     statements: &[String],
     boundary: &Boundary,
@@ -198,7 +199,7 @@ pub fn role_trust_rcps(
         &layer,
         &policy,
         &labels,
-        &Attached::role(role_arn),
+        &Attached::role(role_arn, role_tags),
         boundary,
     )
 }
@@ -253,6 +254,7 @@ mod tests {
             arn: format!("arn:aws:iam::{ACCOUNT}:role/open"),
             path: "/".into(),
             trust_policy: Some(trust.into()),
+            tags: None,
         }]);
         inv
     }
@@ -358,6 +360,55 @@ mod tests {
         assert_eq!(r.status, Status::Fail);
         assert!(
             evidence(r, "rcp.").contains("do not cover sts:AssumeRole"),
+            "{r:#?}"
+        );
+    }
+
+    /// The data perimeter's exemption by resource tag (`aws:ResourceTag/dp:exclude:identity`)
+    /// on `sts:AssumeRole` reads the role's tags: an untagged role is confined, a tagged one is
+    /// exempt, and unread tags leave the exemption possible (never a pass on a guess).
+    #[test]
+    fn role_tags_decide_the_tag_exemption() {
+        let exempting = PERIMETER.replace(
+            r#""StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-test"}"#,
+            r#""StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-test","aws:ResourceTag/dp:exclude:identity":"true"}"#,
+        );
+        assert_ne!(exempting, PERIMETER);
+        let with_tags = |tags: Option<&[(&str, &str)]>| {
+            let mut inv = member(&exempting, true, PUBLIC_RW, OPEN_TRUST);
+            if let Collected::Ok(roles) = &mut iam_mut(&mut inv).roles {
+                roles[0].tags = tags.map(|t| {
+                    t.iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect()
+                });
+            }
+            results(&inv, "iam-role-trust-public").remove(0)
+        };
+        let r = with_tags(Some(&[("team", "web")]));
+        assert_eq!(r.status, Status::Pass, "{r:#?}");
+        assert!(
+            evidence(&r, "rcp.").contains("the resource has no such tag value"),
+            "{r:#?}"
+        );
+        let r = with_tags(Some(&[("dp:exclude:identity", "true")]));
+        assert_eq!(r.status, Status::Fail, "{r:#?}");
+        assert!(
+            evidence(&r, "rcp.").contains("carries the tag dp:exclude:identity = true"),
+            "{r:#?}"
+        );
+        assert_eq!(
+            r.tags
+                .as_ref()
+                .and_then(|t| t.get("dp:exclude:identity"))
+                .map(String::as_str),
+            Some("true"),
+            "the result carries the role's tags"
+        );
+        let r = with_tags(None);
+        assert_eq!(r.status, Status::Fail, "{r:#?}");
+        assert!(
+            evidence(&r, "rcp.").contains("which posture could not read"),
             "{r:#?}"
         );
     }

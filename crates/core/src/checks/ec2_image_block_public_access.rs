@@ -1,0 +1,132 @@
+use super::shared::ec2::SettingSource;
+use crate::check::{Check, Reason};
+
+/// Block public access for AMIs, per Region
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html>):
+/// `block-new-sharing` refuses every new public sharing of the account's AMIs (AMIs already
+/// public stay public), `unblocked` refuses nothing.
+pub const CHECK: Check = Check {
+    id: "ec2-image-block-public-access",
+    run: |ctx, out| {
+        let regions = out.ec2(ctx);
+        for (ec2, b) in out.each_collected(regions, |ec2| &ec2.image_block_public_access) {
+            let region = ec2.region.unwrap_or_default();
+            let state = b.state.as_deref();
+            let source = SettingSource::of(
+                ctx,
+                &ec2.account.account_id,
+                &["ec2_attributes", "image_block_public_access"],
+                "state",
+                state,
+                b.managed_by.as_deref(),
+            );
+            match state {
+                Some("block-new-sharing") => {
+                    out.pass(
+                        &ec2,
+                        format!(
+                            "new public sharing of AMIs in {region} is blocked ({}); AMIs shared publicly before stay public",
+                            source.label
+                        ),
+                    );
+                }
+                Some("unblocked") => {
+                    out.fail(
+                        &ec2,
+                        format!(
+                            "AMIs in {region} can be shared publicly: block public access for AMIs is off ({})",
+                            source.label
+                        ),
+                    );
+                }
+                Some(other) => {
+                    out.not_assessed(
+                        &ec2,
+                        Reason::undecidable(format!(
+                            "GetImageBlockPublicAccessState in {region} reports the unknown state {other}"
+                        )),
+                    );
+                }
+                None => {
+                    out.not_assessed(
+                        &ec2,
+                        Reason::not_reported(format!(
+                            "GetImageBlockPublicAccessState in {region} reports no state"
+                        )),
+                    );
+                }
+            }
+            out.evidence("ImageBlockPublicAccessState", state.unwrap_or("(absent)"));
+            if let Some(m) = &b.managed_by {
+                out.evidence("ImageBlockPublicAccess.ManagedBy", m);
+            }
+            source.evidence(
+                out,
+                "ImageBlockPublicAccess",
+                region,
+                "GetImageBlockPublicAccessState",
+            );
+        }
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::inventory::{Collected, SharingBlock};
+
+    fn state(state: Option<&str>, managed_by: &str) -> Collected<SharingBlock> {
+        Collected::Ok(SharingBlock {
+            state: state.map(str::to_string),
+            managed_by: Some(managed_by.into()),
+        })
+    }
+
+    #[test]
+    fn states() {
+        for (setting, want) in [
+            (state(Some("block-new-sharing"), "account"), Status::Pass),
+            (state(Some("unblocked"), "account"), Status::Fail),
+            (
+                state(Some("block-everything"), "account"),
+                Status::NotAssessed,
+            ),
+            (
+                Collected::Failed(denied("GetImageBlockPublicAccessState")),
+                Status::NotAssessed,
+            ),
+        ] {
+            let mut inv = base_inventory();
+            ec2_mut(&mut inv).image_block_public_access = setting;
+            assert_statuses(&inv, CHECK.id, &[want]);
+        }
+    }
+
+    #[test]
+    fn declarative_policy_is_named() {
+        let mut inv = org_with_policy(
+            "p-1a2b",
+            "NoPublicAmis",
+            "DECLARATIVE_POLICY_EC2",
+            r#"{"ec2_attributes":{"image_block_public_access":{"state":{"@@assign":"block_new_sharing"}}}}"#,
+            &["ou-wl"],
+        );
+        ec2_mut(&mut inv).image_block_public_access =
+            state(Some("block-new-sharing"), "declarative-policy");
+        let r = &results(&inv, CHECK.id)[0];
+        assert_result(
+            r,
+            Status::Pass,
+            &["EC2 declarative policy NoPublicAmis (p-1a2b)"],
+        );
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.path == "ImageBlockPublicAccess.Source"
+                    && e.value == "EC2 declarative policy NoPublicAmis (p-1a2b)"),
+            "{r:?}"
+        );
+    }
+}

@@ -147,3 +147,27 @@ fn with_nothing_collected_every_check_is_not_assessed_and_none_passes() {
         "with nothing collected these checks said nothing at all: {silent:?}"
     );
 }
+
+#[test]
+fn the_readmes_list_every_check_and_count_them() {
+    let catalog = catalog::catalog().unwrap();
+    let table = repo_file("checks/README.md");
+    for meta in catalog {
+        let row = format!(
+            "| `{}` | {} | {} |",
+            meta.id,
+            meta.severity.as_str(),
+            meta.title
+        );
+        assert!(table.contains(&row), "checks/README.md lacks the row {row}");
+    }
+    let n = catalog.len();
+    assert!(
+        table.contains(&format!("{n} checks.")),
+        "checks/README.md does not say {n} checks"
+    );
+    assert!(
+        repo_file("README.md").contains(&format!("{n} checks, listed")),
+        "README.md does not say {n} checks"
+    );
+}

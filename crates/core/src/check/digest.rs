@@ -193,10 +193,7 @@ impl Identity for BucketDigest {
         bucket_arn(at.partition, &self.name)
     }
     fn region<'a>(&'a self, _collected_in: Option<&'a str>) -> Option<&'a str> {
-        match &self.region {
-            Collected::Ok(r) => Some(r.as_str()),
-            Collected::Failed(_) => None,
-        }
+        self.region.as_ref().ok().map(String::as_str)
     }
     fn tags(&self) -> Option<&Tags> {
         self.tags.as_ref()

@@ -11,9 +11,9 @@ use super::digest::Owner;
 
 use crate::inventory::{
     AccountInventory, Acm, ApiGateway, ApiGatewayV2, ApiMethod, ApiResource, Bucket, Certificate,
-    Collected, DomainName, Ec2, HttpApi, HttpDomainName, HttpRoute, HttpStage, Iam, IamRole,
-    IamUser, Instance, Kms, KmsKey, Lambda, LambdaFunction, LaunchTemplate, Organization,
-    RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
+    DomainName, Ec2, HttpApi, HttpDomainName, HttpRoute, HttpStage, Iam, IamRole, IamUser,
+    Instance, Kms, KmsKey, Lambda, LambdaFunction, LaunchTemplate, Organization, RegionInventory,
+    RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
 };
 
 pub type Tags = BTreeMap<String, String>;
@@ -249,10 +249,7 @@ impl Identity for Bucket {
     }
     /// A bucket's results carry its own region (none when its location could not be read).
     fn region<'a>(&'a self, _collected_in: Option<&'a str>) -> Option<&'a str> {
-        match &self.region {
-            Collected::Ok(r) => Some(r.as_str()),
-            Collected::Failed(_) => None,
-        }
+        self.region.as_ref().ok().map(String::as_str)
     }
     fn tags(&self) -> Option<&Tags> {
         self.tags.as_ref()
@@ -335,14 +332,18 @@ ec2_identity!(
 ec2_identity!(Vpc, "vpc", vpc_id);
 ec2_identity!(RouteTable, "route-table", route_table_id);
 
+/// `arn:<partition>:apigateway:<region>::/<collection>/<id>` (REST and HTTP APIs, custom domains).
+fn apigateway_arn(at: &Place, collection: &str, id: &str) -> String {
+    format!(
+        "arn:{}:apigateway:{}::/{collection}/{id}",
+        at.partition,
+        at.region.unwrap_or_default()
+    )
+}
+
 impl Identity for RestApi {
     fn arn(&self, at: &Place) -> String {
-        format!(
-            "arn:{}:apigateway:{}::/restapis/{}",
-            at.partition,
-            at.region.unwrap_or_default(),
-            self.id
-        )
+        apigateway_arn(at, "restapis", &self.id)
     }
     fn tags(&self) -> Option<&Tags> {
         self.tags.as_ref()
@@ -351,12 +352,7 @@ impl Identity for RestApi {
 
 impl Identity for DomainName {
     fn arn(&self, at: &Place) -> String {
-        format!(
-            "arn:{}:apigateway:{}::/domainnames/{}",
-            at.partition,
-            at.region.unwrap_or_default(),
-            self.domain_name
-        )
+        apigateway_arn(at, "domainnames", &self.domain_name)
     }
     fn tags(&self) -> Option<&Tags> {
         self.tags.as_ref()
@@ -366,12 +362,7 @@ impl Identity for DomainName {
 /// API Gateway v2 ARN format: `arn:aws:apigateway:<region>::/apis/<api-id>`.
 impl Identity for HttpApi {
     fn arn(&self, at: &Place) -> String {
-        format!(
-            "arn:{}:apigateway:{}::/apis/{}",
-            at.partition,
-            at.region.unwrap_or_default(),
-            self.api_id
-        )
+        apigateway_arn(at, "apis", &self.api_id)
     }
     fn tags(&self) -> Option<&Tags> {
         self.tags.as_ref()
@@ -404,12 +395,7 @@ impl Identity for HttpStage {
 /// names per region for REST and HTTP APIs.
 impl Identity for HttpDomainName {
     fn arn(&self, at: &Place) -> String {
-        format!(
-            "arn:{}:apigateway:{}::/domainnames/{}",
-            at.partition,
-            at.region.unwrap_or_default(),
-            self.domain_name
-        )
+        apigateway_arn(at, "domainnames", &self.domain_name)
     }
     fn tags(&self) -> Option<&Tags> {
         self.tags.as_ref()

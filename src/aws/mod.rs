@@ -280,6 +280,30 @@ impl Aws {
         aws_sdk_lambda::Client::from_conf(c)
     }
 
+    // --- backbone: config ---
+    pub fn config(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_config::Client {
+        let c = aws_sdk_config::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("config", account, Some(region)))
+            .interceptor(self.counter())
+            .interceptor(self.pace_tag("config", account, region))
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_config::Client::from_conf(c)
+    }
+
+    /// The Account Management API (global: one endpoint, signed for us-east-1 in the `aws`
+    /// partition; the SDK's endpoint rules pick it from the home region's partition).
+    pub fn account(&self, conf: &SdkConfig, account: &str) -> aws_sdk_account::Client {
+        let c = aws_sdk_account::config::Builder::from(conf)
+            .retry_partition(Self::partition("account", account, None))
+            .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_account::Client::from_conf(c)
+    }
+    // --- end backbone: config ---
+
     pub fn apigateway(
         &self,
         conf: &SdkConfig,

@@ -5,6 +5,7 @@
 mod acm;
 mod apigateway;
 mod apigatewayv2;
+mod config;
 mod ec2;
 mod iam;
 mod kms;
@@ -395,13 +396,15 @@ async fn scan_account(
                 let gw2_client = aws.apigatewayv2(&conf, account, &region);
                 let kms_client = aws.kms(&conf, account, &region);
                 let lambda_client = aws.lambda(&conf, account, &region);
-                let (ec2, acm, apigateway, apigatewayv2, kms, lambda) = tokio::join!(
+                let config_client = aws.config(&conf, account, &region);
+                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, config) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
                     apigatewayv2::collect(&gw2_client, &region, opts.calls_for("apigatewayv2")),
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
+                    config::collect(&config_client, &region),
                 );
                 (
                     region,
@@ -412,13 +415,17 @@ async fn scan_account(
                         apigatewayv2,
                         kms,
                         lambda,
+                        config,
                     },
                 )
             }
         })
         .buffer_unordered(opts.region_concurrency.max(1))
         .collect::<BTreeMap<String, RegionInventory>>();
-    let (iam, s3, regional) = tokio::join!(iam_fut, s3_fut, regional_fut);
+    let account_client = aws.account(&conf, &account_id);
+    let contact_fut = config::security_contact(&account_client);
+    let (iam, s3, regional, security_contact) =
+        tokio::join!(iam_fut, s3_fut, regional_fut, contact_fut);
     AccountInventory {
         account_id,
         name,
@@ -429,6 +436,7 @@ async fn scan_account(
         iam: Collected::Ok(iam),
         s3: Collected::Ok(s3),
         regional,
+        security_contact,
     }
 }
 
@@ -450,8 +458,9 @@ fn denied_account(
         regions: Collected::Failed(error.clone()),
         skipped_regions: BTreeMap::new(),
         iam: Collected::Failed(error.clone()),
-        s3: Collected::Failed(error),
+        s3: Collected::Failed(error.clone()),
         regional: BTreeMap::new(),
+        security_contact: Collected::Failed(error),
     }
 }
 
@@ -466,6 +475,7 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("apigateway:")
                 || a.starts_with("kms:")
                 || a.starts_with("lambda:")
+                || a.starts_with("config:")
         })
         .collect()
 }

@@ -264,6 +264,13 @@ impl Findings {
         out
     }
 
+    // --- backbone: config ---
+    /// AWS Config in every region of every account.
+    pub fn config<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, crate::inventory::Config>> {
+        self.regional(ctx, |r| &r.config)
+    }
+    // --- end backbone: config ---
+
     pub fn lambda<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Lambda>> {
         self.regional(ctx, |r| &r.lambda)
     }

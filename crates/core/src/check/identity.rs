@@ -277,6 +277,19 @@ impl Identity for Certificate {
     }
 }
 
+// --- backbone: config ---
+/// AWS Config in a region: named by its configuration recorder's ARN when AWS reported one,
+/// else by the account (the result carries the region).
+impl Identity for crate::inventory::Config {
+    fn arn(&self, at: &Place) -> String {
+        self.recorders
+            .first()
+            .and_then(|r| r.arn.clone())
+            .unwrap_or_else(|| account_resource(at.account_id))
+    }
+}
+// --- end backbone: config ---
+
 /// The key's ARN as ListKeys reports it.
 impl Identity for KmsKey {
     fn arn(&self, _: &Place) -> String {

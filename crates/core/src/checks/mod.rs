@@ -13,6 +13,7 @@ pub use crate::check::{
     Status, account_resource, partition_of,
 };
 
+mod account_security_contact;
 mod acm_certificate_expiry;
 mod acm_certificate_imported;
 mod acm_certificate_rsa_key_length;
@@ -28,7 +29,11 @@ mod apigateway_stage_waf;
 mod apigatewayv2_domain_tls;
 mod apigatewayv2_route_authorization;
 mod apigatewayv2_stage_access_logging;
+mod config_recorder_all_resources;
+mod config_recorder_enabled;
+mod config_recorder_status_ok;
 mod ec2_account_imdsv2_default;
+mod ec2_ebs_encryption_default;
 mod ec2_image_block_public_access;
 mod ec2_instance_imdsv2;
 mod ec2_launch_template_imdsv2;
@@ -191,6 +196,13 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&lambda_function_policy_public::CHECK),
     Entry::Check(&lambda_function_url_auth_none::CHECK),
     Entry::Check(&lambda_runtime_deprecated::CHECK),
+    // --- backbone: config ---
+    Entry::Check(&config_recorder_enabled::CHECK),
+    Entry::Check(&config_recorder_all_resources::CHECK),
+    Entry::Check(&config_recorder_status_ok::CHECK),
+    Entry::Check(&ec2_ebs_encryption_default::CHECK),
+    Entry::Check(&account_security_contact::CHECK),
+    // --- end backbone: config ---
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),

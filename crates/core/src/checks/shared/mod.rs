@@ -3,6 +3,7 @@
 
 pub mod acm;
 pub mod apigateway;
+pub mod config;
 pub mod boundary;
 pub mod ec2;
 pub mod iam;

@@ -102,7 +102,10 @@ pub async fn collect(client: &Client, region: &str) -> Collected<Config> {
             |page| {
                 out.extend(page.configuration_aggregators().iter().map(|a| {
                     ConfigAggregator {
-                        name: a.configuration_aggregator_name().unwrap_or_default().to_string(),
+                        name: a
+                            .configuration_aggregator_name()
+                            .unwrap_or_default()
+                            .to_string(),
                         arn: a.configuration_aggregator_arn().map(str::to_string),
                         organization_source: a.organization_aggregation_source().map(|o| {
                             AggregationRegions {
@@ -178,14 +181,16 @@ pub async fn security_contact(
         .send()
         .await
     {
-        Ok(out) => Collected::Ok(out.alternate_contact().map(|c| AlternateContact {
-            contact_type: c
-                .alternate_contact_type()
-                .map(|t| t.as_str().to_string())
-                .unwrap_or_else(|| "SECURITY".to_string()),
-            name: c.name().map(str::to_string),
-            title: c.title().map(str::to_string),
-            has_email: c.email_address().is_some_and(|e| !e.is_empty()),
+        Ok(out) => Collected::Ok(out.alternate_contact().map(|c| {
+            AlternateContact {
+                contact_type: c
+                    .alternate_contact_type()
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_else(|| "SECURITY".to_string()),
+                name: c.name().map(str::to_string),
+                title: c.title().map(str::to_string),
+                has_email: c.email_address().is_some_and(|e| !e.is_empty()),
+            }
         })),
         Err(e) if super::util::error_code(&e) == Some("ResourceNotFoundException") => {
             Collected::Ok(None)
@@ -216,7 +221,7 @@ mod tests {
         let fake = FakeAws::new(|req| {
             let body = match target(req).as_str() {
                 "DescribeConfigurationRecorders" => r#"{"ConfigurationRecorders":[{"arn":"arn:aws:config:eu-west-1:111111111111:configuration-recorder/default/abcd","name":"default","roleARN":"arn:aws:iam::111111111111:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig","recordingGroup":{"allSupported":false,"includeGlobalResourceTypes":false,"resourceTypes":[],"exclusionByResourceTypes":{"resourceTypes":["AWS::EC2::Instance"]},"recordingStrategy":{"useOnly":"EXCLUSION_BY_RESOURCE_TYPES"}},"recordingMode":{"recordingFrequency":"CONTINUOUS"},"recordingScope":"PAID"}]}"#.to_string(),
-                "DescribeConfigurationRecorderStatus" => r#"{"ConfigurationRecordersStatus":[{"arn":"arn:aws:config:eu-west-1:111111111111:configuration-recorder/default/abcd","name":"default","lastStartTime":1.7E9,"recording":true,"lastStatus":"FAILURE","lastErrorCode":"NoSuchBucketException","lastErrorMessage":"The specified bucket does not exist.","lastStatusChangeTime":1.7E9}]}"#.to_string(),
+                "DescribeConfigurationRecorderStatus" => r#"{"ConfigurationRecordersStatus":[{"arn":"arn:aws:config:eu-west-1:111111111111:configuration-recorder/default/abcd","name":"default","lastStartTime":1.7E9,"recording":true,"lastStatus":"Failure","lastErrorCode":"NoSuchBucketException","lastErrorMessage":"The specified bucket does not exist.","lastStatusChangeTime":1.7E9}]}"#.to_string(),
                 "DescribeDeliveryChannels" => r#"{"DeliveryChannels":[{"name":"default","s3BucketName":"org-config-222222222222","s3KeyPrefix":"config","configSnapshotDeliveryProperties":{"deliveryFrequency":"TwentyFour_Hours"}}]}"#.to_string(),
                 "DescribeConfigurationAggregators" if !req.body.contains("NextToken") => r#"{"ConfigurationAggregators":[{"ConfigurationAggregatorName":"accounts","ConfigurationAggregatorArn":"arn:aws:config:eu-west-1:111111111111:config-aggregator/config-aggregator-1","AccountAggregationSources":[{"AccountIds":["333333333333"],"AllAwsRegions":false,"AwsRegions":["eu-west-1"]}],"CreationTime":1.7E9}],"NextToken":"page2"}"#.to_string(),
                 "DescribeConfigurationAggregators" => r#"{"ConfigurationAggregators":[{"ConfigurationAggregatorName":"organization","ConfigurationAggregatorArn":"arn:aws:config:eu-west-1:111111111111:config-aggregator/config-aggregator-2","OrganizationAggregationSource":{"RoleArn":"arn:aws:iam::111111111111:role/ConfigAggregator","AllAwsRegions":true},"CreationTime":1.7E9}]}"#.to_string(),
@@ -236,13 +241,25 @@ mod tests {
         assert_eq!(g.exclusions, ["AWS::EC2::Instance"]);
         assert_eq!(g.strategy.as_deref(), Some("EXCLUSION_BY_RESOURCE_TYPES"));
         assert_eq!(rec.recording_scope.as_deref(), Some("PAID"));
-        let Collected::Ok(s) = &c.recorder_statuses else { panic!() };
+        let Collected::Ok(s) = &c.recorder_statuses else {
+            panic!()
+        };
         assert!(s[0].recording);
-        assert_eq!(s[0].last_status.as_deref(), Some("FAILURE"));
-        assert_eq!(s[0].last_error_code.as_deref(), Some("NoSuchBucketException"));
-        let Collected::Ok(d) = &c.delivery_channels else { panic!() };
-        assert_eq!(d[0].s3_bucket_name.as_deref(), Some("org-config-222222222222"));
-        let Collected::Ok(a) = &c.aggregators else { panic!() };
+        assert_eq!(s[0].last_status.as_deref(), Some("Failure"));
+        assert_eq!(
+            s[0].last_error_code.as_deref(),
+            Some("NoSuchBucketException")
+        );
+        let Collected::Ok(d) = &c.delivery_channels else {
+            panic!()
+        };
+        assert_eq!(
+            d[0].s3_bucket_name.as_deref(),
+            Some("org-config-222222222222")
+        );
+        let Collected::Ok(a) = &c.aggregators else {
+            panic!()
+        };
         assert_eq!(a.len(), 2, "both pages");
         assert_eq!(a[0].account_sources[0].account_ids, ["333333333333"]);
         assert!(a[1].organization_source.as_ref().unwrap().all_aws_regions);
@@ -258,11 +275,17 @@ mod tests {
             let fake = FakeAws::new(move |req| {
                 let op = target(req);
                 if op == denied_op {
-                    return Reply::json_error(400, "AccessDeniedException", "User: arn:aws:sts::111111111111:assumed-role/PostureReadOnly/posture is not authorized to perform: config:DescribeConfigurationAggregators");
+                    return Reply::json_error(
+                        400,
+                        "AccessDeniedException",
+                        "User: arn:aws:sts::111111111111:assumed-role/PostureReadOnly/posture is not authorized to perform: config:DescribeConfigurationAggregators",
+                    );
                 }
                 let body = match op.as_str() {
                     "DescribeConfigurationRecorders" => r#"{"ConfigurationRecorders":[]}"#,
-                    "DescribeConfigurationRecorderStatus" => r#"{"ConfigurationRecordersStatus":[]}"#,
+                    "DescribeConfigurationRecorderStatus" => {
+                        r#"{"ConfigurationRecordersStatus":[]}"#
+                    }
                     "DescribeDeliveryChannels" => r#"{"DeliveryChannels":[]}"#,
                     _ => r#"{"ConfigurationAggregators":[]}"#,
                 };
@@ -337,7 +360,9 @@ mod tests {
     fn ebs_encryption_by_default() {
         let fake = FakeAws::new(|req| {
             assert_eq!(req.action(), "GetEbsEncryptionByDefault");
-            Reply::xml(r#"<GetEbsEncryptionByDefaultResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>5fd6e4d4-8f8b-4a0a-9d64-example</requestId><ebsEncryptionByDefault>true</ebsEncryptionByDefault><sseType>sse-kms</sseType></GetEbsEncryptionByDefaultResponse>"#)
+            Reply::xml(
+                r#"<GetEbsEncryptionByDefaultResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>5fd6e4d4-8f8b-4a0a-9d64-example</requestId><ebsEncryptionByDefault>true</ebsEncryptionByDefault><sseType>sse-kms</sseType></GetEbsEncryptionByDefaultResponse>"#,
+            )
         });
         let client = aws_sdk_ec2::Client::new(&fake.config("eu-west-1"));
         let e = tokio::runtime::Runtime::new()

@@ -57,11 +57,19 @@ mod tests {
     #[test]
     fn set_unset_failed() {
         let inv = base_inventory();
-        assert_result(&results(&inv, CHECK.id)[0], Status::Pass, &["Security team"]);
+        assert_result(
+            &results(&inv, CHECK.id)[0],
+            Status::Pass,
+            &["Security team"],
+        );
 
         let mut inv = base_inventory();
         inv.accounts[0].security_contact = Collected::Ok(None);
-        assert_result(&results(&inv, CHECK.id)[0], Status::Fail, &["no security alternate contact"]);
+        assert_result(
+            &results(&inv, CHECK.id)[0],
+            Status::Fail,
+            &["no security alternate contact"],
+        );
 
         let mut inv = base_inventory();
         inv.accounts[0].security_contact = Collected::Failed(denied("GetAlternateContact"));

@@ -1,6 +1,6 @@
 use super::shared::config::{
-    NO_GLOBAL_IAM_REGIONS, RecorderState, Recorded, records_all_types, records_global_iam,
-    recorder, recorder_state,
+    NO_GLOBAL_IAM_REGIONS, Recorded, RecorderState, recorder, recorder_state, records_all_types,
+    records_global_iam,
 };
 use std::collections::BTreeMap;
 
@@ -47,7 +47,10 @@ pub const CHECK: Check = Check {
             }
             match records_all_types(rec) {
                 Recorded::All(what) => {
-                    out.pass(&c, format!("recorder {} in {region} records {what}", rec.name));
+                    out.pass(
+                        &c,
+                        format!("recorder {} in {region} records {what}", rec.name),
+                    );
                 }
                 Recorded::Partial(gap) => {
                     out.fail(
@@ -87,7 +90,10 @@ pub const CHECK: Check = Check {
             if !recorded.is_empty() {
                 out.pass(
                     &acct,
-                    format!("the account's global IAM resource types are recorded in {}", recorded.join(", ")),
+                    format!(
+                        "the account's global IAM resource types are recorded in {}",
+                        recorded.join(", ")
+                    ),
                 );
                 out.evidence("GlobalIamTypesRecordedIn", recorded.join(", "));
                 continue;
@@ -128,7 +134,10 @@ pub const CHECK: Check = Check {
             out.evidence("RegionsScanned", scanned.join(", "));
             let stopped = regions_in(Global::Stopped);
             if !stopped.is_empty() {
-                out.evidence("GlobalIamTypesConfiguredButNotRecording", stopped.join(", "));
+                out.evidence(
+                    "GlobalIamTypesConfiguredButNotRecording",
+                    stopped.join(", "),
+                );
             }
             let unable: Vec<&str> = scanned
                 .iter()
@@ -192,7 +201,8 @@ mod tests {
         let r = results(&inv, CHECK.id);
         let account = r.iter().find(|r| r.region.is_none()).unwrap();
         assert_evidence_path(account, "GlobalIamTypesConfiguredButNotRecording");
-        config_mut(&mut inv).recorder_statuses = Collected::Failed(denied("DescribeConfigurationRecorderStatus"));
+        config_mut(&mut inv).recorder_statuses =
+            Collected::Failed(denied("DescribeConfigurationRecorderStatus"));
         assert_eq!(by_resource(&inv), (Status::Pass, Status::NotAssessed));
     }
 
@@ -204,6 +214,9 @@ mod tests {
 
         let mut inv = base_inventory();
         region_mut(&mut inv).config = Collected::Failed(denied("DescribeConfigurationRecorders"));
-        assert_eq!(by_resource(&inv), (Status::NotAssessed, Status::NotAssessed));
+        assert_eq!(
+            by_resource(&inv),
+            (Status::NotAssessed, Status::NotAssessed)
+        );
     }
 }

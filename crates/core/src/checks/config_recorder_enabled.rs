@@ -13,7 +13,10 @@ pub const CHECK: Check = Check {
                 Ok(RecorderState::Recording(rec, _)) => {
                     out.pass(
                         &c,
-                        format!("AWS Config records in {region}: recorder {} is recording", rec.name),
+                        format!(
+                            "AWS Config records in {region}: recorder {} is recording",
+                            rec.name
+                        ),
                     );
                     out.evidence("ConfigurationRecorderStatus.recording", true);
                 }
@@ -33,7 +36,9 @@ pub const CHECK: Check = Check {
                 Ok(RecorderState::Absent) => {
                     out.fail(
                         &c,
-                        format!("AWS Config is off in {region}: there is no configuration recorder"),
+                        format!(
+                            "AWS Config is off in {region}: there is no configuration recorder"
+                        ),
                     );
                     out.evidence("ConfigurationRecorders", "(none)");
                 }
@@ -55,7 +60,11 @@ mod tests {
     #[test]
     fn recording_stopped_absent() {
         let inv = base_inventory();
-        assert_result(&results(&inv, CHECK.id)[0], Status::Pass, &["recorder default is recording"]);
+        assert_result(
+            &results(&inv, CHECK.id)[0],
+            Status::Pass,
+            &["recorder default is recording"],
+        );
 
         let mut inv = base_inventory();
         if let Collected::Ok(s) = &mut config_mut(&mut inv).recorder_statuses {
@@ -65,7 +74,11 @@ mod tests {
 
         let mut inv = base_inventory();
         config_mut(&mut inv).recorders.clear();
-        assert_result(&results(&inv, CHECK.id)[0], Status::Fail, &["no configuration recorder"]);
+        assert_result(
+            &results(&inv, CHECK.id)[0],
+            Status::Fail,
+            &["no configuration recorder"],
+        );
     }
 
     /// A service-linked recorder (INTERNAL scope) is not the account's recorder.
@@ -102,7 +115,11 @@ mod tests {
     #[test]
     fn older_inventory_is_not_assessed() {
         let inv = edit_json(&base_inventory(), |doc| {
-            for r in doc["accounts"][0]["regional"].as_object_mut().unwrap().values_mut() {
+            for r in doc["accounts"][0]["regional"]
+                .as_object_mut()
+                .unwrap()
+                .values_mut()
+            {
                 r.as_object_mut().unwrap().remove("config");
             }
         });

@@ -1,5 +1,5 @@
 use super::shared::config::{RecorderState, recorder_state};
-use crate::check::Check;
+use crate::check::{Check, Reason};
 
 /// The last recording attempt of each region's Config recorder did not fail
 /// (DescribeConfigurationRecorderStatus `lastStatus`).
@@ -23,7 +23,7 @@ pub const CHECK: Check = Check {
                 }
             };
             match status.last_status.as_deref() {
-                Some(s) if s.eq_ignore_ascii_case("failure") => {
+                Some("Failure") => {
                     out.fail(
                         &c,
                         format!(
@@ -37,16 +37,34 @@ pub const CHECK: Check = Check {
                         ),
                     );
                 }
-                Some(s) => {
-                    out.pass(
-                        &c,
-                        format!("the last recording status of recorder {} in {region} is {s}", rec.name),
-                    );
-                }
-                None => {
+                Some("NotApplicable") | None => {
                     out.not_applicable(
                         &c,
-                        format!("recorder {} in {region} has never recorded (no last status)", rec.name),
+                        format!(
+                            "recorder {} in {region} has no recording to judge (last status {})",
+                            rec.name,
+                            status
+                                .last_status
+                                .as_deref()
+                                .unwrap_or("absent: it never recorded")
+                        ),
+                    );
+                }
+                Some(s @ ("Success" | "Pending")) => {
+                    out.pass(
+                        &c,
+                        format!(
+                            "the last recording status of recorder {} in {region} is {s}",
+                            rec.name
+                        ),
+                    );
+                }
+                Some(other) => {
+                    out.not_assessed(
+                        &c,
+                        Reason::undecidable(format!(
+                            "DescribeConfigurationRecorderStatus in {region} reports the unknown last status {other}"
+                        )),
                     );
                 }
             }
@@ -82,7 +100,9 @@ mod tests {
             (Some("Success"), Status::Pass),
             (Some("Pending"), Status::Pass),
             (Some("Failure"), Status::Fail),
+            (Some("NotApplicable"), Status::NotApplicable),
             (None, Status::NotApplicable),
+            (Some("Paused"), Status::NotAssessed),
         ] {
             let mut inv = base_inventory();
             set(&mut inv, last);
@@ -90,7 +110,11 @@ mod tests {
         }
         let mut inv = base_inventory();
         set(&mut inv, Some("Failure"));
-        assert_result(&results(&inv, CHECK.id)[0], Status::Fail, &["bucket does not exist"]);
+        assert_result(
+            &results(&inv, CHECK.id)[0],
+            Status::Fail,
+            &["bucket does not exist"],
+        );
     }
 
     #[test]

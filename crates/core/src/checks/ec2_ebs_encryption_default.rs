@@ -65,7 +65,11 @@ mod tests {
     #[test]
     fn older_inventory_is_not_assessed() {
         let inv = edit_json(&base_inventory(), |doc| {
-            for r in doc["accounts"][0]["regional"].as_object_mut().unwrap().values_mut() {
+            for r in doc["accounts"][0]["regional"]
+                .as_object_mut()
+                .unwrap()
+                .values_mut()
+            {
                 r["ec2"]["ok"]
                     .as_object_mut()
                     .unwrap()

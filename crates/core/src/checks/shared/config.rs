@@ -58,10 +58,7 @@ pub fn recorder_state(c: &Config) -> Result<RecorderState<'_>, Reason> {
     let Some(rec) = recorder(c) else {
         return Ok(RecorderState::Absent);
     };
-    let statuses = c
-        .recorder_statuses
-        .as_ref()
-        .map_err(Reason::collection)?;
+    let statuses = c.recorder_statuses.as_ref().map_err(Reason::collection)?;
     let Some(status) = statuses.iter().find(|s| s.name == rec.name) else {
         return Err(Reason::not_reported(format!(
             "DescribeConfigurationRecorderStatus reports no status for recorder {}",
@@ -129,11 +126,13 @@ pub fn records_global_iam(region: &str, rec: &ConfigRecorder) -> bool {
         Some("EXCLUSION_BY_RESOURCE_TYPES") => GLOBAL_IAM_TYPES
             .iter()
             .any(|t| !g.exclusions.iter().any(|e| e == t)),
-        Some("INCLUSION_BY_RESOURCE_TYPES") => {
-            GLOBAL_IAM_TYPES.iter().any(|t| g.resource_types.iter().any(|r| r == t))
-        }
+        Some("INCLUSION_BY_RESOURCE_TYPES") => GLOBAL_IAM_TYPES
+            .iter()
+            .any(|t| g.resource_types.iter().any(|r| r == t)),
         _ if g.all_supported => g.include_global_resource_types,
-        _ => GLOBAL_IAM_TYPES.iter().any(|t| g.resource_types.iter().any(|r| r == t)),
+        _ => GLOBAL_IAM_TYPES
+            .iter()
+            .any(|t| g.resource_types.iter().any(|r| r == t)),
     }
 }
 
@@ -186,10 +185,20 @@ mod tests {
         assert!(!records_global_iam("us-east-1", &no_global));
         // Global IAM types cannot be recorded in regions opened after February 2022.
         assert!(!records_global_iam("eu-central-2", &all_types));
-        let excl = group(false, false, Some("EXCLUSION_BY_RESOURCE_TYPES"), &["AWS::EC2::Instance"]);
+        let excl = group(
+            false,
+            false,
+            Some("EXCLUSION_BY_RESOURCE_TYPES"),
+            &["AWS::EC2::Instance"],
+        );
         assert!(gap(&excl).contains("AWS::EC2::Instance"));
         assert!(records_global_iam("us-east-1", &excl));
-        let incl = group(false, false, Some("INCLUSION_BY_RESOURCE_TYPES"), &["AWS::IAM::Role"]);
+        let incl = group(
+            false,
+            false,
+            Some("INCLUSION_BY_RESOURCE_TYPES"),
+            &["AWS::IAM::Role"],
+        );
         assert!(gap(&incl).contains("only 1"));
         assert!(records_global_iam("us-east-1", &incl));
         let nothing = group(false, false, None, &[]);

@@ -3,8 +3,8 @@
 
 pub mod acm;
 pub mod apigateway;
-pub mod config;
 pub mod boundary;
+pub mod config;
 pub mod ec2;
 pub mod iam;
 pub mod kms;

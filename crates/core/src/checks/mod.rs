@@ -55,6 +55,7 @@ mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
 mod org_scp_guardrails;
+mod org_security_services_delegated;
 mod resource_policy_parseable;
 mod s3_account_block_public_access;
 mod s3_bucket_access_logging;
@@ -194,6 +195,7 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),
+    Entry::Organization(&org_security_services_delegated::CHECK),
     Entry::Organization(&org_management_account_no_workloads::CHECK),
 ];
 

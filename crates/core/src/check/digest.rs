@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::identity::{Identity, Place, Tags, account_resource, bucket_arn};
 use crate::inventory::{
-    AccountAccess, AccountInventory, Collected, CredentialReportRow, Instance,
+    AccountAccess, AccountInventory, Collected, Config, CredentialReportRow, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
 
@@ -28,6 +28,11 @@ pub struct AccountDigest {
     pub s3: Collected<S3Digest>,
     /// Per region: the EC2 data other accounts' resources depend on.
     pub regional: BTreeMap<String, Collected<Ec2Digest>>,
+    // --- backbone: config ---
+    /// Per region: AWS Config (recorder, delivery channels, aggregators), for the delivery to
+    /// the Log Archive account and the organization aggregator.
+    pub config: BTreeMap<String, Collected<Config>>,
+    // --- end backbone: config ---
 }
 
 /// The root user and the account-wide IAM facts.
@@ -156,6 +161,11 @@ impl AccountDigest {
             iam,
             s3,
             regional,
+            config: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.config.clone()))
+                .collect(),
         }
     }
 }

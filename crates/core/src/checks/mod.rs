@@ -29,6 +29,8 @@ mod apigateway_stage_waf;
 mod apigatewayv2_domain_tls;
 mod apigatewayv2_route_authorization;
 mod apigatewayv2_stage_access_logging;
+mod config_delivery_log_archive;
+mod config_organization_aggregator;
 mod config_recorder_all_resources;
 mod config_recorder_enabled;
 mod config_recorder_status_ok;
@@ -203,6 +205,8 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&config_recorder_status_ok::CHECK),
     Entry::Check(&ec2_ebs_encryption_default::CHECK),
     Entry::Check(&account_security_contact::CHECK),
+    Entry::Organization(&config_delivery_log_archive::CHECK),
+    Entry::Organization(&config_organization_aggregator::CHECK),
     // --- end backbone: config ---
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),

@@ -81,6 +81,9 @@ struct ScanSpec {
     shard: Option<(u64, u64)>,
     /// `setup_error`: the scan must fail before collecting, with this text in the error.
     setup_error: Option<String>,
+    /// `--security-account` / `--log-archive-account`.
+    security_account: Option<String>,
+    log_archive_account: Option<String>,
 }
 
 impl Default for ScanSpec {
@@ -97,6 +100,8 @@ impl Default for ScanSpec {
             accounts: Vec::new(),
             shard: None,
             setup_error: None,
+            security_account: None,
+            log_archive_account: None,
         }
     }
 }
@@ -579,12 +584,16 @@ async fn run_scenario(path: &Path) -> anyhow::Result<()> {
         shard: spec.shard,
     };
     let thresholds = Thresholds::default();
+    let given = posture::check::Given {
+        security_tooling: spec.security_account.clone(),
+        log_archive: spec.log_archive_account.clone(),
+    };
     let build = BuildOptions {
         thresholds: &thresholds,
         now,
         only_checks: (!spec.checks.is_empty()).then_some(spec.checks.as_slice()),
         trusted_accounts: &spec.trusted_accounts,
-        sra_accounts: &Default::default(),
+        sra_accounts: &given,
         suppressions: None,
         baseline: None,
     };

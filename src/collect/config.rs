@@ -147,26 +147,32 @@ pub async fn ebs_encryption(
     client: &aws_sdk_ec2::Client,
     region: &str,
 ) -> Collected<EbsEncryptionDefault> {
-    client
-        .get_ebs_encryption_by_default()
-        .send()
-        .await
-        .map_err(|e| collection_error("ec2", "GetEbsEncryptionByDefault", Some(region), None, &e))
-        .and_then(|out| match out.ebs_encryption_by_default() {
-            Some(enabled) => Ok(EbsEncryptionDefault {
-                enabled,
-                sse_type: out.sse_type().map(|t| t.as_str().to_string()),
-            }),
-            None => Err(CollectionError {
-                region: Some(region.to_string()),
-                ..CollectionError::not_read(
-                    "ec2",
-                    "GetEbsEncryptionByDefault",
-                    "the answer has no ebsEncryptionByDefault",
-                )
-            }),
-        })
-        .into()
+    let out = match client.get_ebs_encryption_by_default().send().await {
+        Ok(out) => out,
+        Err(e) => {
+            return Collected::Failed(collection_error(
+                "ec2",
+                "GetEbsEncryptionByDefault",
+                Some(region),
+                None,
+                &e,
+            ));
+        }
+    };
+    match out.ebs_encryption_by_default() {
+        Some(enabled) => Collected::Ok(EbsEncryptionDefault {
+            enabled,
+            sse_type: out.sse_type().map(|t| t.as_str().to_string()),
+        }),
+        None => Collected::Failed(CollectionError {
+            region: Some(region.to_string()),
+            ..CollectionError::not_read(
+                "ec2",
+                "GetEbsEncryptionByDefault",
+                "the answer has no ebsEncryptionByDefault",
+            )
+        }),
+    }
 }
 
 /// The account's SECURITY alternate contact; `None` when none is set: AWS answers

@@ -49,8 +49,7 @@ pub async fn collect(client: &Client, region: &str, administrator: bool) -> Coll
         None => Collected::Ok(Vec::new()),
     };
     let organization = if administrator {
-        let (configuration, members) =
-            tokio::join!(configuration(client, r), members(client, r));
+        let (configuration, members) = tokio::join!(configuration(client, r), members(client, r));
         Some(SecurityHubOrganization {
             configuration,
             members,
@@ -98,10 +97,7 @@ async fn standards(client: &Client, r: Option<&str>) -> Collected<Vec<StandardsS
     }
 }
 
-async fn configuration(
-    client: &Client,
-    r: Option<&str>,
-) -> Collected<SecurityHubOrgConfiguration> {
+async fn configuration(client: &Client, r: Option<&str>) -> Collected<SecurityHubOrgConfiguration> {
     match client.describe_organization_configuration().send().await {
         Ok(out) => {
             let oc = out.organization_configuration();
@@ -186,15 +182,25 @@ mod tests {
         let fake = FakeAws::new(|req| {
             let path = req.uri.split("amazonaws.com").nth(1).unwrap_or("");
             if path.starts_with("/accounts") {
-                json(r#"{"HubArn":"arn:aws:securityhub:eu-west-1:111111111111:hub/default","SubscribedAt":"2025-03-01T10:00:00.000Z","AutoEnableControls":true,"ControlFindingGenerator":"SECURITY_CONTROL"}"#)
+                json(
+                    r#"{"HubArn":"arn:aws:securityhub:eu-west-1:111111111111:hub/default","SubscribedAt":"2025-03-01T10:00:00.000Z","AutoEnableControls":true,"ControlFindingGenerator":"SECURITY_CONTROL"}"#,
+                )
             } else if path.starts_with("/standards/get") && !req.body.contains("NextToken") {
-                json(r#"{"StandardsSubscriptions":[{"StandardsSubscriptionArn":"arn:aws:securityhub:eu-west-1:111111111111:subscription/aws-foundational-security-best-practices/v/1.0.0","StandardsArn":"arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0","StandardsInput":{},"StandardsStatus":"READY","StandardsControlsUpdatable":"READY_FOR_UPDATES"}],"NextToken":"p2"}"#)
+                json(
+                    r#"{"StandardsSubscriptions":[{"StandardsSubscriptionArn":"arn:aws:securityhub:eu-west-1:111111111111:subscription/aws-foundational-security-best-practices/v/1.0.0","StandardsArn":"arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0","StandardsInput":{},"StandardsStatus":"READY","StandardsControlsUpdatable":"READY_FOR_UPDATES"}],"NextToken":"p2"}"#,
+                )
             } else if path.starts_with("/standards/get") {
-                json(r#"{"StandardsSubscriptions":[{"StandardsSubscriptionArn":"arn:aws:securityhub:eu-west-1:111111111111:subscription/cis-aws-foundations-benchmark/v/1.2.0","StandardsArn":"arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0","StandardsInput":{},"StandardsStatus":"INCOMPLETE","StandardsStatusReason":{"StatusReasonCode":"INTERNAL_ERROR"}}]}"#)
+                json(
+                    r#"{"StandardsSubscriptions":[{"StandardsSubscriptionArn":"arn:aws:securityhub:eu-west-1:111111111111:subscription/cis-aws-foundations-benchmark/v/1.2.0","StandardsArn":"arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0","StandardsInput":{},"StandardsStatus":"INCOMPLETE","StandardsStatusReason":{"StatusReasonCode":"INTERNAL_ERROR"}}]}"#,
+                )
             } else if path.starts_with("/organization/configuration") {
-                json(r#"{"AutoEnable":false,"MemberAccountLimitReached":false,"AutoEnableStandards":"NONE","OrganizationConfiguration":{"ConfigurationType":"CENTRAL","Status":"ENABLED"}}"#)
+                json(
+                    r#"{"AutoEnable":false,"MemberAccountLimitReached":false,"AutoEnableStandards":"NONE","OrganizationConfiguration":{"ConfigurationType":"CENTRAL","Status":"ENABLED"}}"#,
+                )
             } else if path.starts_with("/members") {
-                json(r#"{"Members":[{"AccountId":"222222222222","Email":"a@example.com","MasterId":"111111111111","AdministratorId":"111111111111","MemberStatus":"Enabled","InvitedAt":"2025-03-01T10:00:00.000Z","UpdatedAt":"2025-03-01T10:00:00.000Z"},{"AccountId":"333333333333","MemberStatus":"Resigned"}]}"#)
+                json(
+                    r#"{"Members":[{"AccountId":"222222222222","Email":"a@example.com","MasterId":"111111111111","AdministratorId":"111111111111","MemberStatus":"Enabled","InvitedAt":"2025-03-01T10:00:00.000Z","UpdatedAt":"2025-03-01T10:00:00.000Z"},{"AccountId":"333333333333","MemberStatus":"Resigned"}]}"#,
+                )
             } else {
                 error(404, "ResourceNotFoundException", "unexpected")
             }
@@ -204,12 +210,21 @@ mod tests {
             Collected::Failed(e) => panic!("{e}"),
         };
         let hub = sh.hub.expect("subscribed");
-        assert_eq!(hub.arn, "arn:aws:securityhub:eu-west-1:111111111111:hub/default");
-        assert_eq!(hub.control_finding_generator.as_deref(), Some("SECURITY_CONTROL"));
+        assert_eq!(
+            hub.arn,
+            "arn:aws:securityhub:eu-west-1:111111111111:hub/default"
+        );
+        assert_eq!(
+            hub.control_finding_generator.as_deref(),
+            Some("SECURITY_CONTROL")
+        );
         let standards = sh.standards.as_ref().unwrap();
         assert_eq!(standards.len(), 2);
         assert_eq!(standards[1].status, "INCOMPLETE");
-        assert_eq!(standards[1].status_reason.as_deref(), Some("INTERNAL_ERROR"));
+        assert_eq!(
+            standards[1].status_reason.as_deref(),
+            Some("INTERNAL_ERROR")
+        );
         let org = sh.organization.expect("the administrator view");
         let c = org.configuration.as_ref().unwrap();
         assert_eq!(c.configuration_type.as_deref(), Some("CENTRAL"));
@@ -220,7 +235,8 @@ mod tests {
         assert!(m[0].enabled() && !m[1].enabled());
         let seen = fake.requests();
         assert!(
-            seen.iter().any(|r| r.uri.contains("/members") && r.uri.contains("OnlyAssociated=false")),
+            seen.iter()
+                .any(|r| r.uri.contains("/members") && r.uri.contains("OnlyAssociated=false")),
             "ListMembers must ask for every member: {seen:?}"
         );
     }

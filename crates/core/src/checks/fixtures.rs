@@ -286,12 +286,17 @@ pub fn securityhub_hub(account: &str, region: &str, standards: &[&str]) -> Secur
             standards
                 .iter()
                 .map(|t| {
-                    let r = if t.starts_with("ruleset/") { "" } else { region };
+                    let r = if t.starts_with("ruleset/") {
+                        ""
+                    } else {
+                        region
+                    };
                     StandardsSubscription {
                         standards_arn: format!("arn:aws:securityhub:{r}::{t}"),
                         subscription_arn: format!(
                             "arn:aws:securityhub:{region}:{account}:subscription/{}",
-                            t.trim_start_matches("standards/").trim_start_matches("ruleset/")
+                            t.trim_start_matches("standards/")
+                                .trim_start_matches("ruleset/")
                         ),
                         status: "READY".into(),
                         status_reason: None,
@@ -385,7 +390,10 @@ pub fn add_securityhub_member(inv: &mut Inventory, id: &str, securityhub: Collec
 
 /// Sets the members the fixture administrator lists: (account, MemberStatus).
 pub fn set_securityhub_members(inv: &mut Inventory, members: &[(&str, &str)]) {
-    let mut view = securityhub_mut(inv).organization.take().expect("an administrator view");
+    let mut view = securityhub_mut(inv)
+        .organization
+        .take()
+        .expect("an administrator view");
     view.members = securityhub_org(true, "LOCAL", members).members;
     securityhub_mut(inv).organization = Some(view);
 }

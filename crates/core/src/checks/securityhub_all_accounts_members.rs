@@ -84,7 +84,11 @@ mod tests {
     fn org_with_members() -> crate::inventory::Inventory {
         let mut inv = securityhub_administered(true, "LOCAL");
         for m in [M1, M2] {
-            add_securityhub_member(&mut inv, m, Collected::Ok(securityhub_hub(m, REGION, &[FSBP])));
+            add_securityhub_member(
+                &mut inv,
+                m,
+                Collected::Ok(securityhub_hub(m, REGION, &[FSBP])),
+            );
         }
         inv
     }
@@ -107,7 +111,11 @@ mod tests {
         assert_result(
             &r[0],
             Status::Fail,
-            &["2 of 2", "222222222222 (Resigned)", "333333333333 (not a member)"],
+            &[
+                "2 of 2",
+                "222222222222 (Resigned)",
+                "333333333333 (not a member)",
+            ],
         );
     }
 

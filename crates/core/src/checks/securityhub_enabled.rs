@@ -71,7 +71,13 @@ mod tests {
         inv.accounts[0].regions = Collected::Ok(vec![REGION.into(), "eu-west-1".into()]);
         let r = results(&inv, CHECK.id);
         assert_eq!(r.len(), 2);
-        assert_eq!(status_of(&r, "eu-west-1:111111111111:hub/default"), Status::Fail);
-        assert_eq!(status_of(&r, "us-east-1:111111111111:hub/default"), Status::Pass);
+        assert_eq!(
+            status_of(&r, "eu-west-1:111111111111:hub/default"),
+            Status::Fail
+        );
+        assert_eq!(
+            status_of(&r, "us-east-1:111111111111:hub/default"),
+            Status::Pass
+        );
     }
 }

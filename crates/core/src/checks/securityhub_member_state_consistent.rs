@@ -79,20 +79,29 @@ pub const CHECK: OrgCheck = OrgCheck {
                     ),
                     (true, false) => (
                         false,
-                        format!("the administrator lists {id} as Enabled in {region}, but {id} is not subscribed to Security Hub there"),
+                        format!(
+                            "the administrator lists {id} as Enabled in {region}, but {id} is not subscribed to Security Hub there"
+                        ),
                     ),
                     (false, true) => (
                         false,
-                        format!("{id}'s own hub is on in {region}, but the administrator lists it as {listed}: its findings do not reach the administrator"),
+                        format!(
+                            "{id}'s own hub is on in {region}, but the administrator lists it as {listed}: its findings do not reach the administrator"
+                        ),
                     ),
                     (false, false) => (
                         true,
-                        format!("the administrator lists {id} as {listed} in {region} and its hub is off there (securityhub-all-accounts-members reports the gap)"),
+                        format!(
+                            "the administrator lists {id} as {listed} in {region} and its hub is off there (securityhub-all-accounts-members reports the gap)"
+                        ),
                     ),
                 };
                 out.verdict(&own, ok, msg)
                     .with("ListMembers.MemberStatus", listed)
-                    .with("member DescribeHub", if on { "subscribed" } else { "not subscribed" });
+                    .with(
+                        "member DescribeHub",
+                        if on { "subscribed" } else { "not subscribed" },
+                    );
             }
         }
     },
@@ -111,7 +120,11 @@ mod tests {
 
     fn org() -> crate::inventory::Inventory {
         let mut inv = securityhub_administered(true, "LOCAL");
-        add_securityhub_member(&mut inv, ON, Collected::Ok(securityhub_hub(ON, REGION, &[FSBP])));
+        add_securityhub_member(
+            &mut inv,
+            ON,
+            Collected::Ok(securityhub_hub(ON, REGION, &[FSBP])),
+        );
         add_securityhub_member(&mut inv, OFF, Collected::Ok(securityhub_off()));
         inv
     }
@@ -143,8 +156,11 @@ mod tests {
     fn members_not_scanned_or_unread_are_not_assessed() {
         let mut inv = org();
         set_securityhub_members(&mut inv, &[("444444444444", "Enabled"), (ON, "Enabled")]);
-        inv.accounts[1].regional.get_mut(REGION).unwrap().securityhub =
-            Collected::Failed(denied("DescribeHub"));
+        inv.accounts[1]
+            .regional
+            .get_mut(REGION)
+            .unwrap()
+            .securityhub = Collected::Failed(denied("DescribeHub"));
         let r = results(&inv, CHECK.id);
         let outside = r.iter().find(|x| x.account_id == "444444444444").unwrap();
         assert_reason(outside, ReasonCode::OutsideScan);

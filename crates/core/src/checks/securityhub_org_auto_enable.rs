@@ -39,7 +39,9 @@ pub const CHECK: OrgCheck = OrgCheck {
             if kind.eq_ignore_ascii_case("CENTRAL") {
                 let ok = status.is_some_and(|s| s.eq_ignore_ascii_case("ENABLED"));
                 let msg = if ok {
-                    format!("central configuration is in effect in {region}: configuration policies enable Security Hub in the organization's accounts")
+                    format!(
+                        "central configuration is in effect in {region}: configuration policies enable Security Hub in the organization's accounts"
+                    )
                 } else {
                     format!(
                         "central configuration is not in effect in {region} (status {}{})",
@@ -102,7 +104,11 @@ mod tests {
             c.configuration_status_message = Some("home region mismatch".into());
         }
         let r = results(&inv, CHECK.id);
-        assert_result(&r[0], Status::Fail, &["not in effect", "FAILED", "home region mismatch"]);
+        assert_result(
+            &r[0],
+            Status::Fail,
+            &["not in effect", "FAILED", "home region mismatch"],
+        );
     }
 
     #[test]
@@ -129,6 +135,9 @@ mod tests {
 
         let mut base = base_inventory();
         securityhub_mut(&mut base).organization = None;
-        assert_reason(&results(&base, CHECK.id)[0], ReasonCode::NotOrganizationMode);
+        assert_reason(
+            &results(&base, CHECK.id)[0],
+            ReasonCode::NotOrganizationMode,
+        );
     }
 }

@@ -31,7 +31,9 @@ pub const CHECK: Check = Check {
                 .collect();
             if running.is_empty() {
                 let msg = if not_ready.is_empty() {
-                    format!("neither AWS Foundational Security Best Practices nor a CIS AWS Foundations Benchmark is enabled in {region}")
+                    format!(
+                        "neither AWS Foundational Security Best Practices nor a CIS AWS Foundations Benchmark is enabled in {region}"
+                    )
                 } else {
                     format!(
                         "no backbone standard is READY in {region}: {}",
@@ -85,7 +87,10 @@ mod tests {
 
     #[test]
     fn other_standards_or_none_fail() {
-        let r = results(&with_standards(&["standards/nist-800-53/v/5.0.0"]), CHECK.id);
+        let r = results(
+            &with_standards(&["standards/nist-800-53/v/5.0.0"]),
+            CHECK.id,
+        );
         assert_result(&r[0], Status::Fail, &["neither"]);
         let r = results(&with_standards(&[]), CHECK.id);
         assert_result(&r[0], Status::Fail, &["neither"]);

@@ -87,7 +87,11 @@ pub fn administrator<'i>(out: &mut Findings, ctx: &OrgContext<'i>) -> Option<Adm
     let Some(admin) = delegated_admin(admins) else {
         return Some(Administrator::None(org));
     };
-    match ctx.accounts.iter().find(|a| a.account_id == admin.account_id) {
+    match ctx
+        .accounts
+        .iter()
+        .find(|a| a.account_id == admin.account_id)
+    {
         Some(d) => Some(Administrator::Scanned(org, d)),
         None => {
             out.not_assessed(

@@ -58,6 +58,12 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "config:DescribeConfigurationAggregators",
     "account:GetAlternateContact",
     // --- end backbone: config ---
+    // --- SVC: securityhub ---
+    "securityhub:DescribeHub",
+    "securityhub:GetEnabledStandards",
+    "securityhub:DescribeOrganizationConfiguration",
+    "securityhub:ListMembers",
+    // --- end SVC: securityhub ---
 ];
 
 /// API Gateway reads are authorized on these resources. The partition segment is a wildcard
@@ -210,6 +216,7 @@ mod tests {
                     "lambda",
                     "config",
                     "account",
+                    "securityhub",
                 ]
                 .contains(&svc)
                     && !op.is_empty()

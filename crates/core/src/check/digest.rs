@@ -14,6 +14,9 @@ use crate::inventory::{
     AccountAccess, AccountInventory, Collected, Config, CredentialReportRow, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
+// --- SVC: securityhub ---
+use crate::inventory::SecurityHub;
+// --- end SVC: securityhub ---
 
 /// One account as the organization checks see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +36,10 @@ pub struct AccountDigest {
     /// the Log Archive account and the organization aggregator.
     pub config: BTreeMap<String, Collected<Config>>,
     // --- end backbone: config ---
+    // --- SVC: securityhub ---
+    /// Per region: Security Hub (the hub, its standards, the administrator's view).
+    pub securityhub: BTreeMap<String, Collected<SecurityHub>>,
+    // --- end SVC: securityhub ---
 }
 
 /// The root user and the account-wide IAM facts.
@@ -166,6 +173,13 @@ impl AccountDigest {
                 .iter()
                 .map(|(region, r)| (region.clone(), r.config.clone()))
                 .collect(),
+            // --- SVC: securityhub ---
+            securityhub: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.securityhub.clone()))
+                .collect(),
+            // --- end SVC: securityhub ---
         }
     }
 }

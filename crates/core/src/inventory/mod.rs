@@ -11,6 +11,10 @@ pub mod config;
 pub use config::*;
 use config::{config_not_collected, ebs_encryption_not_collected, security_contact_not_collected};
 // --- end backbone: config ---
+// --- SVC: securityhub ---
+mod securityhub;
+pub use securityhub::*;
+// --- end SVC: securityhub ---
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -205,6 +209,11 @@ pub struct RegionInventory {
     #[serde(default = "config_not_collected")]
     pub config: Collected<Config>,
     // --- end backbone: config ---
+    // --- SVC: securityhub ---
+    /// Security Hub; an inventory saved before posture collected it has none.
+    #[serde(default = "securityhub::securityhub_not_collected")]
+    pub securityhub: Collected<SecurityHub>,
+    // --- end SVC: securityhub ---
 }
 
 // ---------------------------------------------------------------- IAM
@@ -1177,6 +1186,14 @@ impl AccountInventory {
             push(r.apigateway.error());
             push(r.kms.error());
             push(r.lambda.error());
+            // --- SVC: securityhub ---
+            push(r.securityhub.error());
+            if let Collected::Ok(sh) = &r.securityhub {
+                for e in sh.errors() {
+                    push(Some(e));
+                }
+            }
+            // --- end SVC: securityhub ---
             if let Collected::Ok(lambda) = &r.lambda {
                 for f in &lambda.functions {
                     push(f.policy.error());

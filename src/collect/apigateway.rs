@@ -58,6 +58,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                         .map(|e| e.types().iter().map(|t| t.as_str().to_string()).collect())
                         .unwrap_or_default(),
                     tags: Some(tag_map(d.tags())),
+                    base_path_mappings: Collected::Ok(Vec::new()),
                 });
             }
         }
@@ -65,6 +66,16 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
     if let Err(e) = listed {
         return Collected::Failed(e);
     }
+    let domains = futures::stream::iter(domains)
+        .map(|mut d| async move {
+            d.base_path_mappings = base_path_mappings(client, region, &d.domain_name)
+                .await
+                .into();
+            d
+        })
+        .buffered(concurrency)
+        .collect()
+        .await;
     let rest_apis = futures::stream::iter(apis)
         .map(|(id, name, endpoint_types, tags, policy)| async move {
             let (resources, authorizers, stages) = tokio::join!(
@@ -117,6 +128,7 @@ async fn resources(
                         authorization_type: m.authorization_type().map(str::to_string),
                         authorizer_id: m.authorizer_id().map(str::to_string),
                         api_key_required: m.api_key_required().unwrap_or(false),
+                        integration: Collected::Ok(method_integration(m.method_integration())),
                     });
                 }
                 methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
@@ -146,6 +158,70 @@ async fn resources(
             m.authorization_type = got.authorization_type().map(str::to_string);
             m.authorizer_id = got.authorizer_id().map(str::to_string);
             m.api_key_required = got.api_key_required().unwrap_or(false);
+            m.integration = Collected::Ok(method_integration(got.method_integration()));
+        }
+    }
+    Ok(out)
+}
+
+/// What links a method to its back end. GetResources with `embed=methods` returns each method
+/// whole, its `methodIntegration` included, so this needs no call of its own.
+fn method_integration(
+    i: Option<&aws_sdk_apigateway::types::Integration>,
+) -> Option<MethodIntegration> {
+    let i = i?;
+    Some(MethodIntegration {
+        integration_type: i.r#type().map(|t| t.as_str().to_string()),
+        uri: i.uri().filter(|u| !u.is_empty()).map(str::to_string),
+        connection_type: i.connection_type().map(|t| t.as_str().to_string()),
+        connection_id: i
+            .connection_id()
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
+        credentials: i
+            .credentials()
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
+    })
+}
+
+/// GetBasePathMappings of one custom domain, paged with `position`.
+async fn base_path_mappings(
+    client: &Client,
+    region: &str,
+    domain: &str,
+) -> Result<Vec<BasePathMapping>, CollectionError> {
+    let mut out = Vec::new();
+    let mut position: Option<String> = None;
+    loop {
+        let page = client
+            .get_base_path_mappings()
+            .domain_name(domain)
+            .limit(PAGE)
+            .set_position(position.clone())
+            .send()
+            .await
+            .map_err(|e| {
+                collection_error(
+                    "apigateway",
+                    "GetBasePathMappings",
+                    Some(region),
+                    Some(domain),
+                    &e,
+                )
+            })?;
+        for m in page.items() {
+            out.push(BasePathMapping {
+                base_path: m.base_path().map(str::to_string),
+                rest_api_id: m.rest_api_id().map(str::to_string),
+                stage: m.stage().map(str::to_string),
+            });
+        }
+        match page.position() {
+            Some(p) if !p.is_empty() && Some(p) != position.as_deref() => {
+                position = Some(p.to_string())
+            }
+            _ => break,
         }
     }
     Ok(out)

@@ -57,6 +57,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                 disable_execute_api_endpoint: a.disable_execute_api_endpoint().unwrap_or(false),
                 routes: Collected::Ok(Vec::new()),
                 stages: Collected::Ok(Vec::new()),
+                integrations: Collected::Ok(Vec::new()),
                 tags: Some(tag_map(a.tags())),
             });
         }
@@ -83,6 +84,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                             certificate_arn: c.certificate_arn().map(str::to_string),
                         })
                         .collect(),
+                    api_mappings: Collected::Ok(Vec::new()),
                     tags: Some(tag_map(d.tags())),
                 });
             }
@@ -91,14 +93,24 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
     if let Err(e) = listed {
         return Collected::Failed(e);
     }
+    let domain_names = futures::stream::iter(domain_names)
+        .map(|mut d| async move {
+            d.api_mappings = api_mappings(client, region, &d.domain_name).await.into();
+            d
+        })
+        .buffered(concurrency)
+        .collect()
+        .await;
     let apis = futures::stream::iter(apis)
         .map(|mut api| async move {
-            let (routes, stages) = tokio::join!(
+            let (routes, stages, integrations) = tokio::join!(
                 routes(client, region, &api.api_id),
-                stages(client, region, &api.api_id)
+                stages(client, region, &api.api_id),
+                integrations(client, region, &api.api_id)
             );
             api.routes = routes.into();
             api.stages = stages.into();
+            api.integrations = integrations.into();
             api
         })
         .buffered(concurrency)
@@ -155,6 +167,64 @@ async fn stages(
                         .filter(|a| !a.is_empty())
                         .map(str::to_string),
                     tags: Some(tag_map(s.tags())),
+                });
+            }
+        }
+    )?;
+    Ok(out)
+}
+
+/// GetIntegrations: where each route sends its requests.
+async fn integrations(
+    client: &Client,
+    region: &str,
+    api: &str,
+) -> Result<Vec<HttpIntegration>, CollectionError> {
+    let mut out = Vec::new();
+    each_page!(
+        client.get_integrations().api_id(api),
+        "GetIntegrations",
+        region,
+        Some(api),
+        |page| {
+            for i in page.items() {
+                out.push(HttpIntegration {
+                    integration_id: i.integration_id().unwrap_or_default().to_string(),
+                    integration_type: i.integration_type().map(|t| t.as_str().to_string()),
+                    integration_uri: i
+                        .integration_uri()
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_string),
+                    integration_subtype: i.integration_subtype().map(str::to_string),
+                    connection_type: i.connection_type().map(|t| t.as_str().to_string()),
+                    connection_id: i.connection_id().map(str::to_string),
+                    credentials_arn: i.credentials_arn().map(str::to_string),
+                });
+            }
+        }
+    )?;
+    Ok(out)
+}
+
+/// GetApiMappings of one custom domain: the APIs (HTTP or REST) and stages it serves.
+async fn api_mappings(
+    client: &Client,
+    region: &str,
+    domain: &str,
+) -> Result<Vec<ApiMapping>, CollectionError> {
+    let mut out = Vec::new();
+    each_page!(
+        client.get_api_mappings().domain_name(domain),
+        "GetApiMappings",
+        region,
+        Some(domain),
+        |page| {
+            for m in page.items() {
+                out.push(ApiMapping {
+                    api_mapping_id: m.api_mapping_id().unwrap_or_default().to_string(),
+                    api_id: m.api_id().unwrap_or_default().to_string(),
+                    api_mapping_key: m.api_mapping_key().map(str::to_string),
+                    stage: m.stage().map(str::to_string),
                 });
             }
         }

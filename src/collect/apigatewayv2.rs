@@ -249,7 +249,15 @@ mod tests {
     fn http_apis_routes_stages_and_domains() {
         let fake = FakeAws::new(|req| {
             let path = req.uri.split("amazonaws.com").nth(1).unwrap_or("");
-            let body = if path.starts_with("/v2/apis/h1/routes") {
+            let body = if path.starts_with("/v2/apis/h1/integrations")
+                && path.contains("nextToken=i2")
+            {
+                r#"{"items":[{"connectionId":"vl1","connectionType":"VPC_LINK","integrationId":"int2","integrationMethod":"ANY","integrationType":"HTTP_PROXY","integrationUri":"arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/internal/1/2","payloadFormatVersion":"1.0"}]}"#
+            } else if path.starts_with("/v2/apis/h1/integrations") {
+                r#"{"items":[{"connectionType":"INTERNET","integrationId":"int1","integrationMethod":"POST","integrationType":"AWS_PROXY","integrationUri":"arn:aws:lambda:us-east-1:111111111111:function:orders","payloadFormatVersion":"2.0"},{"credentialsArn":"arn:aws:iam::111111111111:role/sqs","integrationId":"int3","integrationSubtype":"SQS-SendMessage","integrationType":"AWS_PROXY","payloadFormatVersion":"1.0","requestParameters":{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/111111111111/q","MessageBody":"$request.body"}}],"nextToken":"i2"}"#
+            } else if path.starts_with("/v2/domainnames/api.example.com/apimappings") {
+                r#"{"items":[{"apiId":"h1","apiMappingId":"m1","apiMappingKey":"orders","stage":"$default"}]}"#
+            } else if path.starts_with("/v2/apis/h1/routes") {
                 r#"{"items":[{"routeId":"r1","routeKey":"$default","authorizationType":"NONE","target":"integrations/i1","apiKeyRequired":false}]}"#
             } else if path.starts_with("/v2/apis/h1/stages") {
                 r#"{"items":[{"stageName":"$default","autoDeploy":true,"accessLogSettings":{"destinationArn":"arn:aws:logs:us-east-1:111111111111:log-group:access","format":"$context.requestId"}}]}"#
@@ -283,6 +291,31 @@ mod tests {
             panic!("{api:?}")
         };
         assert!(stages[0].access_log_destination.is_some());
+        // GetIntegrations, two pages: Lambda, an AWS service subtype, a private integration.
+        let Collected::Ok(integrations) = &api.integrations else {
+            panic!("{api:?}")
+        };
+        let ids: Vec<&str> = integrations
+            .iter()
+            .map(|i| i.integration_id.as_str())
+            .collect();
+        assert_eq!(ids, ["int1", "int3", "int2"]);
+        assert_eq!(
+            integrations[0].integration_uri.as_deref(),
+            Some("arn:aws:lambda:us-east-1:111111111111:function:orders")
+        );
+        assert_eq!(
+            integrations[1].integration_subtype.as_deref(),
+            Some("SQS-SendMessage")
+        );
+        assert_eq!(integrations[2].connection_type.as_deref(), Some("VPC_LINK"));
+        assert_eq!(integrations[2].connection_id.as_deref(), Some("vl1"));
+        let Collected::Ok(mappings) = &got.domain_names[0].api_mappings else {
+            panic!("{got:?}")
+        };
+        assert_eq!(mappings[0].api_id, "h1");
+        assert_eq!(mappings[0].api_mapping_key.as_deref(), Some("orders"));
+        assert_eq!(mappings[0].stage.as_deref(), Some("$default"));
         let c = &got.domain_names[0].configurations[0];
         assert_eq!(c.security_policy.as_deref(), Some("TLS_1_0"));
         assert_eq!(c.endpoint_type.as_deref(), Some("REGIONAL"));

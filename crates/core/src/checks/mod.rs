@@ -51,6 +51,13 @@ mod kms_key_rotation;
 mod lambda_function_policy_public;
 mod lambda_function_url_auth_none;
 mod lambda_runtime_deprecated;
+// --- SVC: securityhub ---
+mod securityhub_all_accounts_members;
+mod securityhub_enabled;
+mod securityhub_member_state_consistent;
+mod securityhub_org_auto_enable;
+mod securityhub_standards;
+// --- end SVC: securityhub ---
 mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
@@ -195,6 +202,13 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&lambda_function_policy_public::CHECK),
     Entry::Check(&lambda_function_url_auth_none::CHECK),
     Entry::Check(&lambda_runtime_deprecated::CHECK),
+    // --- SVC: securityhub ---
+    Entry::Check(&securityhub_enabled::CHECK),
+    Entry::Check(&securityhub_standards::CHECK),
+    Entry::Organization(&securityhub_org_auto_enable::CHECK),
+    Entry::Organization(&securityhub_member_state_consistent::CHECK),
+    Entry::Organization(&securityhub_all_accounts_members::CHECK),
+    // --- end SVC: securityhub ---
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),

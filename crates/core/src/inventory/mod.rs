@@ -6,6 +6,10 @@
 //! check can say "not assessed" instead of guessing.
 
 pub mod credential_report;
+// --- SVC: securityhub ---
+mod securityhub;
+pub use securityhub::*;
+// --- end SVC: securityhub ---
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -189,6 +193,11 @@ pub struct RegionInventory {
     /// Lambda functions; an inventory saved before posture collected Lambda has none.
     #[serde(default = "lambda_not_collected")]
     pub lambda: Collected<Lambda>,
+    // --- SVC: securityhub ---
+    /// Security Hub; an inventory saved before posture collected it has none.
+    #[serde(default = "securityhub::securityhub_not_collected")]
+    pub securityhub: Collected<SecurityHub>,
+    // --- end SVC: securityhub ---
 }
 
 // ---------------------------------------------------------------- IAM
@@ -1254,6 +1263,14 @@ impl AccountInventory {
             push(r.apigateway.error());
             push(r.kms.error());
             push(r.lambda.error());
+            // --- SVC: securityhub ---
+            push(r.securityhub.error());
+            if let Collected::Ok(sh) = &r.securityhub {
+                for e in sh.errors() {
+                    push(Some(e));
+                }
+            }
+            // --- end SVC: securityhub ---
             if let Collected::Ok(lambda) = &r.lambda {
                 for f in &lambda.functions {
                     push(f.policy.error());

@@ -50,6 +50,11 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "lambda:ListFunctions",
     "lambda:GetPolicy",
     "lambda:ListFunctionUrlConfigs",
+    // --- backbone: cloudtrail
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    // --- end backbone: cloudtrail
 ];
 
 /// API Gateway reads are authorized on these resources. The partition segment is a wildcard
@@ -200,6 +205,7 @@ mod tests {
                     "apigateway",
                     "kms",
                     "lambda",
+                    "cloudtrail",
                 ]
                 .contains(&svc)
                     && !op.is_empty()

@@ -5,6 +5,9 @@
 mod acm;
 mod apigateway;
 mod apigatewayv2;
+// --- backbone: cloudtrail
+mod cloudtrail;
+// --- end backbone: cloudtrail
 mod ec2;
 mod iam;
 mod kms;
@@ -385,23 +388,29 @@ async fn scan_account(
         Collected::Failed(_) => Vec::new(),
     };
     let account = account_id.as_str();
+    let scanned_regions = &region_list.clone();
     let regional_fut = futures::stream::iter(region_list)
         .map(|region| {
             let conf = conf.clone();
             async move {
+                // --- backbone: cloudtrail
+                let cloudtrail_client = aws.cloudtrail(&conf, account, &region);
+                let cloudtrail = cloudtrail::collect(&cloudtrail_client, &region, scanned_regions);
+                // --- end backbone: cloudtrail
                 let ec2_client = aws.ec2(&conf, account, &region);
                 let acm_client = aws.acm(&conf, account, &region);
                 let gw_client = aws.apigateway(&conf, account, &region);
                 let gw2_client = aws.apigatewayv2(&conf, account, &region);
                 let kms_client = aws.kms(&conf, account, &region);
                 let lambda_client = aws.lambda(&conf, account, &region);
-                let (ec2, acm, apigateway, apigatewayv2, kms, lambda) = tokio::join!(
+                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, cloudtrail) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
                     apigatewayv2::collect(&gw2_client, &region, opts.calls_for("apigatewayv2")),
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
+                    cloudtrail,
                 );
                 (
                     region,
@@ -412,6 +421,7 @@ async fn scan_account(
                         apigatewayv2,
                         kms,
                         lambda,
+                        cloudtrail,
                     },
                 )
             }
@@ -466,6 +476,7 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("apigateway:")
                 || a.starts_with("kms:")
                 || a.starts_with("lambda:")
+                || a.starts_with("cloudtrail:")
         })
         .collect()
 }

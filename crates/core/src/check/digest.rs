@@ -14,6 +14,9 @@ use crate::inventory::{
     AccountAccess, AccountInventory, Collected, CredentialReportRow, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
+// --- backbone: cloudtrail
+use crate::inventory::CloudTrail;
+// --- end backbone: cloudtrail
 
 /// One account as the organization checks see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +31,10 @@ pub struct AccountDigest {
     pub s3: Collected<S3Digest>,
     /// Per region: the EC2 data other accounts' resources depend on.
     pub regional: BTreeMap<String, Collected<Ec2Digest>>,
+    // --- backbone: cloudtrail
+    /// Per region: the trails listed there (the organization trail, its bucket).
+    pub cloudtrail: BTreeMap<String, Collected<CloudTrail>>,
+    // --- end backbone: cloudtrail
 }
 
 /// The root user and the account-wide IAM facts.
@@ -156,6 +163,13 @@ impl AccountDigest {
             iam,
             s3,
             regional,
+            // --- backbone: cloudtrail
+            cloudtrail: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.cloudtrail.clone()))
+                .collect(),
+            // --- end backbone: cloudtrail
         }
     }
 }

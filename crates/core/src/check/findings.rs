@@ -17,6 +17,9 @@ use crate::inventory::{
     KmsKey, KmsKeyDetails, Lambda, LambdaFunction, LaunchTemplate, Organization, RegionInventory,
     RestApi, S3, Stage, Subnet, VpcEndpoint,
 };
+// --- backbone: cloudtrail
+use crate::inventory::{CloudTrail, Trail};
+// --- end backbone: cloudtrail
 
 /// The results of one check. The registry creates it with the check's id; a check only says
 /// what it found.
@@ -276,6 +279,43 @@ impl Findings {
         }
         out
     }
+
+    // --- backbone: cloudtrail
+    /// CloudTrail in every region: the trails listed there.
+    pub fn cloudtrail<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, CloudTrail>> {
+        self.regional(ctx, |r| &r.cloudtrail)
+    }
+
+    /// Every trail an account owns, once (at its home region's listing when that region was
+    /// scanned, else at its first listing). Trails of other accounts listed there (an
+    /// organization trail seen from a member) are judged in their owner's account.
+    pub fn trails<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Trail>> {
+        let mut out: Vec<At<'i, Trail>> = Vec::new();
+        for ct in self.cloudtrail(ctx) {
+            let owner = ct.account_id();
+            for t in &ct.item.trails {
+                if t.owner_account() != Some(owner) {
+                    continue;
+                }
+                let here = ct.at(t);
+                match out
+                    .iter_mut()
+                    .find(|o| o.account_id() == owner && o.arn == t.arn)
+                {
+                    Some(o)
+                        if !o.homed_in(o.region.unwrap_or_default())
+                            && t.homed_in(ct.region.unwrap_or_default()) =>
+                    {
+                        *o = here
+                    }
+                    Some(_) => {}
+                    None => out.push(here),
+                }
+            }
+        }
+        out
+    }
+    // --- end backbone: cloudtrail
 
     /// Every bucket, with its account's S3 data (account-level Block Public Access).
     pub fn buckets<'i>(&mut self, ctx: &Context<'i>) -> Vec<(At<'i, Bucket>, &'i S3)> {

@@ -28,6 +28,15 @@ mod apigateway_stage_waf;
 mod apigatewayv2_domain_tls;
 mod apigatewayv2_route_authorization;
 mod apigatewayv2_stage_access_logging;
+// --- backbone: cloudtrail
+mod cloudtrail_cloudwatch_logs;
+mod cloudtrail_global_service_events;
+mod cloudtrail_kms_encryption;
+mod cloudtrail_log_file_validation;
+mod cloudtrail_logging;
+mod cloudtrail_multi_region;
+mod cloudtrail_organization_trail;
+// --- end backbone: cloudtrail
 mod ec2_account_imdsv2_default;
 mod ec2_image_block_public_access;
 mod ec2_instance_imdsv2;
@@ -191,6 +200,15 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&lambda_function_policy_public::CHECK),
     Entry::Check(&lambda_function_url_auth_none::CHECK),
     Entry::Check(&lambda_runtime_deprecated::CHECK),
+    // --- backbone: cloudtrail
+    Entry::Organization(&cloudtrail_organization_trail::CHECK),
+    Entry::Check(&cloudtrail_multi_region::CHECK),
+    Entry::Check(&cloudtrail_global_service_events::CHECK),
+    Entry::Check(&cloudtrail_logging::CHECK),
+    Entry::Check(&cloudtrail_log_file_validation::CHECK),
+    Entry::Check(&cloudtrail_kms_encryption::CHECK),
+    Entry::Check(&cloudtrail_cloudwatch_logs::CHECK),
+    // --- end backbone: cloudtrail
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),

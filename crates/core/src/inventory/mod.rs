@@ -6,6 +6,10 @@
 //! check can say "not assessed" instead of guessing.
 
 pub mod credential_report;
+// --- backbone: cloudtrail
+mod cloudtrail;
+pub use cloudtrail::*;
+// --- end backbone: cloudtrail
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -189,6 +193,12 @@ pub struct RegionInventory {
     /// Lambda functions; an inventory saved before posture collected Lambda has none.
     #[serde(default = "lambda_not_collected")]
     pub lambda: Collected<Lambda>,
+    // --- backbone: cloudtrail
+    /// CloudTrail trails listed in the region; an inventory saved before posture collected
+    /// CloudTrail has none.
+    #[serde(default = "cloudtrail::cloudtrail_not_collected")]
+    pub cloudtrail: Collected<CloudTrail>,
+    // --- end backbone: cloudtrail
 }
 
 // ---------------------------------------------------------------- IAM
@@ -1185,6 +1195,15 @@ impl AccountInventory {
                     push(api.stages.error());
                 }
             }
+            // --- backbone: cloudtrail
+            push(r.cloudtrail.error());
+            if let Collected::Ok(ct) = &r.cloudtrail {
+                for t in &ct.trails {
+                    push(t.status.as_ref().and_then(|s| s.error()));
+                    push(t.management_events.as_ref().and_then(|m| m.error()));
+                }
+            }
+            // --- end backbone: cloudtrail
         }
         out
     }

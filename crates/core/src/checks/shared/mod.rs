@@ -4,6 +4,9 @@
 pub mod acm;
 pub mod apigateway;
 pub mod boundary;
+// --- backbone: cloudtrail
+pub mod cloudtrail;
+// --- end backbone: cloudtrail
 pub mod ec2;
 pub mod iam;
 pub mod kms;

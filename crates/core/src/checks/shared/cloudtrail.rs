@@ -1,0 +1,206 @@
+//! What the CloudTrail checks (and the coverage probe) share: the state of a trail as an account
+//! sees it, and whether a region of an account is logged.
+//!
+//! A trail is *logging* a region when GetTrailStatus says `IsLogging`, its selectors record
+//! management write events (the default selector records every management event; custom basic
+//! or advanced selectors may leave them out), and it covers the region: its home region, or any
+//! region for a multi-region trail. DescribeTrails with `includeShadowTrails` lists in each
+//! region the trails that cover it, the organization trail included in member accounts.
+
+use crate::check::{AccountDigest, Reason};
+use crate::inventory::{
+    AccountInventory, CloudTrail, Collected, ManagementEvents, Trail, TrailStatus,
+};
+
+/// An account's trail listings, by region (the regions where DescribeTrails answered, and the
+/// failures of the others).
+pub struct Listings<'a> {
+    pub regions: Vec<(&'a str, &'a Collected<CloudTrail>)>,
+}
+
+impl<'a> Listings<'a> {
+    pub fn of_account(acct: &'a AccountInventory) -> Listings<'a> {
+        Listings {
+            regions: acct
+                .regional
+                .iter()
+                .map(|(r, data)| (r.as_str(), &data.cloudtrail))
+                .collect(),
+        }
+    }
+
+    pub fn of_digest(d: &'a AccountDigest) -> Listings<'a> {
+        Listings {
+            regions: d
+                .cloudtrail
+                .iter()
+                .map(|(r, data)| (r.as_str(), data))
+                .collect(),
+        }
+    }
+
+    /// Every listing of the trail `arn` in the account.
+    fn listings_of(&self, arn: &'a str) -> impl Iterator<Item = &'a Trail> + '_ {
+        self.regions
+            .iter()
+            .filter_map(|(_, c)| c.as_ref().ok())
+            .flat_map(|ct| ct.trails.iter())
+            .filter(move |t| t.arn == arn)
+    }
+
+    /// Every distinct trail listed in the account (first listing of each).
+    pub fn distinct(&self) -> Vec<&'a Trail> {
+        let mut out: Vec<&'a Trail> = Vec::new();
+        for (_, c) in &self.regions {
+            if let Collected::Ok(ct) = c {
+                for t in &ct.trails {
+                    if !out.iter().any(|o| o.arn == t.arn) {
+                        out.push(t);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The first region whose listing failed, with its error.
+    pub fn first_failure(&self) -> Option<(&'a str, &'a crate::inventory::CollectionError)> {
+        self.regions
+            .iter()
+            .find_map(|(r, c)| c.error().map(|e| (*r, e)))
+    }
+
+    /// Whether any region's listing was read.
+    pub fn any_read(&self) -> bool {
+        self.regions.iter().any(|(_, c)| c.as_ref().is_ok())
+    }
+
+    /// The status of `trail`, from the listing where it was read (its home region's, or every
+    /// listing region's when the home region was not scanned).
+    pub fn status(&self, trail: &'a Trail) -> Option<&'a Collected<TrailStatus>> {
+        trail
+            .status
+            .as_ref()
+            .or_else(|| self.listings_of(&trail.arn).find_map(|t| t.status.as_ref()))
+    }
+
+    fn selectors(&self, trail: &'a Trail) -> Option<&'a Collected<ManagementEvents>> {
+        trail.management_events.as_ref().or_else(|| {
+            self.listings_of(&trail.arn)
+                .find_map(|t| t.management_events.as_ref())
+        })
+    }
+
+    /// What the account knows of `trail`: logging (with the management events recorded),
+    /// stopped, or unknown.
+    pub fn state(&self, trail: &'a Trail) -> TrailState<'a> {
+        let status = match self.status(trail) {
+            Some(Collected::Ok(s)) => s,
+            Some(Collected::Failed(e)) => return TrailState::Unknown(Reason::collection(e)),
+            None => {
+                return TrailState::Unknown(Reason::not_reported(format!(
+                    "the status of trail {} was not read in any scanned region",
+                    trail.arn
+                )));
+            }
+        };
+        if !status.is_logging {
+            return TrailState::Stopped(status);
+        }
+        if !trail.has_custom_event_selectors {
+            return TrailState::Logging(status, ManagementEvents::ALL);
+        }
+        match self.selectors(trail) {
+            Some(Collected::Ok(m)) => TrailState::Logging(status, *m),
+            Some(Collected::Failed(e)) => TrailState::Unknown(Reason::collection(e)),
+            None => TrailState::Unknown(Reason::not_reported(format!(
+                "the event selectors of trail {} were not read in any scanned region",
+                trail.arn
+            ))),
+        }
+    }
+}
+
+/// What an account knows of one trail.
+pub enum TrailState<'a> {
+    /// `IsLogging`, recording these management events.
+    Logging(&'a TrailStatus, ManagementEvents),
+    /// `IsLogging` false.
+    Stopped(&'a TrailStatus),
+    /// GetTrailStatus or GetEventSelectors failed.
+    Unknown(Reason),
+}
+
+impl TrailState<'_> {
+    /// Logging management write events (the ones that change something).
+    pub fn records_writes(&self) -> bool {
+        matches!(self, TrailState::Logging(_, m) if m.write)
+    }
+
+    /// Why the trail does not log management writes, when it does not (`None` when it does or
+    /// the state is unknown).
+    pub fn gap(&self) -> Option<String> {
+        match self {
+            TrailState::Logging(_, m) if !m.write => Some(format!("records {}", m.label())),
+            TrailState::Stopped(_) => Some("is not logging (StopLogging)".to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// A trail covers `region`: it was created there, or it is a multi-region trail.
+pub fn covers(trail: &Trail, region: &str) -> bool {
+    trail.is_multi_region || trail.homed_in(region)
+}
+
+/// Whether one region of an account is logged.
+pub enum Coverage<'a> {
+    /// These trails cover the region and log its management write events (not empty).
+    Logged(Vec<&'a Trail>),
+    /// No trail logs it: the covering trails (maybe none) and why each does not.
+    NotLogged(Vec<(&'a Trail, String)>),
+    /// No trail is known to log it, and the state of some covering trail is unknown.
+    Unknown(Reason),
+}
+
+/// Whether `region` of the account whose listings are `all` is logged, from the trails listed
+/// there (`here`).
+pub fn region_coverage<'a>(all: &Listings<'a>, region: &str, here: &'a CloudTrail) -> Coverage<'a> {
+    let mut logged = Vec::new();
+    let mut gaps = Vec::new();
+    let mut unknown = None;
+    for t in here.trails.iter().filter(|t| covers(t, region)) {
+        let state = all.state(t);
+        if state.records_writes() {
+            logged.push(t);
+        } else if let Some(gap) = state.gap() {
+            gaps.push((t, gap));
+        } else if let TrailState::Unknown(r) = state {
+            unknown.get_or_insert(r.after(format!("the state of trail {} is unknown: ", t.name)));
+        }
+    }
+    if !logged.is_empty() {
+        Coverage::Logged(logged)
+    } else if let Some(r) = unknown {
+        Coverage::Unknown(r)
+    } else {
+        Coverage::NotLogged(gaps)
+    }
+}
+
+/// `name (reason); name (reason)`.
+pub fn gaps_sentence(gaps: &[(&Trail, String)]) -> String {
+    gaps.iter()
+        .map(|(t, why)| format!("{} {why}", t.name))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `a, b, c`.
+pub fn names(trails: &[&Trail]) -> String {
+    trails
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -220,6 +220,63 @@ mod tests {
         assert_eq!(management_events(&[], &[data]), ManagementEvents::default());
     }
 
+    /// Element names as CloudTrail sends them (awsJson1_1): a trail homed here gets its status
+    /// (requested by ARN), a shadow of a trail homed in another scanned region does not.
+    #[test]
+    fn describe_trails_and_status_element_names() {
+        use crate::aws::fake::{FakeAws, Reply};
+        let fake = FakeAws::new(|req| {
+            let json = |body: &str| {
+                Reply::new(200, body).header("content-type", "application/x-amz-json-1.1")
+            };
+            if req.body.contains("includeShadowTrails") {
+                json(
+                    r#"{"trailList":[{"Name":"here","S3BucketName":"logs","IncludeGlobalServiceEvents":true,"IsMultiRegionTrail":false,"HomeRegion":"eu-west-1","TrailARN":"arn:aws:cloudtrail:eu-west-1:111111111111:trail/here","LogFileValidationEnabled":true,"KmsKeyId":"arn:aws:kms:eu-west-1:111111111111:key/k","CloudWatchLogsLogGroupArn":"arn:aws:logs:eu-west-1:111111111111:log-group:ct:*","HasCustomEventSelectors":false,"HasInsightSelectors":false,"IsOrganizationTrail":false},{"Name":"org","S3BucketName":"org-logs","IncludeGlobalServiceEvents":true,"IsMultiRegionTrail":true,"HomeRegion":"us-east-1","TrailARN":"arn:aws:cloudtrail:us-east-1:999999999999:trail/org","LogFileValidationEnabled":true,"HasCustomEventSelectors":true,"HasInsightSelectors":false,"IsOrganizationTrail":true}]}"#,
+                )
+            } else if req.body.contains("trail/here") {
+                json(
+                    r#"{"IsLogging":true,"LatestDeliveryError":"","LatestCloudWatchLogsDeliveryError":"Access denied","StopLoggingTime":1.7e9}"#,
+                )
+            } else {
+                Reply::json_error(400, "TrailNotFoundException", "unexpected request")
+            }
+        });
+        let client = aws_sdk_cloudtrail::Client::new(&fake.config("eu-west-1"));
+        let scanned = vec!["us-east-1".to_string(), "eu-west-1".to_string()];
+        let ct = tokio::runtime::Runtime::new().unwrap().block_on(collect(
+            &client,
+            "eu-west-1",
+            &scanned,
+        ));
+        let Collected::Ok(ct) = ct else {
+            panic!("{ct:?}")
+        };
+        let [here, org] = ct.trails.as_slice() else {
+            panic!("{ct:?}")
+        };
+        assert_eq!(
+            here.kms_key_id.as_deref(),
+            Some("arn:aws:kms:eu-west-1:111111111111:key/k")
+        );
+        assert_eq!(
+            here.status,
+            Some(Collected::Ok(TrailStatus {
+                is_logging: true,
+                latest_delivery_error: None,
+                latest_cloudwatch_logs_delivery_error: Some("Access denied".into()),
+                stop_logging_time: chrono::DateTime::from_timestamp(1_700_000_000, 0),
+                ..Default::default()
+            }))
+        );
+        assert!(org.is_organization_trail && org.is_multi_region);
+        assert_eq!(org.owner_account(), Some("999999999999"));
+        assert_eq!(
+            (org.status.as_ref(), org.management_events.as_ref()),
+            (None, None)
+        );
+        assert_eq!(fake.requests().len(), 2);
+    }
+
     #[test]
     fn details_are_read_once_per_trail() {
         let mut t = Trail {

@@ -64,6 +64,7 @@ mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
 mod org_scp_guardrails;
+mod org_security_services_delegated;
 mod resource_policy_parseable;
 mod s3_account_block_public_access;
 mod s3_bucket_access_logging;
@@ -212,6 +213,7 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),
+    Entry::Organization(&org_security_services_delegated::CHECK),
     Entry::Organization(&org_management_account_no_workloads::CHECK),
 ];
 
@@ -269,6 +271,10 @@ pub fn entry_on_inventory(
     now: DateTime<Utc>,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
+    let roles = crate::check::SraAccounts::recognise(
+        inventory.organization.as_ref(),
+        &crate::check::Given::default(),
+    );
     for acct in &inventory.accounts {
         let ctx = Context {
             scan: &inventory.scan,
@@ -277,6 +283,7 @@ pub fn entry_on_inventory(
             thresholds,
             now,
             boundary,
+            roles: &roles,
         };
         results.extend(entry.evaluate_account(&ctx));
     }
@@ -289,6 +296,7 @@ pub fn entry_on_inventory(
         thresholds,
         now,
         boundary,
+        roles: &roles,
     };
     results.extend(entry.evaluate_organization(&org));
     results

@@ -204,3 +204,69 @@ pub fn names(trails: &[&Trail]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::Status;
+    use crate::checks::fixtures::*;
+    use crate::coverage::{PROBES, State};
+    use crate::inventory::{Collected, Inventory};
+
+    fn probe_state(inv: &Inventory) -> State {
+        let probe = PROBES
+            .iter()
+            .find(|p| p.service == "cloudtrail")
+            .expect("cloudtrail probe");
+        let acct = &inv.accounts[0];
+        (probe.region)(acct, REGION, &acct.regional[REGION]).state
+    }
+
+    /// The coverage probe and `cloudtrail-multi-region` judge a region alike: not logged is Off
+    /// and a fail, unknown is Unknown and not assessed, logged is On (the check also wants the
+    /// trail to be multi-region).
+    #[test]
+    fn the_probe_agrees_with_the_multi_region_check() {
+        let mut unknown = trail("t", true, true);
+        unknown.status = Some(Collected::Failed(denied("GetTrailStatus")));
+        let mut listing_failed = base_inventory();
+        region_mut(&mut listing_failed).cloudtrail = Collected::Failed(denied("DescribeTrails"));
+        for (inv, state, status) in [
+            (inventory_with_trails(vec![]), State::Off, Status::Fail),
+            (
+                inventory_with_trails(vec![trail("t", true, true)]),
+                State::On,
+                Status::Pass,
+            ),
+            (
+                inventory_with_trails(vec![trail("t", true, false)]),
+                State::Off,
+                Status::Fail,
+            ),
+            (
+                inventory_with_trails(vec![trail("t", false, true)]),
+                State::On,
+                Status::Fail,
+            ),
+            (
+                inventory_with_trails(vec![unknown]),
+                State::Unknown,
+                Status::NotAssessed,
+            ),
+            (listing_failed, State::Unknown, Status::NotAssessed),
+        ] {
+            assert_eq!(probe_state(&inv), state);
+            assert_statuses(&inv, "cloudtrail-multi-region", &[status]);
+        }
+    }
+
+    /// The management account's organization trail covers the members' regions in the matrix.
+    #[test]
+    fn an_owned_organization_trail_is_organization_wide() {
+        let mut t = trail("org", true, true);
+        t.is_organization_trail = true;
+        let inv = inventory_with_trails(vec![t]);
+        let probe = PROBES.iter().find(|p| p.service == "cloudtrail").unwrap();
+        let acct = &inv.accounts[0];
+        assert!((probe.region)(acct, REGION, &acct.regional[REGION]).organization_wide);
+    }
+}

@@ -1,6 +1,5 @@
-use super::shared::cloudtrail::{Listings, TrailState};
-use crate::check::{AccountDigest, OrgCheck, Reason};
-use crate::inventory::{AccountAccess, Trail};
+use super::shared::cloudtrail::{OrgTrails, TrailState};
+use crate::check::OrgCheck;
 
 /// The organization has an organization trail (`IsOrganizationTrail`) that is multi-region and
 /// logging management write events. Read from the management account's listings first (it
@@ -13,49 +12,8 @@ pub const CHECK: OrgCheck = OrgCheck {
             return;
         };
         let management = org.management_account_id.as_str();
-        let mut entered: Vec<&AccountDigest> = ctx
-            .accounts
-            .iter()
-            .filter(|d| !matches!(d.access, AccountAccess::Denied { .. }))
-            .collect();
-        entered.sort_by_key(|d| d.account_id != management);
-        let mut found: Vec<(&Trail, TrailState, &str)> = Vec::new();
-        let mut listed_somewhere = false;
-        let mut management_listed = false;
-        let mut failure = None;
-        for d in &entered {
-            let listings = Listings::of_digest(d);
-            if listings.any_read() {
-                listed_somewhere = true;
-                management_listed |= d.account_id == management;
-            }
-            if failure.is_none() {
-                failure = listings
-                    .first_failure()
-                    .map(|(r, e)| (d.account_id.as_str(), r, e));
-            }
-            for t in listings
-                .distinct()
-                .into_iter()
-                .filter(|t| t.is_organization_trail)
-            {
-                let state = listings.state(t);
-                match found.iter_mut().find(|(f, _, _)| f.arn == t.arn) {
-                    Some(entry) => {
-                        if matches!(entry.1, TrailState::Unknown(_))
-                            && !matches!(state, TrailState::Unknown(_))
-                        {
-                            *entry = (t, state, d.account_id.as_str());
-                        }
-                    }
-                    None => found.push((t, state, d.account_id.as_str())),
-                }
-            }
-        }
-        if let Some((t, state, seen_in)) = found
-            .iter()
-            .find(|(t, s, _)| t.is_multi_region && s.records_writes())
-        {
+        let trails = OrgTrails::read(ctx.accounts, management);
+        if let Some((t, state, seen_in)) = trails.recording() {
             let events = match state {
                 TrailState::Logging(_, m) => m.label(),
                 _ => "",
@@ -80,6 +38,7 @@ pub const CHECK: OrgCheck = OrgCheck {
             out.evidence("read in account", seen_in);
             return;
         }
+        let found = &trails.found;
         if let Some((t, TrailState::Unknown(r), _)) = found
             .iter()
             .find(|(t, s, _)| t.is_multi_region && matches!(s, TrailState::Unknown(_)))
@@ -117,41 +76,21 @@ pub const CHECK: OrgCheck = OrgCheck {
                     problems.join("; ")
                 ),
             );
-            for (t, _, _) in &found {
+            for (t, _, _) in found {
                 out.evidence("Trail.TrailARN", &t.arn);
                 out.evidence("Trail.IsMultiRegionTrail", t.is_multi_region);
             }
             return;
         }
-        if management_listed {
-            out.fail(
-                org,
-                format!("the organization has no organization trail: the management account {management} lists none"),
-            );
-        } else if listed_somewhere {
-            out.fail(
-                org,
-                "the organization has no organization trail: no scanned account lists one (AWS lists the organization trail in every member account)",
-            );
-        } else if let Some((account, region, e)) = failure {
-            out.not_assessed(
-                org,
-                Reason::collection_as(
-                    format!("no account's trails could be read (account {account}, {region}): "),
-                    e,
-                ),
-            );
-            return;
-        } else {
-            out.not_assessed(
-                org,
-                Reason::outside_scan(
-                    "no scanned account's trails were read (scan the management account)",
-                ),
-            );
-            return;
+        match trails.absence(management) {
+            Ok(sentence) => {
+                out.fail(org, sentence);
+                out.evidence("IsOrganizationTrail", "(no trail)");
+            }
+            Err(reason) => {
+                out.not_assessed(org, reason);
+            }
         }
-        out.evidence("IsOrganizationTrail", "(no trail)");
     },
 };
 

@@ -32,6 +32,7 @@ mod apigatewayv2_stage_access_logging;
 mod cloudtrail_cloudwatch_logs;
 mod cloudtrail_global_service_events;
 mod cloudtrail_kms_encryption;
+mod cloudtrail_log_archive_delivery;
 mod cloudtrail_log_file_validation;
 mod cloudtrail_logging;
 mod cloudtrail_multi_region;
@@ -203,6 +204,7 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&lambda_runtime_deprecated::CHECK),
     // --- backbone: cloudtrail
     Entry::Organization(&cloudtrail_organization_trail::CHECK),
+    Entry::Organization(&cloudtrail_log_archive_delivery::CHECK),
     Entry::Check(&cloudtrail_multi_region::CHECK),
     Entry::Check(&cloudtrail_global_service_events::CHECK),
     Entry::Check(&cloudtrail_logging::CHECK),

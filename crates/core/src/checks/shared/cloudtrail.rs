@@ -188,6 +188,91 @@ pub fn region_coverage<'a>(all: &Listings<'a>, region: &str, here: &'a CloudTrai
     }
 }
 
+/// The organization trails as the scanned accounts list them (the management account first:
+/// it owns every organization trail), each with the best-known state.
+pub struct OrgTrails<'a> {
+    /// Each organization trail once: the trail, its state, the account whose listing was read.
+    pub found: Vec<(&'a Trail, TrailState<'a>, &'a str)>,
+    management_listed: bool,
+    listed_somewhere: bool,
+    failure: Option<(&'a str, &'a str, &'a crate::inventory::CollectionError)>,
+}
+
+impl<'a> OrgTrails<'a> {
+    pub fn read(accounts: &'a [AccountDigest], management: &str) -> OrgTrails<'a> {
+        let mut entered: Vec<&'a AccountDigest> = accounts
+            .iter()
+            .filter(|d| !matches!(d.access, crate::inventory::AccountAccess::Denied { .. }))
+            .collect();
+        entered.sort_by_key(|d| d.account_id != management);
+        let mut out = OrgTrails {
+            found: Vec::new(),
+            management_listed: false,
+            listed_somewhere: false,
+            failure: None,
+        };
+        for d in entered {
+            let listings = Listings::of_digest(d);
+            if listings.any_read() {
+                out.listed_somewhere = true;
+                out.management_listed |= d.account_id == management;
+            }
+            if out.failure.is_none() {
+                out.failure = listings
+                    .first_failure()
+                    .map(|(r, e)| (d.account_id.as_str(), r, e));
+            }
+            for t in listings
+                .distinct()
+                .into_iter()
+                .filter(|t| t.is_organization_trail)
+            {
+                let state = listings.state(t);
+                match out.found.iter_mut().find(|(f, _, _)| f.arn == t.arn) {
+                    Some(entry) => {
+                        if matches!(entry.1, TrailState::Unknown(_))
+                            && !matches!(state, TrailState::Unknown(_))
+                        {
+                            *entry = (t, state, d.account_id.as_str());
+                        }
+                    }
+                    None => out.found.push((t, state, d.account_id.as_str())),
+                }
+            }
+        }
+        out
+    }
+
+    /// The organization trail that records the organization: multi-region and logging
+    /// management write events.
+    pub fn recording(&self) -> Option<&(&'a Trail, TrailState<'a>, &'a str)> {
+        self.found
+            .iter()
+            .find(|(t, s, _)| t.is_multi_region && s.records_writes())
+    }
+
+    /// When no organization trail was found: `Ok` with the failure's sentence when the listings
+    /// read show there is none, `Err` with the reason when too little was read to say so.
+    pub fn absence(&self, management: &str) -> Result<String, Reason> {
+        if self.management_listed {
+            Ok(format!(
+                "the organization has no organization trail: the management account {management} lists none"
+            ))
+        } else if self.listed_somewhere {
+            Ok("the organization has no organization trail: no scanned account lists one (AWS lists the organization trail in every member account)".to_string())
+        } else if let Some((account, region, e)) = self.failure {
+            Err(Reason::collection_as(
+                format!("no account's trails could be read (account {account}, {region}): "),
+                e,
+            ))
+        } else {
+            Err(Reason::outside_scan(
+                "no scanned account's trails were read (scan the management account)",
+            ))
+        }
+    }
+}
+
 /// `name (reason); name (reason)`.
 pub fn gaps_sentence(gaps: &[(&Trail, String)]) -> String {
     gaps.iter()

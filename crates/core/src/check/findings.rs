@@ -563,6 +563,35 @@ impl Findings {
         out
     }
 
+    // --- backbone: cloudtrail
+    /// Every region of every account whose regions could be listed, with the account's trail
+    /// listing there, read or not (an organization trail covers a region whose listing failed):
+    /// the check records what it cannot judge.
+    pub fn digest_cloudtrail_regions<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<(
+        At<'i, AccountDigest, AccountDigest>,
+        &'i Collected<CloudTrail>,
+    )> {
+        let mut out = Vec::new();
+        for acct in self.digests(ctx) {
+            let acct = acct.item;
+            let at = At::new(ctx.partition(), acct, None, acct);
+            if self.collected(&at, &acct.regions).is_none() {
+                continue;
+            }
+            for (region, ct) in &acct.cloudtrail {
+                out.push((
+                    At::new(ctx.partition(), acct, Some(region.as_str()), acct),
+                    ct,
+                ));
+            }
+        }
+        out
+    }
+    // --- end backbone: cloudtrail
+
     pub fn digest_vpc_endpoints<'i>(
         &mut self,
         ctx: &OrgContext<'i>,

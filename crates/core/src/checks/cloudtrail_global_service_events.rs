@@ -1,18 +1,21 @@
-use super::shared::cloudtrail::{Listings, TrailState};
-use crate::check::{Check, Reason};
+use super::shared::cloudtrail::{Listings, TrailState, organization_cover};
+use crate::check::{OrgCheck, Reason};
 
 /// Each account's global service events (IAM, STS, CloudFront, Route 53: recorded in
 /// us-east-1) are recorded by a trail that is logging management write events with
-/// `IncludeGlobalServiceEvents` (the organization trail counts). Trails that leave them out on
-/// purpose, so that they are not recorded twice, are fine as long as one trail records them.
-pub const CHECK: Check = Check {
+/// `IncludeGlobalServiceEvents`; the organization trail counts, from the account's own
+/// listing or the management account's. Trails that leave them out on purpose, so that they
+/// are not recorded twice, are fine as long as one trail records them.
+pub const CHECK: OrgCheck = OrgCheck {
     id: "cloudtrail-global-service-events",
     run: |ctx, out| {
-        for acct in out.accounts(ctx) {
-            if out.collected(&acct, &acct.regions).is_none() {
+        let cover = organization_cover(ctx.organization, ctx.accounts)
+            .filter(|c| c.trail.include_global_service_events);
+        for acct in out.digests(ctx) {
+            if out.collected(&acct, &acct.item.regions).is_none() {
                 continue;
             }
-            let listings = Listings::of_account(acct.item);
+            let listings = Listings::of_digest(acct.item);
             let trails = listings.distinct();
             let mut recording = Vec::new();
             let mut unknown = None;
@@ -40,6 +43,20 @@ pub const CHECK: Check = Check {
                 }
                 continue;
             }
+            if let Some(c) = cover
+                .as_ref()
+                .filter(|c| c.covers_account(acct.account_id()))
+            {
+                out.pass(
+                    &acct,
+                    format!(
+                        "global service events are recorded by the organization trail {} ({}), as the management account lists it",
+                        c.trail.name, c.trail.arn
+                    ),
+                );
+                out.evidence("Trail.TrailARN", &c.trail.arn);
+                continue;
+            }
             if let Some(r) = unknown {
                 out.not_assessed(&acct, r);
                 continue;
@@ -48,7 +65,9 @@ pub const CHECK: Check = Check {
                 out.not_assessed(
                     &acct,
                     Reason::collection_as(
-                        format!("no trail read records global service events, and the trails of {region} are unknown: "),
+                        format!(
+                            "no trail read records global service events, and the trails of {region} are unknown: "
+                        ),
                         e,
                     ),
                 );

@@ -205,8 +205,8 @@ pub static REGISTRY: &[Entry] = &[
     // --- backbone: cloudtrail
     Entry::Organization(&cloudtrail_organization_trail::CHECK),
     Entry::Organization(&cloudtrail_log_archive_delivery::CHECK),
-    Entry::Check(&cloudtrail_multi_region::CHECK),
-    Entry::Check(&cloudtrail_global_service_events::CHECK),
+    Entry::Organization(&cloudtrail_multi_region::CHECK),
+    Entry::Organization(&cloudtrail_global_service_events::CHECK),
     Entry::Check(&cloudtrail_logging::CHECK),
     Entry::Check(&cloudtrail_log_file_validation::CHECK),
     Entry::Check(&cloudtrail_kms_encryption::CHECK),

@@ -273,6 +273,51 @@ impl<'a> OrgTrails<'a> {
     }
 }
 
+/// The organization trail that records every account of the organization: multi-region,
+/// logging management write events, owned by the management account (it owns every
+/// organization trail). `None` outside organization mode or when there is none.
+pub fn organization_cover<'a>(
+    organization: Option<&'a Collected<crate::inventory::Organization>>,
+    accounts: &'a [AccountDigest],
+) -> Option<OrgCover<'a>> {
+    let Some(Collected::Ok(org)) = organization else {
+        return None;
+    };
+    let management = org.management_account_id.as_str();
+    let trails = OrgTrails::read(accounts, management);
+    let (trail, state, _) = trails.recording()?;
+    if trail.owner_account() != Some(management) {
+        return None;
+    }
+    let events = match state {
+        TrailState::Logging(_, m) => *m,
+        _ => ManagementEvents::default(),
+    };
+    Some(OrgCover {
+        organization: org,
+        trail,
+        events,
+    })
+}
+
+/// An organization trail that logs the organization (see [`organization_cover`]).
+pub struct OrgCover<'a> {
+    pub organization: &'a crate::inventory::Organization,
+    pub trail: &'a Trail,
+    pub events: ManagementEvents,
+}
+
+impl OrgCover<'_> {
+    /// The account is one of the organization's, so the trail records it.
+    pub fn covers_account(&self, account_id: &str) -> bool {
+        self.organization
+            .accounts
+            .iter()
+            .any(|a| a.id == account_id)
+            || self.organization.management_account_id == account_id
+    }
+}
+
 /// `name (reason); name (reason)`.
 pub fn gaps_sentence(gaps: &[(&Trail, String)]) -> String {
     gaps.iter()

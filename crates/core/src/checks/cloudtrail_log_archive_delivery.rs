@@ -1,5 +1,5 @@
 use super::shared::boundary::decisions;
-use super::shared::cloudtrail::OrgTrails;
+use super::shared::cloudtrail::{KeyReading, OrgTrails, key_reading};
 use super::shared::layers::outside_grant_rcps;
 use super::shared::s3::{bucket_policy, buckets_by_name, effective_bpa};
 use crate::check::{OrgCheck, Reason, Role};
@@ -163,23 +163,54 @@ pub const CHECK: OrgCheck = OrgCheck {
             }
         }
         let who = outside_accounts(&grants);
-        if who.is_empty() {
-            out.pass(
-                &b,
-                format!(
-                    "organization trail {} delivers to bucket {bucket} of the Log Archive account {archive_id}, whose policy admits no one outside the organization",
-                    t.name
-                ),
-            );
-        } else {
-            out.fail(
-                &b,
-                format!(
-                    "organization trail {} delivers to bucket {bucket} of the Log Archive account {archive_id}, but its policy admits principals outside the organization: {}",
-                    t.name,
-                    who.join(", ")
-                ),
-            );
+        let key = key_reading(ctx, t);
+        let name = &t.name;
+        match (&key, who.is_empty()) {
+            (_, false) => {
+                out.fail(
+                    &b,
+                    format!(
+                        "organization trail {name} delivers to bucket {bucket} of the Log Archive account {archive_id}, but its policy admits principals outside the organization: {}",
+                        who.join(", ")
+                    ),
+                );
+            }
+            (KeyReading::Outside(arn, keys_who), true) => {
+                out.fail(
+                    &b,
+                    format!(
+                        "organization trail {name} delivers to bucket {bucket} of the Log Archive account {archive_id}, but the policy of its KMS key {arn} admits principals outside the organization: {}",
+                        keys_who.join(", ")
+                    ),
+                );
+            }
+            (KeyReading::Unknown(reason), true) => {
+                out.not_assessed(
+                    &b,
+                    reason.clone().after(format!(
+                        "the policy of bucket {bucket} admits no one outside the organization, and "
+                    )),
+                );
+            }
+            (KeyReading::Inside(arn), true) => {
+                out.pass(
+                    &b,
+                    format!(
+                        "organization trail {name} delivers to bucket {bucket} of the Log Archive account {archive_id}, whose policy, like that of its KMS key {arn}, admits no one outside the organization"
+                    ),
+                );
+            }
+            (KeyReading::NoKey, true) => {
+                out.pass(
+                    &b,
+                    format!(
+                        "organization trail {name} delivers to bucket {bucket} of the Log Archive account {archive_id}, whose policy admits no one outside the organization (no KMS key: cloudtrail-kms-encryption judges that)"
+                    ),
+                );
+            }
+        }
+        if let KeyReading::Inside(arn) | KeyReading::Outside(arn, _) = &key {
+            out.evidence("Trail.KmsKeyId", arn);
         }
         out.evidence("Trail.TrailARN", &t.arn);
         out.evidence(
@@ -207,6 +238,14 @@ mod tests {
     /// The bucket policy CloudTrail's console writes for an organization trail.
     const TRAIL_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"AWSCloudTrailAclCheck","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::org-trail-logs","Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111111111111:trail/org"}}},{"Sid":"AWSCloudTrailWrite","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::org-trail-logs/AWSLogs/o-test/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control","aws:SourceArn":"arn:aws:cloudtrail:us-east-1:111111111111:trail/org"}}}]}"#;
 
+    /// A trail key policy: the account administers it, CloudTrail encrypts with it; `extra` is
+    /// appended to the statements.
+    fn key_policy(extra: &str) -> String {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"kms:*","Resource":"*"}},{{"Sid":"Allow CloudTrail to encrypt logs","Effect":"Allow","Principal":{{"Service":"cloudtrail.amazonaws.com"}},"Action":"kms:GenerateDataKey*","Resource":"*","Condition":{{"StringEquals":{{"aws:SourceArn":"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/org"}}}}}}{extra}]}}"#
+        )
+    }
+
     /// The organization fixture with its organization trail into `org-trail-logs`, and a
     /// "Log Archive" account in the Security OU (scanned, holding `archive_buckets`, or not).
     fn org(archive_buckets: Option<Vec<Bucket>>) -> Inventory {
@@ -215,6 +254,7 @@ mod tests {
         t.is_organization_trail = true;
         t.s3_bucket_name = Some("org-trail-logs".into());
         cloudtrail_mut(&mut inv).trails = vec![t];
+        kms_mut(&mut inv).keys = vec![kms_key("trail", &key_policy(""), true)];
         org_mut(&mut inv).accounts.push(OrgAccount {
             id: ARCHIVE.into(),
             name: "Log Archive".into(),
@@ -284,6 +324,45 @@ mod tests {
             Status::Fail,
             &["not a bucket of the Log Archive account"],
         );
+    }
+
+    #[test]
+    fn the_trail_key_policy_is_read_too() {
+        let outside = key_policy(
+            r#",{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::555555555555:root"},"Action":"kms:Decrypt","Resource":"*"}"#,
+        );
+        let mut inv = org(Some(vec![bucket_with_policy(
+            "org-trail-logs",
+            TRAIL_POLICY,
+        )]));
+        kms_mut(&mut inv).keys = vec![kms_key("trail", &outside, true)];
+        let r = results(&inv, ID);
+        assert_result(
+            &r[0],
+            Status::Fail,
+            &["policy of its KMS key", "555555555555"],
+        );
+        // The key is not among the management account's keys: unknown, never a pass.
+        kms_mut(&mut inv).keys.clear();
+        let r = results(&inv, ID);
+        assert_reason(&r[0], ReasonCode::Inconsistent);
+        region_mut(&mut inv).kms = Collected::Failed(denied("ListKeys"));
+        let r = results(&inv, ID);
+        assert_reason(&r[0], ReasonCode::CollectionFailed);
+        // No KMS key: the bucket decides (cloudtrail-kms-encryption judges the key).
+        let mut inv = org(Some(vec![bucket_with_policy(
+            "org-trail-logs",
+            TRAIL_POLICY,
+        )]));
+        for a in &mut inv.accounts {
+            for data in a.regional.values_mut() {
+                if let Collected::Ok(ct) = &mut data.cloudtrail {
+                    ct.trails.iter_mut().for_each(|t| t.kms_key_id = None);
+                }
+            }
+        }
+        let r = results(&inv, ID);
+        assert_result(&r[0], Status::Pass, &["no KMS key"]);
     }
 
     #[test]

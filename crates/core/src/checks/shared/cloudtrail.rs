@@ -318,6 +318,83 @@ impl OrgCover<'_> {
     }
 }
 
+/// What the policy of the KMS key of a trail admits.
+pub enum KeyReading {
+    /// The trail has no KMS key (SSE-S3 only): no key policy to read.
+    NoKey,
+    /// The key policy admits no one outside the organization and the trusted accounts.
+    Inside(String),
+    /// It admits these principals outside (after the RCPs above the key's account).
+    Outside(String, Vec<String>),
+    Unknown(Reason),
+}
+
+/// The policy of the KMS key `trail` encrypts with, read by the policy engine against the
+/// scan's trust boundary, with the RCPs above the key's account (as `kms-key-policy-outside-org`
+/// reads every key), from the digest of the account that owns the key.
+pub fn key_reading(ctx: &crate::check::OrgContext, trail: &Trail) -> KeyReading {
+    use super::boundary::decisions;
+    use super::layers::{Attached, account_rcps};
+    let Some(arn) = trail.kms_key_id.as_deref() else {
+        return KeyReading::NoKey;
+    };
+    let parts: Vec<&str> = arn.split(':').collect();
+    let (Some(region), Some(account)) = (parts.get(3), parts.get(4)) else {
+        return KeyReading::Unknown(Reason::not_reported(format!(
+            "the KMS key {arn} of trail {} is not named by its ARN",
+            trail.name
+        )));
+    };
+    let Some(owner) = ctx.accounts.iter().find(|d| d.account_id == *account) else {
+        return KeyReading::Unknown(Reason::outside_scan(format!(
+            "the KMS key {arn} of trail {} belongs to account {account}, which was not scanned",
+            trail.name
+        )));
+    };
+    let text = match owner.trail_keys.get(*region) {
+        None => {
+            return KeyReading::Unknown(Reason::outside_scan(format!(
+                "the KMS key {arn} of trail {} is in {region}, which was not scanned in account {account}",
+                trail.name
+            )));
+        }
+        Some(Collected::Failed(e)) => return KeyReading::Unknown(Reason::collection(e)),
+        Some(Collected::Ok(keys)) => match keys.get(arn) {
+            Some(Collected::Ok(text)) => text,
+            Some(Collected::Failed(e)) => return KeyReading::Unknown(Reason::collection(e)),
+            None => {
+                return KeyReading::Unknown(Reason::inconsistent(format!(
+                    "the KMS key {arn} of trail {} is not among the customer-managed keys of account {account} that let CloudTrail in",
+                    trail.name
+                )));
+            }
+        },
+    };
+    let policy = match crate::policy::parse(text) {
+        Ok(p) => p,
+        Err(e) => {
+            return KeyReading::Unknown(Reason::unparseable(format!("the key policy of {arn}"), e));
+        }
+    };
+    let read = decisions(&policy, ctx.boundary());
+    let mut grants = read.outside.clone();
+    let rcps = account_rcps(
+        ctx.organization,
+        account,
+        &policy,
+        grants.iter().map(|g| g.statement.as_str()),
+        &Attached::kms_key(arn),
+        ctx.boundary(),
+    );
+    grants.retain(|g| !rcps.confines(&g.statement));
+    let who = crate::policy::outside_accounts(&grants);
+    if who.is_empty() {
+        KeyReading::Inside(arn.to_string())
+    } else {
+        KeyReading::Outside(arn.to_string(), who)
+    }
+}
+
 /// `name (reason); name (reason)`.
 pub fn gaps_sentence(gaps: &[(&Trail, String)]) -> String {
     gaps.iter()

@@ -55,6 +55,12 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "cloudtrail:GetTrailStatus",
     "cloudtrail:GetEventSelectors",
     // --- end backbone: cloudtrail
+    // --- SVC: securityhub ---
+    "securityhub:DescribeHub",
+    "securityhub:GetEnabledStandards",
+    "securityhub:DescribeOrganizationConfiguration",
+    "securityhub:ListMembers",
+    // --- end SVC: securityhub ---
 ];
 
 /// API Gateway reads are authorized on these resources. The partition segment is a wildcard
@@ -206,6 +212,7 @@ mod tests {
                     "kms",
                     "lambda",
                     "cloudtrail",
+                    "securityhub",
                 ]
                 .contains(&svc)
                     && !op.is_empty()

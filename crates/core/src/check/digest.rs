@@ -17,6 +17,9 @@ use crate::inventory::{
 // --- backbone: cloudtrail
 use crate::inventory::CloudTrail;
 // --- end backbone: cloudtrail
+// --- SVC: securityhub ---
+use crate::inventory::SecurityHub;
+// --- end SVC: securityhub ---
 
 /// One account as the organization checks see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +43,10 @@ pub struct AccountDigest {
     /// could not be listed. A key whose DescribeKey failed is kept when a trail names it.
     pub trail_keys: BTreeMap<String, Collected<BTreeMap<String, Collected<String>>>>,
     // --- end backbone: cloudtrail
+    // --- SVC: securityhub ---
+    /// Per region: Security Hub (the hub, its standards, the administrator's view).
+    pub securityhub: BTreeMap<String, Collected<SecurityHub>>,
+    // --- end SVC: securityhub ---
 }
 
 /// The root user and the account-wide IAM facts.
@@ -176,6 +183,13 @@ impl AccountDigest {
                 .collect(),
             trail_keys: trail_keys(acct),
             // --- end backbone: cloudtrail
+            // --- SVC: securityhub ---
+            securityhub: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.securityhub.clone()))
+                .collect(),
+            // --- end SVC: securityhub ---
         }
     }
 }

@@ -18,6 +18,9 @@ use crate::inventory::{
 // --- backbone: cloudtrail
 use crate::inventory::{CloudTrail, Trail};
 // --- end backbone: cloudtrail
+// --- SVC: securityhub ---
+use crate::inventory::SecurityHub;
+// --- end SVC: securityhub ---
 
 pub type Tags = BTreeMap<String, String>;
 
@@ -323,6 +326,25 @@ impl Identity for LambdaFunction {
         self.arn.clone()
     }
 }
+
+// --- SVC: securityhub ---
+/// Security Hub in a region: the hub's ARN as DescribeHub reports it; where the account is not
+/// subscribed, the ARN its hub has once enabled (`hub/default`), so the region's results keep
+/// one name whether the service is on or off.
+impl Identity for SecurityHub {
+    fn arn(&self, at: &Place) -> String {
+        match &self.hub {
+            Some(h) => h.arn.clone(),
+            None => format!(
+                "arn:{}:securityhub:{}:{}:hub/default",
+                at.partition,
+                at.region.unwrap_or_default(),
+                at.account_id
+            ),
+        }
+    }
+}
+// --- end SVC: securityhub ---
 
 /// `arn:<partition>:ec2:<region>:<account>:<kind>/<id>`.
 fn ec2_arn(at: &Place, kind: &str, id: &str) -> String {

@@ -10,6 +10,10 @@ pub mod credential_report;
 mod cloudtrail;
 pub use cloudtrail::*;
 // --- end backbone: cloudtrail
+// --- SVC: securityhub ---
+mod securityhub;
+pub use securityhub::*;
+// --- end SVC: securityhub ---
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -199,6 +203,11 @@ pub struct RegionInventory {
     #[serde(default = "cloudtrail::cloudtrail_not_collected")]
     pub cloudtrail: Collected<CloudTrail>,
     // --- end backbone: cloudtrail
+    // --- SVC: securityhub ---
+    /// Security Hub; an inventory saved before posture collected it has none.
+    #[serde(default = "securityhub::securityhub_not_collected")]
+    pub securityhub: Collected<SecurityHub>,
+    // --- end SVC: securityhub ---
 }
 
 // ---------------------------------------------------------------- IAM
@@ -1166,6 +1175,14 @@ impl AccountInventory {
             push(r.apigateway.error());
             push(r.kms.error());
             push(r.lambda.error());
+            // --- SVC: securityhub ---
+            push(r.securityhub.error());
+            if let Collected::Ok(sh) = &r.securityhub {
+                for e in sh.errors() {
+                    push(Some(e));
+                }
+            }
+            // --- end SVC: securityhub ---
             if let Collected::Ok(lambda) = &r.lambda {
                 for f in &lambda.functions {
                     push(f.policy.error());

@@ -58,6 +58,11 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "config:DescribeConfigurationAggregators",
     "account:GetAlternateContact",
     // --- end backbone: config ---
+    // --- backbone: cloudtrail
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    // --- end backbone: cloudtrail
     // --- SVC: securityhub ---
     "securityhub:DescribeHub",
     "securityhub:GetEnabledStandards",
@@ -216,6 +221,7 @@ mod tests {
                     "lambda",
                     "config",
                     "account",
+                    "cloudtrail",
                     "securityhub",
                 ]
                 .contains(&svc)

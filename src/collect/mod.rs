@@ -6,6 +6,9 @@ mod acm;
 mod apigateway;
 mod apigatewayv2;
 mod config;
+// --- backbone: cloudtrail
+mod cloudtrail;
+// --- end backbone: cloudtrail
 mod ec2;
 mod iam;
 mod kms;
@@ -389,6 +392,7 @@ async fn scan_account(
         Collected::Failed(_) => Vec::new(),
     };
     let account = account_id.as_str();
+    let scanned_regions = &region_list.clone();
     // --- SVC: securityhub ---
     // The organization view is read only in Security Hub's delegated administrator.
     let securityhub_admin = organization.is_some_and(|o| {
@@ -406,6 +410,10 @@ async fn scan_account(
         .map(|region| {
             let conf = conf.clone();
             async move {
+                // --- backbone: cloudtrail
+                let cloudtrail_client = aws.cloudtrail(&conf, account, &region);
+                let cloudtrail = cloudtrail::collect(&cloudtrail_client, &region, scanned_regions);
+                // --- end backbone: cloudtrail
                 let ec2_client = aws.ec2(&conf, account, &region);
                 let acm_client = aws.acm(&conf, account, &region);
                 let gw_client = aws.apigateway(&conf, account, &region);
@@ -418,7 +426,17 @@ async fn scan_account(
                 let securityhub_fut =
                     securityhub::collect(&securityhub_client, &region, securityhub_admin);
                 // --- end SVC: securityhub ---
-                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, config, securityhub) = tokio::join!(
+                let (
+                    ec2,
+                    acm,
+                    apigateway,
+                    apigatewayv2,
+                    kms,
+                    lambda,
+                    config,
+                    securityhub,
+                    cloudtrail,
+                ) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
@@ -427,6 +445,7 @@ async fn scan_account(
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
                     config::collect(&config_client, &region),
                     securityhub_fut,
+                    cloudtrail,
                 );
                 (
                     region,
@@ -439,6 +458,7 @@ async fn scan_account(
                         lambda,
                         config,
                         securityhub,
+                        cloudtrail,
                     },
                 )
             }
@@ -499,6 +519,7 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("kms:")
                 || a.starts_with("lambda:")
                 || a.starts_with("config:")
+                || a.starts_with("cloudtrail:")
                 || a.starts_with("securityhub:")
         })
         .collect()

@@ -34,6 +34,16 @@ mod config_organization_aggregator;
 mod config_recorder_all_resources;
 mod config_recorder_enabled;
 mod config_recorder_status_ok;
+// --- backbone: cloudtrail
+mod cloudtrail_cloudwatch_logs;
+mod cloudtrail_global_service_events;
+mod cloudtrail_kms_encryption;
+mod cloudtrail_log_archive_delivery;
+mod cloudtrail_log_file_validation;
+mod cloudtrail_logging;
+mod cloudtrail_multi_region;
+mod cloudtrail_organization_trail;
+// --- end backbone: cloudtrail
 mod ec2_account_imdsv2_default;
 mod ec2_ebs_encryption_default;
 mod ec2_image_block_public_access;
@@ -218,6 +228,16 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Organization(&config_delivery_log_archive::CHECK),
     Entry::Organization(&config_organization_aggregator::CHECK),
     // --- end backbone: config ---
+    // --- backbone: cloudtrail
+    Entry::Organization(&cloudtrail_organization_trail::CHECK),
+    Entry::Organization(&cloudtrail_log_archive_delivery::CHECK),
+    Entry::Organization(&cloudtrail_multi_region::CHECK),
+    Entry::Organization(&cloudtrail_global_service_events::CHECK),
+    Entry::Check(&cloudtrail_logging::CHECK),
+    Entry::Check(&cloudtrail_log_file_validation::CHECK),
+    Entry::Check(&cloudtrail_kms_encryption::CHECK),
+    Entry::Check(&cloudtrail_cloudwatch_logs::CHECK),
+    // --- end backbone: cloudtrail
     // --- SVC: securityhub ---
     Entry::Check(&securityhub_enabled::CHECK),
     Entry::Check(&securityhub_standards::CHECK),

@@ -11,6 +11,10 @@ pub mod config;
 pub use config::*;
 use config::{config_not_collected, ebs_encryption_not_collected, security_contact_not_collected};
 // --- end backbone: config ---
+// --- backbone: cloudtrail
+mod cloudtrail;
+pub use cloudtrail::*;
+// --- end backbone: cloudtrail
 // --- SVC: securityhub ---
 mod securityhub;
 pub use securityhub::*;
@@ -209,6 +213,12 @@ pub struct RegionInventory {
     #[serde(default = "config_not_collected")]
     pub config: Collected<Config>,
     // --- end backbone: config ---
+    // --- backbone: cloudtrail
+    /// CloudTrail trails listed in the region; an inventory saved before posture collected
+    /// CloudTrail has none.
+    #[serde(default = "cloudtrail::cloudtrail_not_collected")]
+    pub cloudtrail: Collected<CloudTrail>,
+    // --- end backbone: cloudtrail
     // --- SVC: securityhub ---
     /// Security Hub; an inventory saved before posture collected it has none.
     #[serde(default = "securityhub::securityhub_not_collected")]
@@ -1329,6 +1339,15 @@ impl AccountInventory {
                 push(c.aggregators.error());
             }
             // --- end backbone: config ---
+            // --- backbone: cloudtrail
+            push(r.cloudtrail.error());
+            if let Collected::Ok(ct) = &r.cloudtrail {
+                for t in &ct.trails {
+                    push(t.status.as_ref().and_then(|s| s.error()));
+                    push(t.management_events.as_ref().and_then(|m| m.error()));
+                }
+            }
+            // --- end backbone: cloudtrail
             // What links the front door path: mappings and integrations.
             if let Collected::Ok(gw) = &r.apigateway {
                 for d in &gw.domain_names {

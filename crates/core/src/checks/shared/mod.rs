@@ -5,6 +5,9 @@ pub mod acm;
 pub mod apigateway;
 pub mod boundary;
 pub mod config;
+// --- backbone: cloudtrail
+pub mod cloudtrail;
+// --- end backbone: cloudtrail
 pub mod ec2;
 pub mod iam;
 pub mod kms;

@@ -280,6 +280,57 @@ impl Aws {
         aws_sdk_lambda::Client::from_conf(c)
     }
 
+    // --- SVC: accessanalyzer, inspector2, macie
+    pub fn accessanalyzer(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_accessanalyzer::Client {
+        let c = aws_sdk_accessanalyzer::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("access-analyzer", account, Some(region)))
+            .interceptor(self.counter())
+            .interceptor(self.pace_tag("access-analyzer", account, region))
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_accessanalyzer::Client::from_conf(c)
+    }
+
+    pub fn inspector2(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_inspector2::Client {
+        let c = aws_sdk_inspector2::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("inspector2", account, Some(region)))
+            .interceptor(self.counter())
+            .interceptor(self.pace_tag("inspector2", account, region))
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_inspector2::Client::from_conf(c)
+    }
+
+    pub fn macie2(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_macie2::Client {
+        let c = aws_sdk_macie2::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("macie2", account, Some(region)))
+            .interceptor(self.counter())
+            .interceptor(self.pace_tag("macie2", account, region))
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_macie2::Client::from_conf(c)
+    }
+
+    // --- end SVC: accessanalyzer, inspector2, macie
+
     pub fn apigateway(
         &self,
         conf: &SdkConfig,

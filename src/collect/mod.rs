@@ -4,6 +4,11 @@
 
 mod acm;
 mod apigateway;
+// --- SVC: accessanalyzer, inspector2, macie
+mod accessanalyzer;
+mod inspector2;
+mod macie;
+// --- end SVC: accessanalyzer, inspector2, macie
 mod apigatewayv2;
 mod ec2;
 mod iam;
@@ -385,6 +390,10 @@ async fn scan_account(
         Collected::Failed(_) => Vec::new(),
     };
     let account = account_id.as_str();
+    // --- SVC: accessanalyzer, inspector2, macie
+    let inspector2_admin = delegated_admin_of(organization, account, "inspector2.amazonaws.com");
+    let macie_admin = delegated_admin_of(organization, account, "macie.amazonaws.com");
+    // --- end SVC: accessanalyzer, inspector2, macie
     let regional_fut = futures::stream::iter(region_list)
         .map(|region| {
             let conf = conf.clone();
@@ -403,6 +412,30 @@ async fn scan_account(
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
                 );
+                // --- SVC: accessanalyzer, inspector2, macie
+                let aa_client = aws.accessanalyzer(&conf, account, &region);
+                let inspector_client = aws.inspector2(&conf, account, &region);
+                let macie_client = aws.macie2(&conf, account, &region);
+                let (accessanalyzer, inspector2, inspector2_organization, macie, macie_organization) = tokio::join!(
+                    accessanalyzer::collect(&aa_client, &region),
+                    inspector2::collect(&inspector_client, account, &region),
+                    async {
+                        if inspector2_admin {
+                            Some(inspector2::organization(&inspector_client, &region).await)
+                        } else {
+                            None
+                        }
+                    },
+                    macie::collect(&macie_client, &region),
+                    async {
+                        if macie_admin {
+                            Some(macie::organization(&macie_client, &region).await)
+                        } else {
+                            None
+                        }
+                    },
+                );
+                // --- end SVC: accessanalyzer, inspector2, macie
                 (
                     region,
                     RegionInventory {
@@ -412,6 +445,13 @@ async fn scan_account(
                         apigatewayv2,
                         kms,
                         lambda,
+                        // --- SVC: accessanalyzer, inspector2, macie
+                        accessanalyzer,
+                        inspector2,
+                        inspector2_organization,
+                        macie,
+                        macie_organization,
+                        // --- end SVC: accessanalyzer, inspector2, macie
                     },
                 )
             }
@@ -431,6 +471,19 @@ async fn scan_account(
         regional,
     }
 }
+
+// --- SVC: accessanalyzer, inspector2, macie
+/// Whether Organizations lists `account` as the delegated administrator of `principal`: only
+/// there does posture read the service's organization view (elsewhere the calls would fail).
+fn delegated_admin_of(organization: Option<&Organization>, account: &str, principal: &str) -> bool {
+    organization.is_some_and(|org| match &org.delegated_administrators {
+        Collected::Ok(admins) => admins
+            .iter()
+            .any(|a| a.account_id == account && a.service_principals.iter().any(|p| p == principal)),
+        Collected::Failed(_) => false,
+    })
+}
+// --- end SVC: accessanalyzer, inspector2, macie
 
 fn denied_account(
     account_id: String,
@@ -466,6 +519,11 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("apigateway:")
                 || a.starts_with("kms:")
                 || a.starts_with("lambda:")
+                // --- SVC: accessanalyzer, inspector2, macie
+                || a.starts_with("access-analyzer:")
+                || a.starts_with("inspector2:")
+                || a.starts_with("macie2:")
+                // --- end SVC: accessanalyzer, inspector2, macie
         })
         .collect()
 }

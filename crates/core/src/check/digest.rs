@@ -14,6 +14,9 @@ use crate::inventory::{
     AccountAccess, AccountInventory, Collected, CredentialReportRow, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
+// --- SVC: accessanalyzer, inspector2, macie
+use crate::inventory::{AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization};
+// --- end SVC: accessanalyzer, inspector2, macie
 
 /// One account as the organization checks see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +31,24 @@ pub struct AccountDigest {
     pub s3: Collected<S3Digest>,
     /// Per region: the EC2 data other accounts' resources depend on.
     pub regional: BTreeMap<String, Collected<Ec2Digest>>,
+    // --- SVC: accessanalyzer, inspector2, macie
+    /// Per region: Access Analyzer, Inspector and Macie, with the administrator's views.
+    pub analyzers: BTreeMap<String, AnalyzersDigest>,
+    // --- end SVC: accessanalyzer, inspector2, macie
 }
+
+// --- SVC: accessanalyzer, inspector2, macie
+/// One region's Access Analyzer, Inspector and Macie data of an account (small: copied whole).
+/// An organization analyzer covers other accounts; the administrators' views list members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyzersDigest {
+    pub accessanalyzer: Collected<AccessAnalyzer>,
+    pub inspector2: Collected<Inspector2>,
+    pub inspector2_organization: Option<Collected<Inspector2Organization>>,
+    pub macie: Collected<Macie>,
+    pub macie_organization: Option<Collected<MacieOrganization>>,
+}
+// --- end SVC: accessanalyzer, inspector2, macie
 
 /// The root user and the account-wide IAM facts.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +176,22 @@ impl AccountDigest {
             iam,
             s3,
             regional,
+            // --- SVC: accessanalyzer, inspector2, macie
+            analyzers: acct
+                .regional
+                .iter()
+                .map(|(region, r)| {
+                    let d = AnalyzersDigest {
+                        accessanalyzer: r.accessanalyzer.clone(),
+                        inspector2: r.inspector2.clone(),
+                        inspector2_organization: r.inspector2_organization.clone(),
+                        macie: r.macie.clone(),
+                        macie_organization: r.macie_organization.clone(),
+                    };
+                    (region.clone(), d)
+                })
+                .collect(),
+            // --- end SVC: accessanalyzer, inspector2, macie
         }
     }
 }
@@ -186,7 +222,7 @@ macro_rules! account_scope {
         }
     )*};
 }
-account_scope!(AccountDigest, IamDigest, S3Digest, Ec2Digest);
+account_scope!(AccountDigest, IamDigest, S3Digest, Ec2Digest, AnalyzersDigest);
 
 impl Identity for BucketDigest {
     fn arn(&self, at: &Place) -> String {

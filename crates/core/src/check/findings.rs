@@ -7,6 +7,10 @@
 //! [`Reason`] and does not yield the level. A check built on walkers cannot forget it.
 
 use super::digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, S3Digest};
+// --- SVC: accessanalyzer, inspector2, macie
+use super::digest::AnalyzersDigest;
+use crate::inventory::{AccessAnalyzer, Inspector2, Macie};
+// --- end SVC: accessanalyzer, inspector2, macie
 use super::identity::{At, Identity, Resource};
 use super::model::{CheckResult, Evidence, Status};
 use super::reason::Reason;
@@ -533,6 +537,44 @@ impl Findings {
         }
         out
     }
+
+    // --- SVC: accessanalyzer, inspector2, macie
+
+    /// IAM Access Analyzer in every region of every account.
+    pub fn accessanalyzer<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, AccessAnalyzer>> {
+        self.regional(ctx, |r| &r.accessanalyzer)
+    }
+
+    /// Amazon Inspector's status in every region of every account.
+    pub fn inspector2<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Inspector2>> {
+        self.regional(ctx, |r| &r.inspector2)
+    }
+
+    /// Amazon Macie's session in every region of every account.
+    pub fn macie<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Macie>> {
+        self.regional(ctx, |r| &r.macie)
+    }
+
+    /// Access Analyzer, Inspector and Macie of every region of every account whose regions
+    /// could be listed (each service's own data is still a `Collected` to unwrap).
+    pub fn digest_analyzers<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<At<'i, AnalyzersDigest, AccountDigest>> {
+        let mut out = Vec::new();
+        for acct in self.digests(ctx) {
+            let acct = acct.item;
+            let at = At::new(ctx.partition(), acct, None, acct);
+            if self.collected(&at, &acct.regions).is_none() {
+                continue;
+            }
+            for (region, d) in &acct.analyzers {
+                out.push(At::new(ctx.partition(), acct, Some(region.as_str()), d));
+            }
+        }
+        out
+    }
+    // --- end SVC: accessanalyzer, inspector2, macie
 
     /// Record results with `body`, then hand each of them to `amend`: evidence that every
     /// result about one resource shares (the credential report's age on every result built

@@ -72,6 +72,11 @@ mod sra_app_data_bucket_restricted;
 mod sra_app_private_instance_imdsv2;
 mod sra_app_private_subnet_s3_path;
 mod vpc_block_public_access;
+// --- SVC: accessanalyzer, inspector2, macie
+mod accessanalyzer_enabled;
+mod inspector_enabled;
+mod macie_enabled;
+// --- end SVC: accessanalyzer, inspector2, macie
 mod vpc_endpoint_policy_outside_org;
 mod vpc_s3_gateway_endpoint_full_access;
 
@@ -195,6 +200,11 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),
     Entry::Organization(&org_management_account_no_workloads::CHECK),
+    // --- SVC: accessanalyzer, inspector2, macie
+    Entry::Organization(&accessanalyzer_enabled::CHECK),
+    Entry::Check(&inspector_enabled::CHECK),
+    Entry::Check(&macie_enabled::CHECK),
+    // --- end SVC: accessanalyzer, inspector2, macie
 ];
 
 fn selected(only: Option<&[String]>) -> impl Iterator<Item = &'static Entry> + '_ {

@@ -261,6 +261,10 @@ pub fn entry_on_inventory(
     now: DateTime<Utc>,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
+    let roles = crate::check::SraAccounts::recognise(
+        inventory.organization.as_ref(),
+        &crate::check::Given::default(),
+    );
     for acct in &inventory.accounts {
         let ctx = Context {
             scan: &inventory.scan,
@@ -269,6 +273,7 @@ pub fn entry_on_inventory(
             thresholds,
             now,
             boundary,
+            roles: &roles,
         };
         results.extend(entry.evaluate_account(&ctx));
     }
@@ -281,6 +286,7 @@ pub fn entry_on_inventory(
         thresholds,
         now,
         boundary,
+        roles: &roles,
     };
     results.extend(entry.evaluate_organization(&org));
     results

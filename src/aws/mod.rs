@@ -313,12 +313,7 @@ impl Aws {
         aws_sdk_inspector2::Client::from_conf(c)
     }
 
-    pub fn macie2(
-        &self,
-        conf: &SdkConfig,
-        account: &str,
-        region: &str,
-    ) -> aws_sdk_macie2::Client {
+    pub fn macie2(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_macie2::Client {
         let c = aws_sdk_macie2::config::Builder::from(conf)
             .region(Region::new(region.to_string()))
             .retry_partition(Self::partition("macie2", account, Some(region)))

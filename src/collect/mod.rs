@@ -416,7 +416,13 @@ async fn scan_account(
                 let aa_client = aws.accessanalyzer(&conf, account, &region);
                 let inspector_client = aws.inspector2(&conf, account, &region);
                 let macie_client = aws.macie2(&conf, account, &region);
-                let (accessanalyzer, inspector2, inspector2_organization, macie, macie_organization) = tokio::join!(
+                let (
+                    accessanalyzer,
+                    inspector2,
+                    inspector2_organization,
+                    macie,
+                    macie_organization,
+                ) = tokio::join!(
                     accessanalyzer::collect(&aa_client, &region),
                     inspector2::collect(&inspector_client, account, &region),
                     async {
@@ -477,9 +483,9 @@ async fn scan_account(
 /// there does posture read the service's organization view (elsewhere the calls would fail).
 fn delegated_admin_of(organization: Option<&Organization>, account: &str, principal: &str) -> bool {
     organization.is_some_and(|org| match &org.delegated_administrators {
-        Collected::Ok(admins) => admins
-            .iter()
-            .any(|a| a.account_id == account && a.service_principals.iter().any(|p| p == principal)),
+        Collected::Ok(admins) => admins.iter().any(|a| {
+            a.account_id == account && a.service_principals.iter().any(|p| p == principal)
+        }),
         Collected::Failed(_) => false,
     })
 }
@@ -523,7 +529,7 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("access-analyzer:")
                 || a.starts_with("inspector2:")
                 || a.starts_with("macie2:")
-                // --- end SVC: accessanalyzer, inspector2, macie
+            // --- end SVC: accessanalyzer, inspector2, macie
         })
         .collect()
 }

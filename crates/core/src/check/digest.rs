@@ -15,7 +15,9 @@ use crate::inventory::{
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
 // --- SVC: accessanalyzer, inspector2, macie
-use crate::inventory::{AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization};
+use crate::inventory::{
+    AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization,
+};
 // --- end SVC: accessanalyzer, inspector2, macie
 
 /// One account as the organization checks see it.
@@ -222,7 +224,13 @@ macro_rules! account_scope {
         }
     )*};
 }
-account_scope!(AccountDigest, IamDigest, S3Digest, Ec2Digest, AnalyzersDigest);
+account_scope!(
+    AccountDigest,
+    IamDigest,
+    S3Digest,
+    Ec2Digest,
+    AnalyzersDigest
+);
 
 impl Identity for BucketDigest {
     fn arn(&self, at: &Place) -> String {

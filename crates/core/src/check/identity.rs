@@ -16,7 +16,9 @@ use crate::inventory::{
     RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
 };
 // --- SVC: accessanalyzer, inspector2, macie
-use crate::inventory::{AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization};
+use crate::inventory::{
+    AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization,
+};
 // --- end SVC: accessanalyzer, inspector2, macie
 
 pub type Tags = BTreeMap<String, String>;

@@ -118,7 +118,10 @@ mod tests {
                 Status::Fail,
             ),
             (analyzers(vec![]), Status::Fail),
-            (Collected::Failed(denied("ListAnalyzers")), Status::NotAssessed),
+            (
+                Collected::Failed(denied("ListAnalyzers")),
+                Status::NotAssessed,
+            ),
         ] {
             let mut inv = base_inventory();
             region_mut(&mut inv).accessanalyzer = aa;
@@ -152,7 +155,11 @@ mod tests {
             assert_eq!(res.status, Status::Pass, "{res:?}");
         }
         let member = r.iter().find(|x| x.account_id == MEMBER).unwrap();
-        assert_result(member, Status::Pass, &["organization analyzer org", SECURITY]);
+        assert_result(
+            member,
+            Status::Pass,
+            &["organization analyzer org", SECURITY],
+        );
     }
 
     #[test]

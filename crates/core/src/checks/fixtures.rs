@@ -845,7 +845,14 @@ pub fn add_member(inv: &mut Inventory, id: &str, name: &str) -> usize {
             name: name.into(),
             email: None,
             state: "ACTIVE".into(),
-            parent_id: Some(if name.contains("security") { "ou-sec" } else { "ou-wl" }.into()),
+            parent_id: Some(
+                if name.contains("security") {
+                    "ou-sec"
+                } else {
+                    "ou-wl"
+                }
+                .into(),
+            ),
         });
     }
     inv.accounts.len() - 1

@@ -40,7 +40,10 @@ mod tests {
             (session("ENABLED"), Status::Pass),
             (session("PAUSED"), Status::Fail),
             (Collected::Ok(Macie::NotEnabled), Status::Fail),
-            (Collected::Failed(denied("GetMacieSession")), Status::NotAssessed),
+            (
+                Collected::Failed(denied("GetMacieSession")),
+                Status::NotAssessed,
+            ),
         ] {
             let mut inv = base_inventory();
             region_mut(&mut inv).macie = macie;
@@ -54,6 +57,9 @@ mod tests {
         region_mut(&mut inv).macie = Collected::Ok(Macie::NotEnabled);
         let r = results(&inv, "macie-enabled");
         assert_result(&r[0], Status::Fail, &["not enabled", REGION]);
-        assert!(r[0].resource.starts_with("arn:aws:macie2:us-east-1:111111111111:"));
+        assert!(
+            r[0].resource
+                .starts_with("arn:aws:macie2:us-east-1:111111111111:")
+        );
     }
 }

@@ -12,7 +12,10 @@ pub enum Cover<'a> {
     /// An active ORGANIZATION analyzer of another scanned account of the organization (the
     /// management account or Access Analyzer's delegated administrator): it covers every account
     /// of the organization in its region.
-    Organization { account_id: &'a str, analyzer: &'a Analyzer },
+    Organization {
+        account_id: &'a str,
+        analyzer: &'a Analyzer,
+    },
 }
 
 impl Cover<'_> {
@@ -91,7 +94,10 @@ mod tests {
         assert!(matches!(cover(&own, []), Some(Cover::Own(_))));
         assert!(matches!(
             cover(&none, [("222222222222", &org)]),
-            Some(Cover::Organization { account_id: "222222222222", .. })
+            Some(Cover::Organization {
+                account_id: "222222222222",
+                ..
+            })
         ));
         // Another account's ACCOUNT analyzer watches that account only.
         assert_eq!(cover(&none, [("222222222222", &own)]), None);

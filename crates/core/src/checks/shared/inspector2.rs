@@ -1,7 +1,18 @@
 //! Amazon Inspector: whether an account scans EC2, ECR and Lambda in a region. Shared by
 //! `inspector-enabled` and the coverage probe, so that they agree.
 
-use crate::inventory::Inspector2;
+use crate::inventory::{DelegatedAdministrator, Inspector2};
+
+/// The account Organizations lists as the delegated administrator of `principal`
+/// (`inspector2.amazonaws.com`, `macie.amazonaws.com`, `access-analyzer.amazonaws.com`).
+pub fn administrator_of<'a>(
+    admins: &'a [DelegatedAdministrator],
+    principal: &str,
+) -> Option<&'a DelegatedAdministrator> {
+    admins
+        .iter()
+        .find(|a| a.service_principals.iter().any(|p| p == principal))
+}
 
 /// Whether the service is on, with the sentence that says so.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +65,9 @@ mod tests {
         let v = scanning(&partial);
         assert!(!v.on);
         let msg = v.detail;
-        assert!(msg.contains("ECR (DISABLED)") && msg.contains("Lambda (not reported)"), "{msg}");
+        assert!(
+            msg.contains("ECR (DISABLED)") && msg.contains("Lambda (not reported)"),
+            "{msg}"
+        );
     }
 }

@@ -29,3 +29,35 @@ pub async fn collect(client: &Client, region: &str) -> Collected<AccessAnalyzer>
         Err(e) => Collected::Failed(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::aws::fake::{FakeAws, Reply};
+    use crate::inventory::Collected;
+
+    /// Every page and every type, with the element names of the service model.
+    #[test]
+    fn analyzers_of_every_page() {
+        let fake = FakeAws::new(|req| {
+            let body = if req.uri.contains("nextToken=p2") {
+                r#"{"analyzers":[{"arn":"arn:aws:access-analyzer:us-east-1:111111111111:analyzer/unused","name":"unused","type":"ACCOUNT_UNUSED_ACCESS","createdAt":"2025-01-10T12:00:00Z","status":"FAILED","statusReason":{"code":"SERVICE_LINKED_ROLE_CREATION_FAILED"}}]}"#
+            } else {
+                r#"{"analyzers":[{"arn":"arn:aws:access-analyzer:us-east-1:111111111111:analyzer/org","name":"org","type":"ORGANIZATION","createdAt":"2025-01-10T12:00:00Z","status":"ACTIVE"}],"nextToken":"p2"}"#
+            };
+            Reply::new(200, body).header("content-type", "application/json")
+        });
+        let client = aws_sdk_accessanalyzer::Client::new(&fake.config("us-east-1"));
+        let got = tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(super::collect(&client, "us-east-1"));
+        let Collected::Ok(aa) = got else {
+            panic!("{got:?}")
+        };
+        assert_eq!(aa.analyzers.len(), 2);
+        assert!(aa.analyzers[0].is_organization() && aa.analyzers[0].is_active());
+        assert_eq!(
+            aa.analyzers[1].status_reason.as_deref(),
+            Some("SERVICE_LINKED_ROLE_CREATION_FAILED")
+        );
+    }
+}

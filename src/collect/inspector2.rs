@@ -122,3 +122,74 @@ pub async fn organization(client: &Client, region: &str) -> Collected<Inspector2
         members,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::aws::fake::{FakeAws, Reply};
+    use crate::inventory::Collected;
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Runtime::new().unwrap().block_on(f)
+    }
+
+    fn answering(body: &'static str) -> FakeAws {
+        FakeAws::new(move |_| Reply::new(200, body).header("content-type", "application/json"))
+    }
+
+    /// The account's own state and scan types, asked for by id; an account listed as failed,
+    /// or not listed, is a failed collection, never "disabled".
+    #[test]
+    fn own_status_by_account_id() {
+        let fake = answering(
+            r#"{"accounts":[{"accountId":"111111111111","state":{"status":"ENABLED"},"resourceState":{"ec2":{"status":"ENABLED"},"ecr":{"status":"DISABLED"},"lambda":{"status":"ENABLED"},"lambdaCode":{"status":"DISABLED"}}}],"failedAccounts":[]}"#,
+        );
+        let client = aws_sdk_inspector2::Client::new(&fake.config("us-east-1"));
+        let Collected::Ok(i) = run(super::collect(&client, "111111111111", "us-east-1")) else {
+            panic!()
+        };
+        assert_eq!(i.status, "ENABLED");
+        assert_eq!(i.ecr.as_deref(), Some("DISABLED"));
+        assert_eq!(i.lambda_code.as_deref(), Some("DISABLED"));
+        assert!(
+            fake.requests()[0]
+                .body
+                .contains("\"accountIds\":[\"111111111111\"]")
+        );
+
+        let fake = answering(
+            r#"{"accounts":[],"failedAccounts":[{"accountId":"111111111111","errorCode":"ACCESS_DENIED","errorMessage":"denied"}]}"#,
+        );
+        let client = aws_sdk_inspector2::Client::new(&fake.config("us-east-1"));
+        let Collected::Failed(e) = run(super::collect(&client, "111111111111", "us-east-1")) else {
+            panic!()
+        };
+        assert!(e.message.contains("ACCESS_DENIED"), "{e:?}");
+    }
+
+    #[test]
+    fn organization_view_follows_next_token() {
+        let fake = FakeAws::new(|req| {
+            let body = if req.uri.contains("/organizationconfiguration/describe") {
+                r#"{"autoEnable":{"ec2":true,"ecr":false,"lambda":true},"maxAccountLimitReached":false}"#
+            } else if req.body.contains("p2") {
+                r#"{"members":[{"accountId":"333333333333","relationshipStatus":"DISABLED"}]}"#
+            } else {
+                assert!(
+                    req.body.contains("\"onlyAssociated\":false"),
+                    "{}",
+                    req.body
+                );
+                r#"{"members":[{"accountId":"222222222222","relationshipStatus":"ENABLED","delegatedAdminAccountId":"444444444444"}],"nextToken":"p2"}"#
+            };
+            Reply::new(200, body).header("content-type", "application/json")
+        });
+        let client = aws_sdk_inspector2::Client::new(&fake.config("us-east-1"));
+        let Collected::Ok(o) = run(super::organization(&client, "us-east-1")) else {
+            panic!()
+        };
+        assert!(o.auto_enable.ec2 && !o.auto_enable.ecr && o.auto_enable.lambda);
+        assert!(!o.auto_enable.lambda_code);
+        assert_eq!(o.members.len(), 2);
+        assert!(o.members[0].is_enabled() && !o.members[1].is_enabled());
+    }
+}

@@ -92,3 +92,82 @@ pub async fn organization(client: &Client, region: &str) -> Collected<MacieOrgan
         members,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::aws::fake::{FakeAws, Reply};
+    use crate::inventory::{Collected, ErrorKind, Macie};
+
+    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Runtime::new().unwrap().block_on(f)
+    }
+
+    fn denied(message: &'static str) -> FakeAws {
+        FakeAws::new(move |_| {
+            Reply::new(403, format!("{{\"message\":\"{message}\"}}"))
+                .header("content-type", "application/json")
+                .header("x-amzn-errortype", "AccessDeniedException")
+        })
+    }
+
+    /// "Macie is not enabled" is the account's state; any other AccessDeniedException is a
+    /// failed call.
+    #[test]
+    fn not_enabled_is_data_and_access_denied_is_a_failure() {
+        let fake = denied("Macie is not enabled.");
+        let client = aws_sdk_macie2::Client::new(&fake.config("us-east-1"));
+        assert_eq!(
+            run(super::collect(&client, "us-east-1")),
+            Collected::Ok(Macie::NotEnabled)
+        );
+        let fake = denied(
+            "User: arn:aws:sts::111111111111:assumed-role/r/s is not authorized to perform: macie2:GetMacieSession",
+        );
+        let client = aws_sdk_macie2::Client::new(&fake.config("us-east-1"));
+        let Collected::Failed(e) = run(super::collect(&client, "us-east-1")) else {
+            panic!("a permission denial must not read as Macie off")
+        };
+        assert_eq!(e.kind, ErrorKind::AccessDenied);
+        assert_eq!(e.operation, "GetMacieSession");
+    }
+
+    /// The session's and the organization view's element names; ListMembers asks for every
+    /// member and follows nextToken.
+    #[test]
+    fn session_and_organization_view() {
+        let fake = FakeAws::new(|req| {
+            let body = if req.uri.contains("/admin/configuration") {
+                r#"{"autoEnable":false,"maxAccountLimitReached":false}"#
+            } else if req.uri.contains("/members") && req.uri.contains("nextToken=p2") {
+                r#"{"members":[{"accountId":"333333333333","relationshipStatus":"Removed"}]}"#
+            } else if req.uri.contains("/members") {
+                assert!(req.uri.contains("onlyAssociated=false"), "{}", req.uri);
+                r#"{"members":[{"accountId":"222222222222","relationshipStatus":"Enabled"}],"nextToken":"p2"}"#
+            } else {
+                r#"{"status":"PAUSED","findingPublishingFrequency":"ONE_HOUR"}"#
+            };
+            Reply::new(200, body).header("content-type", "application/json")
+        });
+        let client = aws_sdk_macie2::Client::new(&fake.config("us-east-1"));
+        assert_eq!(
+            run(super::collect(&client, "us-east-1")),
+            Collected::Ok(Macie::Session {
+                status: "PAUSED".into(),
+                finding_publishing_frequency: Some("ONE_HOUR".into()),
+            })
+        );
+        let Collected::Ok(o) = run(super::organization(&client, "us-east-1")) else {
+            panic!()
+        };
+        assert!(!o.auto_enable);
+        let got: Vec<(&str, &str)> = o
+            .members
+            .iter()
+            .map(|m| (m.account_id.as_str(), m.relationship_status.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("222222222222", "Enabled"), ("333333333333", "Removed")]
+        );
+    }
+}

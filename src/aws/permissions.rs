@@ -59,6 +59,12 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "macie2:DescribeOrganizationConfiguration",
     "macie2:ListMembers",
     // --- end SVC: accessanalyzer, inspector2, macie
+    // --- SVC: securityhub ---
+    "securityhub:DescribeHub",
+    "securityhub:GetEnabledStandards",
+    "securityhub:DescribeOrganizationConfiguration",
+    "securityhub:ListMembers",
+    // --- end SVC: securityhub ---
 ];
 
 /// API Gateway reads are authorized on these resources. The partition segment is a wildcard
@@ -239,6 +245,7 @@ mod tests {
                     "inspector2",
                     "macie2",
                     // --- end SVC: accessanalyzer, inspector2, macie
+                    "securityhub",
                 ]
                 .contains(&svc)
                     && !op.is_empty()

@@ -16,6 +16,9 @@ mod kms;
 mod lambda;
 mod organizations;
 mod s3;
+// --- SVC: securityhub ---
+mod securityhub;
+// --- end SVC: securityhub ---
 mod util;
 
 use std::collections::BTreeMap;
@@ -394,6 +397,19 @@ async fn scan_account(
     let inspector2_admin = delegated_admin_of(organization, account, "inspector2.amazonaws.com");
     let macie_admin = delegated_admin_of(organization, account, "macie.amazonaws.com");
     // --- end SVC: accessanalyzer, inspector2, macie
+    // --- SVC: securityhub ---
+    // The organization view is read only in Security Hub's delegated administrator.
+    let securityhub_admin = organization.is_some_and(|o| {
+        o.delegated_administrators.as_ref().is_ok_and(|admins| {
+            admins.iter().any(|a| {
+                a.account_id == account_id
+                    && a.service_principals
+                        .iter()
+                        .any(|p| p == "securityhub.amazonaws.com")
+            })
+        })
+    });
+    // --- end SVC: securityhub ---
     let regional_fut = futures::stream::iter(region_list)
         .map(|region| {
             let conf = conf.clone();
@@ -404,13 +420,19 @@ async fn scan_account(
                 let gw2_client = aws.apigatewayv2(&conf, account, &region);
                 let kms_client = aws.kms(&conf, account, &region);
                 let lambda_client = aws.lambda(&conf, account, &region);
-                let (ec2, acm, apigateway, apigatewayv2, kms, lambda) = tokio::join!(
+                // --- SVC: securityhub ---
+                let securityhub_client = aws.securityhub(&conf, account, &region);
+                let securityhub_fut =
+                    securityhub::collect(&securityhub_client, &region, securityhub_admin);
+                // --- end SVC: securityhub ---
+                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, securityhub) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
                     apigatewayv2::collect(&gw2_client, &region, opts.calls_for("apigatewayv2")),
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
+                    securityhub_fut,
                 );
                 // --- SVC: accessanalyzer, inspector2, macie
                 let aa_client = aws.accessanalyzer(&conf, account, &region);
@@ -458,6 +480,7 @@ async fn scan_account(
                         macie,
                         macie_organization,
                         // --- end SVC: accessanalyzer, inspector2, macie
+                        securityhub,
                     },
                 )
             }
@@ -530,6 +553,7 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("inspector2:")
                 || a.starts_with("macie2:")
             // --- end SVC: accessanalyzer, inspector2, macie
+                || a.starts_with("securityhub:")
         })
         .collect()
 }

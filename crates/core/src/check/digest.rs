@@ -19,6 +19,9 @@ use crate::inventory::{
     AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization,
 };
 // --- end SVC: accessanalyzer, inspector2, macie
+// --- SVC: securityhub ---
+use crate::inventory::SecurityHub;
+// --- end SVC: securityhub ---
 
 /// One account as the organization checks see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +40,10 @@ pub struct AccountDigest {
     /// Per region: Access Analyzer, Inspector and Macie, with the administrator's views.
     pub analyzers: BTreeMap<String, AnalyzersDigest>,
     // --- end SVC: accessanalyzer, inspector2, macie
+    // --- SVC: securityhub ---
+    /// Per region: Security Hub (the hub, its standards, the administrator's view).
+    pub securityhub: BTreeMap<String, Collected<SecurityHub>>,
+    // --- end SVC: securityhub ---
 }
 
 // --- SVC: accessanalyzer, inspector2, macie
@@ -194,6 +201,13 @@ impl AccountDigest {
                 })
                 .collect(),
             // --- end SVC: accessanalyzer, inspector2, macie
+            // --- SVC: securityhub ---
+            securityhub: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.securityhub.clone()))
+                .collect(),
+            // --- end SVC: securityhub ---
         }
     }
 }

@@ -20,6 +20,9 @@ use crate::inventory::{
     AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization,
 };
 // --- end SVC: accessanalyzer, inspector2, macie
+// --- SVC: securityhub ---
+use crate::inventory::SecurityHub;
+// --- end SVC: securityhub ---
 
 pub type Tags = BTreeMap<String, String>;
 
@@ -216,6 +219,16 @@ impl Resource for Organization {
     }
 }
 
+/// A named part of the organization's configuration (the delegated administrator of one
+/// service): under the organization's ARN, in its management account.
+pub fn organization_part(org: &Organization, part: &str) -> Subject {
+    Subject::named(
+        &org.management_account_id,
+        None,
+        format!("{}/{part}", org.arn),
+    )
+}
+
 impl<R: Resource + ?Sized> Resource for &R {
     fn subject(&self) -> Subject {
         (**self).subject()
@@ -295,6 +308,25 @@ impl Identity for LambdaFunction {
         self.arn.clone()
     }
 }
+
+// --- SVC: securityhub ---
+/// Security Hub in a region: the hub's ARN as DescribeHub reports it; where the account is not
+/// subscribed, the ARN its hub has once enabled (`hub/default`), so the region's results keep
+/// one name whether the service is on or off.
+impl Identity for SecurityHub {
+    fn arn(&self, at: &Place) -> String {
+        match &self.hub {
+            Some(h) => h.arn.clone(),
+            None => format!(
+                "arn:{}:securityhub:{}:{}:hub/default",
+                at.partition,
+                at.region.unwrap_or_default(),
+                at.account_id
+            ),
+        }
+    }
+}
+// --- end SVC: securityhub ---
 
 /// `arn:<partition>:ec2:<region>:<account>:<kind>/<id>`.
 fn ec2_arn(at: &Place, kind: &str, id: &str) -> String {

@@ -37,7 +37,9 @@ pub use digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, RootR
 pub use digest::AnalyzersDigest;
 // --- end SVC: accessanalyzer, inspector2, macie
 pub use findings::Findings;
-pub use identity::{At, Identity, Place, Resource, Subject, Tags, account_resource, bucket_arn};
+pub use identity::{
+    At, Identity, Place, Resource, Subject, Tags, account_resource, bucket_arn, organization_part,
+};
 pub use model::{CheckResult, Evidence, Status};
 pub use reason::{FailedCall, Reason, ReasonCode, ReasonRecord};
 pub use roles::{Designation, Given, Role, SraAccounts};

@@ -97,6 +97,7 @@ pub fn base_inventory() -> Inventory {
             }),
             macie_organization: None,
             // --- end SVC: accessanalyzer, inspector2, macie
+            securityhub: Collected::Ok(securityhub_hub(ACCOUNT, REGION, &[FSBP])),
         },
     );
     Inventory {
@@ -279,6 +280,137 @@ pub fn lambda_function(name: &str, runtime: &str) -> LambdaFunction {
     }
 }
 
+// --- SVC: securityhub ---
+pub const FSBP: &str = "standards/aws-foundational-security-best-practices/v/1.0.0";
+pub const CIS_1_2: &str = "ruleset/cis-aws-foundations-benchmark/v/1.2.0";
+
+/// Security Hub enabled in `region` of `account` with these standards READY (`standards` are
+/// the ARN tails after `arn:aws:securityhub:<region>::`; CIS 1.2 has no region).
+pub fn securityhub_hub(account: &str, region: &str, standards: &[&str]) -> SecurityHub {
+    SecurityHub {
+        hub: Some(Hub {
+            arn: format!("arn:aws:securityhub:{region}:{account}:hub/default"),
+            subscribed_at: Some("2026-01-01T00:00:00.000Z".into()),
+            auto_enable_controls: Some(true),
+            control_finding_generator: Some("SECURITY_CONTROL".into()),
+        }),
+        standards: Collected::Ok(
+            standards
+                .iter()
+                .map(|t| {
+                    let r = if t.starts_with("ruleset/") {
+                        ""
+                    } else {
+                        region
+                    };
+                    StandardsSubscription {
+                        standards_arn: format!("arn:aws:securityhub:{r}::{t}"),
+                        subscription_arn: format!(
+                            "arn:aws:securityhub:{region}:{account}:subscription/{}",
+                            t.trim_start_matches("standards/")
+                                .trim_start_matches("ruleset/")
+                        ),
+                        status: "READY".into(),
+                        status_reason: None,
+                    }
+                })
+                .collect(),
+        ),
+        organization: None,
+    }
+}
+
+/// Security Hub not enabled (DescribeHub: not subscribed).
+pub fn securityhub_off() -> SecurityHub {
+    SecurityHub {
+        hub: None,
+        standards: Collected::Ok(vec![]),
+        organization: None,
+    }
+}
+
+pub fn securityhub_mut(inv: &mut Inventory) -> &mut SecurityHub {
+    match &mut region_mut(inv).securityhub {
+        Collected::Ok(s) => s,
+        Collected::Failed(_) => panic!("fixture securityhub failed"),
+    }
+}
+
+/// The administrator's view: auto-enable, configuration type and members (account, status).
+pub fn securityhub_org(
+    auto_enable: bool,
+    configuration_type: &str,
+    members: &[(&str, &str)],
+) -> SecurityHubOrganization {
+    SecurityHubOrganization {
+        configuration: Collected::Ok(SecurityHubOrgConfiguration {
+            auto_enable,
+            auto_enable_standards: Some("DEFAULT".into()),
+            member_account_limit_reached: false,
+            configuration_type: Some(configuration_type.into()),
+            configuration_status: Some("ENABLED".into()),
+            configuration_status_message: None,
+        }),
+        members: Collected::Ok(
+            members
+                .iter()
+                .map(|(a, st)| SecurityHubMember {
+                    account_id: a.to_string(),
+                    member_status: st.to_string(),
+                    administrator_id: None,
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The organization fixture with its management account as Security Hub's delegated
+/// administrator, seeing no members, with this configuration.
+pub fn securityhub_administered(auto_enable: bool, configuration_type: &str) -> Inventory {
+    let mut inv = org_inventory();
+    org_mut(&mut inv).delegated_administrators = Collected::Ok(vec![DelegatedAdministrator {
+        account_id: ACCOUNT.into(),
+        account_name: Some("management".into()),
+        service_principals: vec!["securityhub.amazonaws.com".into()],
+    }]);
+    securityhub_mut(&mut inv).organization =
+        Some(securityhub_org(auto_enable, configuration_type, &[]));
+    inv
+}
+
+/// Adds a scanned ACTIVE member account `id` to the organization fixture, a copy of the
+/// fixture account with this Security Hub data in the fixture region.
+pub fn add_securityhub_member(inv: &mut Inventory, id: &str, securityhub: Collected<SecurityHub>) {
+    let mut acct = inv.accounts[0].clone();
+    acct.account_id = id.into();
+    acct.name = Some(format!("member-{id}"));
+    acct.access = AccountAccess::AssumedRole {
+        role_arn: format!("arn:aws:iam::{id}:role/posture"),
+    };
+    if let Some(r) = acct.regional.get_mut(REGION) {
+        r.securityhub = securityhub;
+    }
+    inv.accounts.push(acct);
+    org_mut(inv).accounts.push(OrgAccount {
+        id: id.into(),
+        name: format!("member-{id}"),
+        email: None,
+        state: "ACTIVE".into(),
+        parent_id: Some("ou-wl".into()),
+    });
+}
+
+/// Sets the members the fixture administrator lists: (account, MemberStatus).
+pub fn set_securityhub_members(inv: &mut Inventory, members: &[(&str, &str)]) {
+    let mut view = securityhub_mut(inv)
+        .organization
+        .take()
+        .expect("an administrator view");
+    view.members = securityhub_org(true, "LOCAL", members).members;
+    securityhub_mut(inv).organization = Some(view);
+}
+// --- end SVC: securityhub ---
+
 pub fn fail_credential_report(inv: &mut Inventory) {
     iam_mut(inv).credential_report = Collected::Failed(denied("GetCredentialReport"));
 }
@@ -340,6 +472,26 @@ pub fn inventory_with_buckets(buckets: Vec<Bucket>) -> Inventory {
 }
 
 pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckResult> {
+    results_of(inv, check, days_later, &crate::check::Given::default())
+}
+
+/// The results of `check` with the SRA role accounts given as `--security-account` /
+/// `--log-archive-account` would give them.
+pub fn results_with_roles(
+    inv: &Inventory,
+    check: &str,
+    given: &crate::check::Given,
+) -> Vec<CheckResult> {
+    results_of(inv, check, 0, given)
+}
+
+fn results_of(
+    inv: &Inventory,
+    check: &str,
+    days_later: i64,
+    given: &crate::check::Given,
+) -> Vec<CheckResult> {
+    let roles = crate::check::SraAccounts::recognise(inv.organization.as_ref(), given);
     let thresholds = Thresholds::default();
     let boundary = crate::policy::Boundary::of_inventory(inv, &[]);
     let entry = super::REGISTRY
@@ -352,6 +504,7 @@ pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckRes
         &boundary,
         &thresholds,
         fixture_now() + Duration::days(days_later),
+        &roles,
     );
     // The catalog's claim: every status a test reaches is one `checks/<id>.toml` declares.
     let declared = &crate::catalog::find(check)

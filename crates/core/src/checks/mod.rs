@@ -51,10 +51,19 @@ mod kms_key_rotation;
 mod lambda_function_policy_public;
 mod lambda_function_url_auth_none;
 mod lambda_runtime_deprecated;
+// --- SVC: securityhub ---
+mod securityhub_all_accounts_members;
+mod securityhub_enabled;
+mod securityhub_member_state_consistent;
+mod securityhub_org_auto_enable;
+mod securityhub_standards;
+// --- end SVC: securityhub ---
 mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
 mod org_scp_guardrails;
+mod org_security_accounts_in_security_ou;
+mod org_security_services_delegated;
 mod resource_policy_parseable;
 mod s3_account_block_public_access;
 mod s3_bucket_access_logging;
@@ -201,9 +210,18 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&lambda_function_policy_public::CHECK),
     Entry::Check(&lambda_function_url_auth_none::CHECK),
     Entry::Check(&lambda_runtime_deprecated::CHECK),
+    // --- SVC: securityhub ---
+    Entry::Check(&securityhub_enabled::CHECK),
+    Entry::Check(&securityhub_standards::CHECK),
+    Entry::Organization(&securityhub_org_auto_enable::CHECK),
+    Entry::Organization(&securityhub_member_state_consistent::CHECK),
+    Entry::Organization(&securityhub_all_accounts_members::CHECK),
+    // --- end SVC: securityhub ---
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),
+    Entry::Organization(&org_security_services_delegated::CHECK),
+    Entry::Organization(&org_security_accounts_in_security_ou::CHECK),
     Entry::Organization(&org_management_account_no_workloads::CHECK),
     // --- SVC: accessanalyzer, inspector2, macie
     Entry::Organization(&accessanalyzer_enabled::CHECK),
@@ -252,9 +270,13 @@ pub fn evaluate_inventory(
     only: Option<&[String]>,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
+    let roles = crate::check::SraAccounts::recognise(
+        inventory.organization.as_ref(),
+        &crate::check::Given::default(),
+    );
     for entry in selected(only) {
         results.extend(entry_on_inventory(
-            entry, inventory, boundary, thresholds, now,
+            entry, inventory, boundary, thresholds, now, &roles,
         ));
     }
     sort_results(&mut results);
@@ -269,12 +291,9 @@ pub fn entry_on_inventory(
     boundary: &crate::policy::Boundary,
     thresholds: &crate::config::Thresholds,
     now: DateTime<Utc>,
+    roles: &crate::check::SraAccounts,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
-    let roles = crate::check::SraAccounts::recognise(
-        inventory.organization.as_ref(),
-        &crate::check::Given::default(),
-    );
     for acct in &inventory.accounts {
         let ctx = Context {
             scan: &inventory.scan,
@@ -283,7 +302,7 @@ pub fn entry_on_inventory(
             thresholds,
             now,
             boundary,
-            roles: &roles,
+            roles,
         };
         results.extend(entry.evaluate_account(&ctx));
     }
@@ -296,7 +315,7 @@ pub fn entry_on_inventory(
         thresholds,
         now,
         boundary,
-        roles: &roles,
+        roles,
     };
     results.extend(entry.evaluate_organization(&org));
     results

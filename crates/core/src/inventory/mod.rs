@@ -6,6 +6,10 @@
 //! check can say "not assessed" instead of guessing.
 
 pub mod credential_report;
+// --- SVC: securityhub ---
+mod securityhub;
+pub use securityhub::*;
+// --- end SVC: securityhub ---
 
 // --- SVC: accessanalyzer, inspector2, macie
 mod accessanalyzer;
@@ -216,6 +220,11 @@ pub struct RegionInventory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub macie_organization: Option<Collected<MacieOrganization>>,
     // --- end SVC: accessanalyzer, inspector2, macie
+    // --- SVC: securityhub ---
+    /// Security Hub; an inventory saved before posture collected it has none.
+    #[serde(default = "securityhub::securityhub_not_collected")]
+    pub securityhub: Collected<SecurityHub>,
+    // --- end SVC: securityhub ---
 }
 
 // ---------------------------------------------------------------- IAM
@@ -1183,6 +1192,14 @@ impl AccountInventory {
             push(r.apigateway.error());
             push(r.kms.error());
             push(r.lambda.error());
+            // --- SVC: securityhub ---
+            push(r.securityhub.error());
+            if let Collected::Ok(sh) = &r.securityhub {
+                for e in sh.errors() {
+                    push(Some(e));
+                }
+            }
+            // --- end SVC: securityhub ---
             if let Collected::Ok(lambda) = &r.lambda {
                 for f in &lambda.functions {
                     push(f.policy.error());

@@ -11,9 +11,11 @@ pub const CHECK: OrgCheck = OrgCheck {
     run: |ctx, out| {
         // Where an organization analyzer can live: the management account and the delegated
         // administrator (known only in organization mode).
+        let mut admins_unknown = None;
         let hosts: Option<Vec<String>> = match ctx.organization {
             Some(Collected::Ok(org)) => {
                 let mut h = vec![org.management_account_id.clone()];
+                admins_unknown = org.delegated_administrators.error();
                 if let Collected::Ok(admins) = &org.delegated_administrators {
                     h.extend(
                         admins
@@ -69,6 +71,17 @@ pub const CHECK: OrgCheck = OrgCheck {
                     Reason::outside_scan(format!(
                         "the account has no active external access analyzer in {region}, and the analyzers of {} (where an organization analyzer can live) were not read there",
                         unseen.join(", ")
+                    )),
+                );
+                continue;
+            }
+            if let Some(e) = admins_unknown {
+                // The delegated administrator, where the organization analyzer would be, is
+                // unknown.
+                out.not_assessed(
+                    &own,
+                    Reason::collection(e).after(format!(
+                        "the account has no active external access analyzer in {region}, and the delegated administrator that could hold the organization analyzer is unknown: "
                     )),
                 );
                 continue;
@@ -180,6 +193,14 @@ mod tests {
         let member = r.iter().find(|x| x.account_id == MEMBER).unwrap();
         assert_eq!(member.status, Status::NotAssessed);
         assert_reason(member, crate::check::ReasonCode::OutsideScan);
+
+        // No organization analyzer seen, and the delegated administrator is unknown.
+        let mut inv = organization("CREATING");
+        org_mut(&mut inv).delegated_administrators =
+            Collected::Failed(denied("ListDelegatedAdministrators"));
+        let r = results(&inv, "accessanalyzer-enabled");
+        let member = r.iter().find(|x| x.account_id == MEMBER).unwrap();
+        assert_reason(member, crate::check::ReasonCode::CollectionFailed);
 
         let mut inv = organization("ACTIVE");
         inv.accounts.remove(1);

@@ -11,9 +11,9 @@ use super::digest::Owner;
 
 use crate::inventory::{
     AccountInventory, Acm, ApiGateway, ApiGatewayV2, ApiMethod, ApiResource, Bucket, Certificate,
-    DomainName, Ec2, HttpApi, HttpDomainName, HttpRoute, HttpStage, Iam, IamRole, IamUser,
-    Instance, Kms, KmsKey, Lambda, LambdaFunction, LaunchTemplate, Organization, RegionInventory,
-    RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
+    DomainName, Ec2, HttpApi, HttpDomainName, HttpIntegration, HttpRoute, HttpStage, Iam, IamRole,
+    IamUser, Instance, Kms, KmsKey, Lambda, LambdaFunction, LaunchTemplate, Organization,
+    RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
 };
 // --- SVC: accessanalyzer, inspector2, macie
 use crate::inventory::{
@@ -411,6 +411,18 @@ impl Identity for HttpApi {
 impl Identity for HttpRoute {
     fn arn(&self, at: &Place) -> String {
         format!("{}/routes/{}", at.parent.unwrap_or_default(), self.route_id)
+    }
+}
+
+/// Named under its HTTP API ([`At::part`]): `…/apis/<api-id>/integrations/<integration-id>`
+/// (API Gateway's ARN of an integration); results inherit the API's tags.
+impl Identity for HttpIntegration {
+    fn arn(&self, at: &Place) -> String {
+        format!(
+            "{}/integrations/{}",
+            at.parent.unwrap_or_default(),
+            self.integration_id
+        )
     }
 }
 

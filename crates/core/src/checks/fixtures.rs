@@ -239,7 +239,48 @@ pub fn http_api(id: &str, routes: &[(&str, &str)], access_logs: bool) -> HttpApi
                 .then(|| format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:access")),
             tags: None,
         }]),
+        integrations: Collected::Ok(vec![]),
         tags: None,
+    }
+}
+
+// ------------------------------------------------- the front door path (pattern B)
+
+/// A regional custom domain of API Gateway v2 mapping each `(api id, key)` to stage `prod`.
+pub fn http_domain(name: &str, mappings: &[(&str, &str)]) -> HttpDomainName {
+    HttpDomainName {
+        domain_name: name.into(),
+        configurations: vec![HttpDomainConfiguration {
+            endpoint_type: Some("REGIONAL".into()),
+            security_policy: Some("TLS_1_2".into()),
+            certificate_arn: Some(format!("arn:aws:acm:{REGION}:{ACCOUNT}:certificate/c1")),
+        }],
+        api_mappings: Collected::Ok(
+            mappings
+                .iter()
+                .enumerate()
+                .map(|(i, (api, key))| ApiMapping {
+                    api_mapping_id: format!("m{i}"),
+                    api_id: api.to_string(),
+                    api_mapping_key: Some(key.to_string()),
+                    stage: Some("prod".into()),
+                })
+                .collect(),
+        ),
+        tags: None,
+    }
+}
+
+/// An HTTP API integration `id` of `integration_type` to `uri` over the internet.
+pub fn http_integration(id: &str, integration_type: &str, uri: &str) -> HttpIntegration {
+    HttpIntegration {
+        integration_id: id.into(),
+        integration_type: Some(integration_type.into()),
+        integration_uri: Some(uri.into()),
+        integration_subtype: None,
+        connection_type: Some("INTERNET".into()),
+        connection_id: None,
+        credentials_arn: None,
     }
 }
 
@@ -642,6 +683,7 @@ pub fn rest_api(id: &str, methods: &[(&str, &str)]) -> RestApi {
                     authorization_type: Some(a.to_string()),
                     authorizer_id: None,
                     api_key_required: false,
+                    integration: Collected::Ok(None),
                 })
                 .collect(),
         }]),
@@ -865,6 +907,7 @@ pub fn domain_name(name: &str, certificate_arn: &str, security_policy: Option<&s
         regional_certificate_arn: Some(certificate_arn.into()),
         security_policy: security_policy.map(str::to_string),
         endpoint_types: vec!["REGIONAL".into()],
+        base_path_mappings: Collected::Ok(vec![]),
     }
 }
 

@@ -76,6 +76,7 @@ mod s3_bucket_policy_public;
 mod s3_bucket_policy_public_write;
 mod s3_bucket_tls_enforced;
 mod s3_bucket_versioning;
+mod sra_app_api_backend_exposed;
 mod sra_app_api_domain_certificate;
 mod sra_app_data_bucket_restricted;
 mod sra_app_private_instance_imdsv2;
@@ -189,6 +190,7 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Split(&sra_app_private_subnet_s3_path::CHECK),
     Entry::Organization(&sra_app_data_bucket_restricted::CHECK),
     Entry::Check(&sra_app_api_domain_certificate::CHECK),
+    Entry::Check(&sra_app_api_backend_exposed::CHECK),
     Entry::Check(&acm_certificate_expiry::CHECK),
     Entry::Check(&acm_certificate_rsa_key_length::CHECK),
     Entry::Check(&acm_certificate_imported::CHECK),

@@ -4,6 +4,11 @@
 
 mod acm;
 mod apigateway;
+// --- SVC: accessanalyzer, inspector2, macie
+mod accessanalyzer;
+mod inspector2;
+mod macie;
+// --- end SVC: accessanalyzer, inspector2, macie
 mod apigatewayv2;
 mod config;
 // --- backbone: cloudtrail
@@ -393,6 +398,10 @@ async fn scan_account(
     };
     let account = account_id.as_str();
     let scanned_regions = &region_list.clone();
+    // --- SVC: accessanalyzer, inspector2, macie
+    let inspector2_admin = delegated_admin_of(organization, account, "inspector2.amazonaws.com");
+    let macie_admin = delegated_admin_of(organization, account, "macie.amazonaws.com");
+    // --- end SVC: accessanalyzer, inspector2, macie
     // --- SVC: securityhub ---
     // The organization view is read only in Security Hub's delegated administrator.
     let securityhub_admin = organization.is_some_and(|o| {
@@ -447,6 +456,36 @@ async fn scan_account(
                     securityhub_fut,
                     cloudtrail,
                 );
+                // --- SVC: accessanalyzer, inspector2, macie
+                let aa_client = aws.accessanalyzer(&conf, account, &region);
+                let inspector_client = aws.inspector2(&conf, account, &region);
+                let macie_client = aws.macie2(&conf, account, &region);
+                let (
+                    accessanalyzer,
+                    inspector2,
+                    inspector2_organization,
+                    macie,
+                    macie_organization,
+                ) = tokio::join!(
+                    accessanalyzer::collect(&aa_client, &region),
+                    inspector2::collect(&inspector_client, account, &region),
+                    async {
+                        if inspector2_admin {
+                            Some(inspector2::organization(&inspector_client, &region).await)
+                        } else {
+                            None
+                        }
+                    },
+                    macie::collect(&macie_client, &region),
+                    async {
+                        if macie_admin {
+                            Some(macie::organization(&macie_client, &region).await)
+                        } else {
+                            None
+                        }
+                    },
+                );
+                // --- end SVC: accessanalyzer, inspector2, macie
                 (
                     region,
                     RegionInventory {
@@ -457,6 +496,13 @@ async fn scan_account(
                         kms,
                         lambda,
                         config,
+                        // --- SVC: accessanalyzer, inspector2, macie
+                        accessanalyzer,
+                        inspector2,
+                        inspector2_organization,
+                        macie,
+                        macie_organization,
+                        // --- end SVC: accessanalyzer, inspector2, macie
                         securityhub,
                         cloudtrail,
                     },
@@ -482,6 +528,19 @@ async fn scan_account(
         security_contact,
     }
 }
+
+// --- SVC: accessanalyzer, inspector2, macie
+/// Whether Organizations lists `account` as the delegated administrator of `principal`: only
+/// there does posture read the service's organization view (elsewhere the calls would fail).
+fn delegated_admin_of(organization: Option<&Organization>, account: &str, principal: &str) -> bool {
+    organization.is_some_and(|org| match &org.delegated_administrators {
+        Collected::Ok(admins) => admins.iter().any(|a| {
+            a.account_id == account && a.service_principals.iter().any(|p| p == principal)
+        }),
+        Collected::Failed(_) => false,
+    })
+}
+// --- end SVC: accessanalyzer, inspector2, macie
 
 fn denied_account(
     account_id: String,
@@ -520,6 +579,11 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("lambda:")
                 || a.starts_with("config:")
                 || a.starts_with("cloudtrail:")
+                // --- SVC: accessanalyzer, inspector2, macie
+                || a.starts_with("access-analyzer:")
+                || a.starts_with("inspector2:")
+                || a.starts_with("macie2:")
+            // --- end SVC: accessanalyzer, inspector2, macie
                 || a.starts_with("securityhub:")
         })
         .collect()

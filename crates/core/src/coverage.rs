@@ -151,6 +151,23 @@ pub const PROBES: &[Probe] = &[
         region: config_probe,
     },
     // --- end backbone: config ---
+    // --- SVC: accessanalyzer, inspector2, macie
+    Probe {
+        service: "accessanalyzer",
+        title: "IAM Access Analyzer",
+        region: accessanalyzer_probe,
+    },
+    Probe {
+        service: "inspector2",
+        title: "Inspector",
+        region: inspector2_probe,
+    },
+    Probe {
+        service: "macie",
+        title: "Macie",
+        region: macie_probe,
+    },
+    // --- end SVC: accessanalyzer, inspector2, macie
     // --- SVC: securityhub ---
     Probe {
         service: "securityhub",
@@ -387,6 +404,54 @@ impl Coverage {
     }
 }
 
+// --- SVC: accessanalyzer, inspector2, macie
+// The probes sit here, not in checks/shared/: the shared judgements they call are the checks'
+// own (so a cell and its check agree), and checks/ must not import coverage (no module cycle).
+
+/// On where the account's own active external access analyzer watches it, on for the whole
+/// organization where that analyzer is an ORGANIZATION analyzer (the matrix then covers the
+/// other accounts of the region, as `accessanalyzer-enabled` does), off where none, unknown
+/// where ListAnalyzers failed.
+fn accessanalyzer_probe(_: &AccountInventory, region: &str, data: &RegionInventory) -> Cell {
+    use crate::checks::shared::accessanalyzer::{Cover, cover};
+    let own = match Cell::of_failure(&data.accessanalyzer) {
+        Ok(own) => own,
+        Err(unknown) => return unknown,
+    };
+    match cover(own, []) {
+        Some(Cover::Own(a)) if a.is_organization() => {
+            Cell::on_for_organization(format!("organization analyzer {} in {region}", a.name))
+        }
+        Some(c) => Cell::on(c.describe()),
+        None => Cell::off("no active external access analyzer of the account"),
+    }
+}
+
+/// The judgement of `inspector-enabled`; unknown where the status could not be read.
+fn inspector2_probe(_: &AccountInventory, _: &str, data: &RegionInventory) -> Cell {
+    match Cell::of_failure(&data.inspector2) {
+        Ok(i) => verdict_cell(crate::checks::shared::inspector2::scanning(i)),
+        Err(unknown) => unknown,
+    }
+}
+
+/// The judgement of `macie-enabled`; unknown where the session could not be read.
+fn macie_probe(_: &AccountInventory, _: &str, data: &RegionInventory) -> Cell {
+    match Cell::of_failure(&data.macie) {
+        Ok(m) => verdict_cell(crate::checks::shared::macie::running(m)),
+        Err(unknown) => unknown,
+    }
+}
+
+fn verdict_cell(v: crate::checks::shared::inspector2::Verdict) -> Cell {
+    if v.on {
+        Cell::on(v.detail)
+    } else {
+        Cell::off(v.detail)
+    }
+}
+// --- end SVC: accessanalyzer, inspector2, macie
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,4 +581,48 @@ mod tests {
                 .all(|c| c.cell.state != State::Unknown || c.covered_by.is_none())
         );
     }
+
+    // --- SVC: accessanalyzer, inspector2, macie
+    #[test]
+    fn service_probes_agree_with_their_checks() {
+        use crate::checks::fixtures::{REGION, analyzer, base_inventory, denied};
+        use crate::inventory::{AccessAnalyzer, Analyzer, Collected, Inspector2, Macie};
+        let inv = base_inventory();
+        let acct = &inv.accounts[0];
+        let mut data = acct.regional[REGION].clone();
+        let cell = accessanalyzer_probe(acct, REGION, &data);
+        assert_eq!((cell.state, cell.organization_wide), (State::On, false));
+        data.accessanalyzer = Collected::Ok(AccessAnalyzer {
+            analyzers: vec![analyzer("org", Analyzer::ORGANIZATION, "ACTIVE")],
+        });
+        let cell = accessanalyzer_probe(acct, REGION, &data);
+        assert_eq!((cell.state, cell.organization_wide), (State::On, true));
+        data.accessanalyzer = Collected::Ok(AccessAnalyzer::default());
+        assert_eq!(accessanalyzer_probe(acct, REGION, &data).state, State::Off);
+        data.accessanalyzer = Collected::Failed(denied("ListAnalyzers"));
+        assert_eq!(
+            accessanalyzer_probe(acct, REGION, &data).state,
+            State::Unknown
+        );
+        // Inspector and Macie: the checks' judgements.
+        data.inspector2 = Collected::Ok(Inspector2 {
+            status: "DISABLED".into(),
+            ec2: None,
+            ecr: None,
+            lambda: None,
+            lambda_code: None,
+        });
+        let cell = inspector2_probe(acct, REGION, &data);
+        assert_eq!(cell.state, State::Off);
+        assert!(cell.detail.contains("DISABLED"), "{cell:?}");
+        data.macie = Collected::Ok(Macie::NotEnabled);
+        assert_eq!(macie_probe(acct, REGION, &data).state, State::Off);
+        data.macie = Collected::Failed(denied("GetMacieSession"));
+        assert_eq!(macie_probe(acct, REGION, &data).state, State::Unknown);
+        assert_eq!(
+            inspector2_probe(acct, REGION, &acct.regional[REGION]).state,
+            State::On
+        );
+    }
+    // --- end SVC: accessanalyzer, inspector2, macie
 }

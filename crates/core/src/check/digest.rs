@@ -17,6 +17,11 @@ use crate::inventory::{
 // --- backbone: cloudtrail
 use crate::inventory::CloudTrail;
 // --- end backbone: cloudtrail
+// --- SVC: accessanalyzer, inspector2, macie
+use crate::inventory::{
+    AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization,
+};
+// --- end SVC: accessanalyzer, inspector2, macie
 // --- SVC: securityhub ---
 use crate::inventory::SecurityHub;
 // --- end SVC: securityhub ---
@@ -48,11 +53,28 @@ pub struct AccountDigest {
     /// could not be listed. A key whose DescribeKey failed is kept when a trail names it.
     pub trail_keys: BTreeMap<String, Collected<BTreeMap<String, Collected<String>>>>,
     // --- end backbone: cloudtrail
+    // --- SVC: accessanalyzer, inspector2, macie
+    /// Per region: Access Analyzer, Inspector and Macie, with the administrator's views.
+    pub analyzers: BTreeMap<String, AnalyzersDigest>,
+    // --- end SVC: accessanalyzer, inspector2, macie
     // --- SVC: securityhub ---
     /// Per region: Security Hub (the hub, its standards, the administrator's view).
     pub securityhub: BTreeMap<String, Collected<SecurityHub>>,
     // --- end SVC: securityhub ---
 }
+
+// --- SVC: accessanalyzer, inspector2, macie
+/// One region's Access Analyzer, Inspector and Macie data of an account (small: copied whole).
+/// An organization analyzer covers other accounts; the administrators' views list members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyzersDigest {
+    pub accessanalyzer: Collected<AccessAnalyzer>,
+    pub inspector2: Collected<Inspector2>,
+    pub inspector2_organization: Option<Collected<Inspector2Organization>>,
+    pub macie: Collected<Macie>,
+    pub macie_organization: Option<Collected<MacieOrganization>>,
+}
+// --- end SVC: accessanalyzer, inspector2, macie
 
 /// The root user and the account-wide IAM facts.
 #[derive(Debug, Clone, PartialEq)]
@@ -193,6 +215,22 @@ impl AccountDigest {
                 .collect(),
             trail_keys: trail_keys(acct),
             // --- end backbone: cloudtrail
+            // --- SVC: accessanalyzer, inspector2, macie
+            analyzers: acct
+                .regional
+                .iter()
+                .map(|(region, r)| {
+                    let d = AnalyzersDigest {
+                        accessanalyzer: r.accessanalyzer.clone(),
+                        inspector2: r.inspector2.clone(),
+                        inspector2_organization: r.inspector2_organization.clone(),
+                        macie: r.macie.clone(),
+                        macie_organization: r.macie_organization.clone(),
+                    };
+                    (region.clone(), d)
+                })
+                .collect(),
+            // --- end SVC: accessanalyzer, inspector2, macie
             // --- SVC: securityhub ---
             securityhub: acct
                 .regional
@@ -268,7 +306,13 @@ macro_rules! account_scope {
         }
     )*};
 }
-account_scope!(AccountDigest, IamDigest, S3Digest, Ec2Digest);
+account_scope!(
+    AccountDigest,
+    IamDigest,
+    S3Digest,
+    Ec2Digest,
+    AnalyzersDigest
+);
 
 impl Identity for BucketDigest {
     fn arn(&self, at: &Place) -> String {

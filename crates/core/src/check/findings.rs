@@ -7,6 +7,10 @@
 //! [`Reason`] and does not yield the level. A check built on walkers cannot forget it.
 
 use super::digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, S3Digest};
+// --- SVC: accessanalyzer, inspector2, macie
+use super::digest::AnalyzersDigest;
+use crate::inventory::{AccessAnalyzer, Inspector2, Macie};
+// --- end SVC: accessanalyzer, inspector2, macie
 use super::identity::{At, Identity, Resource};
 use super::model::{CheckResult, Evidence, Status};
 use super::reason::Reason;
@@ -669,6 +673,112 @@ impl Findings {
         }
         out
     }
+
+    // --- SVC: accessanalyzer, inspector2, macie
+
+    /// IAM Access Analyzer in every region of every account.
+    pub fn accessanalyzer<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, AccessAnalyzer>> {
+        self.regional(ctx, |r| &r.accessanalyzer)
+    }
+
+    /// Amazon Inspector's status in every region of every account.
+    pub fn inspector2<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Inspector2>> {
+        self.regional(ctx, |r| &r.inspector2)
+    }
+
+    /// Amazon Macie's session in every region of every account.
+    pub fn macie<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Macie>> {
+        self.regional(ctx, |r| &r.macie)
+    }
+
+    /// Access Analyzer, Inspector and Macie of every region of every account whose regions
+    /// could be listed (each service's own data is still a `Collected` to unwrap).
+    pub fn digest_analyzers<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<At<'i, AnalyzersDigest, AccountDigest>> {
+        let mut out = Vec::new();
+        for acct in self.digests(ctx) {
+            let acct = acct.item;
+            let at = At::new(ctx.partition(), acct, None, acct);
+            if self.collected(&at, &acct.regions).is_none() {
+                continue;
+            }
+            for (region, d) in &acct.analyzers {
+                out.push(At::new(ctx.partition(), acct, Some(region.as_str()), d));
+            }
+        }
+        out
+    }
+
+    /// [`digest_analyzers`](Self::digest_analyzers) of one account (a service's delegated
+    /// administrator); `None` when the account was not scanned (the caller says what that
+    /// leaves unknown). Where it could not be entered, or its regions listed, "not assessed".
+    pub fn digest_analyzers_of<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        account_id: &str,
+    ) -> Option<Vec<At<'i, AnalyzersDigest, AccountDigest>>> {
+        let acct = ctx.accounts.iter().find(|a| a.account_id == account_id)?;
+        let at = At::new(ctx.partition(), acct, None, acct);
+        if let AccountAccess::Denied { role_arn, error } = &acct.access {
+            self.not_assessed(&at, Reason::account_not_accessible(role_arn, error));
+            return Some(Vec::new());
+        }
+        if self.collected(&at, &acct.regions).is_none() {
+            return Some(Vec::new());
+        }
+        Some(
+            acct.analyzers
+                .iter()
+                .map(|(region, d)| At::new(ctx.partition(), acct, Some(region.as_str()), d))
+                .collect(),
+        )
+    }
+
+    /// One account's [`AnalyzersDigest`] in one region (a member an administrator lists);
+    /// where the account or the region was not scanned, or could not be read, "not assessed"
+    /// on the account in that region.
+    pub fn digest_analyzers_at<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        account_id: &str,
+        region: &str,
+    ) -> Option<At<'i, AnalyzersDigest, AccountDigest>> {
+        let subject = super::identity::Subject::named(
+            account_id,
+            Some(region),
+            super::identity::account_resource(account_id),
+        );
+        let Some(acct) = ctx.accounts.iter().find(|a| a.account_id == account_id) else {
+            self.not_assessed(
+                &subject,
+                Reason::outside_scan(format!("account {account_id} was not scanned")),
+            );
+            return None;
+        };
+        if let AccountAccess::Denied { role_arn, error } = &acct.access {
+            self.not_assessed(&subject, Reason::account_not_accessible(role_arn, error));
+            return None;
+        }
+        if let Collected::Failed(e) = &acct.regions {
+            self.not_assessed(&subject, Reason::collection(e));
+            return None;
+        }
+        match acct.analyzers.get_key_value(region) {
+            Some((r, d)) => Some(At::new(ctx.partition(), acct, Some(r.as_str()), d)),
+            None => {
+                self.not_assessed(
+                    &subject,
+                    Reason::outside_scan(format!(
+                        "{region} was not scanned in account {account_id}"
+                    )),
+                );
+                None
+            }
+        }
+    }
+    // --- end SVC: accessanalyzer, inspector2, macie
 
     /// Record results with `body`, then hand each of them to `amend`: evidence that every
     /// result about one resource shares (the credential report's age on every result built

@@ -18,6 +18,11 @@ use crate::inventory::{
 // --- backbone: cloudtrail
 use crate::inventory::{CloudTrail, Trail};
 // --- end backbone: cloudtrail
+// --- SVC: accessanalyzer, inspector2, macie
+use crate::inventory::{
+    AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization,
+};
+// --- end SVC: accessanalyzer, inspector2, macie
 // --- SVC: securityhub ---
 use crate::inventory::SecurityHub;
 // --- end SVC: securityhub ---
@@ -508,3 +513,49 @@ impl Identity for ApiMethod {
         )
     }
 }
+
+// --- SVC: accessanalyzer, inspector2, macie
+
+/// The state of a regional service in one account, which AWS gives no ARN of its own:
+/// `arn:<partition>:<service>:<region>:<account>:<what>` (`what`: `account` for the account's
+/// own state, `organization-configuration` for what the delegated administrator configures).
+/// One stable name per account and region, whether the service is on or off there.
+fn regional_service_arn(at: &Place, service: &str, what: &str) -> String {
+    format!(
+        "arn:{}:{service}:{}:{}:{what}",
+        at.partition,
+        at.region.unwrap_or_default(),
+        at.account_id
+    )
+}
+
+impl Identity for AccessAnalyzer {
+    fn arn(&self, at: &Place) -> String {
+        regional_service_arn(at, "access-analyzer", "account")
+    }
+}
+
+impl Identity for Inspector2 {
+    fn arn(&self, at: &Place) -> String {
+        regional_service_arn(at, "inspector2", "account")
+    }
+}
+
+impl Identity for Inspector2Organization {
+    fn arn(&self, at: &Place) -> String {
+        regional_service_arn(at, "inspector2", "organization-configuration")
+    }
+}
+
+impl Identity for Macie {
+    fn arn(&self, at: &Place) -> String {
+        regional_service_arn(at, "macie2", "account")
+    }
+}
+
+impl Identity for MacieOrganization {
+    fn arn(&self, at: &Place) -> String {
+        regional_service_arn(at, "macie2", "organization-configuration")
+    }
+}
+// --- end SVC: accessanalyzer, inspector2, macie

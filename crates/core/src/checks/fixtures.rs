@@ -91,6 +91,18 @@ pub fn base_inventory() -> Inventory {
             lambda: Collected::Ok(Lambda::default()),
             config: Collected::Ok(config_recording()),
             cloudtrail: Collected::Ok(CloudTrail::default()),
+            // --- SVC: accessanalyzer, inspector2, macie
+            accessanalyzer: Collected::Ok(AccessAnalyzer {
+                analyzers: vec![analyzer("account-analyzer", Analyzer::ACCOUNT, "ACTIVE")],
+            }),
+            inspector2: Collected::Ok(inspector2_enabled()),
+            inspector2_organization: None,
+            macie: Collected::Ok(Macie::Session {
+                status: "ENABLED".into(),
+                finding_publishing_frequency: Some("FIFTEEN_MINUTES".into()),
+            }),
+            macie_organization: None,
+            // --- end SVC: accessanalyzer, inspector2, macie
             securityhub: Collected::Ok(securityhub_hub(ACCOUNT, REGION, &[FSBP])),
         },
     );
@@ -1055,3 +1067,98 @@ pub fn org_with_policy(
     }
     inv
 }
+
+// --- SVC: accessanalyzer, inspector2, macie
+
+/// An analyzer of the fixture account and region.
+pub fn analyzer(name: &str, analyzer_type: &str, status: &str) -> Analyzer {
+    Analyzer {
+        arn: format!("arn:aws:access-analyzer:{REGION}:{ACCOUNT}:analyzer/{name}"),
+        name: name.into(),
+        analyzer_type: analyzer_type.into(),
+        status: status.into(),
+        status_reason: None,
+    }
+}
+
+/// Inspector enabled with EC2, ECR and Lambda scanning (Lambda code scanning off).
+pub fn inspector2_enabled() -> Inspector2 {
+    Inspector2 {
+        status: "ENABLED".into(),
+        ec2: Some("ENABLED".into()),
+        ecr: Some("ENABLED".into()),
+        lambda: Some("ENABLED".into()),
+        lambda_code: Some("DISABLED".into()),
+    }
+}
+
+/// An account that never enabled Inspector, as BatchGetAccountStatus reports it.
+pub fn inspector2_disabled() -> Inspector2 {
+    Inspector2 {
+        status: "DISABLED".into(),
+        ec2: Some("DISABLED".into()),
+        ecr: Some("DISABLED".into()),
+        lambda: Some("DISABLED".into()),
+        lambda_code: Some("DISABLED".into()),
+    }
+}
+
+/// The region data of account `index` of the inventory.
+pub fn region_of(inv: &mut Inventory, index: usize) -> &mut RegionInventory {
+    inv.accounts[index].regional.get_mut(REGION).unwrap()
+}
+
+/// The organization inventory with a member account `id` (named `name`, in the Security OU when
+/// the name says so), scanned like the management account, added to the organization and the
+/// scan. Returns its index in `inv.accounts`.
+pub fn add_member(inv: &mut Inventory, id: &str, name: &str) -> usize {
+    let mut acct = inv.accounts[0].clone();
+    acct.account_id = id.into();
+    acct.name = Some(name.into());
+    acct.access = AccountAccess::AssumedRole {
+        role_arn: format!("arn:aws:iam::{id}:role/posture"),
+    };
+    for r in acct.regional.values_mut() {
+        if let Collected::Ok(a) = &mut r.accessanalyzer {
+            for an in &mut a.analyzers {
+                an.arn = an.arn.replace(ACCOUNT, id);
+            }
+        }
+        r.inspector2_organization = None;
+        r.macie_organization = None;
+    }
+    inv.accounts.push(acct);
+    if let Some(Collected::Ok(org)) = inv.organization.as_mut() {
+        org.accounts.push(OrgAccount {
+            id: id.into(),
+            name: name.into(),
+            email: None,
+            state: "ACTIVE".into(),
+            parent_id: Some(
+                if name.contains("security") {
+                    "ou-sec"
+                } else {
+                    "ou-wl"
+                }
+                .into(),
+            ),
+        });
+    }
+    inv.accounts.len() - 1
+}
+
+/// Register `account_id` as delegated administrator of `principal` in the organization.
+pub fn delegate(inv: &mut Inventory, account_id: &str, principal: &str) {
+    let Collected::Ok(admins) = &mut org_mut(inv).delegated_administrators else {
+        panic!("fixture delegated administrators failed")
+    };
+    match admins.iter_mut().find(|a| a.account_id == account_id) {
+        Some(a) => a.service_principals.push(principal.into()),
+        None => admins.push(DelegatedAdministrator {
+            account_id: account_id.into(),
+            account_name: None,
+            service_principals: vec![principal.into()],
+        }),
+    }
+}
+// --- end SVC: accessanalyzer, inspector2, macie

@@ -99,6 +99,16 @@ mod sra_app_data_bucket_restricted;
 mod sra_app_private_instance_imdsv2;
 mod sra_app_private_subnet_s3_path;
 mod vpc_block_public_access;
+// --- SVC: accessanalyzer, inspector2, macie
+mod accessanalyzer_enabled;
+mod accessanalyzer_organization_analyzer;
+mod inspector_enabled;
+mod inspector_member_state_consistent;
+mod inspector_org_auto_enable;
+mod macie_enabled;
+mod macie_member_state_consistent;
+mod macie_org_auto_enable;
+// --- end SVC: accessanalyzer, inspector2, macie
 mod vpc_endpoint_policy_outside_org;
 mod vpc_s3_gateway_endpoint_full_access;
 
@@ -251,6 +261,16 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Organization(&org_security_services_delegated::CHECK),
     Entry::Organization(&org_security_accounts_in_security_ou::CHECK),
     Entry::Organization(&org_management_account_no_workloads::CHECK),
+    // --- SVC: accessanalyzer, inspector2, macie
+    Entry::Organization(&accessanalyzer_enabled::CHECK),
+    Entry::Check(&inspector_enabled::CHECK),
+    Entry::Check(&macie_enabled::CHECK),
+    Entry::Organization(&accessanalyzer_organization_analyzer::CHECK),
+    Entry::Organization(&inspector_org_auto_enable::CHECK),
+    Entry::Organization(&inspector_member_state_consistent::CHECK),
+    Entry::Organization(&macie_org_auto_enable::CHECK),
+    Entry::Organization(&macie_member_state_consistent::CHECK),
+    // --- end SVC: accessanalyzer, inspector2, macie
 ];
 
 fn selected(only: Option<&[String]>) -> impl Iterator<Item = &'static Entry> + '_ {

@@ -20,6 +20,15 @@ mod securityhub;
 pub use securityhub::*;
 // --- end SVC: securityhub ---
 
+// --- SVC: accessanalyzer, inspector2, macie
+mod accessanalyzer;
+mod inspector2;
+mod macie;
+pub use accessanalyzer::*;
+pub use inspector2::*;
+pub use macie::*;
+// --- end SVC: accessanalyzer, inspector2, macie
+
 #[cfg(test)]
 mod fuzz_tests;
 
@@ -219,6 +228,24 @@ pub struct RegionInventory {
     #[serde(default = "cloudtrail::cloudtrail_not_collected")]
     pub cloudtrail: Collected<CloudTrail>,
     // --- end backbone: cloudtrail
+    // --- SVC: accessanalyzer, inspector2, macie
+    /// IAM Access Analyzer: the account's analyzers.
+    #[serde(default = "accessanalyzer_not_collected")]
+    pub accessanalyzer: Collected<AccessAnalyzer>,
+    /// Amazon Inspector: the account's scanning status.
+    #[serde(default = "inspector2_not_collected")]
+    pub inspector2: Collected<Inspector2>,
+    /// Inspector's organization view; `None` unless this account is Inspector's delegated
+    /// administrator (no call is made elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspector2_organization: Option<Collected<Inspector2Organization>>,
+    /// Amazon Macie: the account's Macie session.
+    #[serde(default = "macie_not_collected")]
+    pub macie: Collected<Macie>,
+    /// Macie's organization view; `None` unless this account is Macie's delegated administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub macie_organization: Option<Collected<MacieOrganization>>,
+    // --- end SVC: accessanalyzer, inspector2, macie
     // --- SVC: securityhub ---
     /// Security Hub; an inventory saved before posture collected it has none.
     #[serde(default = "securityhub::securityhub_not_collected")]
@@ -1348,6 +1375,13 @@ impl AccountInventory {
                 }
             }
             // --- end backbone: cloudtrail
+            // --- SVC: accessanalyzer, inspector2, macie
+            push(r.accessanalyzer.error());
+            push(r.inspector2.error());
+            push(r.inspector2_organization.as_ref().and_then(|o| o.error()));
+            push(r.macie.error());
+            push(r.macie_organization.as_ref().and_then(|o| o.error()));
+            // --- end SVC: accessanalyzer, inspector2, macie
             // What links the front door path: mappings and integrations.
             if let Collected::Ok(gw) = &r.apigateway {
                 for d in &gw.domain_names {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::identity::{Identity, Place, Tags, account_resource, bucket_arn};
 use crate::inventory::{
-    AccountAccess, AccountInventory, Collected, CredentialReportRow, Instance,
+    AccountAccess, AccountInventory, Collected, CredentialReportRow, GuardDuty, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
 
@@ -28,6 +28,11 @@ pub struct AccountDigest {
     pub s3: Collected<S3Digest>,
     /// Per region: the EC2 data other accounts' resources depend on.
     pub regional: BTreeMap<String, Collected<Ec2Digest>>,
+    // --- backbone: guardduty + detective ---
+    /// Per region: GuardDuty (the detector, and the organization view in the delegated
+    /// administrator), reconciled across accounts.
+    pub guardduty: BTreeMap<String, Collected<GuardDuty>>,
+    // --- end guardduty + detective ---
 }
 
 /// The root user and the account-wide IAM facts.
@@ -156,6 +161,13 @@ impl AccountDigest {
             iam,
             s3,
             regional,
+            // --- backbone: guardduty + detective ---
+            guardduty: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.guardduty.clone()))
+                .collect(),
+            // --- end guardduty + detective ---
         }
     }
 }

@@ -4,6 +4,10 @@
 pub mod acm;
 pub mod apigateway;
 pub mod boundary;
+// --- backbone: guardduty + detective ---
+pub mod detective;
+pub mod guardduty;
+// --- end guardduty + detective ---
 pub mod ec2;
 pub mod iam;
 pub mod kms;

@@ -280,6 +280,42 @@ impl Aws {
         aws_sdk_lambda::Client::from_conf(c)
     }
 
+    // --- backbone: guardduty + detective ---
+
+    pub fn guardduty(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_guardduty::Client {
+        let c = aws_sdk_guardduty::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("guardduty", account, Some(region)))
+            .interceptor(self.counter())
+            .interceptor(self.pace_tag("guardduty", account, region))
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_guardduty::Client::from_conf(c)
+    }
+
+    pub fn detective(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_detective::Client {
+        let c = aws_sdk_detective::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("detective", account, Some(region)))
+            .interceptor(self.counter())
+            .interceptor(self.pace_tag("detective", account, region))
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_detective::Client::from_conf(c)
+    }
+
+    // --- end guardduty + detective ---
+
     pub fn apigateway(
         &self,
         conf: &SdkConfig,

@@ -50,6 +50,15 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "lambda:ListFunctions",
     "lambda:GetPolicy",
     "lambda:ListFunctionUrlConfigs",
+    // --- backbone: guardduty + detective ---
+    "guardduty:ListDetectors",
+    "guardduty:GetDetector",
+    // Called only in GuardDuty's delegated administrator (the organization view).
+    "guardduty:DescribeOrganizationConfiguration",
+    "guardduty:ListMembers",
+    "detective:ListGraphs",
+    "detective:ListInvitations",
+    // --- end guardduty + detective ---
 ];
 
 /// API Gateway reads are authorized on these resources. The partition segment is a wildcard
@@ -200,6 +209,8 @@ mod tests {
                     "apigateway",
                     "kms",
                     "lambda",
+                    "guardduty",
+                    "detective",
                 ]
                 .contains(&svc)
                     && !op.is_empty()

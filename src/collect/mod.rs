@@ -5,6 +5,10 @@
 mod acm;
 mod apigateway;
 mod apigatewayv2;
+// --- backbone: guardduty + detective ---
+mod detective;
+mod guardduty;
+// --- end guardduty + detective ---
 mod ec2;
 mod iam;
 mod kms;
@@ -385,6 +389,13 @@ async fn scan_account(
         Collected::Failed(_) => Vec::new(),
     };
     let account = account_id.as_str();
+    // --- backbone: guardduty + detective ---
+    // The organization view is read only in the account Organizations lists as GuardDuty's
+    // delegated administrator (elsewhere the calls would be refused).
+    let guardduty_admin = organization.is_some_and(|o| {
+        posture_core::checks::shared::guardduty::is_delegated_admin(o, account) == Some(true)
+    });
+    // --- end guardduty + detective ---
     let regional_fut = futures::stream::iter(region_list)
         .map(|region| {
             let conf = conf.clone();
@@ -403,6 +414,14 @@ async fn scan_account(
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
                 );
+                // --- backbone: guardduty + detective ---
+                let guardduty_client = aws.guardduty(&conf, account, &region);
+                let detective_client = aws.detective(&conf, account, &region);
+                let (guardduty, detective) = tokio::join!(
+                    guardduty::collect(&guardduty_client, &region, guardduty_admin),
+                    detective::collect(&detective_client, &region),
+                );
+                // --- end guardduty + detective ---
                 (
                     region,
                     RegionInventory {
@@ -412,6 +431,8 @@ async fn scan_account(
                         apigatewayv2,
                         kms,
                         lambda,
+                        guardduty,
+                        detective,
                     },
                 )
             }
@@ -466,6 +487,10 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("apigateway:")
                 || a.starts_with("kms:")
                 || a.starts_with("lambda:")
+                // --- backbone: guardduty + detective ---
+                || a.starts_with("guardduty:")
+                || a.starts_with("detective:")
+            // --- end guardduty + detective ---
         })
         .collect()
 }

@@ -236,6 +236,16 @@ pub struct EvalOptions {
     /// Accounts outside the organization to treat as inside the trust boundary (comma-separated 12-digit ids).
     #[arg(long, value_delimiter = ',', value_parser = parse_account_id, value_name = "IDS")]
     pub trusted_accounts: Vec<String>,
+    /// The SRA Security Tooling account (the security services' delegated administrator).
+    /// Without it posture recognises it in the organization: an account of the Security OU
+    /// named "Security Tooling" or "Audit"; when none or several match, what depends on it is
+    /// not assessed.
+    #[arg(long, value_parser = parse_account_id, value_name = "ID")]
+    pub security_account: Option<String>,
+    /// The SRA Log Archive account (where the organization trail and Config deliver). Without
+    /// it posture recognises an account of the Security OU named "Log Archive" or "Logging".
+    #[arg(long, value_parser = parse_account_id, value_name = "ID")]
+    pub log_archive_account: Option<String>,
     /// Evaluate as of this time: RFC 3339 (2027-01-31T00:00:00Z) or an offset from now (+120d, -7d).
     #[arg(long, value_parser = parse_now, value_name = "TIME")]
     pub now: Option<DateTime<Utc>>,
@@ -276,6 +286,10 @@ impl EvalOptions {
             fail_on: self.fail_on.0,
             checks: self.checks.clone(),
             trusted_accounts: self.trusted_accounts.clone(),
+            sra_accounts: crate::check::Given {
+                security_tooling: self.security_account.clone(),
+                log_archive: self.log_archive_account.clone(),
+            },
             now: self.now,
             thresholds: self.thresholds(),
         }

@@ -99,4 +99,23 @@ mod tests {
         detective_mut(&mut inv).memberships = Collected::Failed(denied("ListInvitations"));
         assert_statuses(&inv, CHECK.id, &[Status::NotAssessed]);
     }
+
+    /// The coverage probe makes the check's judgement: in use is on, not in use is off (the
+    /// check says not applicable), a failed call is unknown.
+    #[test]
+    fn the_coverage_probe_agrees_with_the_check() {
+        use crate::coverage::{PROBES, State};
+        let probe = PROBES.iter().find(|p| p.service == "detective").unwrap();
+        let mut inv = base_inventory();
+        let cell = |inv: &crate::inventory::Inventory| {
+            let a = &inv.accounts[0];
+            (probe.region)(a, REGION, &a.regional[REGION])
+        };
+        assert_eq!(cell(&inv).state, State::Off);
+        detective_mut(&mut inv).memberships = Collected::Ok(vec![membership("ENABLED")]);
+        assert_eq!(cell(&inv).state, State::On);
+        region_mut(&mut inv).detective = Collected::Failed(denied("ListGraphs"));
+        assert_eq!(cell(&inv).state, State::Unknown);
+        assert!(cell(&inv).detail.contains("ListGraphs"));
+    }
 }

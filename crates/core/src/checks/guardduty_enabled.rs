@@ -118,4 +118,38 @@ mod tests {
         });
         assert_statuses(&inv, CHECK.id, &[Status::NotAssessed]);
     }
+
+    /// The coverage probe makes the check's judgement: pass is on, fail is off, not assessed
+    /// is unknown, Region by Region.
+    #[test]
+    fn the_coverage_probe_agrees_with_the_check() {
+        use crate::coverage::{PROBES, State};
+        let probe = PROBES.iter().find(|p| p.service == "guardduty").unwrap();
+        for (gd, want) in [
+            (Collected::Ok(guardduty_on(&[])), State::On),
+            (
+                Collected::Ok(guardduty_detector("DISABLED", &[])),
+                State::Off,
+            ),
+            (Collected::Ok(GuardDuty::default()), State::Off),
+            (
+                Collected::Ok(guardduty_detector("PAUSED", &[])),
+                State::Unknown,
+            ),
+            (Collected::Failed(denied("ListDetectors")), State::Unknown),
+        ] {
+            let mut inv = base_inventory();
+            region_mut(&mut inv).guardduty = gd;
+            let status = results(&inv, CHECK.id)[0].status;
+            let a = &inv.accounts[0];
+            let cell = (probe.region)(a, REGION, &a.regional[REGION]);
+            assert_eq!(cell.state, want, "{cell:?}");
+            let agrees = match status {
+                Status::Pass => State::On,
+                Status::Fail => State::Off,
+                _ => State::Unknown,
+            };
+            assert_eq!(cell.state, agrees, "{status:?} vs {cell:?}");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! What the Detective check and its coverage probe share: whether Detective is in use in one
 //! Region of one account.
 
-use crate::inventory::{CollectionError, Detective};
+use crate::inventory::{Collected, CollectionError, Detective};
 
 /// How Detective is used in a Region.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +67,23 @@ pub fn describe(u: &Use, region: &str) -> String {
         Use::NotInUse { pending } => format!(
             "Detective is not in use in {region}: the account administers no behavior graph and no membership is enabled ({})",
             pending.join(", ")
+        ),
+    }
+}
+
+/// The coverage matrix's reading of Detective in one Region (`crate::coverage::PROBES`), the
+/// judgement of `detective-in-use`: `Some(true)` in use, `Some(false)` not in use, `None`
+/// unknown (a failed call); with the sentence that says why.
+pub fn region_coverage(data: &Collected<Detective>, region: &str) -> (Option<bool>, String) {
+    let d = match data {
+        Collected::Ok(d) => d,
+        Collected::Failed(e) => return (None, e.to_string()),
+    };
+    match region_use(d) {
+        Err(e) => (None, e.to_string()),
+        Ok(u) => (
+            Some(!matches!(u, Use::NotInUse { .. })),
+            describe(&u, region),
         ),
     }
 }

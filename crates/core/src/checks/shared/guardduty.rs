@@ -3,7 +3,7 @@
 
 use crate::check::{AccountDigest, At, Findings, OrgContext, Reason, Subject};
 use crate::inventory::{
-    AccountAccess, CollectionError, DelegatedAdministrator, DetectorDetails, GuardDuty,
+    AccountAccess, Collected, CollectionError, DelegatedAdministrator, DetectorDetails, GuardDuty,
     GuardDutyDetector, GuardDutyOrgView, Organization,
 };
 
@@ -203,6 +203,28 @@ pub fn org_view<'i>(
                 )),
             );
             Err(None)
+        }
+    }
+}
+
+/// The coverage matrix's reading of GuardDuty in one Region (`crate::coverage::PROBES`), the
+/// judgement of `guardduty-enabled`: `Some(true)` on (an enabled detector), `Some(false)` off (no
+/// detector, or a suspended one), `None` unknown (a failed call, an unknown status); with the
+/// sentence that says why.
+pub fn region_coverage(data: &Collected<GuardDuty>, region: &str) -> (Option<bool>, String) {
+    let gd = match data {
+        Collected::Ok(gd) => gd,
+        Collected::Failed(e) => return (None, e.to_string()),
+    };
+    match region_state(gd) {
+        Err(e) => (None, e.to_string()),
+        Ok(state) => {
+            let on = match state {
+                RegionState::On(..) => Some(true),
+                RegionState::Suspended(..) | RegionState::NoDetector => Some(false),
+                RegionState::Unreported(..) => None,
+            };
+            (on, describe(&state, region))
         }
     }
 }

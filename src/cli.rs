@@ -163,7 +163,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = RetryMode::Adaptive, value_name = "MODE")]
     pub retry_mode: RetryMode,
     /// Pace API calls at this fraction of AWS's published per-account, per-Region
-    /// control-plane quotas (API Gateway, EC2, ACM: see the README, "API quotas"), so that AWS
+    /// control-plane quotas (API Gateway, EC2, ACM, Lambda: see the README, "API quotas"), so that AWS
     /// does not throttle the scan; `off` sends as fast as the concurrency limits allow. The
     /// default 0.9 leaves a tenth of each quota to other callers of the same account.
     #[arg(long, default_value = "0.9", value_parser = crate::aws::pace::parse_pace, value_name = "FRACTION|off")]

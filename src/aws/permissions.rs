@@ -59,6 +59,12 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "detective:ListGraphs",
     "detective:ListInvitations",
     // --- end guardduty + detective ---
+    // --- SVC: securityhub ---
+    "securityhub:DescribeHub",
+    "securityhub:GetEnabledStandards",
+    "securityhub:DescribeOrganizationConfiguration",
+    "securityhub:ListMembers",
+    // --- end SVC: securityhub ---
 ];
 
 /// API Gateway reads are authorized on these resources. The partition segment is a wildcard
@@ -211,6 +217,7 @@ mod tests {
                     "lambda",
                     "guardduty",
                     "detective",
+                    "securityhub",
                 ]
                 .contains(&svc)
                     && !op.is_empty()

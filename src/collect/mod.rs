@@ -15,6 +15,9 @@ mod kms;
 mod lambda;
 mod organizations;
 mod s3;
+// --- SVC: securityhub ---
+mod securityhub;
+// --- end SVC: securityhub ---
 mod util;
 
 use std::collections::BTreeMap;
@@ -396,6 +399,19 @@ async fn scan_account(
         posture_core::checks::shared::guardduty::is_delegated_admin(o, account) == Some(true)
     });
     // --- end guardduty + detective ---
+    // --- SVC: securityhub ---
+    // The organization view is read only in Security Hub's delegated administrator.
+    let securityhub_admin = organization.is_some_and(|o| {
+        o.delegated_administrators.as_ref().is_ok_and(|admins| {
+            admins.iter().any(|a| {
+                a.account_id == account_id
+                    && a.service_principals
+                        .iter()
+                        .any(|p| p == "securityhub.amazonaws.com")
+            })
+        })
+    });
+    // --- end SVC: securityhub ---
     let regional_fut = futures::stream::iter(region_list)
         .map(|region| {
             let conf = conf.clone();
@@ -406,13 +422,19 @@ async fn scan_account(
                 let gw2_client = aws.apigatewayv2(&conf, account, &region);
                 let kms_client = aws.kms(&conf, account, &region);
                 let lambda_client = aws.lambda(&conf, account, &region);
-                let (ec2, acm, apigateway, apigatewayv2, kms, lambda) = tokio::join!(
+                // --- SVC: securityhub ---
+                let securityhub_client = aws.securityhub(&conf, account, &region);
+                let securityhub_fut =
+                    securityhub::collect(&securityhub_client, &region, securityhub_admin);
+                // --- end SVC: securityhub ---
+                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, securityhub) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
                     apigatewayv2::collect(&gw2_client, &region, opts.calls_for("apigatewayv2")),
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
+                    securityhub_fut,
                 );
                 // --- backbone: guardduty + detective ---
                 let guardduty_client = aws.guardduty(&conf, account, &region);
@@ -433,6 +455,7 @@ async fn scan_account(
                         lambda,
                         guardduty,
                         detective,
+                        securityhub,
                     },
                 )
             }
@@ -491,6 +514,7 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("guardduty:")
                 || a.starts_with("detective:")
             // --- end guardduty + detective ---
+                || a.starts_with("securityhub:")
         })
         .collect()
 }

@@ -14,6 +14,9 @@ use crate::inventory::{
     AccountAccess, AccountInventory, Collected, CredentialReportRow, GuardDuty, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
+// --- SVC: securityhub ---
+use crate::inventory::SecurityHub;
+// --- end SVC: securityhub ---
 
 /// One account as the organization checks see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +36,10 @@ pub struct AccountDigest {
     /// administrator), reconciled across accounts.
     pub guardduty: BTreeMap<String, Collected<GuardDuty>>,
     // --- end guardduty + detective ---
+    // --- SVC: securityhub ---
+    /// Per region: Security Hub (the hub, its standards, the administrator's view).
+    pub securityhub: BTreeMap<String, Collected<SecurityHub>>,
+    // --- end SVC: securityhub ---
 }
 
 /// The root user and the account-wide IAM facts.
@@ -168,6 +175,13 @@ impl AccountDigest {
                 .map(|(region, r)| (region.clone(), r.guardduty.clone()))
                 .collect(),
             // --- end guardduty + detective ---
+            // --- SVC: securityhub ---
+            securityhub: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.securityhub.clone()))
+                .collect(),
+            // --- end SVC: securityhub ---
         }
     }
 }

@@ -280,6 +280,24 @@ impl Aws {
         aws_sdk_lambda::Client::from_conf(c)
     }
 
+    // --- backbone: cloudtrail
+    pub fn cloudtrail(
+        &self,
+        conf: &SdkConfig,
+        account: &str,
+        region: &str,
+    ) -> aws_sdk_cloudtrail::Client {
+        let c = aws_sdk_cloudtrail::config::Builder::from(conf)
+            .region(Region::new(region.to_string()))
+            .retry_partition(Self::partition("cloudtrail", account, Some(region)))
+            .interceptor(self.counter())
+            .interceptor(self.pace_tag("cloudtrail", account, region))
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_cloudtrail::Client::from_conf(c)
+    }
+    // --- end backbone: cloudtrail
+
     // --- backbone: guardduty + detective ---
 
     pub fn guardduty(

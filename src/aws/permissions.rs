@@ -59,6 +59,11 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "detective:ListGraphs",
     "detective:ListInvitations",
     // --- end guardduty + detective ---
+    // --- backbone: cloudtrail
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    // --- end backbone: cloudtrail
     // --- SVC: securityhub ---
     "securityhub:DescribeHub",
     "securityhub:GetEnabledStandards",
@@ -217,6 +222,7 @@ mod tests {
                     "lambda",
                     "guardduty",
                     "detective",
+                    "cloudtrail",
                     "securityhub",
                 ]
                 .contains(&svc)

@@ -9,6 +9,9 @@ mod apigatewayv2;
 mod detective;
 mod guardduty;
 // --- end guardduty + detective ---
+// --- backbone: cloudtrail
+mod cloudtrail;
+// --- end backbone: cloudtrail
 mod ec2;
 mod iam;
 mod kms;
@@ -399,6 +402,7 @@ async fn scan_account(
         posture_core::checks::shared::guardduty::is_delegated_admin(o, account) == Some(true)
     });
     // --- end guardduty + detective ---
+    let scanned_regions = &region_list.clone();
     // --- SVC: securityhub ---
     // The organization view is read only in Security Hub's delegated administrator.
     let securityhub_admin = organization.is_some_and(|o| {
@@ -416,6 +420,10 @@ async fn scan_account(
         .map(|region| {
             let conf = conf.clone();
             async move {
+                // --- backbone: cloudtrail
+                let cloudtrail_client = aws.cloudtrail(&conf, account, &region);
+                let cloudtrail = cloudtrail::collect(&cloudtrail_client, &region, scanned_regions);
+                // --- end backbone: cloudtrail
                 let ec2_client = aws.ec2(&conf, account, &region);
                 let acm_client = aws.acm(&conf, account, &region);
                 let gw_client = aws.apigateway(&conf, account, &region);
@@ -427,7 +435,8 @@ async fn scan_account(
                 let securityhub_fut =
                     securityhub::collect(&securityhub_client, &region, securityhub_admin);
                 // --- end SVC: securityhub ---
-                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, securityhub) = tokio::join!(
+                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, securityhub, cloudtrail) =
+                    tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
@@ -435,6 +444,7 @@ async fn scan_account(
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
                     securityhub_fut,
+                    cloudtrail,
                 );
                 // --- backbone: guardduty + detective ---
                 let guardduty_client = aws.guardduty(&conf, account, &region);
@@ -456,6 +466,7 @@ async fn scan_account(
                         guardduty,
                         detective,
                         securityhub,
+                        cloudtrail,
                     },
                 )
             }
@@ -514,6 +525,7 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("guardduty:")
                 || a.starts_with("detective:")
             // --- end guardduty + detective ---
+                || a.starts_with("cloudtrail:")
                 || a.starts_with("securityhub:")
         })
         .collect()

@@ -173,6 +173,13 @@ pub const PROBES: &[Probe] = &[
         region: securityhub,
     },
     // --- end SVC: securityhub ---
+    // --- backbone: cloudtrail
+    Probe {
+        service: "cloudtrail",
+        title: "CloudTrail",
+        region: cloudtrail_probe,
+    },
+    // --- end backbone: cloudtrail
 ];
 
 // --- backbone: guardduty + detective ---
@@ -187,6 +194,40 @@ fn cell_of((on, detail): (Option<bool>, String)) -> Cell {
     }
 }
 // --- end guardduty + detective ---
+// --- backbone: cloudtrail
+/// CloudTrail is on in a region when a trail covering it is logging management write events:
+/// the judgement of `cloudtrail-multi-region` (`checks/shared/cloudtrail.rs`), which also
+/// requires the trail to be multi-region. An organization trail of this account (the
+/// management account) covers every account of the organization in the region.
+fn cloudtrail_probe(account: &AccountInventory, region: &str, data: &RegionInventory) -> Cell {
+    use crate::checks::shared::cloudtrail::{
+        Coverage as Logging, Listings, gaps_sentence, names, region_coverage,
+    };
+    let trails = match Cell::of_failure(&data.cloudtrail) {
+        Ok(t) => t,
+        Err(cell) => return cell,
+    };
+    match region_coverage(&Listings::of_account(account), region, trails) {
+        Logging::Logged(by) => {
+            let detail = format!("logged by {}", names(&by));
+            let owned_org_trail = by.iter().any(|t| {
+                t.is_organization_trail && t.owner_account() == Some(account.account_id.as_str())
+            });
+            if owned_org_trail {
+                Cell::on_for_organization(detail)
+            } else {
+                Cell::on(detail)
+            }
+        }
+        Logging::NotLogged(gaps) if gaps.is_empty() => Cell::off("no trail covers the region"),
+        Logging::NotLogged(gaps) => Cell::off(format!(
+            "no trail logs management events: {}",
+            gaps_sentence(&gaps)
+        )),
+        Logging::Unknown(reason) => Cell::unknown(reason.to_string()),
+    }
+}
+// --- end backbone: cloudtrail
 
 /// One cell of the matrix, where it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

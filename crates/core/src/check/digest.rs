@@ -14,6 +14,9 @@ use crate::inventory::{
     AccountAccess, AccountInventory, Collected, CredentialReportRow, GuardDuty, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
+// --- backbone: cloudtrail
+use crate::inventory::CloudTrail;
+// --- end backbone: cloudtrail
 // --- SVC: securityhub ---
 use crate::inventory::SecurityHub;
 // --- end SVC: securityhub ---
@@ -36,6 +39,15 @@ pub struct AccountDigest {
     /// administrator), reconciled across accounts.
     pub guardduty: BTreeMap<String, Collected<GuardDuty>>,
     // --- end guardduty + detective ---
+    // --- backbone: cloudtrail
+    /// Per region: the trails listed there (the organization trail, its bucket).
+    pub cloudtrail: BTreeMap<String, Collected<CloudTrail>>,
+    /// Per region: the key policies (by key ARN) of the customer-managed KMS keys a trail may
+    /// encrypt with — those a trail listed in the account names, and those whose policy lets
+    /// `cloudtrail.amazonaws.com` in, as CloudTrail requires; `Failed` when the region's keys
+    /// could not be listed. A key whose DescribeKey failed is kept when a trail names it.
+    pub trail_keys: BTreeMap<String, Collected<BTreeMap<String, Collected<String>>>>,
+    // --- end backbone: cloudtrail
     // --- SVC: securityhub ---
     /// Per region: Security Hub (the hub, its standards, the administrator's view).
     pub securityhub: BTreeMap<String, Collected<SecurityHub>>,
@@ -175,6 +187,14 @@ impl AccountDigest {
                 .map(|(region, r)| (region.clone(), r.guardduty.clone()))
                 .collect(),
             // --- end guardduty + detective ---
+            // --- backbone: cloudtrail
+            cloudtrail: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.cloudtrail.clone()))
+                .collect(),
+            trail_keys: trail_keys(acct),
+            // --- end backbone: cloudtrail
             // --- SVC: securityhub ---
             securityhub: acct
                 .regional
@@ -185,6 +205,44 @@ impl AccountDigest {
         }
     }
 }
+
+// --- backbone: cloudtrail
+/// The key policies of the account's customer-managed keys that a trail may use (see
+/// [`AccountDigest::trail_keys`]).
+fn trail_keys(
+    acct: &AccountInventory,
+) -> BTreeMap<String, Collected<BTreeMap<String, Collected<String>>>> {
+    let named: Vec<&str> = acct
+        .regional
+        .values()
+        .filter_map(|r| r.cloudtrail.as_ref().ok())
+        .flat_map(|ct| ct.trails.iter().filter_map(|t| t.kms_key_id.as_deref()))
+        .collect();
+    acct.regional
+        .iter()
+        .map(|(region, r)| {
+            let keys = match &r.kms {
+                Collected::Ok(kms) => Collected::Ok(
+                    kms.keys
+                        .iter()
+                        .filter_map(|k| {
+                            let policy = match &k.details {
+                                Collected::Ok(d) => d.policy.clone(),
+                                Collected::Failed(e) => Collected::Failed(e.clone()),
+                            };
+                            let for_trails = named.contains(&k.arn.as_str())
+                                || matches!(&policy, Collected::Ok(p) if p.contains("cloudtrail.amazonaws.com"));
+                            for_trails.then(|| (k.arn.clone(), policy))
+                        })
+                        .collect(),
+                ),
+                Collected::Failed(e) => Collected::Failed(e.clone()),
+            };
+            (region.clone(), keys)
+        })
+        .collect()
+}
+// --- end backbone: cloudtrail
 
 /// The account a walked item belongs to: a whole inventory or a digest.
 pub trait Owner {

@@ -20,6 +20,9 @@ use crate::inventory::{
 // --- backbone: guardduty + detective ---
 use crate::inventory::{Detective, GuardDuty};
 // --- end guardduty + detective ---
+// --- backbone: cloudtrail
+use crate::inventory::{CloudTrail, Trail};
+// --- end backbone: cloudtrail
 // --- SVC: securityhub ---
 use crate::inventory::SecurityHub;
 // --- end SVC: securityhub ---
@@ -282,6 +285,43 @@ impl Findings {
         }
         out
     }
+
+    // --- backbone: cloudtrail
+    /// CloudTrail in every region: the trails listed there.
+    pub fn cloudtrail<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, CloudTrail>> {
+        self.regional(ctx, |r| &r.cloudtrail)
+    }
+
+    /// Every trail an account owns, once (at its home region's listing when that region was
+    /// scanned, else at its first listing). Trails of other accounts listed there (an
+    /// organization trail seen from a member) are judged in their owner's account.
+    pub fn trails<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Trail>> {
+        let mut out: Vec<At<'i, Trail>> = Vec::new();
+        for ct in self.cloudtrail(ctx) {
+            let owner = ct.account_id();
+            for t in &ct.item.trails {
+                if t.owner_account() != Some(owner) {
+                    continue;
+                }
+                let here = ct.at(t);
+                match out
+                    .iter_mut()
+                    .find(|o| o.account_id() == owner && o.arn == t.arn)
+                {
+                    Some(o)
+                        if !o.homed_in(o.region.unwrap_or_default())
+                            && t.homed_in(ct.region.unwrap_or_default()) =>
+                    {
+                        *o = here
+                    }
+                    Some(_) => {}
+                    None => out.push(here),
+                }
+            }
+        }
+        out
+    }
+    // --- end backbone: cloudtrail
 
     /// Every bucket, with its account's S3 data (account-level Block Public Access).
     pub fn buckets<'i>(&mut self, ctx: &Context<'i>) -> Vec<(At<'i, Bucket>, &'i S3)> {
@@ -561,6 +601,35 @@ impl Findings {
         }
         out
     }
+
+    // --- backbone: cloudtrail
+    /// Every region of every account whose regions could be listed, with the account's trail
+    /// listing there, read or not (an organization trail covers a region whose listing failed):
+    /// the check records what it cannot judge.
+    pub fn digest_cloudtrail_regions<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<(
+        At<'i, AccountDigest, AccountDigest>,
+        &'i Collected<CloudTrail>,
+    )> {
+        let mut out = Vec::new();
+        for acct in self.digests(ctx) {
+            let acct = acct.item;
+            let at = At::new(ctx.partition(), acct, None, acct);
+            if self.collected(&at, &acct.regions).is_none() {
+                continue;
+            }
+            for (region, ct) in &acct.cloudtrail {
+                out.push((
+                    At::new(ctx.partition(), acct, Some(region.as_str()), acct),
+                    ct,
+                ));
+            }
+        }
+        out
+    }
+    // --- end backbone: cloudtrail
 
     pub fn digest_vpc_endpoints<'i>(
         &mut self,

@@ -18,6 +18,9 @@ use crate::inventory::{
 // --- backbone: guardduty + detective ---
 use crate::inventory::{Detective, GuardDuty};
 // --- end guardduty + detective ---
+// --- backbone: cloudtrail
+use crate::inventory::{CloudTrail, Trail};
+// --- end backbone: cloudtrail
 // --- SVC: securityhub ---
 use crate::inventory::SecurityHub;
 // --- end SVC: securityhub ---
@@ -292,6 +295,26 @@ impl Identity for Certificate {
         self.arn.clone()
     }
 }
+
+// --- backbone: cloudtrail
+/// CloudTrail in one region of an account: named by the account, in the region it was read.
+impl Identity for CloudTrail {
+    fn arn(&self, at: &Place) -> String {
+        account_resource(at.account_id)
+    }
+}
+
+/// The trail's ARN as DescribeTrails reports it (home region, owner account); results carry the
+/// trail's home region.
+impl Identity for Trail {
+    fn arn(&self, _: &Place) -> String {
+        self.arn.clone()
+    }
+    fn region<'a>(&'a self, collected_in: Option<&'a str>) -> Option<&'a str> {
+        self.home_region.as_deref().or(collected_in)
+    }
+}
+// --- end backbone: cloudtrail
 
 /// The key's ARN as ListKeys reports it.
 impl Identity for KmsKey {

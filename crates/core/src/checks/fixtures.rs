@@ -90,6 +90,7 @@ pub fn base_inventory() -> Inventory {
                 graphs: vec![],
                 memberships: Collected::Ok(vec![]),
             }),
+            cloudtrail: Collected::Ok(CloudTrail::default()),
             securityhub: Collected::Ok(securityhub_hub(ACCOUNT, REGION, &[FSBP])),
         },
     );
@@ -384,6 +385,46 @@ pub fn guardduty_org_view(
 }
 
 // --- end guardduty + detective ---
+// --- backbone: cloudtrail
+pub fn cloudtrail_mut(inv: &mut Inventory) -> &mut CloudTrail {
+    collected_mut(&mut region_mut(inv).cloudtrail, "fixture cloudtrail failed")
+}
+
+/// A trail of the fixture account homed in the fixture region, as its home region lists it:
+/// multi-region or not, logging or stopped, with the default selectors, validation, KMS,
+/// global service events and CloudWatch Logs on.
+pub fn trail(name: &str, multi_region: bool, logging: bool) -> Trail {
+    Trail {
+        name: name.into(),
+        arn: format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}"),
+        home_region: Some(REGION.into()),
+        is_multi_region: multi_region,
+        is_organization_trail: false,
+        include_global_service_events: true,
+        log_file_validation_enabled: true,
+        s3_bucket_name: Some("trail-logs".into()),
+        s3_key_prefix: None,
+        kms_key_id: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/trail")),
+        cloudwatch_logs_log_group_arn: Some(format!(
+            "arn:aws:logs:{REGION}:{ACCOUNT}:log-group:trail:*"
+        )),
+        cloudwatch_logs_role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/trail-to-logs")),
+        has_custom_event_selectors: false,
+        status: Some(Collected::Ok(TrailStatus {
+            is_logging: logging,
+            ..Default::default()
+        })),
+        management_events: None,
+    }
+}
+
+/// The base inventory with these trails in the fixture region.
+pub fn inventory_with_trails(trails: Vec<Trail>) -> Inventory {
+    let mut inv = base_inventory();
+    cloudtrail_mut(&mut inv).trails = trails;
+    inv
+}
+// --- end backbone: cloudtrail
 // --- SVC: securityhub ---
 pub const FSBP: &str = "standards/aws-foundational-security-best-practices/v/1.0.0";
 pub const CIS_1_2: &str = "ruleset/cis-aws-foundations-benchmark/v/1.2.0";

@@ -28,6 +28,16 @@ mod apigateway_stage_waf;
 mod apigatewayv2_domain_tls;
 mod apigatewayv2_route_authorization;
 mod apigatewayv2_stage_access_logging;
+// --- backbone: cloudtrail
+mod cloudtrail_cloudwatch_logs;
+mod cloudtrail_global_service_events;
+mod cloudtrail_kms_encryption;
+mod cloudtrail_log_archive_delivery;
+mod cloudtrail_log_file_validation;
+mod cloudtrail_logging;
+mod cloudtrail_multi_region;
+mod cloudtrail_organization_trail;
+// --- end backbone: cloudtrail
 mod ec2_account_imdsv2_default;
 mod ec2_image_block_public_access;
 mod ec2_instance_imdsv2;
@@ -210,6 +220,16 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&lambda_function_policy_public::CHECK),
     Entry::Check(&lambda_function_url_auth_none::CHECK),
     Entry::Check(&lambda_runtime_deprecated::CHECK),
+    // --- backbone: cloudtrail
+    Entry::Organization(&cloudtrail_organization_trail::CHECK),
+    Entry::Organization(&cloudtrail_log_archive_delivery::CHECK),
+    Entry::Organization(&cloudtrail_multi_region::CHECK),
+    Entry::Organization(&cloudtrail_global_service_events::CHECK),
+    Entry::Check(&cloudtrail_logging::CHECK),
+    Entry::Check(&cloudtrail_log_file_validation::CHECK),
+    Entry::Check(&cloudtrail_kms_encryption::CHECK),
+    Entry::Check(&cloudtrail_cloudwatch_logs::CHECK),
+    // --- end backbone: cloudtrail
     // --- SVC: securityhub ---
     Entry::Check(&securityhub_enabled::CHECK),
     Entry::Check(&securityhub_standards::CHECK),

@@ -12,6 +12,10 @@ mod guardduty;
 pub use detective::*;
 pub use guardduty::*;
 // --- end guardduty + detective ---
+// --- backbone: cloudtrail
+mod cloudtrail;
+pub use cloudtrail::*;
+// --- end backbone: cloudtrail
 // --- SVC: securityhub ---
 mod securityhub;
 pub use securityhub::*;
@@ -209,6 +213,12 @@ pub struct RegionInventory {
     #[serde(default = "detective::detective_not_collected")]
     pub detective: Collected<Detective>,
     // --- end guardduty + detective ---
+    // --- backbone: cloudtrail
+    /// CloudTrail trails listed in the region; an inventory saved before posture collected
+    /// CloudTrail has none.
+    #[serde(default = "cloudtrail::cloudtrail_not_collected")]
+    pub cloudtrail: Collected<CloudTrail>,
+    // --- end backbone: cloudtrail
     // --- SVC: securityhub ---
     /// Security Hub; an inventory saved before posture collected it has none.
     #[serde(default = "securityhub::securityhub_not_collected")]
@@ -1330,6 +1340,15 @@ impl AccountInventory {
                     .for_each(|e| push(Some(e)));
             }
             // --- end guardduty + detective ---
+            // --- backbone: cloudtrail
+            push(r.cloudtrail.error());
+            if let Collected::Ok(ct) = &r.cloudtrail {
+                for t in &ct.trails {
+                    push(t.status.as_ref().and_then(|s| s.error()));
+                    push(t.management_events.as_ref().and_then(|m| m.error()));
+                }
+            }
+            // --- end backbone: cloudtrail
             // What links the front door path: mappings and integrations.
             if let Collected::Ok(gw) = &r.apigateway {
                 for d in &gw.domain_names {

@@ -8,6 +8,9 @@ pub mod boundary;
 pub mod detective;
 pub mod guardduty;
 // --- end guardduty + detective ---
+// --- backbone: cloudtrail
+pub mod cloudtrail;
+// --- end backbone: cloudtrail
 pub mod ec2;
 pub mod iam;
 pub mod kms;

@@ -265,6 +265,8 @@ impl Aws {
     regional_client!(inspector2, aws_sdk_inspector2, "inspector2");
     regional_client!(macie2, aws_sdk_macie2, "macie2");
     regional_client!(securityhub, aws_sdk_securityhub, "securityhub");
+    regional_client!(guardduty, aws_sdk_guardduty, "guardduty");
+    regional_client!(detective, aws_sdk_detective, "detective");
     regional_client!(apigateway, aws_sdk_apigateway, "apigateway");
     regional_client!(
         /// API Gateway v2 (HTTP APIs). It is the same service as v1 for AWS's throttling: the

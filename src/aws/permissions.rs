@@ -50,6 +50,15 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "lambda:ListFunctions",
     "lambda:GetPolicy",
     "lambda:ListFunctionUrlConfigs",
+    // --- backbone: guardduty + detective ---
+    "guardduty:ListDetectors",
+    "guardduty:GetDetector",
+    // Called only in GuardDuty's delegated administrator (the organization view).
+    "guardduty:DescribeOrganizationConfiguration",
+    "guardduty:ListMembers",
+    "detective:ListGraphs",
+    "detective:ListInvitations",
+    // --- end guardduty + detective ---
     // --- backbone: cloudtrail
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetTrailStatus",
@@ -245,6 +254,8 @@ mod tests {
                     "apigateway",
                     "kms",
                     "lambda",
+                    "guardduty",
+                    "detective",
                     "cloudtrail",
                     // --- SVC: accessanalyzer, inspector2, macie
                     "access-analyzer",

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::identity::{Identity, Place, Tags, account_resource, bucket_arn};
 use crate::inventory::{
-    AccountAccess, AccountInventory, Collected, CredentialReportRow, Instance,
+    AccountAccess, AccountInventory, Collected, CredentialReportRow, GuardDuty, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
 // --- backbone: cloudtrail
@@ -39,6 +39,11 @@ pub struct AccountDigest {
     pub s3: Collected<S3Digest>,
     /// Per region: the EC2 data other accounts' resources depend on.
     pub regional: BTreeMap<String, Collected<Ec2Digest>>,
+    // --- backbone: guardduty + detective ---
+    /// Per region: GuardDuty (the detector, and the organization view in the delegated
+    /// administrator), reconciled across accounts.
+    pub guardduty: BTreeMap<String, Collected<GuardDuty>>,
+    // --- end guardduty + detective ---
     // --- backbone: cloudtrail
     /// Per region: the trails listed there (the organization trail, its bucket).
     pub cloudtrail: BTreeMap<String, Collected<CloudTrail>>,
@@ -197,6 +202,13 @@ impl AccountDigest {
             iam,
             s3,
             regional,
+            // --- backbone: guardduty + detective ---
+            guardduty: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.guardduty.clone()))
+                .collect(),
+            // --- end guardduty + detective ---
             // --- backbone: cloudtrail
             cloudtrail: acct
                 .regional

@@ -6,6 +6,12 @@
 //! check can say "not assessed" instead of guessing.
 
 pub mod credential_report;
+// --- backbone: guardduty + detective ---
+mod detective;
+mod guardduty;
+pub use detective::*;
+pub use guardduty::*;
+// --- end guardduty + detective ---
 // --- backbone: cloudtrail
 mod cloudtrail;
 pub use cloudtrail::*;
@@ -206,6 +212,16 @@ pub struct RegionInventory {
     /// Lambda functions; an inventory saved before posture collected Lambda has none.
     #[serde(default = "lambda_not_collected")]
     pub lambda: Collected<Lambda>,
+    // --- backbone: guardduty + detective ---
+    /// GuardDuty: the Region's detector, and the organization view in GuardDuty's delegated
+    /// administrator; an inventory saved before posture collected GuardDuty has none.
+    #[serde(default = "guardduty::guardduty_not_collected")]
+    pub guardduty: Collected<GuardDuty>,
+    /// Detective behavior graphs administered or joined; an inventory saved before posture
+    /// collected Detective has none.
+    #[serde(default = "detective::detective_not_collected")]
+    pub detective: Collected<Detective>,
+    // --- end guardduty + detective ---
     // --- backbone: cloudtrail
     /// CloudTrail trails listed in the region; an inventory saved before posture collected
     /// CloudTrail has none.
@@ -1337,6 +1353,20 @@ impl AccountInventory {
                     push(api.stages.error());
                 }
             }
+            // --- backbone: guardduty + detective ---
+            push(r.guardduty.error());
+            if let Collected::Ok(gd) = &r.guardduty {
+                gd.collection_errors()
+                    .into_iter()
+                    .for_each(|e| push(Some(e)));
+            }
+            push(r.detective.error());
+            if let Collected::Ok(d) = &r.detective {
+                d.collection_errors()
+                    .into_iter()
+                    .for_each(|e| push(Some(e)));
+            }
+            // --- end guardduty + detective ---
             // --- backbone: cloudtrail
             push(r.cloudtrail.error());
             if let Collected::Ok(ct) = &r.cloudtrail {

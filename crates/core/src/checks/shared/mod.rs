@@ -9,6 +9,10 @@ pub mod macie;
 pub mod acm;
 pub mod apigateway;
 pub mod boundary;
+// --- backbone: guardduty + detective ---
+pub mod detective;
+pub mod guardduty;
+// --- end guardduty + detective ---
 // --- backbone: cloudtrail
 pub mod cloudtrail;
 // --- end backbone: cloudtrail

@@ -279,6 +279,8 @@ impl Aws {
         aws_sdk_account::Client::from_conf(c)
     }
     // --- end backbone: config ---
+    regional_client!(guardduty, aws_sdk_guardduty, "guardduty");
+    regional_client!(detective, aws_sdk_detective, "detective");
     regional_client!(apigateway, aws_sdk_apigateway, "apigateway");
     regional_client!(
         /// API Gateway v2 (HTTP APIs). It is the same service as v1 for AWS's throttling: the

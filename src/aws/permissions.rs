@@ -58,6 +58,15 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "config:DescribeConfigurationAggregators",
     "account:GetAlternateContact",
     // --- end backbone: config ---
+    // --- backbone: guardduty + detective ---
+    "guardduty:ListDetectors",
+    "guardduty:GetDetector",
+    // Called only in GuardDuty's delegated administrator (the organization view).
+    "guardduty:DescribeOrganizationConfiguration",
+    "guardduty:ListMembers",
+    "detective:ListGraphs",
+    "detective:ListInvitations",
+    // --- end guardduty + detective ---
     // --- backbone: cloudtrail
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetTrailStatus",
@@ -255,6 +264,8 @@ mod tests {
                     "lambda",
                     "config",
                     "account",
+                    "guardduty",
+                    "detective",
                     "cloudtrail",
                     // --- SVC: accessanalyzer, inspector2, macie
                     "access-analyzer",

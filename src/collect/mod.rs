@@ -11,6 +11,10 @@ mod macie;
 // --- end SVC: accessanalyzer, inspector2, macie
 mod apigatewayv2;
 mod config;
+// --- backbone: guardduty + detective ---
+mod detective;
+mod guardduty;
+// --- end guardduty + detective ---
 // --- backbone: cloudtrail
 mod cloudtrail;
 // --- end backbone: cloudtrail
@@ -397,6 +401,13 @@ async fn scan_account(
         Collected::Failed(_) => Vec::new(),
     };
     let account = account_id.as_str();
+    // --- backbone: guardduty + detective ---
+    // The organization view is read only in the account Organizations lists as GuardDuty's
+    // delegated administrator (elsewhere the calls would be refused).
+    let guardduty_admin = organization.is_some_and(|o| {
+        posture_core::checks::shared::guardduty::is_delegated_admin(o, account) == Some(true)
+    });
+    // --- end guardduty + detective ---
     let scanned_regions = &region_list.clone();
     // --- SVC: accessanalyzer, inspector2, macie
     let inspector2_admin = delegated_admin_of(organization, account, "inspector2.amazonaws.com");
@@ -486,6 +497,14 @@ async fn scan_account(
                     },
                 );
                 // --- end SVC: accessanalyzer, inspector2, macie
+                // --- backbone: guardduty + detective ---
+                let guardduty_client = aws.guardduty(&conf, account, &region);
+                let detective_client = aws.detective(&conf, account, &region);
+                let (guardduty, detective) = tokio::join!(
+                    guardduty::collect(&guardduty_client, &region, guardduty_admin),
+                    detective::collect(&detective_client, &region),
+                );
+                // --- end guardduty + detective ---
                 (
                     region,
                     RegionInventory {
@@ -503,6 +522,8 @@ async fn scan_account(
                         macie,
                         macie_organization,
                         // --- end SVC: accessanalyzer, inspector2, macie
+                        guardduty,
+                        detective,
                         securityhub,
                         cloudtrail,
                     },
@@ -578,6 +599,10 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("kms:")
                 || a.starts_with("lambda:")
                 || a.starts_with("config:")
+                // --- backbone: guardduty + detective ---
+                || a.starts_with("guardduty:")
+                || a.starts_with("detective:")
+            // --- end guardduty + detective ---
                 || a.starts_with("cloudtrail:")
                 // --- SVC: accessanalyzer, inspector2, macie
                 || a.starts_with("access-analyzer:")

@@ -168,6 +168,28 @@ pub const PROBES: &[Probe] = &[
         region: macie_probe,
     },
     // --- end SVC: accessanalyzer, inspector2, macie
+    // --- backbone: guardduty + detective ---
+    Probe {
+        service: "guardduty",
+        title: "GuardDuty",
+        region: |_, region, data| {
+            cell_of(crate::checks::shared::guardduty::region_coverage(
+                &data.guardduty,
+                region,
+            ))
+        },
+    },
+    Probe {
+        service: "detective",
+        title: "Detective",
+        region: |_, region, data| {
+            cell_of(crate::checks::shared::detective::region_coverage(
+                &data.detective,
+                region,
+            ))
+        },
+    },
+    // --- end guardduty + detective ---
     // --- SVC: securityhub ---
     Probe {
         service: "securityhub",
@@ -205,6 +227,18 @@ fn config_probe(_account: &AccountInventory, _region: &str, data: &RegionInvento
     }
 }
 // --- end backbone: config ---
+// --- backbone: guardduty + detective ---
+/// The cell of a shared judgement (`checks/shared/<service>.rs`): on, off or unknown, with why.
+/// The judgement returns plain values, so that `checks` never imports this module (which
+/// imports it: no cycle).
+fn cell_of((on, detail): (Option<bool>, String)) -> Cell {
+    match on {
+        Some(true) => Cell::on(detail),
+        Some(false) => Cell::off(detail),
+        None => Cell::unknown(detail),
+    }
+}
+// --- end guardduty + detective ---
 // --- backbone: cloudtrail
 /// CloudTrail is on in a region when a trail covering it is logging management write events:
 /// the judgement of `cloudtrail-multi-region` (`checks/shared/cloudtrail.rs`), which also

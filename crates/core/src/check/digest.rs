@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::identity::{Identity, Place, Tags, account_resource, bucket_arn};
 use crate::inventory::{
-    AccountAccess, AccountInventory, Collected, Config, CredentialReportRow, Instance,
+    AccountAccess, AccountInventory, Collected, Config, CredentialReportRow, GuardDuty, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
 // --- backbone: cloudtrail
@@ -44,6 +44,11 @@ pub struct AccountDigest {
     /// the Log Archive account and the organization aggregator.
     pub config: BTreeMap<String, Collected<Config>>,
     // --- end backbone: config ---
+    // --- backbone: guardduty + detective ---
+    /// Per region: GuardDuty (the detector, and the organization view in the delegated
+    /// administrator), reconciled across accounts.
+    pub guardduty: BTreeMap<String, Collected<GuardDuty>>,
+    // --- end guardduty + detective ---
     // --- backbone: cloudtrail
     /// Per region: the trails listed there (the organization trail, its bucket).
     pub cloudtrail: BTreeMap<String, Collected<CloudTrail>>,
@@ -207,6 +212,13 @@ impl AccountDigest {
                 .iter()
                 .map(|(region, r)| (region.clone(), r.config.clone()))
                 .collect(),
+            // --- backbone: guardduty + detective ---
+            guardduty: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.guardduty.clone()))
+                .collect(),
+            // --- end guardduty + detective ---
             // --- backbone: cloudtrail
             cloudtrail: acct
                 .regional

@@ -11,6 +11,9 @@ use super::digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, S3
 use super::digest::AnalyzersDigest;
 use crate::inventory::{AccessAnalyzer, Inspector2, Macie};
 // --- end SVC: accessanalyzer, inspector2, macie
+// --- backbone: guardduty + detective ---
+use crate::inventory::{Detective, GuardDuty};
+// --- end guardduty + detective ---
 use super::identity::{At, Identity, Resource};
 use super::model::{CheckResult, Evidence, Status};
 use super::reason::Reason;
@@ -779,6 +782,67 @@ impl Findings {
         }
     }
     // --- end SVC: accessanalyzer, inspector2, macie
+
+    // --- backbone: guardduty + detective ---
+
+    /// GuardDuty in every region of every account.
+    pub fn guardduty<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, GuardDuty>> {
+        self.regional(ctx, |r| &r.guardduty)
+    }
+
+    /// Detective in every region of every account.
+    pub fn detective<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Detective>> {
+        self.regional(ctx, |r| &r.detective)
+    }
+
+    /// GuardDuty in every scanned region of one account's digest; where it was not collected,
+    /// "not assessed" on the account in that region.
+    pub fn digest_guardduty_of<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        acct: &'i AccountDigest,
+    ) -> Vec<At<'i, GuardDuty, AccountDigest>> {
+        let mut out = Vec::new();
+        let at = At::new(ctx.partition(), acct, None, acct);
+        if self.collected(&at, &acct.regions).is_none() {
+            return out;
+        }
+        for (region, gd) in &acct.guardduty {
+            let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
+            if let Some(gd) = self.collected_at(&region_at, gd) {
+                out.push(gd);
+            }
+        }
+        out
+    }
+
+    /// GuardDuty of one account's digest in one Region (`label` names the account in the
+    /// reasons): "not assessed" and `None` when the Region was not scanned there
+    /// (`outside-scan`) or GuardDuty was not collected.
+    pub fn digest_guardduty_in<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        acct: &'i AccountDigest,
+        region: &str,
+        label: &str,
+    ) -> Option<At<'i, GuardDuty, AccountDigest>> {
+        let Some((region, gd)) = acct.guardduty.get_key_value(region) else {
+            let at = super::identity::Subject::named(
+                &acct.account_id,
+                Some(region),
+                super::identity::account_resource(&acct.account_id),
+            );
+            self.not_assessed(
+                &at,
+                Reason::outside_scan(format!("{region} was not scanned in {label}")),
+            );
+            return None;
+        };
+        let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
+        self.collected_at(&region_at, gd)
+    }
+
+    // --- end guardduty + detective ---
 
     /// Record results with `body`, then hand each of them to `amend`: evidence that every
     /// result about one resource shares (the credential report's age on every result built

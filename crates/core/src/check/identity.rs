@@ -15,6 +15,9 @@ use crate::inventory::{
     IamUser, Instance, Kms, KmsKey, Lambda, LambdaFunction, LaunchTemplate, Organization,
     RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
 };
+// --- backbone: guardduty + detective ---
+use crate::inventory::{Detective, GuardDuty};
+// --- end guardduty + detective ---
 // --- backbone: cloudtrail
 use crate::inventory::{CloudTrail, Trail};
 // --- end backbone: cloudtrail
@@ -559,3 +562,35 @@ impl Identity for MacieOrganization {
     }
 }
 // --- end SVC: accessanalyzer, inspector2, macie
+// --- backbone: guardduty + detective ---
+
+/// GuardDuty in a Region is named by its detector,
+/// `arn:<partition>:guardduty:<region>:<account>:detector/<id>`; a Region without a detector by
+/// the account (the result carries the Region).
+impl Identity for GuardDuty {
+    fn arn(&self, at: &Place) -> String {
+        match &self.detector {
+            Some(d) => format!(
+                "arn:{}:guardduty:{}:{}:detector/{}",
+                at.partition,
+                at.region.unwrap_or_default(),
+                at.account_id,
+                d.detector_id
+            ),
+            None => account_resource(at.account_id),
+        }
+    }
+}
+
+/// Detective in a Region is named by the behavior graph the account administers (its ARN as
+/// ListGraphs reports it); otherwise by the account (the result carries the Region).
+impl Identity for Detective {
+    fn arn(&self, at: &Place) -> String {
+        match self.graphs.first() {
+            Some(g) => g.arn.clone(),
+            None => account_resource(at.account_id),
+        }
+    }
+}
+
+// --- end guardduty + detective ---

@@ -90,6 +90,11 @@ pub fn base_inventory() -> Inventory {
             kms: Collected::Ok(Kms::default()),
             lambda: Collected::Ok(Lambda::default()),
             config: Collected::Ok(config_recording()),
+            guardduty: Collected::Ok(guardduty_on(&[("S3_DATA_EVENTS", "ENABLED")])),
+            detective: Collected::Ok(Detective {
+                graphs: vec![],
+                memberships: Collected::Ok(vec![]),
+            }),
             cloudtrail: Collected::Ok(CloudTrail::default()),
             // --- SVC: accessanalyzer, inspector2, macie
             accessanalyzer: Collected::Ok(AccessAnalyzer {
@@ -374,6 +379,76 @@ pub fn lambda_function(name: &str, runtime: &str) -> LambdaFunction {
     }
 }
 
+// --- backbone: guardduty + detective ---
+
+pub fn guardduty_mut(inv: &mut Inventory) -> &mut GuardDuty {
+    collected_mut(&mut region_mut(inv).guardduty, "fixture guardduty failed")
+}
+
+pub fn detective_mut(inv: &mut Inventory) -> &mut Detective {
+    collected_mut(&mut region_mut(inv).detective, "fixture detective failed")
+}
+
+/// GuardDuty with a detector of `status` and these features (`(name, status)`).
+pub fn guardduty_detector(status: &str, features: &[(&str, &str)]) -> GuardDuty {
+    GuardDuty {
+        detector: Some(GuardDutyDetector {
+            detector_id: "12abc34d567e8fa901bc2d34e56789f0".into(),
+            details: Collected::Ok(DetectorDetails {
+                status: Some(status.into()),
+                features: features
+                    .iter()
+                    .map(|(name, status)| DetectorFeature {
+                        name: name.to_string(),
+                        status: Some(status.to_string()),
+                        additional_configuration: vec![],
+                    })
+                    .collect(),
+                s3_logs: None,
+                finding_publishing_frequency: Some("SIX_HOURS".into()),
+            }),
+            organization: None,
+        }),
+    }
+}
+
+/// GuardDuty with an enabled detector and these features.
+pub fn guardduty_on(features: &[(&str, &str)]) -> GuardDuty {
+    guardduty_detector("ENABLED", features)
+}
+
+/// A GuardDuty member as the delegated administrator lists it.
+pub fn guardduty_member(account_id: &str, status: &str) -> GuardDutyMember {
+    GuardDutyMember {
+        account_id: account_id.into(),
+        relationship_status: Some(status.into()),
+        detector_id: Some(format!("det{account_id}")),
+        administrator_id: None,
+    }
+}
+
+/// The organization view of a delegated administrator: auto-enable `members` (`ALL`, `NEW`,
+/// `NONE`), S3 protection auto-enable `s3`, these members.
+pub fn guardduty_org_view(
+    members_auto_enable: &str,
+    s3: &str,
+    members: Vec<GuardDutyMember>,
+) -> GuardDutyOrgView {
+    GuardDutyOrgView {
+        configuration: Collected::Ok(GuardDutyOrgConfiguration {
+            auto_enable_organization_members: Some(members_auto_enable.into()),
+            member_account_limit_reached: false,
+            features: vec![OrgFeature {
+                name: "S3_DATA_EVENTS".into(),
+                auto_enable: Some(s3.into()),
+                additional_configuration: vec![],
+            }],
+        }),
+        members: Collected::Ok(members),
+    }
+}
+
+// --- end guardduty + detective ---
 // --- backbone: cloudtrail
 pub fn cloudtrail_mut(inv: &mut Inventory) -> &mut CloudTrail {
     collected_mut(&mut region_mut(inv).cloudtrail, "fixture cloudtrail failed")

@@ -1,5 +1,5 @@
-use super::shared::inspector2::administrator_of;
-use crate::check::{OrgCheck, Reason, Subject};
+use super::shared::inspector2::{NoAdministrator, administrator_views};
+use crate::check::OrgCheck;
 
 /// The administrator's member list agrees with each member's own Inspector status: a member
 /// listed ENABLED whose own status is not ENABLED (or the reverse) means the organization view
@@ -7,41 +7,18 @@ use crate::check::{OrgCheck, Reason, Subject};
 pub const CHECK: OrgCheck = OrgCheck {
     id: "inspector-member-state-consistent",
     run: |ctx, out| {
-        let Some((org, admins)) = out.organization_part(ctx, |o| &o.delegated_administrators)
-        else {
-            return;
-        };
-        let Some(admin) = administrator_of(admins, "inspector2.amazonaws.com") else {
-            out.not_applicable(
-                org,
+        let views = administrator_views(
+            ctx,
+            out,
+            "inspector2.amazonaws.com",
+            "Inspector's members were",
+            NoAdministrator::NotApplicable(
                 "Inspector has no delegated administrator: there is no member list to reconcile",
-            );
-            return;
-        };
-        let host = admin.account_id.as_str();
-        let Some(regions) = out.digest_analyzers_of(ctx, host) else {
-            out.not_assessed(
-                &Subject::account(host),
-                Reason::outside_scan(format!(
-                    "account {host}, Inspector's delegated administrator, was not scanned"
-                )),
-            );
-            return;
-        };
-        for d in regions {
-            let region = d.region.unwrap_or_default();
-            let Some(view) = &d.item.inspector2_organization else {
-                out.not_assessed(
-                    &d,
-                    Reason::not_reported(format!(
-                        "Inspector's members were not read in account {host} in {region}"
-                    )),
-                );
-                continue;
-            };
-            let Some(o) = out.collected_at(&d, view) else {
-                continue;
-            };
+            ),
+            |d| &d.inspector2_organization,
+        );
+        for (o, host) in views {
+            let region = o.region.unwrap_or_default();
             for m in o.members.iter().filter(|m| m.account_id != host) {
                 let Some(md) = out.digest_analyzers_at(ctx, &m.account_id, region) else {
                     continue;

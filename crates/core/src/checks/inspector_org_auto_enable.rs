@@ -1,5 +1,5 @@
-use super::shared::inspector2::administrator_of;
-use crate::check::{OrgCheck, Reason, Subject};
+use super::shared::inspector2::{NoAdministrator, administrator_views};
+use crate::check::OrgCheck;
 
 /// Inspector's delegated administrator turns on EC2, ECR and Lambda scanning for the accounts
 /// that join the organization, in every Region (DescribeOrganizationConfiguration AutoEnable;
@@ -7,41 +7,18 @@ use crate::check::{OrgCheck, Reason, Subject};
 pub const CHECK: OrgCheck = OrgCheck {
     id: "inspector-org-auto-enable",
     run: |ctx, out| {
-        let Some((org, admins)) = out.organization_part(ctx, |o| &o.delegated_administrators)
-        else {
-            return;
-        };
-        let Some(admin) = administrator_of(admins, "inspector2.amazonaws.com") else {
-            out.fail(
-                org,
+        let views = administrator_views(
+            ctx,
+            out,
+            "inspector2.amazonaws.com",
+            "Inspector's organization configuration was",
+            NoAdministrator::Fail(
                 "Inspector has no delegated administrator: nothing enables it in the accounts that join the organization",
-            );
-            return;
-        };
-        let host = admin.account_id.as_str();
-        let Some(regions) = out.digest_analyzers_of(ctx, host) else {
-            out.not_assessed(
-                &Subject::account(host),
-                Reason::outside_scan(format!(
-                    "account {host}, Inspector's delegated administrator, was not scanned"
-                )),
-            );
-            return;
-        };
-        for d in regions {
-            let region = d.region.unwrap_or_default();
-            let Some(view) = &d.item.inspector2_organization else {
-                out.not_assessed(
-                    &d,
-                    Reason::not_reported(format!(
-                        "Inspector's organization configuration was not read in account {host} in {region}"
-                    )),
-                );
-                continue;
-            };
-            let Some(o) = out.collected_at(&d, view) else {
-                continue;
-            };
+            ),
+            |d| &d.inspector2_organization,
+        );
+        for (o, _) in views {
+            let region = o.region.unwrap_or_default();
             let a = &o.auto_enable;
             let off: Vec<&str> = [("EC2", a.ec2), ("ECR", a.ecr), ("Lambda", a.lambda)]
                 .into_iter()

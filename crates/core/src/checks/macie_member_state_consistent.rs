@@ -1,5 +1,5 @@
-use super::shared::inspector2::administrator_of;
-use crate::check::{OrgCheck, Reason, Subject};
+use super::shared::inspector2::{NoAdministrator, administrator_views};
+use crate::check::OrgCheck;
 
 /// The administrator's member list agrees with each member's own Macie session: a member listed
 /// `Enabled` whose own Macie is paused or not enabled (or the reverse) means the organization
@@ -7,41 +7,18 @@ use crate::check::{OrgCheck, Reason, Subject};
 pub const CHECK: OrgCheck = OrgCheck {
     id: "macie-member-state-consistent",
     run: |ctx, out| {
-        let Some((org, admins)) = out.organization_part(ctx, |o| &o.delegated_administrators)
-        else {
-            return;
-        };
-        let Some(admin) = administrator_of(admins, "macie.amazonaws.com") else {
-            out.not_applicable(
-                org,
+        let views = administrator_views(
+            ctx,
+            out,
+            "macie.amazonaws.com",
+            "Macie's members were",
+            NoAdministrator::NotApplicable(
                 "Macie has no delegated administrator: there is no member list to reconcile",
-            );
-            return;
-        };
-        let host = admin.account_id.as_str();
-        let Some(regions) = out.digest_analyzers_of(ctx, host) else {
-            out.not_assessed(
-                &Subject::account(host),
-                Reason::outside_scan(format!(
-                    "account {host}, Macie's delegated administrator, was not scanned"
-                )),
-            );
-            return;
-        };
-        for d in regions {
-            let region = d.region.unwrap_or_default();
-            let Some(view) = &d.item.macie_organization else {
-                out.not_assessed(
-                    &d,
-                    Reason::not_reported(format!(
-                        "Macie's members were not read in account {host} in {region}"
-                    )),
-                );
-                continue;
-            };
-            let Some(o) = out.collected_at(&d, view) else {
-                continue;
-            };
+            ),
+            |d| &d.macie_organization,
+        );
+        for (o, host) in views {
+            let region = o.region.unwrap_or_default();
             for m in o.members.iter().filter(|m| m.account_id != host) {
                 let Some(md) = out.digest_analyzers_at(ctx, &m.account_id, region) else {
                     continue;

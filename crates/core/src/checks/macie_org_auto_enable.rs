@@ -1,46 +1,23 @@
-use super::shared::inspector2::administrator_of;
-use crate::check::{OrgCheck, Reason, Subject};
+use super::shared::inspector2::{NoAdministrator, administrator_views};
+use crate::check::OrgCheck;
 
 /// Macie's delegated administrator enables Macie in the accounts that join the organization, in
 /// every Region (DescribeOrganizationConfiguration AutoEnable).
 pub const CHECK: OrgCheck = OrgCheck {
     id: "macie-org-auto-enable",
     run: |ctx, out| {
-        let Some((org, admins)) = out.organization_part(ctx, |o| &o.delegated_administrators)
-        else {
-            return;
-        };
-        let Some(admin) = administrator_of(admins, "macie.amazonaws.com") else {
-            out.fail(
-                org,
+        let views = administrator_views(
+            ctx,
+            out,
+            "macie.amazonaws.com",
+            "Macie's organization configuration was",
+            NoAdministrator::Fail(
                 "Macie has no delegated administrator: nothing enables it in the accounts that join the organization",
-            );
-            return;
-        };
-        let host = admin.account_id.as_str();
-        let Some(regions) = out.digest_analyzers_of(ctx, host) else {
-            out.not_assessed(
-                &Subject::account(host),
-                Reason::outside_scan(format!(
-                    "account {host}, Macie's delegated administrator, was not scanned"
-                )),
-            );
-            return;
-        };
-        for d in regions {
-            let region = d.region.unwrap_or_default();
-            let Some(view) = &d.item.macie_organization else {
-                out.not_assessed(
-                    &d,
-                    Reason::not_reported(format!(
-                        "Macie's organization configuration was not read in account {host} in {region}"
-                    )),
-                );
-                continue;
-            };
-            let Some(o) = out.collected_at(&d, view) else {
-                continue;
-            };
+            ),
+            |d| &d.macie_organization,
+        );
+        for (o, _) in views {
+            let region = o.region.unwrap_or_default();
             out.verdict(
                 &o,
                 o.auto_enable,

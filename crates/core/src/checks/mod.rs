@@ -111,6 +111,14 @@ mod macie_org_auto_enable;
 // --- end SVC: accessanalyzer, inspector2, macie
 mod vpc_endpoint_policy_outside_org;
 mod vpc_s3_gateway_endpoint_full_access;
+// --- backbone: guardduty + detective ---
+mod detective_in_use;
+mod guardduty_all_accounts_members;
+mod guardduty_enabled;
+mod guardduty_member_state_consistent;
+mod guardduty_org_auto_enable;
+mod guardduty_protection_plans;
+// --- end guardduty + detective ---
 
 pub mod shared;
 
@@ -271,6 +279,14 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Organization(&macie_org_auto_enable::CHECK),
     Entry::Organization(&macie_member_state_consistent::CHECK),
     // --- end SVC: accessanalyzer, inspector2, macie
+    // --- backbone: guardduty + detective ---
+    Entry::Check(&guardduty_enabled::CHECK),
+    Entry::Check(&guardduty_protection_plans::CHECK),
+    Entry::Organization(&guardduty_org_auto_enable::CHECK),
+    Entry::Organization(&guardduty_all_accounts_members::CHECK),
+    Entry::Organization(&guardduty_member_state_consistent::CHECK),
+    Entry::Check(&detective_in_use::CHECK),
+    // --- end guardduty + detective ---
 ];
 
 fn selected(only: Option<&[String]>) -> impl Iterator<Item = &'static Entry> + '_ {

@@ -11,6 +11,12 @@ pub mod config;
 pub use config::*;
 use config::{config_not_collected, ebs_encryption_not_collected, security_contact_not_collected};
 // --- end backbone: config ---
+// --- backbone: guardduty + detective ---
+mod detective;
+mod guardduty;
+pub use detective::*;
+pub use guardduty::*;
+// --- end guardduty + detective ---
 // --- backbone: cloudtrail
 mod cloudtrail;
 pub use cloudtrail::*;
@@ -222,6 +228,16 @@ pub struct RegionInventory {
     #[serde(default = "config_not_collected")]
     pub config: Collected<Config>,
     // --- end backbone: config ---
+    // --- backbone: guardduty + detective ---
+    /// GuardDuty: the Region's detector, and the organization view in GuardDuty's delegated
+    /// administrator; an inventory saved before posture collected GuardDuty has none.
+    #[serde(default = "guardduty::guardduty_not_collected")]
+    pub guardduty: Collected<GuardDuty>,
+    /// Detective behavior graphs administered or joined; an inventory saved before posture
+    /// collected Detective has none.
+    #[serde(default = "detective::detective_not_collected")]
+    pub detective: Collected<Detective>,
+    // --- end guardduty + detective ---
     // --- backbone: cloudtrail
     /// CloudTrail trails listed in the region; an inventory saved before posture collected
     /// CloudTrail has none.
@@ -1366,6 +1382,20 @@ impl AccountInventory {
                 push(c.aggregators.error());
             }
             // --- end backbone: config ---
+            // --- backbone: guardduty + detective ---
+            push(r.guardduty.error());
+            if let Collected::Ok(gd) = &r.guardduty {
+                gd.collection_errors()
+                    .into_iter()
+                    .for_each(|e| push(Some(e)));
+            }
+            push(r.detective.error());
+            if let Collected::Ok(d) = &r.detective {
+                d.collection_errors()
+                    .into_iter()
+                    .for_each(|e| push(Some(e)));
+            }
+            // --- end guardduty + detective ---
             // --- backbone: cloudtrail
             push(r.cloudtrail.error());
             if let Collected::Ok(ct) = &r.cloudtrail {

@@ -10,6 +10,10 @@ pub mod acm;
 pub mod apigateway;
 pub mod boundary;
 pub mod config;
+// --- backbone: guardduty + detective ---
+pub mod detective;
+pub mod guardduty;
+// --- end guardduty + detective ---
 // --- backbone: cloudtrail
 pub mod cloudtrail;
 // --- end backbone: cloudtrail

@@ -8,7 +8,9 @@ POSTURE_LOCALSTACK_URL, POSTURE_MOTO_URL and POSTURE_STATE_DIR point it at anoth
 pair, as for seed.py (defaults http://127.0.0.1:4566, http://127.0.0.1:5000, localstack/.state).
 
 Member accounts are reached as the scanner reaches them: sts:AssumeRole of
-OrganizationAccountAccessRole with the management credentials, against LocalStack STS.
+OrganizationAccountAccessRole with the management credentials, against moto's STS. The session's
+ASIA... key acts in the member account in moto and in LocalStack (started with
+PARITY_AWS_ACCESS_KEY_ID=1); the management account uses its 12-digit key id in both.
 Rows marked LIMIT are emulator limitations (README.md): they are expected to read back the
 "wrong" way and do not make the script fail. Exit status 1 when any other row is unexpected.
 """
@@ -63,11 +65,11 @@ def _strip_account_prefix(request, **_kw):
 
 
 class Account:
-    """Clients for one member account, with AssumeRole credentials from LocalStack STS."""
+    """Clients for one account, with AssumeRole credentials from moto's STS (as the scanner)."""
 
     def __init__(self, account_id: str):
         self.id = account_id
-        sts = boto3.client("sts", endpoint_url=LOCALSTACK, region_name="us-east-1",
+        sts = boto3.client("sts", endpoint_url=MOTO, region_name="us-east-1",
                            aws_access_key_id=MGMT, aws_secret_access_key="test")
         if account_id == MGMT:
             self.creds = {"aws_access_key_id": MGMT, "aws_secret_access_key": "test"}
@@ -77,11 +79,14 @@ class Account:
             self.creds = {"aws_access_key_id": c["AccessKeyId"], "aws_secret_access_key": c["SecretAccessKey"],
                           "aws_session_token": c["SessionToken"]}
 
-    def client(self, service: str, region: str = "us-east-1"):
-        c = boto3.client(service, endpoint_url=LOCALSTACK, region_name=region, **self.creds)
+    def client(self, service: str, region: str = "us-east-1", endpoint: str = LOCALSTACK):
+        c = boto3.client(service, endpoint_url=endpoint, region_name=region, **self.creds)
         if service == "s3control":
             c.meta.events.register("before-sign.s3-control.*", _strip_account_prefix)
         return c
+
+    def moto(self, service: str, region: str = "us-east-1"):
+        return self.client(service, region, MOTO)
 
 
 def statements(doc: str) -> list[dict]:
@@ -392,8 +397,11 @@ def verify_org(org_json: dict) -> None:
 
 
 def verify_sts(acct: Account, name: str) -> None:
+    ident = acct.moto("sts").get_caller_identity()
+    check(name, "AssumeRole OrganizationAccountAccessRole (moto STS) -> GetCallerIdentity", ident["Account"] == acct.id, ident["Arn"])
     ident = acct.client("sts").get_caller_identity()
-    check(name, "AssumeRole OrganizationAccountAccessRole -> GetCallerIdentity", ident["Account"] == acct.id, ident["Arn"])
+    check(name, "the moto session acts in the same account in LocalStack (PARITY_AWS_ACCESS_KEY_ID=1)",
+          ident["Account"] == acct.id, ident["Arn"])
 
 
 def verify_common(acct: Account, name: str, hardened: bool) -> None:

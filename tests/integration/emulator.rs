@@ -1,5 +1,6 @@
-//! End to end against the emulated organization: LocalStack (every service) + moto
-//! (Organizations), seeded by `localstack/seed.py`, scanned through the real AWS SDK.
+//! End to end against the emulated organization: LocalStack (every service by default) + moto
+//! (Organizations, STS and the security services), seeded by `localstack/seed.py`, scanned
+//! through the real AWS SDK.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -21,15 +22,34 @@ fn sh(script: &str) {
 /// A secret that must never appear in any output or log.
 const SECRET: &str = "posture-test-secret-7d3f9a1c5e";
 
+/// The SDK service ids (upper-cased, spaces as underscores: `AWS_ENDPOINT_URL_<ID>`) served by
+/// moto, as in localstack/env.sh. STS is among them: moto's AssumeRole keys encode the member
+/// account, which LocalStack (started with PARITY_AWS_ACCESS_KEY_ID=1) honours too. Access
+/// Analyzer, Detective and Account exist in neither emulator and stay on LocalStack (501).
+pub const MOTO_SERVICES: &[&str] = &[
+    "ORGANIZATIONS",
+    "STS",
+    "CLOUDTRAIL",
+    "CONFIG_SERVICE",
+    "GUARDDUTY",
+    "SECURITYHUB",
+    "INSPECTOR2",
+    "MACIE2",
+];
+
 pub fn emulator_env(c: &mut Command) {
-    c.env("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-        .env("AWS_ENDPOINT_URL_ORGANIZATIONS", "http://127.0.0.1:5000")
-        .env("AWS_ACCESS_KEY_ID", "123456789012")
+    c.env("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
+    for svc in MOTO_SERVICES {
+        c.env(format!("AWS_ENDPOINT_URL_{svc}"), "http://127.0.0.1:5000");
+    }
+    c.env("AWS_ACCESS_KEY_ID", "123456789012")
         .env("AWS_SECRET_ACCESS_KEY", SECRET)
         .env("AWS_REGION", "us-east-1");
 }
 
-/// The fault-injection proxy (tests/faultproxy.py) between posture and LocalStack.
+/// The fault-injection proxy (tests/faultproxy.py) between posture and LocalStack, and between
+/// posture and moto's STS (so that it sees every AssumeRole: --deny-assume, and the account of
+/// each session's keys for --deny).
 struct Proxy(std::process::Child);
 
 impl Proxy {
@@ -41,6 +61,8 @@ impl Proxy {
                 &format!("127.0.0.1:{port}"),
                 "--upstream",
                 "http://127.0.0.1:4566",
+                "--route",
+                "sts=http://127.0.0.1:5000",
             ])
             .args(args)
             .stdout(std::process::Stdio::null())
@@ -158,6 +180,7 @@ fn faults(ids: &BTreeMap<String, String>, clean: &Value, dir: &std::path::Path) 
         let mut c = posture();
         emulator_env(&mut c);
         c.env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .env("AWS_ENDPOINT_URL_STS", format!("http://127.0.0.1:{port}"))
             .args([
                 "scan",
                 "--org",
@@ -209,6 +232,7 @@ fn faults(ids: &BTreeMap<String, String>, clean: &Value, dir: &std::path::Path) 
         let mut c = posture();
         emulator_env(&mut c);
         c.env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .env("AWS_ENDPOINT_URL_STS", format!("http://127.0.0.1:{port}"))
             .args([
                 "scan",
                 "--org",
@@ -284,6 +308,7 @@ fn faults(ids: &BTreeMap<String, String>, clean: &Value, dir: &std::path::Path) 
         let mut c = posture();
         emulator_env(&mut c);
         c.env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .env("AWS_ENDPOINT_URL_STS", format!("http://127.0.0.1:{port}"))
             .args([
                 "scan",
                 "--org",

@@ -163,7 +163,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = RetryMode::Adaptive, value_name = "MODE")]
     pub retry_mode: RetryMode,
     /// Pace API calls at this fraction of AWS's published per-account, per-Region
-    /// control-plane quotas (API Gateway, EC2, ACM: see the README, "API quotas"), so that AWS
+    /// control-plane quotas (API Gateway, EC2, ACM, Lambda: see the README, "API quotas"), so that AWS
     /// does not throttle the scan; `off` sends as fast as the concurrency limits allow. The
     /// default 0.9 leaves a tenth of each quota to other callers of the same account.
     #[arg(long, default_value = "0.9", value_parser = crate::aws::pace::parse_pace, value_name = "FRACTION|off")]
@@ -236,6 +236,16 @@ pub struct EvalOptions {
     /// Accounts outside the organization to treat as inside the trust boundary (comma-separated 12-digit ids).
     #[arg(long, value_delimiter = ',', value_parser = parse_account_id, value_name = "IDS")]
     pub trusted_accounts: Vec<String>,
+    /// The SRA Security Tooling account (the security services' delegated administrator).
+    /// Without it posture recognises it in the organization: an account of the Security OU
+    /// named "Security Tooling" or "Audit"; when none or several match, what depends on it is
+    /// not assessed.
+    #[arg(long, value_parser = parse_account_id, value_name = "ID")]
+    pub security_account: Option<String>,
+    /// The SRA Log Archive account (where the organization trail and Config deliver). Without
+    /// it posture recognises an account of the Security OU named "Log Archive" or "Logging".
+    #[arg(long, value_parser = parse_account_id, value_name = "ID")]
+    pub log_archive_account: Option<String>,
     /// Evaluate as of this time: RFC 3339 (2027-01-31T00:00:00Z) or an offset from now (+120d, -7d).
     #[arg(long, value_parser = parse_now, value_name = "TIME")]
     pub now: Option<DateTime<Utc>>,
@@ -276,6 +286,10 @@ impl EvalOptions {
             fail_on: self.fail_on.0,
             checks: self.checks.clone(),
             trusted_accounts: self.trusted_accounts.clone(),
+            sra_accounts: crate::check::Given {
+                security_tooling: self.security_account.clone(),
+                log_archive: self.log_archive_account.clone(),
+            },
             now: self.now,
             thresholds: self.thresholds(),
         }

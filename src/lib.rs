@@ -14,6 +14,6 @@ pub mod publish;
 pub mod scan;
 
 pub use posture_core::{
-    catalog, check, checks, config, diff, evaluate, frameworks, inventory, output, policy, report,
-    result, score, suppress,
+    catalog, check, checks, config, coverage, diff, evaluate, frameworks, inventory, output,
+    policy, report, result, score, suppress,
 };

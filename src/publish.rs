@@ -57,6 +57,8 @@ pub struct Request {
     /// Run only these checks.
     pub checks: Vec<String>,
     pub trusted_accounts: Vec<String>,
+    /// The SRA role accounts given with `--security-account` / `--log-archive-account`.
+    pub sra_accounts: crate::check::Given,
     pub now: Option<DateTime<Utc>>,
     pub thresholds: Thresholds,
 }
@@ -124,6 +126,7 @@ impl Inputs {
             now: self.now,
             only_checks: (!opts.checks.is_empty()).then_some(opts.checks.as_slice()),
             trusted_accounts: &opts.trusted_accounts,
+            sra_accounts: &opts.sra_accounts,
             suppressions: self.suppressions.as_ref(),
             baseline: self.baseline.as_ref(),
         }

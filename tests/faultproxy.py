@@ -6,7 +6,8 @@ AWS-shaped throttling errors (IAM/STS `Throttling`, EC2 `RequestLimitExceeded`, 
 `ThrottlingException`, API Gateway 429 `TooManyRequestsException`, S3 503 `SlowDown`), HTTP 500s,
 connection resets and slow responses; and answers AccessDenied for chosen accounts / services.
 With --quotas it also enforces AWS's published control-plane request quotas
-(src/aws/quotas.toml: API Gateway, EC2, ACM), per account and region, and answers beyond them
+(src/aws/quotas.toml: API Gateway, EC2, ACM; Lambda is REST without a target header and not
+enforced here), per account and region, and answers beyond them
 with the throttling error each service really sends.
 The service is read from the SigV4 credential scope; the account from the access key id (a
 12-digit key id is the account itself, as LocalStack treats it; keys issued by STS AssumeRole

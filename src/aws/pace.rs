@@ -617,6 +617,36 @@ mod tests {
     }
 
     #[test]
+    fn lambda_get_policy_and_the_other_control_plane_calls_have_separate_allowances() {
+        // 40 functions: ListFunctionUrlConfigs and GetPolicy for each, plus the listing pages,
+        // all issued at once. GetPolicy has its own 15/s; the rest share 15/s.
+        let mut tags = vec![tag("111122223333", "us-east-1", "lambda", "ListFunctions"); 4];
+        for _ in 0..40 {
+            tags.push(tag("111122223333", "us-east-1", "lambda", "GetPolicy"));
+            tags.push(tag(
+                "111122223333",
+                "us-east-1",
+                "lambda",
+                "ListFunctionUrlConfigs",
+            ));
+        }
+        let (start, log) = send_all(Pace::Fraction(0.9), tags.clone());
+        assert_eq!(first_throttled(&log), None);
+        // 44 shared calls at 13.5/s take about 3.2 s; the 40 GetPolicy calls finish sooner.
+        let last = |op: &str| {
+            log.iter()
+                .filter(|(t, _)| &*t.operation == op)
+                .map(|(_, at)| *at - start)
+                .max()
+                .unwrap_or_default()
+        };
+        assert!(last("ListFunctionUrlConfigs") > Duration::from_secs(3));
+        assert!(last("GetPolicy") < last("ListFunctionUrlConfigs"));
+        let (_, unpaced) = send_all(Pace::Off, tags);
+        assert!(first_throttled(&unpaced).is_some());
+    }
+
+    #[test]
     fn ec2_uses_its_per_api_buckets_with_their_burst() {
         let mut tags = Vec::new();
         for _ in 0..150 {

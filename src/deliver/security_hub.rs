@@ -433,6 +433,7 @@ mod tests {
                 now: inv.scan.started_at,
                 only_checks: None,
                 trusted_accounts: &[],
+                sra_accounts: &Default::default(),
                 suppressions: None,
                 baseline: None,
             },

@@ -584,6 +584,7 @@ async fn run_scenario(path: &Path) -> anyhow::Result<()> {
         now,
         only_checks: (!spec.checks.is_empty()).then_some(spec.checks.as_slice()),
         trusted_accounts: &spec.trusted_accounts,
+        sra_accounts: &Default::default(),
         suppressions: None,
         baseline: None,
     };

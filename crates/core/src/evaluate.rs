@@ -26,6 +26,8 @@ pub struct BuildOptions<'a> {
     /// Run only these checks.
     pub only_checks: Option<&'a [String]>,
     pub trusted_accounts: &'a [String],
+    /// The Security Tooling and Log Archive accounts given on the command line.
+    pub sra_accounts: &'a crate::check::Given,
     pub suppressions: Option<&'a crate::suppress::Suppressions>,
     /// A previous result: first/last seen times and the diff.
     pub baseline: Option<&'a ScanResult>,
@@ -62,6 +64,10 @@ pub struct Evaluator<'a> {
     scan: ScanInfo,
     organization: Option<Collected<Organization>>,
     boundary: Boundary,
+    /// The SRA role accounts, recognised once from the flags and the organization.
+    roles: crate::check::SraAccounts,
+    /// The coverage matrix of the security services, built as accounts arrive.
+    coverage: crate::coverage::Builder,
     management_account: Option<String>,
     spool: Spool,
     tally: crate::score::Tally,
@@ -107,11 +113,14 @@ impl<'a> Evaluator<'a> {
             })
             .transpose()?
             .unwrap_or_default();
+        let roles = crate::check::SraAccounts::recognise(organization.as_ref(), opts.sra_accounts);
         Ok(Evaluator {
             opts,
             scan,
             organization,
             boundary,
+            roles,
+            coverage: Default::default(),
             management_account,
             spool: Spool::new()?,
             tally: Default::default(),
@@ -135,6 +144,7 @@ impl<'a> Evaluator<'a> {
             thresholds: self.opts.thresholds,
             now: self.opts.now,
             boundary: &self.boundary,
+            roles: &self.roles,
         }
     }
 
@@ -146,6 +156,7 @@ impl<'a> Evaluator<'a> {
         }
         self.account_index
             .insert(acct.account_id.clone(), self.accounts.len());
+        self.coverage.add(acct);
         self.accounts.push(AccountSummary {
             account_id: acct.account_id.clone(),
             name: acct.name.clone(),
@@ -295,6 +306,7 @@ impl<'a> Evaluator<'a> {
             thresholds: self.opts.thresholds,
             now: self.opts.now,
             boundary: &self.boundary,
+            roles: &self.roles,
         };
         let results = checks::evaluate_organization(&org, self.opts.only_checks);
         drop(digests);
@@ -358,6 +370,8 @@ impl<'a> Evaluator<'a> {
             findings: Findings::Spooled(Arc::new(self.spool)),
             collection_errors: self.collection_errors,
             frameworks,
+            sra_accounts: self.roles,
+            coverage: self.coverage.finish(),
             suppressions,
             diff: None,
         };
@@ -389,7 +403,11 @@ mod streaming_tests {
     fn reference(inv: &Inventory) -> Vec<Row> {
         let boundary = Boundary::of_inventory(inv, &[]);
         let t = Thresholds::default();
-        let ctx = Context::of_inventory(inv, &boundary, &t, fixture_now());
+        let roles = crate::check::SraAccounts::recognise(
+            inv.organization.as_ref(),
+            &crate::check::Given::default(),
+        );
+        let ctx = Context::of_inventory(inv, &boundary, &t, fixture_now(), &roles);
         let digests: Vec<AccountDigest> = inv.accounts.iter().map(AccountDigest::of).collect();
         let org = OrgContext {
             scan: &inv.scan,
@@ -399,6 +417,7 @@ mod streaming_tests {
             thresholds: &t,
             now: fixture_now(),
             boundary: &boundary,
+            roles: &roles,
         };
         // Each check over every account at once (not one account at a time).
         let all: Vec<CheckResult> = checks::REGISTRY
@@ -439,6 +458,7 @@ mod streaming_tests {
             now: fixture_now(),
             only_checks: None,
             trusted_accounts: &[],
+            sra_accounts: &Default::default(),
             suppressions: None,
             baseline: None,
         };

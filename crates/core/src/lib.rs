@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod check;
 pub mod checks;
 pub mod config;
+pub mod coverage;
 pub mod diff;
 pub mod evaluate;
 pub mod frameworks;

@@ -11,6 +11,9 @@
 //! - Its weight in a section or account score: the highest severity among its assessed checks.
 //! - Section and account scores: weighted means of requirement scores. Not-assessed
 //!   requirements are left out of the score and lower the coverage, which is always shown.
+//!   Coverage is assessed ÷ (assessed + not assessed + not assessable) requirements: what no
+//!   API can show lowers it too, so no unit reads 100 % while most of a framework was never
+//!   looked at.
 //! - Organization score: the mean of the account scores, with the organization-scope
 //!   requirements counted as one more unit, so a large account cannot hide the others.
 
@@ -98,16 +101,19 @@ fn summarize(reqs: &[&RequirementScore]) -> Summary {
             den += r.weight;
         }
     }
-    let assessed = s.met + s.partially_met + s.not_met;
     if den > 0.0 {
         s.score = Some(round1(num / den));
     }
-    if assessed + s.not_assessed > 0 {
-        s.coverage = Some(round1(
-            100.0 * assessed as f64 / (assessed + s.not_assessed) as f64,
-        ));
-    }
+    s.coverage = coverage_of(&s);
     s
+}
+
+/// Coverage counts what posture could not look at, whether its data was missing (not assessed)
+/// or no API shows it (not assessable): a score over a sliver of a framework must read as such.
+fn coverage_of(s: &Summary) -> Option<f64> {
+    let assessed = s.met + s.partially_met + s.not_met;
+    let applicable = assessed + s.not_assessed + s.not_assessable;
+    (applicable > 0).then(|| round1(100.0 * assessed as f64 / applicable as f64))
 }
 
 fn sections_of(f: &Framework, reqs: &[RequirementScore]) -> Vec<SectionScore> {
@@ -244,12 +250,7 @@ pub fn score(
                     .filter_map(|a| a.summary.score)
                     .chain(org_summary.score),
             );
-            let assessed = overall.met + overall.partially_met + overall.not_met;
-            if assessed + overall.not_assessed > 0 {
-                overall.coverage = Some(round1(
-                    100.0 * assessed as f64 / (assessed + overall.not_assessed) as f64,
-                ));
-            }
+            overall.coverage = coverage_of(&overall);
             let sections = fw
                 .sections
                 .iter()
@@ -383,5 +384,35 @@ mod tests {
         assert_eq!(b.summary.score, Some(0.0));
         // Organization: mean of the two accounts (no organization-scope requirement scored).
         assert_eq!(scores[0].overall.score, Some(44.5));
+    }
+
+    /// A requirement no API can show lowers coverage like one whose data was missing: one
+    /// met requirement out of three reads 100 % at coverage 33.3 %, never 100 % at 100 %.
+    #[test]
+    fn not_assessable_requirements_lower_coverage() {
+        let mut hidden = req("R3", &[]);
+        hidden.assessable = false;
+        let fw = Framework {
+            id: "f".into(),
+            name: "F".into(),
+            version: "1".into(),
+            url: String::new(),
+            sections: vec![Section {
+                id: "S1".into(),
+                title: "S1".into(),
+            }],
+            requirements: vec![req("R1", &["a"]), req("R2", &["b"]), hidden],
+        };
+        let findings = [
+            finding("a", "111111111111", Severity::High, Status::Pass),
+            finding("b", "111111111111", Severity::High, Status::NotAssessed),
+        ];
+        let mut tally = Tally::default();
+        findings.iter().for_each(|f| tally.add(f));
+        let scores = score(&[fw], &tally, &[account("111111111111")]);
+        let a = &scores[0].accounts[0].summary;
+        assert_eq!((a.met, a.not_assessed, a.not_assessable), (1, 1, 1));
+        assert_eq!(a.score, Some(100.0));
+        assert_eq!(a.coverage, Some(33.3));
     }
 }

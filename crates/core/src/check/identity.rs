@@ -211,6 +211,16 @@ impl Resource for Organization {
     }
 }
 
+/// A named part of the organization's configuration (the delegated administrator of one
+/// service): under the organization's ARN, in its management account.
+pub fn organization_part(org: &Organization, part: &str) -> Subject {
+    Subject::named(
+        &org.management_account_id,
+        None,
+        format!("{}/{part}", org.arn),
+    )
+}
+
 impl<R: Resource + ?Sized> Resource for &R {
     fn subject(&self) -> Subject {
         (**self).subject()

@@ -24,6 +24,7 @@ mod findings;
 mod identity;
 mod model;
 mod reason;
+mod roles;
 
 use chrono::{DateTime, Utc};
 
@@ -33,9 +34,12 @@ use crate::policy::Boundary;
 
 pub use digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, RootReport, S3Digest};
 pub use findings::Findings;
-pub use identity::{At, Identity, Place, Resource, Subject, Tags, account_resource, bucket_arn};
+pub use identity::{
+    At, Identity, Place, Resource, Subject, Tags, account_resource, bucket_arn, organization_part,
+};
 pub use model::{CheckResult, Evidence, Status};
 pub use reason::{FailedCall, Reason, ReasonCode, ReasonRecord};
+pub use roles::{Designation, Given, Role, SraAccounts};
 
 /// A check of one account at a time: its id (declared here once; `checks/<id>.toml` holds its
 /// metadata and `crates/core/src/checks/<id with underscores>.rs` its code) and its judgement,
@@ -106,9 +110,16 @@ pub struct OrgContext<'a> {
     pub thresholds: &'a Thresholds,
     pub now: DateTime<Utc>,
     pub boundary: &'a Boundary,
+    /// The Security Tooling and Log Archive accounts, when known.
+    pub roles: &'a SraAccounts,
 }
 
 impl<'a> OrgContext<'a> {
+    /// The accounts playing the SRA's security roles ([`SraAccounts`]).
+    pub fn sra_accounts(&self) -> &'a SraAccounts {
+        self.roles
+    }
+
     pub fn boundary(&self) -> &'a Boundary {
         self.boundary
     }
@@ -142,6 +153,8 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
     /// The trust boundary, computed once for the whole scan ([`Boundary::of_scan`]).
     pub boundary: &'a Boundary,
+    /// The Security Tooling and Log Archive accounts, when known.
+    pub roles: &'a SraAccounts,
 }
 
 impl<'a> Context<'a> {
@@ -152,6 +165,7 @@ impl<'a> Context<'a> {
         boundary: &'a Boundary,
         thresholds: &'a Thresholds,
         now: DateTime<Utc>,
+        roles: &'a SraAccounts,
     ) -> Self {
         Context {
             scan: &inventory.scan,
@@ -160,7 +174,13 @@ impl<'a> Context<'a> {
             thresholds,
             now,
             boundary,
+            roles,
         }
+    }
+
+    /// The accounts playing the SRA's security roles ([`SraAccounts`]).
+    pub fn sra_accounts(&self) -> &'a SraAccounts {
+        self.roles
     }
 
     /// The trust boundary: the organization's accounts (or, without `--org`, the scanned

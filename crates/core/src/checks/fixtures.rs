@@ -328,6 +328,26 @@ pub fn inventory_with_buckets(buckets: Vec<Bucket>) -> Inventory {
 }
 
 pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckResult> {
+    results_of(inv, check, days_later, &crate::check::Given::default())
+}
+
+/// The results of `check` with the SRA role accounts given as `--security-account` /
+/// `--log-archive-account` would give them.
+pub fn results_with_roles(
+    inv: &Inventory,
+    check: &str,
+    given: &crate::check::Given,
+) -> Vec<CheckResult> {
+    results_of(inv, check, 0, given)
+}
+
+fn results_of(
+    inv: &Inventory,
+    check: &str,
+    days_later: i64,
+    given: &crate::check::Given,
+) -> Vec<CheckResult> {
+    let roles = crate::check::SraAccounts::recognise(inv.organization.as_ref(), given);
     let thresholds = Thresholds::default();
     let boundary = crate::policy::Boundary::of_inventory(inv, &[]);
     let entry = super::REGISTRY
@@ -340,6 +360,7 @@ pub fn results_at(inv: &Inventory, check: &str, days_later: i64) -> Vec<CheckRes
         &boundary,
         &thresholds,
         fixture_now() + Duration::days(days_later),
+        &roles,
     );
     // The catalog's claim: every status a test reaches is one `checks/<id>.toml` declares.
     let declared = &crate::catalog::find(check)

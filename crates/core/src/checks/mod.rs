@@ -55,6 +55,8 @@ mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
 mod org_scp_guardrails;
+mod org_security_accounts_in_security_ou;
+mod org_security_services_delegated;
 mod resource_policy_parseable;
 mod s3_account_block_public_access;
 mod s3_bucket_access_logging;
@@ -194,6 +196,8 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),
+    Entry::Organization(&org_security_services_delegated::CHECK),
+    Entry::Organization(&org_security_accounts_in_security_ou::CHECK),
     Entry::Organization(&org_management_account_no_workloads::CHECK),
 ];
 
@@ -232,9 +236,13 @@ pub fn evaluate_inventory(
     only: Option<&[String]>,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
+    let roles = crate::check::SraAccounts::recognise(
+        inventory.organization.as_ref(),
+        &crate::check::Given::default(),
+    );
     for entry in selected(only) {
         results.extend(entry_on_inventory(
-            entry, inventory, boundary, thresholds, now,
+            entry, inventory, boundary, thresholds, now, &roles,
         ));
     }
     sort_results(&mut results);
@@ -249,6 +257,7 @@ pub fn entry_on_inventory(
     boundary: &crate::policy::Boundary,
     thresholds: &crate::config::Thresholds,
     now: DateTime<Utc>,
+    roles: &crate::check::SraAccounts,
 ) -> Vec<CheckResult> {
     let mut results = Vec::new();
     for acct in &inventory.accounts {
@@ -259,6 +268,7 @@ pub fn entry_on_inventory(
             thresholds,
             now,
             boundary,
+            roles,
         };
         results.extend(entry.evaluate_account(&ctx));
     }
@@ -271,6 +281,7 @@ pub fn entry_on_inventory(
         thresholds,
         now,
         boundary,
+        roles,
     };
     results.extend(entry.evaluate_organization(&org));
     results

@@ -147,6 +147,7 @@ pub fn render(r: &ScanResult, color: bool) -> anyhow::Result<String> {
         t.add_row(row);
     }
     let _ = writeln!(out, "{t}");
+    coverage_table(&mut out, r, color);
 
     let mut failed = r.findings.filtered(|f| f.status == Status::Fail)?;
     failed.sort_by(|a, b| {
@@ -232,4 +233,154 @@ pub fn render(r: &ScanResult, color: bool) -> anyhow::Result<String> {
         }
     );
     Ok(out)
+}
+
+/// The coverage matrix, one row per account and one column per service: `on` when the service
+/// is on in every scanned region, else the regions where it is off or unknown.
+fn coverage_table(out: &mut String, r: &ScanResult, color: bool) {
+    use crate::coverage::State;
+    let services = &r.coverage.services;
+    if r.coverage.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Security services coverage (on in every region, or where it is off / unknown):"
+    );
+    let mut t = table(color);
+    let mut header = vec!["Account".to_string()];
+    header.extend(services.iter().map(|s| s.title.clone()));
+    t.set_header(header);
+    let names: BTreeMap<&str, &str> = r
+        .accounts
+        .iter()
+        .filter_map(|a| a.name.as_deref().map(|n| (a.account_id.as_str(), n)))
+        .collect();
+    for account in r.coverage.accounts() {
+        let label = match names.get(account) {
+            Some(n) => format!("{account} {n}"),
+            None => account.to_string(),
+        };
+        let mut row = vec![Cell::new(label)];
+        for s in services {
+            let cells: Vec<&crate::coverage::Placed> =
+                s.cells.iter().filter(|c| c.account_id == account).collect();
+            let regions = |state: State| -> Vec<&str> {
+                cells
+                    .iter()
+                    .filter(|c| c.cell.state == state)
+                    .map(|c| c.region.as_str())
+                    .collect()
+            };
+            let (off, unknown) = (regions(State::Off), regions(State::Unknown));
+            let mut parts = Vec::new();
+            if !off.is_empty() {
+                parts.push(format!("off: {}", off.join(" ")));
+            }
+            if !unknown.is_empty() {
+                parts.push(format!("unknown: {}", unknown.join(" ")));
+            }
+            let cell = if cells.is_empty() {
+                Cell::new("-")
+            } else if parts.is_empty() {
+                Cell::new("on")
+            } else {
+                Cell::new(parts.join("; "))
+            };
+            let cell = match (color, off.is_empty(), unknown.is_empty(), cells.is_empty()) {
+                (false, ..) | (_, _, _, true) => cell,
+                (true, false, _, _) => cell.fg(Color::Red),
+                (true, true, false, _) => cell.fg(Color::DarkGrey),
+                (true, true, true, _) => cell.fg(Color::Green),
+            };
+            row.push(cell);
+        }
+        t.add_row(row);
+    }
+    let _ = writeln!(out, "{t}");
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::fixtures::{base_inventory, fixture_now};
+    use crate::config::Thresholds;
+    use crate::coverage::{Cell, Coverage, Placed, ServiceCoverage};
+    use crate::evaluate::{BuildOptions, build};
+
+    fn placed(account: &str, region: &str, cell: Cell) -> Placed {
+        Placed {
+            account_id: account.into(),
+            region: region.into(),
+            cell,
+            covered_by: None,
+        }
+    }
+
+    /// Each account's row names the regions where a service is off or unknown, and says `on`
+    /// only when it is on everywhere.
+    #[test]
+    fn coverage_table_names_the_gaps() {
+        let t = Thresholds::default();
+        let opts = BuildOptions {
+            thresholds: &t,
+            now: fixture_now(),
+            only_checks: None,
+            trusted_accounts: &[],
+            sra_accounts: &Default::default(),
+            suppressions: None,
+            baseline: None,
+        };
+        let mut r = build(&base_inventory(), &opts).expect("builds");
+        let plain = super::render(&r, false).unwrap();
+        assert!(
+            !plain.contains("Security services coverage"),
+            "nothing probed, no table"
+        );
+        r.coverage = Coverage {
+            services: vec![
+                ServiceCoverage {
+                    service: "guardduty".into(),
+                    title: "GuardDuty".into(),
+                    on: 1,
+                    off: 1,
+                    unknown: 0,
+                    cells: vec![
+                        placed("111111111111", "us-east-1", Cell::on("detector")),
+                        placed("111111111111", "eu-west-1", Cell::off("no detector")),
+                    ],
+                },
+                ServiceCoverage {
+                    service: "macie".into(),
+                    title: "Macie".into(),
+                    on: 1,
+                    off: 0,
+                    unknown: 1,
+                    cells: vec![
+                        placed("111111111111", "us-east-1", Cell::on("enabled")),
+                        placed("111111111111", "eu-west-1", Cell::unknown("AccessDenied")),
+                    ],
+                },
+                ServiceCoverage {
+                    service: "config".into(),
+                    title: "Config".into(),
+                    on: 2,
+                    off: 0,
+                    unknown: 0,
+                    cells: vec![
+                        placed("111111111111", "us-east-1", Cell::on("recording")),
+                        placed("111111111111", "eu-west-1", Cell::on("recording")),
+                    ],
+                },
+            ],
+        };
+        let text = super::render(&r, false).unwrap();
+        assert!(text.contains("Security services coverage"), "{text}");
+        let row = text
+            .lines()
+            .find(|l| l.contains("111111111111 test"))
+            .expect("a row for the account");
+        assert!(row.contains("off: eu-west-1"), "{row}");
+        assert!(row.contains("unknown: eu-west-1"), "{row}");
+        assert!(row.contains(" on "), "{row}");
+    }
 }

@@ -42,6 +42,13 @@ pub struct ScanResult {
     pub collection_errors: Vec<AccountError>,
     /// Scores against the Well-Architected security pillar and the SRA rubric.
     pub frameworks: Vec<FrameworkScore>,
+    /// The accounts recognised as the SRA's Security Tooling and Log Archive accounts, and why
+    /// a role is unknown.
+    #[serde(default)]
+    pub sra_accounts: crate::check::SraAccounts,
+    /// The security services' coverage: on, off or unknown in each account and region.
+    #[serde(default)]
+    pub coverage: crate::coverage::Coverage,
     /// With `--suppressions`: what was suppressed, and entries that expired or matched nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressions: Option<crate::suppress::SuppressionReport>,

@@ -32,7 +32,8 @@ pub struct Summary {
     /// 0–100; absent when nothing could be scored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
-    /// Share (0–100) of applicable, assessable requirements that were assessed.
+    /// Share (0–100) of the applicable requirements that were assessed: not assessed and not
+    /// assessable requirements both lower it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<f64>,
     pub met: usize,

@@ -29,6 +29,7 @@ fn evaluate(inventory: &str) -> Value {
         now: Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap(),
         only_checks: None,
         trusted_accounts: &[],
+        sra_accounts: &Default::default(),
         suppressions: None,
         baseline: None,
     };

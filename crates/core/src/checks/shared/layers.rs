@@ -364,6 +364,28 @@ mod tests {
         );
     }
 
+    /// A role that trusts an account outside the organization without `sts:ExternalId` cannot
+    /// be assumed from there when a data-perimeter RCP on `sts:AssumeRole` is above the account:
+    /// the confused-deputy path is closed, and the verdict names the RCP. Without the RCP (or
+    /// in the management account) it still fails.
+    #[test]
+    fn a_data_perimeter_rcp_confines_external_trust_without_external_id() {
+        const VENDOR_TRUST: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"sts:AssumeRole"}]}"#;
+        let check = "iam-role-trust-external-without-external-id";
+        let inv = member(PERIMETER, true, VENDOR, VENDOR_TRUST);
+        let r = &results(&inv, check)[0];
+        assert_eq!(r.status, Status::Pass, "{r:#?}");
+        assert!(r.message.contains("333333333333"), "{}", r.message);
+        assert!(r.message.contains("RCP p-perimeter"), "{}", r.message);
+        assert!(!evidence(r, "rcp.").is_empty(), "{r:#?}");
+
+        let off = member(PERIMETER, false, VENDOR, VENDOR_TRUST);
+        assert_eq!(statuses(&off, check), vec![Status::Fail]);
+        let mut mgmt = member(PERIMETER, true, VENDOR, VENDOR_TRUST);
+        org_mut(&mut mgmt).management_account_id = ACCOUNT.into();
+        assert_eq!(statuses(&mgmt, check), vec![Status::Fail]);
+    }
+
     /// The data perimeter's exemption by resource tag (`aws:ResourceTag/dp:exclude:identity`)
     /// on `sts:AssumeRole` reads the role's tags: an untagged role is confined, a tagged one is
     /// exempt, and unread tags leave the exemption possible (never a pass on a guess).

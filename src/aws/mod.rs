@@ -334,6 +334,7 @@ impl Aws {
             .region(Region::new(region.to_string()))
             .retry_partition(Self::partition("securityhub", account, Some(region)))
             .interceptor(self.counter())
+            .interceptor(self.pace_tag("securityhub", account, region))
             .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_securityhub::Client::from_conf(c)

@@ -50,6 +50,12 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "lambda:ListFunctions",
     "lambda:GetPolicy",
     "lambda:ListFunctionUrlConfigs",
+    // --- SVC: securityhub ---
+    "securityhub:DescribeHub",
+    "securityhub:GetEnabledStandards",
+    "securityhub:DescribeOrganizationConfiguration",
+    "securityhub:ListMembers",
+    // --- end SVC: securityhub ---
 ];
 
 /// API Gateway reads are authorized on these resources. The partition segment is a wildcard
@@ -200,6 +206,7 @@ mod tests {
                     "apigateway",
                     "kms",
                     "lambda",
+                    "securityhub",
                 ]
                 .contains(&svc)
                     && !op.is_empty()

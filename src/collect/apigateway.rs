@@ -58,6 +58,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                         .map(|e| e.types().iter().map(|t| t.as_str().to_string()).collect())
                         .unwrap_or_default(),
                     tags: Some(tag_map(d.tags())),
+                    base_path_mappings: Collected::Ok(Vec::new()),
                 });
             }
         }
@@ -65,6 +66,16 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
     if let Err(e) = listed {
         return Collected::Failed(e);
     }
+    let domains = futures::stream::iter(domains)
+        .map(|mut d| async move {
+            d.base_path_mappings = base_path_mappings(client, region, &d.domain_name)
+                .await
+                .into();
+            d
+        })
+        .buffered(concurrency)
+        .collect()
+        .await;
     let rest_apis = futures::stream::iter(apis)
         .map(|(id, name, endpoint_types, tags, policy)| async move {
             let (resources, authorizers, stages) = tokio::join!(
@@ -117,6 +128,7 @@ async fn resources(
                         authorization_type: m.authorization_type().map(str::to_string),
                         authorizer_id: m.authorizer_id().map(str::to_string),
                         api_key_required: m.api_key_required().unwrap_or(false),
+                        integration: Collected::Ok(method_integration(m.method_integration())),
                     });
                 }
                 methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
@@ -146,6 +158,70 @@ async fn resources(
             m.authorization_type = got.authorization_type().map(str::to_string);
             m.authorizer_id = got.authorizer_id().map(str::to_string);
             m.api_key_required = got.api_key_required().unwrap_or(false);
+            m.integration = Collected::Ok(method_integration(got.method_integration()));
+        }
+    }
+    Ok(out)
+}
+
+/// What links a method to its back end. GetResources with `embed=methods` returns each method
+/// whole, its `methodIntegration` included, so this needs no call of its own.
+fn method_integration(
+    i: Option<&aws_sdk_apigateway::types::Integration>,
+) -> Option<MethodIntegration> {
+    let i = i?;
+    Some(MethodIntegration {
+        integration_type: i.r#type().map(|t| t.as_str().to_string()),
+        uri: i.uri().filter(|u| !u.is_empty()).map(str::to_string),
+        connection_type: i.connection_type().map(|t| t.as_str().to_string()),
+        connection_id: i
+            .connection_id()
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
+        credentials: i
+            .credentials()
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
+    })
+}
+
+/// GetBasePathMappings of one custom domain, paged with `position`.
+async fn base_path_mappings(
+    client: &Client,
+    region: &str,
+    domain: &str,
+) -> Result<Vec<BasePathMapping>, CollectionError> {
+    let mut out = Vec::new();
+    let mut position: Option<String> = None;
+    loop {
+        let page = client
+            .get_base_path_mappings()
+            .domain_name(domain)
+            .limit(PAGE)
+            .set_position(position.clone())
+            .send()
+            .await
+            .map_err(|e| {
+                collection_error(
+                    "apigateway",
+                    "GetBasePathMappings",
+                    Some(region),
+                    Some(domain),
+                    &e,
+                )
+            })?;
+        for m in page.items() {
+            out.push(BasePathMapping {
+                base_path: m.base_path().map(str::to_string),
+                rest_api_id: m.rest_api_id().map(str::to_string),
+                stage: m.stage().map(str::to_string),
+            });
+        }
+        match page.position() {
+            Some(p) if !p.is_empty() && Some(p) != position.as_deref() => {
+                position = Some(p.to_string())
+            }
+            _ => break,
         }
     }
     Ok(out)
@@ -383,6 +459,72 @@ mod tests {
 
     use crate::aws::fake::{FakeAws, Reply};
     use crate::inventory::Collected;
+
+    /// What links the front door path: a method's `methodIntegration` as GetResources with
+    /// `embed=methods` returns it, and GetBasePathMappings paged with `position`.
+    #[test]
+    fn method_integrations_and_base_path_mappings() {
+        let fake = FakeAws::new(|req| {
+            let path = req.uri.split("amazonaws.com").nth(1).unwrap_or("");
+            let body = if path.starts_with("/restapis/a1/resources") {
+                r#"{"item":[{"id":"r0","path":"/","resourceMethods":{"GET":{"apiKeyRequired":false,"authorizationType":"AWS_IAM","httpMethod":"GET","methodIntegration":{"cacheKeyParameters":[],"cacheNamespace":"r0","credentials":"arn:aws:iam::111111111111:role/store","httpMethod":"GET","passthroughBehavior":"WHEN_NO_MATCH","timeoutInMillis":29000,"type":"AWS","uri":"arn:aws:apigateway:us-east-1:s3:path/store/{key}"}},"POST":{"apiKeyRequired":false,"authorizationType":"NONE","httpMethod":"POST","methodIntegration":{"connectionId":"vl1","connectionType":"VPC_LINK","httpMethod":"POST","type":"HTTP_PROXY","uri":"http://internal.example.com/"}}}}]}"#.to_string()
+            } else if path.starts_with("/restapis/a1/") {
+                r#"{"item":[]}"#.to_string()
+            } else if path.starts_with("/restapis") {
+                r#"{"item":[{"id":"a1","name":"store"}]}"#.to_string()
+            } else if path.starts_with("/domainnames/api.example.com/basepathmappings")
+                && path.contains("position=p2")
+            {
+                r#"{"item":[{"basePath":"v2","restApiId":"a2","stage":"prod"}]}"#.to_string()
+            } else if path.starts_with("/domainnames/api.example.com/basepathmappings") {
+                r#"{"item":[{"basePath":"(none)","restApiId":"a1","stage":"prod"}],"position":"p2"}"#.to_string()
+            } else if path.starts_with("/domainnames") {
+                r#"{"item":[{"domainName":"api.example.com","regionalCertificateArn":"arn:aws:acm:us-east-1:111111111111:certificate/c","endpointConfiguration":{"types":["REGIONAL"]},"securityPolicy":"TLS_1_2"}]}"#.to_string()
+            } else {
+                r#"{"item":[]}"#.to_string()
+            };
+            Reply::new(200, body).header("content-type", "application/json")
+        });
+        let client = aws_sdk_apigateway::Client::new(&fake.config("us-east-1"));
+        let gw = tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(super::collect(&client, "us-east-1", 4));
+        let Collected::Ok(gw) = gw else {
+            panic!("{gw:?}")
+        };
+        let Collected::Ok(resources) = &gw.rest_apis[0].resources else {
+            panic!("{gw:?}")
+        };
+        let methods = &resources[0].methods;
+        let Collected::Ok(Some(get)) = &methods[0].integration else {
+            panic!("{methods:?}")
+        };
+        assert_eq!(get.integration_type.as_deref(), Some("AWS"));
+        assert_eq!(
+            get.uri.as_deref(),
+            Some("arn:aws:apigateway:us-east-1:s3:path/store/{key}")
+        );
+        assert_eq!(
+            get.credentials.as_deref(),
+            Some("arn:aws:iam::111111111111:role/store")
+        );
+        let Collected::Ok(Some(post)) = &methods[1].integration else {
+            panic!("{methods:?}")
+        };
+        assert_eq!(post.connection_type.as_deref(), Some("VPC_LINK"));
+        assert_eq!(post.connection_id.as_deref(), Some("vl1"));
+        let Collected::Ok(mappings) = &gw.domain_names[0].base_path_mappings else {
+            panic!("{gw:?}")
+        };
+        let got: Vec<(Option<&str>, Option<&str>)> = mappings
+            .iter()
+            .map(|m| (m.base_path.as_deref(), m.rest_api_id.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [(Some("(none)"), Some("a1")), (Some("v2"), Some("a2"))]
+        );
+    }
 
     /// Audit finding 19: GetRestApis returns the resource policy with its quotes escaped; it is
     /// collected as the policy document.

@@ -57,6 +57,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                 disable_execute_api_endpoint: a.disable_execute_api_endpoint().unwrap_or(false),
                 routes: Collected::Ok(Vec::new()),
                 stages: Collected::Ok(Vec::new()),
+                integrations: Collected::Ok(Vec::new()),
                 tags: Some(tag_map(a.tags())),
             });
         }
@@ -83,6 +84,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
                             certificate_arn: c.certificate_arn().map(str::to_string),
                         })
                         .collect(),
+                    api_mappings: Collected::Ok(Vec::new()),
                     tags: Some(tag_map(d.tags())),
                 });
             }
@@ -91,14 +93,24 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
     if let Err(e) = listed {
         return Collected::Failed(e);
     }
+    let domain_names = futures::stream::iter(domain_names)
+        .map(|mut d| async move {
+            d.api_mappings = api_mappings(client, region, &d.domain_name).await.into();
+            d
+        })
+        .buffered(concurrency)
+        .collect()
+        .await;
     let apis = futures::stream::iter(apis)
         .map(|mut api| async move {
-            let (routes, stages) = tokio::join!(
+            let (routes, stages, integrations) = tokio::join!(
                 routes(client, region, &api.api_id),
-                stages(client, region, &api.api_id)
+                stages(client, region, &api.api_id),
+                integrations(client, region, &api.api_id)
             );
             api.routes = routes.into();
             api.stages = stages.into();
+            api.integrations = integrations.into();
             api
         })
         .buffered(concurrency)
@@ -162,6 +174,64 @@ async fn stages(
     Ok(out)
 }
 
+/// GetIntegrations: where each route sends its requests.
+async fn integrations(
+    client: &Client,
+    region: &str,
+    api: &str,
+) -> Result<Vec<HttpIntegration>, CollectionError> {
+    let mut out = Vec::new();
+    each_page!(
+        client.get_integrations().api_id(api),
+        "GetIntegrations",
+        region,
+        Some(api),
+        |page| {
+            for i in page.items() {
+                out.push(HttpIntegration {
+                    integration_id: i.integration_id().unwrap_or_default().to_string(),
+                    integration_type: i.integration_type().map(|t| t.as_str().to_string()),
+                    integration_uri: i
+                        .integration_uri()
+                        .filter(|u| !u.is_empty())
+                        .map(str::to_string),
+                    integration_subtype: i.integration_subtype().map(str::to_string),
+                    connection_type: i.connection_type().map(|t| t.as_str().to_string()),
+                    connection_id: i.connection_id().map(str::to_string),
+                    credentials_arn: i.credentials_arn().map(str::to_string),
+                });
+            }
+        }
+    )?;
+    Ok(out)
+}
+
+/// GetApiMappings of one custom domain: the APIs (HTTP or REST) and stages it serves.
+async fn api_mappings(
+    client: &Client,
+    region: &str,
+    domain: &str,
+) -> Result<Vec<ApiMapping>, CollectionError> {
+    let mut out = Vec::new();
+    each_page!(
+        client.get_api_mappings().domain_name(domain),
+        "GetApiMappings",
+        region,
+        Some(domain),
+        |page| {
+            for m in page.items() {
+                out.push(ApiMapping {
+                    api_mapping_id: m.api_mapping_id().unwrap_or_default().to_string(),
+                    api_id: m.api_id().unwrap_or_default().to_string(),
+                    api_mapping_key: m.api_mapping_key().map(str::to_string),
+                    stage: m.stage().map(str::to_string),
+                });
+            }
+        }
+    )?;
+    Ok(out)
+}
+
 /// API Gateway returns tags inline as a map (absent = no tags).
 fn tag_map(tags: Option<&HashMap<String, String>>) -> BTreeMap<String, String> {
     tags.map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
@@ -179,7 +249,15 @@ mod tests {
     fn http_apis_routes_stages_and_domains() {
         let fake = FakeAws::new(|req| {
             let path = req.uri.split("amazonaws.com").nth(1).unwrap_or("");
-            let body = if path.starts_with("/v2/apis/h1/routes") {
+            let body = if path.starts_with("/v2/apis/h1/integrations")
+                && path.contains("nextToken=i2")
+            {
+                r#"{"items":[{"connectionId":"vl1","connectionType":"VPC_LINK","integrationId":"int2","integrationMethod":"ANY","integrationType":"HTTP_PROXY","integrationUri":"arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/internal/1/2","payloadFormatVersion":"1.0"}]}"#
+            } else if path.starts_with("/v2/apis/h1/integrations") {
+                r#"{"items":[{"connectionType":"INTERNET","integrationId":"int1","integrationMethod":"POST","integrationType":"AWS_PROXY","integrationUri":"arn:aws:lambda:us-east-1:111111111111:function:orders","payloadFormatVersion":"2.0"},{"credentialsArn":"arn:aws:iam::111111111111:role/sqs","integrationId":"int3","integrationSubtype":"SQS-SendMessage","integrationType":"AWS_PROXY","payloadFormatVersion":"1.0","requestParameters":{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/111111111111/q","MessageBody":"$request.body"}}],"nextToken":"i2"}"#
+            } else if path.starts_with("/v2/domainnames/api.example.com/apimappings") {
+                r#"{"items":[{"apiId":"h1","apiMappingId":"m1","apiMappingKey":"orders","stage":"$default"}]}"#
+            } else if path.starts_with("/v2/apis/h1/routes") {
                 r#"{"items":[{"routeId":"r1","routeKey":"$default","authorizationType":"NONE","target":"integrations/i1","apiKeyRequired":false}]}"#
             } else if path.starts_with("/v2/apis/h1/stages") {
                 r#"{"items":[{"stageName":"$default","autoDeploy":true,"accessLogSettings":{"destinationArn":"arn:aws:logs:us-east-1:111111111111:log-group:access","format":"$context.requestId"}}]}"#
@@ -213,6 +291,31 @@ mod tests {
             panic!("{api:?}")
         };
         assert!(stages[0].access_log_destination.is_some());
+        // GetIntegrations, two pages: Lambda, an AWS service subtype, a private integration.
+        let Collected::Ok(integrations) = &api.integrations else {
+            panic!("{api:?}")
+        };
+        let ids: Vec<&str> = integrations
+            .iter()
+            .map(|i| i.integration_id.as_str())
+            .collect();
+        assert_eq!(ids, ["int1", "int3", "int2"]);
+        assert_eq!(
+            integrations[0].integration_uri.as_deref(),
+            Some("arn:aws:lambda:us-east-1:111111111111:function:orders")
+        );
+        assert_eq!(
+            integrations[1].integration_subtype.as_deref(),
+            Some("SQS-SendMessage")
+        );
+        assert_eq!(integrations[2].connection_type.as_deref(), Some("VPC_LINK"));
+        assert_eq!(integrations[2].connection_id.as_deref(), Some("vl1"));
+        let Collected::Ok(mappings) = &got.domain_names[0].api_mappings else {
+            panic!("{got:?}")
+        };
+        assert_eq!(mappings[0].api_id, "h1");
+        assert_eq!(mappings[0].api_mapping_key.as_deref(), Some("orders"));
+        assert_eq!(mappings[0].stage.as_deref(), Some("$default"));
         let c = &got.domain_names[0].configurations[0];
         assert_eq!(c.security_policy.as_deref(), Some("TLS_1_0"));
         assert_eq!(c.endpoint_type.as_deref(), Some("REGIONAL"));

@@ -11,6 +11,9 @@ mod kms;
 mod lambda;
 mod organizations;
 mod s3;
+// --- SVC: securityhub ---
+mod securityhub;
+// --- end SVC: securityhub ---
 mod util;
 
 use std::collections::BTreeMap;
@@ -385,6 +388,19 @@ async fn scan_account(
         Collected::Failed(_) => Vec::new(),
     };
     let account = account_id.as_str();
+    // --- SVC: securityhub ---
+    // The organization view is read only in Security Hub's delegated administrator.
+    let securityhub_admin = organization.is_some_and(|o| {
+        o.delegated_administrators.as_ref().is_ok_and(|admins| {
+            admins.iter().any(|a| {
+                a.account_id == account_id
+                    && a.service_principals
+                        .iter()
+                        .any(|p| p == "securityhub.amazonaws.com")
+            })
+        })
+    });
+    // --- end SVC: securityhub ---
     let regional_fut = futures::stream::iter(region_list)
         .map(|region| {
             let conf = conf.clone();
@@ -395,13 +411,19 @@ async fn scan_account(
                 let gw2_client = aws.apigatewayv2(&conf, account, &region);
                 let kms_client = aws.kms(&conf, account, &region);
                 let lambda_client = aws.lambda(&conf, account, &region);
-                let (ec2, acm, apigateway, apigatewayv2, kms, lambda) = tokio::join!(
+                // --- SVC: securityhub ---
+                let securityhub_client = aws.securityhub(&conf, account, &region);
+                let securityhub_fut =
+                    securityhub::collect(&securityhub_client, &region, securityhub_admin);
+                // --- end SVC: securityhub ---
+                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, securityhub) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
                     apigatewayv2::collect(&gw2_client, &region, opts.calls_for("apigatewayv2")),
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
+                    securityhub_fut,
                 );
                 (
                     region,
@@ -412,6 +434,7 @@ async fn scan_account(
                         apigatewayv2,
                         kms,
                         lambda,
+                        securityhub,
                     },
                 )
             }
@@ -466,6 +489,7 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("apigateway:")
                 || a.starts_with("kms:")
                 || a.starts_with("lambda:")
+                || a.starts_with("securityhub:")
         })
         .collect()
 }

@@ -170,6 +170,51 @@ fn html_report_renders_in_chromium_and_matches_the_json() {
             }
         }
     }
+    // The coverage heat map: one rect per cell of the JSON matrix, with its state.
+    let services = result["coverage"]["services"].as_array().unwrap();
+    assert!(
+        services
+            .iter()
+            .any(|s| !s["cells"].as_array().unwrap().is_empty()),
+        "the fixture inventory probes no security service"
+    );
+    let drawn: Vec<BTreeMap<String, String>> = bars
+        .iter()
+        .filter(|r| r.get("class").map(String::as_str) == Some("cov"))
+        .cloned()
+        .collect();
+    let mut want = 0;
+    for svc in services {
+        let name = svc["service"].as_str().unwrap();
+        for c in svc["cells"].as_array().unwrap() {
+            want += 1;
+            let (acct, region) = (
+                c["account_id"].as_str().unwrap(),
+                c["region"].as_str().unwrap(),
+            );
+            let rect = drawn
+                .iter()
+                .find(|r| {
+                    r.get("data-service").map(String::as_str) == Some(name)
+                        && r.get("data-account").map(String::as_str) == Some(acct)
+                        && r.get("data-region").map(String::as_str) == Some(region)
+                })
+                .unwrap_or_else(|| panic!("no heat-map cell for {name} {acct} {region}"));
+            assert_eq!(
+                rect["data-state"],
+                c["state"].as_str().unwrap(),
+                "{name} {acct} {region}"
+            );
+        }
+        assert!(
+            dom.contains(&format!(
+                "id=\"coverage-{name}\">on {} · off {} · unknown {}<",
+                svc["on"], svc["off"], svc["unknown"]
+            )),
+            "{name} counts"
+        );
+    }
+    assert_eq!(drawn.len(), want, "one heat-map cell per matrix cell");
     // Every failed finding is listed.
     let failed = result["findings"]
         .as_array()

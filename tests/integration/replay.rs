@@ -76,6 +76,9 @@ struct ScanSpec {
     role_name: String,
     checks: Vec<String>,
     trusted_accounts: Vec<String>,
+    /// `--security-account` / `--log-archive-account`.
+    security_account: Option<String>,
+    log_archive_account: Option<String>,
     max_attempts: u32,
     accounts: Vec<String>,
     shard: Option<(u64, u64)>,
@@ -93,6 +96,8 @@ impl Default for ScanSpec {
             role_name: "PostureReadOnly".into(),
             checks: Vec::new(),
             trusted_accounts: Vec::new(),
+            security_account: None,
+            log_archive_account: None,
             max_attempts: 4,
             accounts: Vec::new(),
             shard: None,
@@ -579,12 +584,16 @@ async fn run_scenario(path: &Path) -> anyhow::Result<()> {
         shard: spec.shard,
     };
     let thresholds = Thresholds::default();
+    let sra_accounts = posture::check::Given {
+        security_tooling: spec.security_account.clone(),
+        log_archive: spec.log_archive_account.clone(),
+    };
     let build = BuildOptions {
         thresholds: &thresholds,
         now,
         only_checks: (!spec.checks.is_empty()).then_some(spec.checks.as_slice()),
         trusted_accounts: &spec.trusted_accounts,
-        sra_accounts: &Default::default(),
+        sra_accounts: &sra_accounts,
         suppressions: None,
         baseline: None,
     };

@@ -103,8 +103,55 @@ pub struct Probe {
     pub region: fn(account: &AccountInventory, region: &str, data: &RegionInventory) -> Cell,
 }
 
+// --- SVC: securityhub ---
+/// Security Hub in one region: the same reading of DescribeHub as `securityhub-enabled` (On:
+/// subscribed; Off: AWS says the account is not subscribed; Unknown: the call failed or was not
+/// made).
+fn securityhub(_: &AccountInventory, _region: &str, data: &RegionInventory) -> Cell {
+    match Cell::of_failure(&data.securityhub) {
+        Err(unknown) => unknown,
+        Ok(sh) => {
+            let sentence = crate::checks::shared::securityhub::hub_sentence(sh);
+            match sh.hub {
+                Some(_) => Cell::on(sentence),
+                None => Cell::off(sentence),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod securityhub_tests {
+    use crate::checks::fixtures::*;
+    use crate::coverage::State;
+    use crate::inventory::{Collected, Inventory};
+
+    #[test]
+    fn the_securityhub_probe_agrees_with_its_check() {
+        let state = |inv: &Inventory| {
+            let a = &inv.accounts[0];
+            super::securityhub(a, REGION, &a.regional[REGION]).state
+        };
+        let mut inv = base_inventory();
+        assert_eq!(state(&inv), State::On);
+        *securityhub_mut(&mut inv) = securityhub_off();
+        assert_eq!(state(&inv), State::Off);
+        region_mut(&mut inv).securityhub = Collected::Failed(denied("DescribeHub"));
+        assert_eq!(state(&inv), State::Unknown);
+    }
+}
+// --- end SVC: securityhub ---
+
 /// The services of the matrix, in the order they are shown.
-pub const PROBES: &[Probe] = &[];
+pub const PROBES: &[Probe] = &[
+    // --- SVC: securityhub ---
+    Probe {
+        service: "securityhub",
+        title: "Security Hub",
+        region: securityhub,
+    },
+    // --- end SVC: securityhub ---
+];
 
 /// One cell of the matrix, where it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -14,6 +14,9 @@ use crate::inventory::{
     AccountAccess, AccountInventory, Collected, CredentialReportRow, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
+// --- SVC: securityhub ---
+use crate::inventory::SecurityHub;
+// --- end SVC: securityhub ---
 
 /// One account as the organization checks see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +31,10 @@ pub struct AccountDigest {
     pub s3: Collected<S3Digest>,
     /// Per region: the EC2 data other accounts' resources depend on.
     pub regional: BTreeMap<String, Collected<Ec2Digest>>,
+    // --- SVC: securityhub ---
+    /// Per region: Security Hub (the hub, its standards, the administrator's view).
+    pub securityhub: BTreeMap<String, Collected<SecurityHub>>,
+    // --- end SVC: securityhub ---
 }
 
 /// The root user and the account-wide IAM facts.
@@ -156,6 +163,13 @@ impl AccountDigest {
             iam,
             s3,
             regional,
+            // --- SVC: securityhub ---
+            securityhub: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.securityhub.clone()))
+                .collect(),
+            // --- end SVC: securityhub ---
         }
     }
 }

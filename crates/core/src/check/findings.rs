@@ -17,6 +17,9 @@ use crate::inventory::{
     KmsKey, KmsKeyDetails, Lambda, LambdaFunction, LaunchTemplate, Organization, RegionInventory,
     RestApi, S3, Stage, Subnet, VpcEndpoint,
 };
+// --- SVC: securityhub ---
+use crate::inventory::SecurityHub;
+// --- end SVC: securityhub ---
 
 /// The results of one check. The registry creates it with the check's id; a check only says
 /// what it found.
@@ -410,6 +413,39 @@ impl Findings {
         }
         out
     }
+
+    // --- SVC: securityhub ---
+    /// Security Hub in every region of every account.
+    pub fn securityhub<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, SecurityHub>> {
+        self.regional(ctx, |r| &r.securityhub)
+    }
+
+    /// Security Hub in every region of one scanned account (the service's delegated
+    /// administrator), from its digest; where the account could not be entered, its regions
+    /// not listed or a region's data not collected, "not assessed" on it.
+    pub fn digest_securityhub_of<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        acct: &'i AccountDigest,
+    ) -> Vec<At<'i, SecurityHub, AccountDigest>> {
+        let mut out = Vec::new();
+        let at = At::new(ctx.partition(), acct, None, acct);
+        if let AccountAccess::Denied { role_arn, error } = &acct.access {
+            self.not_assessed(&at, Reason::account_not_accessible(role_arn, error));
+            return out;
+        }
+        if self.collected(&at, &acct.regions).is_none() {
+            return out;
+        }
+        for (region, sh) in &acct.securityhub {
+            let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
+            if let Some(sh) = self.collected_at(&region_at, sh) {
+                out.push(sh);
+            }
+        }
+        out
+    }
+    // --- end SVC: securityhub ---
 
     /// The organization, for checks of the organization as a whole; "not assessed" on the
     /// caller's account when the scan did not run with `--org` or the organization could not

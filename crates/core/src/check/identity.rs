@@ -11,10 +11,13 @@ use super::digest::Owner;
 
 use crate::inventory::{
     AccountInventory, Acm, ApiGateway, ApiGatewayV2, ApiMethod, ApiResource, Bucket, Certificate,
-    DomainName, Ec2, HttpApi, HttpDomainName, HttpRoute, HttpStage, Iam, IamRole, IamUser,
-    Instance, Kms, KmsKey, Lambda, LambdaFunction, LaunchTemplate, Organization, RegionInventory,
-    RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
+    DomainName, Ec2, HttpApi, HttpDomainName, HttpIntegration, HttpRoute, HttpStage, Iam, IamRole,
+    IamUser, Instance, Kms, KmsKey, Lambda, LambdaFunction, LaunchTemplate, Organization,
+    RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
 };
+// --- SVC: securityhub ---
+use crate::inventory::SecurityHub;
+// --- end SVC: securityhub ---
 
 pub type Tags = BTreeMap<String, String>;
 
@@ -301,6 +304,25 @@ impl Identity for LambdaFunction {
     }
 }
 
+// --- SVC: securityhub ---
+/// Security Hub in a region: the hub's ARN as DescribeHub reports it; where the account is not
+/// subscribed, the ARN its hub has once enabled (`hub/default`), so the region's results keep
+/// one name whether the service is on or off.
+impl Identity for SecurityHub {
+    fn arn(&self, at: &Place) -> String {
+        match &self.hub {
+            Some(h) => h.arn.clone(),
+            None => format!(
+                "arn:{}:securityhub:{}:{}:hub/default",
+                at.partition,
+                at.region.unwrap_or_default(),
+                at.account_id
+            ),
+        }
+    }
+}
+// --- end SVC: securityhub ---
+
 /// `arn:<partition>:ec2:<region>:<account>:<kind>/<id>`.
 fn ec2_arn(at: &Place, kind: &str, id: &str) -> String {
     format!(
@@ -384,6 +406,18 @@ impl Identity for HttpApi {
 impl Identity for HttpRoute {
     fn arn(&self, at: &Place) -> String {
         format!("{}/routes/{}", at.parent.unwrap_or_default(), self.route_id)
+    }
+}
+
+/// Named under its HTTP API ([`At::part`]): `…/apis/<api-id>/integrations/<integration-id>`
+/// (API Gateway's ARN of an integration); results inherit the API's tags.
+impl Identity for HttpIntegration {
+    fn arn(&self, at: &Place) -> String {
+        format!(
+            "{}/integrations/{}",
+            at.parent.unwrap_or_default(),
+            self.integration_id
+        )
     }
 }
 

@@ -79,6 +79,7 @@ mod tests {
                     ),
                 })
                 .collect(),
+            api_mappings: crate::inventory::Collected::Ok(vec![]),
             tags: None,
         }
     }

@@ -85,6 +85,7 @@ pub fn base_inventory() -> Inventory {
             apigatewayv2: Collected::Ok(ApiGatewayV2::default()),
             kms: Collected::Ok(Kms::default()),
             lambda: Collected::Ok(Lambda::default()),
+            securityhub: Collected::Ok(securityhub_hub(ACCOUNT, REGION, &[FSBP])),
         },
     );
     Inventory {
@@ -226,7 +227,48 @@ pub fn http_api(id: &str, routes: &[(&str, &str)], access_logs: bool) -> HttpApi
                 .then(|| format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:access")),
             tags: None,
         }]),
+        integrations: Collected::Ok(vec![]),
         tags: None,
+    }
+}
+
+// ------------------------------------------------- the front door path (pattern B)
+
+/// A regional custom domain of API Gateway v2 mapping each `(api id, key)` to stage `prod`.
+pub fn http_domain(name: &str, mappings: &[(&str, &str)]) -> HttpDomainName {
+    HttpDomainName {
+        domain_name: name.into(),
+        configurations: vec![HttpDomainConfiguration {
+            endpoint_type: Some("REGIONAL".into()),
+            security_policy: Some("TLS_1_2".into()),
+            certificate_arn: Some(format!("arn:aws:acm:{REGION}:{ACCOUNT}:certificate/c1")),
+        }],
+        api_mappings: Collected::Ok(
+            mappings
+                .iter()
+                .enumerate()
+                .map(|(i, (api, key))| ApiMapping {
+                    api_mapping_id: format!("m{i}"),
+                    api_id: api.to_string(),
+                    api_mapping_key: Some(key.to_string()),
+                    stage: Some("prod".into()),
+                })
+                .collect(),
+        ),
+        tags: None,
+    }
+}
+
+/// An HTTP API integration `id` of `integration_type` to `uri` over the internet.
+pub fn http_integration(id: &str, integration_type: &str, uri: &str) -> HttpIntegration {
+    HttpIntegration {
+        integration_id: id.into(),
+        integration_type: Some(integration_type.into()),
+        integration_uri: Some(uri.into()),
+        integration_subtype: None,
+        connection_type: Some("INTERNET".into()),
+        connection_id: None,
+        credentials_arn: None,
     }
 }
 
@@ -266,6 +308,137 @@ pub fn lambda_function(name: &str, runtime: &str) -> LambdaFunction {
         urls: Collected::Ok(vec![]),
     }
 }
+
+// --- SVC: securityhub ---
+pub const FSBP: &str = "standards/aws-foundational-security-best-practices/v/1.0.0";
+pub const CIS_1_2: &str = "ruleset/cis-aws-foundations-benchmark/v/1.2.0";
+
+/// Security Hub enabled in `region` of `account` with these standards READY (`standards` are
+/// the ARN tails after `arn:aws:securityhub:<region>::`; CIS 1.2 has no region).
+pub fn securityhub_hub(account: &str, region: &str, standards: &[&str]) -> SecurityHub {
+    SecurityHub {
+        hub: Some(Hub {
+            arn: format!("arn:aws:securityhub:{region}:{account}:hub/default"),
+            subscribed_at: Some("2026-01-01T00:00:00.000Z".into()),
+            auto_enable_controls: Some(true),
+            control_finding_generator: Some("SECURITY_CONTROL".into()),
+        }),
+        standards: Collected::Ok(
+            standards
+                .iter()
+                .map(|t| {
+                    let r = if t.starts_with("ruleset/") {
+                        ""
+                    } else {
+                        region
+                    };
+                    StandardsSubscription {
+                        standards_arn: format!("arn:aws:securityhub:{r}::{t}"),
+                        subscription_arn: format!(
+                            "arn:aws:securityhub:{region}:{account}:subscription/{}",
+                            t.trim_start_matches("standards/")
+                                .trim_start_matches("ruleset/")
+                        ),
+                        status: "READY".into(),
+                        status_reason: None,
+                    }
+                })
+                .collect(),
+        ),
+        organization: None,
+    }
+}
+
+/// Security Hub not enabled (DescribeHub: not subscribed).
+pub fn securityhub_off() -> SecurityHub {
+    SecurityHub {
+        hub: None,
+        standards: Collected::Ok(vec![]),
+        organization: None,
+    }
+}
+
+pub fn securityhub_mut(inv: &mut Inventory) -> &mut SecurityHub {
+    match &mut region_mut(inv).securityhub {
+        Collected::Ok(s) => s,
+        Collected::Failed(_) => panic!("fixture securityhub failed"),
+    }
+}
+
+/// The administrator's view: auto-enable, configuration type and members (account, status).
+pub fn securityhub_org(
+    auto_enable: bool,
+    configuration_type: &str,
+    members: &[(&str, &str)],
+) -> SecurityHubOrganization {
+    SecurityHubOrganization {
+        configuration: Collected::Ok(SecurityHubOrgConfiguration {
+            auto_enable,
+            auto_enable_standards: Some("DEFAULT".into()),
+            member_account_limit_reached: false,
+            configuration_type: Some(configuration_type.into()),
+            configuration_status: Some("ENABLED".into()),
+            configuration_status_message: None,
+        }),
+        members: Collected::Ok(
+            members
+                .iter()
+                .map(|(a, st)| SecurityHubMember {
+                    account_id: a.to_string(),
+                    member_status: st.to_string(),
+                    administrator_id: None,
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The organization fixture with its management account as Security Hub's delegated
+/// administrator, seeing no members, with this configuration.
+pub fn securityhub_administered(auto_enable: bool, configuration_type: &str) -> Inventory {
+    let mut inv = org_inventory();
+    org_mut(&mut inv).delegated_administrators = Collected::Ok(vec![DelegatedAdministrator {
+        account_id: ACCOUNT.into(),
+        account_name: Some("management".into()),
+        service_principals: vec!["securityhub.amazonaws.com".into()],
+    }]);
+    securityhub_mut(&mut inv).organization =
+        Some(securityhub_org(auto_enable, configuration_type, &[]));
+    inv
+}
+
+/// Adds a scanned ACTIVE member account `id` to the organization fixture, a copy of the
+/// fixture account with this Security Hub data in the fixture region.
+pub fn add_securityhub_member(inv: &mut Inventory, id: &str, securityhub: Collected<SecurityHub>) {
+    let mut acct = inv.accounts[0].clone();
+    acct.account_id = id.into();
+    acct.name = Some(format!("member-{id}"));
+    acct.access = AccountAccess::AssumedRole {
+        role_arn: format!("arn:aws:iam::{id}:role/posture"),
+    };
+    if let Some(r) = acct.regional.get_mut(REGION) {
+        r.securityhub = securityhub;
+    }
+    inv.accounts.push(acct);
+    org_mut(inv).accounts.push(OrgAccount {
+        id: id.into(),
+        name: format!("member-{id}"),
+        email: None,
+        state: "ACTIVE".into(),
+        parent_id: Some("ou-wl".into()),
+    });
+}
+
+/// Sets the members the fixture administrator lists: (account, MemberStatus).
+pub fn set_securityhub_members(inv: &mut Inventory, members: &[(&str, &str)]) {
+    let mut view = securityhub_mut(inv)
+        .organization
+        .take()
+        .expect("an administrator view");
+    view.members = securityhub_org(true, "LOCAL", members).members;
+    securityhub_mut(inv).organization = Some(view);
+}
+// --- end SVC: securityhub ---
 
 pub fn fail_credential_report(inv: &mut Inventory) {
     iam_mut(inv).credential_report = Collected::Failed(denied("GetCredentialReport"));
@@ -498,6 +671,7 @@ pub fn rest_api(id: &str, methods: &[(&str, &str)]) -> RestApi {
                     authorization_type: Some(a.to_string()),
                     authorizer_id: None,
                     api_key_required: false,
+                    integration: Collected::Ok(None),
                 })
                 .collect(),
         }]),
@@ -721,6 +895,7 @@ pub fn domain_name(name: &str, certificate_arn: &str, security_policy: Option<&s
         regional_certificate_arn: Some(certificate_arn.into()),
         security_policy: security_policy.map(str::to_string),
         endpoint_types: vec!["REGIONAL".into()],
+        base_path_mappings: Collected::Ok(vec![]),
     }
 }
 

@@ -51,6 +51,13 @@ mod kms_key_rotation;
 mod lambda_function_policy_public;
 mod lambda_function_url_auth_none;
 mod lambda_runtime_deprecated;
+// --- SVC: securityhub ---
+mod securityhub_all_accounts_members;
+mod securityhub_enabled;
+mod securityhub_member_state_consistent;
+mod securityhub_org_auto_enable;
+mod securityhub_standards;
+// --- end SVC: securityhub ---
 mod org_delegated_admin_security;
 mod org_foundational_ous;
 mod org_management_account_no_workloads;
@@ -69,6 +76,7 @@ mod s3_bucket_policy_public;
 mod s3_bucket_policy_public_write;
 mod s3_bucket_tls_enforced;
 mod s3_bucket_versioning;
+mod sra_app_api_backend_exposed;
 mod sra_app_api_domain_certificate;
 mod sra_app_data_bucket_restricted;
 mod sra_app_private_instance_imdsv2;
@@ -172,6 +180,7 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Split(&sra_app_private_subnet_s3_path::CHECK),
     Entry::Organization(&sra_app_data_bucket_restricted::CHECK),
     Entry::Check(&sra_app_api_domain_certificate::CHECK),
+    Entry::Check(&sra_app_api_backend_exposed::CHECK),
     Entry::Check(&acm_certificate_expiry::CHECK),
     Entry::Check(&acm_certificate_rsa_key_length::CHECK),
     Entry::Check(&acm_certificate_imported::CHECK),
@@ -193,6 +202,13 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&lambda_function_policy_public::CHECK),
     Entry::Check(&lambda_function_url_auth_none::CHECK),
     Entry::Check(&lambda_runtime_deprecated::CHECK),
+    // --- SVC: securityhub ---
+    Entry::Check(&securityhub_enabled::CHECK),
+    Entry::Check(&securityhub_standards::CHECK),
+    Entry::Organization(&securityhub_org_auto_enable::CHECK),
+    Entry::Organization(&securityhub_member_state_consistent::CHECK),
+    Entry::Organization(&securityhub_all_accounts_members::CHECK),
+    // --- end SVC: securityhub ---
     Entry::Organization(&org_scp_guardrails::CHECK),
     Entry::Organization(&org_foundational_ous::CHECK),
     Entry::Organization(&org_delegated_admin_security::CHECK),

@@ -6,6 +6,10 @@
 //! check can say "not assessed" instead of guessing.
 
 pub mod credential_report;
+// --- SVC: securityhub ---
+mod securityhub;
+pub use securityhub::*;
+// --- end SVC: securityhub ---
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -189,6 +193,11 @@ pub struct RegionInventory {
     /// Lambda functions; an inventory saved before posture collected Lambda has none.
     #[serde(default = "lambda_not_collected")]
     pub lambda: Collected<Lambda>,
+    // --- SVC: securityhub ---
+    /// Security Hub; an inventory saved before posture collected it has none.
+    #[serde(default = "securityhub::securityhub_not_collected")]
+    pub securityhub: Collected<SecurityHub>,
+    // --- end SVC: securityhub ---
 }
 
 // ---------------------------------------------------------------- IAM
@@ -787,6 +796,10 @@ pub struct ApiMethod {
     pub authorization_type: Option<String>,
     pub authorizer_id: Option<String>,
     pub api_key_required: bool,
+    /// The method's integration (`methodIntegration` of GetResources with `embed=methods`, or
+    /// of GetMethod); `None` when the method has none.
+    #[serde(default = "method_integration_not_collected")]
+    pub integration: Collected<Option<MethodIntegration>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -829,6 +842,94 @@ pub struct DomainName {
     /// Resource tags; `None` when they could not be read (tag-based suppressions then do not match).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
+    /// GetBasePathMappings: the REST APIs and stages the domain serves.
+    #[serde(default = "base_path_mappings_not_collected")]
+    pub base_path_mappings: Collected<Vec<BasePathMapping>>,
+}
+
+// ------------------------------------------------- API Gateway: what links the front door path
+
+fn method_integration_not_collected() -> Collected<Option<MethodIntegration>> {
+    Collected::Failed(CollectionError::not_read(
+        "apigateway",
+        "GetResources",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+fn base_path_mappings_not_collected() -> Collected<Vec<BasePathMapping>> {
+    Collected::Failed(CollectionError::not_read(
+        "apigateway",
+        "GetBasePathMappings",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+fn api_mappings_not_collected() -> Collected<Vec<ApiMapping>> {
+    Collected::Failed(CollectionError::not_read(
+        "apigatewayv2",
+        "GetApiMappings",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+fn integrations_not_collected() -> Collected<Vec<HttpIntegration>> {
+    Collected::Failed(CollectionError::not_read(
+        "apigatewayv2",
+        "GetIntegrations",
+        "not collected: this inventory was saved by an older posture",
+    ))
+}
+
+/// A REST API method's integration (the Integration shape: `type`, `uri`, `connectionType`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MethodIntegration {
+    /// `AWS`, `AWS_PROXY`, `HTTP`, `HTTP_PROXY` or `MOCK`.
+    pub integration_type: Option<String>,
+    /// `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations`,
+    /// `arn:aws:apigateway:{region}:s3:path/{bucket}/{key}`, an http(s) URL, or `None` (MOCK).
+    pub uri: Option<String>,
+    /// `INTERNET` (the default) or `VPC_LINK`.
+    pub connection_type: Option<String>,
+    pub connection_id: Option<String>,
+    /// The role API Gateway assumes to call an AWS service (`credentials`).
+    pub credentials: Option<String>,
+}
+
+/// A REST custom domain's base path mapping (GetBasePathMappings).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BasePathMapping {
+    /// `(none)` for the empty base path, as API Gateway reports it.
+    pub base_path: Option<String>,
+    pub rest_api_id: Option<String>,
+    pub stage: Option<String>,
+}
+
+/// A custom domain's API mapping (API Gateway v2 GetApiMappings: REST and HTTP APIs alike).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ApiMapping {
+    pub api_mapping_id: String,
+    pub api_id: String,
+    /// The path under the domain (`orders`, `v1/orders`); `None` or empty for the root.
+    pub api_mapping_key: Option<String>,
+    pub stage: Option<String>,
+}
+
+/// An HTTP API integration (API Gateway v2 GetIntegrations).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HttpIntegration {
+    pub integration_id: String,
+    /// `AWS_PROXY` (Lambda, or an AWS service with a subtype) or `HTTP_PROXY`.
+    pub integration_type: Option<String>,
+    /// A Lambda function ARN (or its invocation URI), an http(s) URL, or for a private
+    /// integration the ARN of a load balancer listener or Cloud Map service.
+    pub integration_uri: Option<String>,
+    /// For AWS service integrations: `SQS-SendMessage`, `EventBridge-PutEvents`, ….
+    pub integration_subtype: Option<String>,
+    /// `INTERNET` or `VPC_LINK`.
+    pub connection_type: Option<String>,
+    pub connection_id: Option<String>,
+    pub credentials_arn: Option<String>,
 }
 
 // ---------------------------------------------------------------- API Gateway v2 (HTTP APIs)
@@ -861,6 +962,9 @@ pub struct HttpApi {
     pub routes: Collected<Vec<HttpRoute>>,
     /// GetStages.
     pub stages: Collected<Vec<HttpStage>>,
+    /// GetIntegrations: the back ends routes send requests to.
+    #[serde(default = "integrations_not_collected")]
+    pub integrations: Collected<Vec<HttpIntegration>>,
     /// Resource tags (GetApis returns them inline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
@@ -893,6 +997,9 @@ pub struct HttpDomainName {
     pub domain_name: String,
     /// One per endpoint the domain is served from (DomainNameConfigurations).
     pub configurations: Vec<HttpDomainConfiguration>,
+    /// GetApiMappings: the APIs (HTTP or REST) and stages the domain serves.
+    #[serde(default = "api_mappings_not_collected")]
+    pub api_mappings: Collected<Vec<ApiMapping>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
 }
@@ -1156,6 +1263,14 @@ impl AccountInventory {
             push(r.apigateway.error());
             push(r.kms.error());
             push(r.lambda.error());
+            // --- SVC: securityhub ---
+            push(r.securityhub.error());
+            if let Collected::Ok(sh) = &r.securityhub {
+                for e in sh.errors() {
+                    push(Some(e));
+                }
+            }
+            // --- end SVC: securityhub ---
             if let Collected::Ok(lambda) = &r.lambda {
                 for f in &lambda.functions {
                     push(f.policy.error());
@@ -1183,6 +1298,32 @@ impl AccountInventory {
                 for api in &v2.apis {
                     push(api.routes.error());
                     push(api.stages.error());
+                }
+            }
+            // What links the front door path: mappings and integrations.
+            if let Collected::Ok(gw) = &r.apigateway {
+                for d in &gw.domain_names {
+                    push(d.base_path_mappings.error());
+                }
+                // Method integrations come with GetResources: one failure per API is the
+                // whole story (an older inventory lacks them all).
+                for api in &gw.rest_apis {
+                    if let Collected::Ok(resources) = &api.resources {
+                        push(
+                            resources
+                                .iter()
+                                .flat_map(|r| &r.methods)
+                                .find_map(|m| m.integration.error()),
+                        );
+                    }
+                }
+            }
+            if let Collected::Ok(v2) = &r.apigatewayv2 {
+                for d in &v2.domain_names {
+                    push(d.api_mappings.error());
+                }
+                for api in &v2.apis {
+                    push(api.integrations.error());
                 }
             }
         }

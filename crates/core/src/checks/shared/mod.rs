@@ -12,3 +12,6 @@ pub mod layers;
 pub mod network;
 pub mod org_policies;
 pub mod s3;
+// --- SVC: securityhub ---
+pub mod securityhub;
+// --- end SVC: securityhub ---

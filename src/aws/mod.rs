@@ -57,6 +57,26 @@ pub enum RetryMode {
     Standard,
 }
 
+/// A client of a regional service, built the same way for every service: the account's
+/// configuration in one Region, a retry partition per account, service and Region, call
+/// counting, the pacing tag (`$tag` names the service in `quotas.toml`), and NotImplemented
+/// answers final rather than retried.
+macro_rules! regional_client {
+    ($(#[$doc:meta])* $name:ident, $krate:ident, $tag:literal) => {
+        $(#[$doc])*
+        pub fn $name(&self, conf: &SdkConfig, account: &str, region: &str) -> $krate::Client {
+            let c = $krate::config::Builder::from(conf)
+                .region(Region::new(region.to_string()))
+                .retry_partition(Self::partition($tag, account, Some(region)))
+                .interceptor(self.counter())
+                .interceptor(self.pace_tag($tag, account, region))
+                .retry_classifier(retry::NotImplementedIsFinal)
+                .build();
+            $krate::Client::from_conf(c)
+        }
+    };
+}
+
 /// The caller's SDK configuration and what every per-account configuration derives from.
 #[derive(Clone, Debug)]
 pub struct Aws {
@@ -236,84 +256,26 @@ impl Aws {
         aws_sdk_s3control::Client::from_conf(c)
     }
 
-    pub fn ec2(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_ec2::Client {
-        let c = aws_sdk_ec2::config::Builder::from(conf)
-            .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("ec2", account, Some(region)))
-            .interceptor(self.counter())
-            .interceptor(self.pace_tag("ec2", account, region))
-            .retry_classifier(retry::NotImplementedIsFinal)
-            .build();
-        aws_sdk_ec2::Client::from_conf(c)
-    }
-
-    pub fn acm(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_acm::Client {
-        let c = aws_sdk_acm::config::Builder::from(conf)
-            .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("acm", account, Some(region)))
-            .interceptor(self.counter())
-            .interceptor(self.pace_tag("acm", account, region))
-            .retry_classifier(retry::NotImplementedIsFinal)
-            .build();
-        aws_sdk_acm::Client::from_conf(c)
-    }
-
-    pub fn kms(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_kms::Client {
-        let c = aws_sdk_kms::config::Builder::from(conf)
-            .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("kms", account, Some(region)))
-            .interceptor(self.counter())
-            .interceptor(self.pace_tag("kms", account, region))
-            .retry_classifier(retry::NotImplementedIsFinal)
-            .build();
-        aws_sdk_kms::Client::from_conf(c)
-    }
-
-    pub fn lambda(&self, conf: &SdkConfig, account: &str, region: &str) -> aws_sdk_lambda::Client {
-        let c = aws_sdk_lambda::config::Builder::from(conf)
-            .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("lambda", account, Some(region)))
-            .interceptor(self.counter())
-            .interceptor(self.pace_tag("lambda", account, region))
-            .retry_classifier(retry::NotImplementedIsFinal)
-            .build();
-        aws_sdk_lambda::Client::from_conf(c)
-    }
-
-    pub fn apigateway(
-        &self,
-        conf: &SdkConfig,
-        account: &str,
-        region: &str,
-    ) -> aws_sdk_apigateway::Client {
-        let c = aws_sdk_apigateway::config::Builder::from(conf)
-            .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("apigateway", account, Some(region)))
-            .interceptor(self.counter())
-            .interceptor(self.pace_tag("apigateway", account, region))
-            .retry_classifier(retry::NotImplementedIsFinal)
-            .build();
-        aws_sdk_apigateway::Client::from_conf(c)
-    }
-
-    /// API Gateway v2 (HTTP APIs). It is the same service as v1 for AWS's throttling: the
-    /// management-call quotas of the API Gateway quotas page apply to all API types together,
-    /// so it shares v1's retry partition and pacing tag (`apigateway`).
-    pub fn apigatewayv2(
-        &self,
-        conf: &SdkConfig,
-        account: &str,
-        region: &str,
-    ) -> aws_sdk_apigatewayv2::Client {
-        let c = aws_sdk_apigatewayv2::config::Builder::from(conf)
-            .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("apigateway", account, Some(region)))
-            .interceptor(self.counter())
-            .interceptor(self.pace_tag("apigateway", account, region))
-            .retry_classifier(retry::NotImplementedIsFinal)
-            .build();
-        aws_sdk_apigatewayv2::Client::from_conf(c)
-    }
+    regional_client!(ec2, aws_sdk_ec2, "ec2");
+    regional_client!(acm, aws_sdk_acm, "acm");
+    regional_client!(kms, aws_sdk_kms, "kms");
+    regional_client!(lambda, aws_sdk_lambda, "lambda");
+    regional_client!(cloudtrail, aws_sdk_cloudtrail, "cloudtrail");
+    regional_client!(accessanalyzer, aws_sdk_accessanalyzer, "access-analyzer");
+    regional_client!(inspector2, aws_sdk_inspector2, "inspector2");
+    regional_client!(macie2, aws_sdk_macie2, "macie2");
+    regional_client!(securityhub, aws_sdk_securityhub, "securityhub");
+    regional_client!(guardduty, aws_sdk_guardduty, "guardduty");
+    regional_client!(detective, aws_sdk_detective, "detective");
+    regional_client!(apigateway, aws_sdk_apigateway, "apigateway");
+    regional_client!(
+        /// API Gateway v2 (HTTP APIs). It is the same service as v1 for AWS's throttling: the
+        /// management-call quotas of the API Gateway quotas page apply to all API types together,
+        /// so it shares v1's retry partition and pacing tag (`apigateway`).
+        apigatewayv2,
+        aws_sdk_apigatewayv2,
+        "apigateway"
+    );
 
     pub fn iam(&self, conf: &SdkConfig, account: &str) -> aws_sdk_iam::Client {
         let c = aws_sdk_iam::config::Builder::from(conf)
@@ -322,22 +284,6 @@ impl Aws {
             .retry_classifier(retry::NotImplementedIsFinal)
             .build();
         aws_sdk_iam::Client::from_conf(c)
-    }
-
-    pub fn securityhub(
-        &self,
-        conf: &SdkConfig,
-        account: &str,
-        region: &str,
-    ) -> aws_sdk_securityhub::Client {
-        let c = aws_sdk_securityhub::config::Builder::from(conf)
-            .region(Region::new(region.to_string()))
-            .retry_partition(Self::partition("securityhub", account, Some(region)))
-            .interceptor(self.counter())
-            .interceptor(self.pace_tag("securityhub", account, region))
-            .retry_classifier(retry::NotImplementedIsFinal)
-            .build();
-        aws_sdk_securityhub::Client::from_conf(c)
     }
 
     pub fn organizations(&self, conf: &SdkConfig) -> aws_sdk_organizations::Client {

@@ -50,6 +50,29 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "lambda:ListFunctions",
     "lambda:GetPolicy",
     "lambda:ListFunctionUrlConfigs",
+    // --- backbone: guardduty + detective ---
+    "guardduty:ListDetectors",
+    "guardduty:GetDetector",
+    // Called only in GuardDuty's delegated administrator (the organization view).
+    "guardduty:DescribeOrganizationConfiguration",
+    "guardduty:ListMembers",
+    "detective:ListGraphs",
+    "detective:ListInvitations",
+    // --- end guardduty + detective ---
+    // --- backbone: cloudtrail
+    "cloudtrail:DescribeTrails",
+    "cloudtrail:GetTrailStatus",
+    "cloudtrail:GetEventSelectors",
+    // --- end backbone: cloudtrail
+    // --- SVC: accessanalyzer, inspector2, macie
+    "access-analyzer:ListAnalyzers",
+    "inspector2:BatchGetAccountStatus",
+    "inspector2:DescribeOrganizationConfiguration",
+    "inspector2:ListMembers",
+    "macie2:GetMacieSession",
+    "macie2:DescribeOrganizationConfiguration",
+    "macie2:ListMembers",
+    // --- end SVC: accessanalyzer, inspector2, macie
     // --- SVC: securityhub ---
     "securityhub:DescribeHub",
     "securityhub:GetEnabledStandards",
@@ -113,6 +136,10 @@ pub fn action_for(service: &str, operation: &str) -> String {
         ("s3control", op) => format!("s3:{op}"),
         // API Gateway v2 (HTTP APIs) is authorized with the same action as v1.
         ("apigateway" | "apigatewayv2", op) if op.starts_with("Get") => "apigateway:GET".into(),
+        // --- SVC: accessanalyzer, inspector2, macie
+        // The SDK's "AccessAnalyzer" is IAM's `access-analyzer` prefix.
+        ("accessanalyzer", op) => format!("access-analyzer:{op}"),
+        // --- end SVC: accessanalyzer, inspector2, macie
         (svc, op) => format!("{svc}:{op}"),
     }
 }
@@ -120,7 +147,12 @@ pub fn action_for(service: &str, operation: &str) -> String {
 /// Actions that change something in the account.
 pub fn is_mutating(action: &str) -> bool {
     let op = action.split(':').nth(1).unwrap_or("");
-    !(op.starts_with("Get") || op.starts_with("List") || op.starts_with("Describe") || op == "GET")
+    // BatchGet* (inspector2:BatchGetAccountStatus) reads several items at once.
+    !(op.starts_with("Get")
+        || op.starts_with("List")
+        || op.starts_with("Describe")
+        || op.starts_with("BatchGet")
+        || op == "GET")
 }
 
 /// The policy document for the member role, as `posture permissions` prints it.
@@ -172,6 +204,22 @@ mod tests {
             action_for("ec2", "DescribeInstances"),
             "ec2:DescribeInstances"
         );
+        // --- SVC: accessanalyzer, inspector2, macie
+        assert_eq!(
+            action_for("AccessAnalyzer", "ListAnalyzers"),
+            "access-analyzer:ListAnalyzers"
+        );
+        assert_eq!(
+            action_for("Inspector2", "BatchGetAccountStatus"),
+            "inspector2:BatchGetAccountStatus"
+        );
+        assert_eq!(
+            action_for("Macie2", "GetMacieSession"),
+            "macie2:GetMacieSession"
+        );
+        assert!(!is_mutating("inspector2:BatchGetAccountStatus"));
+        assert!(is_mutating("securityhub:BatchImportFindings"));
+        // --- end SVC: accessanalyzer, inspector2, macie
     }
 
     /// The printed policy must work outside the `aws` partition (audit finding 24).
@@ -206,6 +254,14 @@ mod tests {
                     "apigateway",
                     "kms",
                     "lambda",
+                    "guardduty",
+                    "detective",
+                    "cloudtrail",
+                    // --- SVC: accessanalyzer, inspector2, macie
+                    "access-analyzer",
+                    "inspector2",
+                    "macie2",
+                    // --- end SVC: accessanalyzer, inspector2, macie
                     "securityhub",
                 ]
                 .contains(&svc)

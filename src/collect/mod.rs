@@ -4,7 +4,19 @@
 
 mod acm;
 mod apigateway;
+// --- SVC: accessanalyzer, inspector2, macie
+mod accessanalyzer;
+mod inspector2;
+mod macie;
+// --- end SVC: accessanalyzer, inspector2, macie
 mod apigatewayv2;
+// --- backbone: guardduty + detective ---
+mod detective;
+mod guardduty;
+// --- end guardduty + detective ---
+// --- backbone: cloudtrail
+mod cloudtrail;
+// --- end backbone: cloudtrail
 mod ec2;
 mod iam;
 mod kms;
@@ -388,6 +400,18 @@ async fn scan_account(
         Collected::Failed(_) => Vec::new(),
     };
     let account = account_id.as_str();
+    // --- backbone: guardduty + detective ---
+    // The organization view is read only in the account Organizations lists as GuardDuty's
+    // delegated administrator (elsewhere the calls would be refused).
+    let guardduty_admin = organization.is_some_and(|o| {
+        posture_core::checks::shared::guardduty::is_delegated_admin(o, account) == Some(true)
+    });
+    // --- end guardduty + detective ---
+    let scanned_regions = &region_list.clone();
+    // --- SVC: accessanalyzer, inspector2, macie
+    let inspector2_admin = delegated_admin_of(organization, account, "inspector2.amazonaws.com");
+    let macie_admin = delegated_admin_of(organization, account, "macie.amazonaws.com");
+    // --- end SVC: accessanalyzer, inspector2, macie
     // --- SVC: securityhub ---
     // The organization view is read only in Security Hub's delegated administrator.
     let securityhub_admin = organization.is_some_and(|o| {
@@ -405,6 +429,10 @@ async fn scan_account(
         .map(|region| {
             let conf = conf.clone();
             async move {
+                // --- backbone: cloudtrail
+                let cloudtrail_client = aws.cloudtrail(&conf, account, &region);
+                let cloudtrail = cloudtrail::collect(&cloudtrail_client, &region, scanned_regions);
+                // --- end backbone: cloudtrail
                 let ec2_client = aws.ec2(&conf, account, &region);
                 let acm_client = aws.acm(&conf, account, &region);
                 let gw_client = aws.apigateway(&conf, account, &region);
@@ -416,7 +444,8 @@ async fn scan_account(
                 let securityhub_fut =
                     securityhub::collect(&securityhub_client, &region, securityhub_admin);
                 // --- end SVC: securityhub ---
-                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, securityhub) = tokio::join!(
+                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, securityhub, cloudtrail) =
+                    tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
@@ -424,7 +453,46 @@ async fn scan_account(
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
                     securityhub_fut,
+                    cloudtrail,
                 );
+                // --- SVC: accessanalyzer, inspector2, macie
+                let aa_client = aws.accessanalyzer(&conf, account, &region);
+                let inspector_client = aws.inspector2(&conf, account, &region);
+                let macie_client = aws.macie2(&conf, account, &region);
+                let (
+                    accessanalyzer,
+                    inspector2,
+                    inspector2_organization,
+                    macie,
+                    macie_organization,
+                ) = tokio::join!(
+                    accessanalyzer::collect(&aa_client, &region),
+                    inspector2::collect(&inspector_client, account, &region),
+                    async {
+                        if inspector2_admin {
+                            Some(inspector2::organization(&inspector_client, &region).await)
+                        } else {
+                            None
+                        }
+                    },
+                    macie::collect(&macie_client, &region),
+                    async {
+                        if macie_admin {
+                            Some(macie::organization(&macie_client, &region).await)
+                        } else {
+                            None
+                        }
+                    },
+                );
+                // --- end SVC: accessanalyzer, inspector2, macie
+                // --- backbone: guardduty + detective ---
+                let guardduty_client = aws.guardduty(&conf, account, &region);
+                let detective_client = aws.detective(&conf, account, &region);
+                let (guardduty, detective) = tokio::join!(
+                    guardduty::collect(&guardduty_client, &region, guardduty_admin),
+                    detective::collect(&detective_client, &region),
+                );
+                // --- end guardduty + detective ---
                 (
                     region,
                     RegionInventory {
@@ -434,7 +502,17 @@ async fn scan_account(
                         apigatewayv2,
                         kms,
                         lambda,
+                        // --- SVC: accessanalyzer, inspector2, macie
+                        accessanalyzer,
+                        inspector2,
+                        inspector2_organization,
+                        macie,
+                        macie_organization,
+                        // --- end SVC: accessanalyzer, inspector2, macie
+                        guardduty,
+                        detective,
                         securityhub,
+                        cloudtrail,
                     },
                 )
             }
@@ -454,6 +532,19 @@ async fn scan_account(
         regional,
     }
 }
+
+// --- SVC: accessanalyzer, inspector2, macie
+/// Whether Organizations lists `account` as the delegated administrator of `principal`: only
+/// there does posture read the service's organization view (elsewhere the calls would fail).
+fn delegated_admin_of(organization: Option<&Organization>, account: &str, principal: &str) -> bool {
+    organization.is_some_and(|org| match &org.delegated_administrators {
+        Collected::Ok(admins) => admins.iter().any(|a| {
+            a.account_id == account && a.service_principals.iter().any(|p| p == principal)
+        }),
+        Collected::Failed(_) => false,
+    })
+}
+// --- end SVC: accessanalyzer, inspector2, macie
 
 fn denied_account(
     account_id: String,
@@ -489,6 +580,16 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("apigateway:")
                 || a.starts_with("kms:")
                 || a.starts_with("lambda:")
+                // --- backbone: guardduty + detective ---
+                || a.starts_with("guardduty:")
+                || a.starts_with("detective:")
+            // --- end guardduty + detective ---
+                || a.starts_with("cloudtrail:")
+                // --- SVC: accessanalyzer, inspector2, macie
+                || a.starts_with("access-analyzer:")
+                || a.starts_with("inspector2:")
+                || a.starts_with("macie2:")
+            // --- end SVC: accessanalyzer, inspector2, macie
                 || a.starts_with("securityhub:")
         })
         .collect()

@@ -144,6 +144,45 @@ mod securityhub_tests {
 
 /// The services of the matrix, in the order they are shown.
 pub const PROBES: &[Probe] = &[
+    // --- SVC: accessanalyzer, inspector2, macie
+    Probe {
+        service: "accessanalyzer",
+        title: "IAM Access Analyzer",
+        region: accessanalyzer_probe,
+    },
+    Probe {
+        service: "inspector2",
+        title: "Inspector",
+        region: inspector2_probe,
+    },
+    Probe {
+        service: "macie",
+        title: "Macie",
+        region: macie_probe,
+    },
+    // --- end SVC: accessanalyzer, inspector2, macie
+    // --- backbone: guardduty + detective ---
+    Probe {
+        service: "guardduty",
+        title: "GuardDuty",
+        region: |_, region, data| {
+            cell_of(crate::checks::shared::guardduty::region_coverage(
+                &data.guardduty,
+                region,
+            ))
+        },
+    },
+    Probe {
+        service: "detective",
+        title: "Detective",
+        region: |_, region, data| {
+            cell_of(crate::checks::shared::detective::region_coverage(
+                &data.detective,
+                region,
+            ))
+        },
+    },
+    // --- end guardduty + detective ---
     // --- SVC: securityhub ---
     Probe {
         service: "securityhub",
@@ -151,7 +190,61 @@ pub const PROBES: &[Probe] = &[
         region: securityhub,
     },
     // --- end SVC: securityhub ---
+    // --- backbone: cloudtrail
+    Probe {
+        service: "cloudtrail",
+        title: "CloudTrail",
+        region: cloudtrail_probe,
+    },
+    // --- end backbone: cloudtrail
 ];
+
+// --- backbone: guardduty + detective ---
+/// The cell of a shared judgement (`checks/shared/<service>.rs`): on, off or unknown, with why.
+/// The judgement returns plain values, so that `checks` never imports this module (which
+/// imports it: no cycle).
+fn cell_of((on, detail): (Option<bool>, String)) -> Cell {
+    match on {
+        Some(true) => Cell::on(detail),
+        Some(false) => Cell::off(detail),
+        None => Cell::unknown(detail),
+    }
+}
+// --- end guardduty + detective ---
+// --- backbone: cloudtrail
+/// CloudTrail is on in a region when a trail covering it is logging management write events:
+/// the judgement of `cloudtrail-multi-region` (`checks/shared/cloudtrail.rs`), which also
+/// requires the trail to be multi-region. An organization trail of this account (the
+/// management account) covers every account of the organization in the region.
+fn cloudtrail_probe(account: &AccountInventory, region: &str, data: &RegionInventory) -> Cell {
+    use crate::checks::shared::cloudtrail::{
+        Coverage as Logging, Listings, gaps_sentence, names, region_coverage,
+    };
+    let trails = match Cell::of_failure(&data.cloudtrail) {
+        Ok(t) => t,
+        Err(cell) => return cell,
+    };
+    match region_coverage(&Listings::of_account(account), region, trails) {
+        Logging::Logged(by) => {
+            let detail = format!("logged by {}", names(&by));
+            let owned_org_trail = by.iter().any(|t| {
+                t.is_organization_trail && t.owner_account() == Some(account.account_id.as_str())
+            });
+            if owned_org_trail {
+                Cell::on_for_organization(detail)
+            } else {
+                Cell::on(detail)
+            }
+        }
+        Logging::NotLogged(gaps) if gaps.is_empty() => Cell::off("no trail covers the region"),
+        Logging::NotLogged(gaps) => Cell::off(format!(
+            "no trail logs management events: {}",
+            gaps_sentence(&gaps)
+        )),
+        Logging::Unknown(reason) => Cell::unknown(reason.to_string()),
+    }
+}
+// --- end backbone: cloudtrail
 
 /// One cell of the matrix, where it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -317,6 +410,54 @@ impl Coverage {
     }
 }
 
+// --- SVC: accessanalyzer, inspector2, macie
+// The probes sit here, not in checks/shared/: the shared judgements they call are the checks'
+// own (so a cell and its check agree), and checks/ must not import coverage (no module cycle).
+
+/// On where the account's own active external access analyzer watches it, on for the whole
+/// organization where that analyzer is an ORGANIZATION analyzer (the matrix then covers the
+/// other accounts of the region, as `accessanalyzer-enabled` does), off where none, unknown
+/// where ListAnalyzers failed.
+fn accessanalyzer_probe(_: &AccountInventory, region: &str, data: &RegionInventory) -> Cell {
+    use crate::checks::shared::accessanalyzer::{Cover, cover};
+    let own = match Cell::of_failure(&data.accessanalyzer) {
+        Ok(own) => own,
+        Err(unknown) => return unknown,
+    };
+    match cover(own, []) {
+        Some(Cover::Own(a)) if a.is_organization() => {
+            Cell::on_for_organization(format!("organization analyzer {} in {region}", a.name))
+        }
+        Some(c) => Cell::on(c.describe()),
+        None => Cell::off("no active external access analyzer of the account"),
+    }
+}
+
+/// The judgement of `inspector-enabled`; unknown where the status could not be read.
+fn inspector2_probe(_: &AccountInventory, _: &str, data: &RegionInventory) -> Cell {
+    match Cell::of_failure(&data.inspector2) {
+        Ok(i) => verdict_cell(crate::checks::shared::inspector2::scanning(i)),
+        Err(unknown) => unknown,
+    }
+}
+
+/// The judgement of `macie-enabled`; unknown where the session could not be read.
+fn macie_probe(_: &AccountInventory, _: &str, data: &RegionInventory) -> Cell {
+    match Cell::of_failure(&data.macie) {
+        Ok(m) => verdict_cell(crate::checks::shared::macie::running(m)),
+        Err(unknown) => unknown,
+    }
+}
+
+fn verdict_cell(v: crate::checks::shared::inspector2::Verdict) -> Cell {
+    if v.on {
+        Cell::on(v.detail)
+    } else {
+        Cell::off(v.detail)
+    }
+}
+// --- end SVC: accessanalyzer, inspector2, macie
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,4 +565,48 @@ mod tests {
                 .all(|c| c.cell.state != State::Unknown || c.covered_by.is_none())
         );
     }
+
+    // --- SVC: accessanalyzer, inspector2, macie
+    #[test]
+    fn service_probes_agree_with_their_checks() {
+        use crate::checks::fixtures::{REGION, analyzer, base_inventory, denied};
+        use crate::inventory::{AccessAnalyzer, Analyzer, Collected, Inspector2, Macie};
+        let inv = base_inventory();
+        let acct = &inv.accounts[0];
+        let mut data = acct.regional[REGION].clone();
+        let cell = accessanalyzer_probe(acct, REGION, &data);
+        assert_eq!((cell.state, cell.organization_wide), (State::On, false));
+        data.accessanalyzer = Collected::Ok(AccessAnalyzer {
+            analyzers: vec![analyzer("org", Analyzer::ORGANIZATION, "ACTIVE")],
+        });
+        let cell = accessanalyzer_probe(acct, REGION, &data);
+        assert_eq!((cell.state, cell.organization_wide), (State::On, true));
+        data.accessanalyzer = Collected::Ok(AccessAnalyzer::default());
+        assert_eq!(accessanalyzer_probe(acct, REGION, &data).state, State::Off);
+        data.accessanalyzer = Collected::Failed(denied("ListAnalyzers"));
+        assert_eq!(
+            accessanalyzer_probe(acct, REGION, &data).state,
+            State::Unknown
+        );
+        // Inspector and Macie: the checks' judgements.
+        data.inspector2 = Collected::Ok(Inspector2 {
+            status: "DISABLED".into(),
+            ec2: None,
+            ecr: None,
+            lambda: None,
+            lambda_code: None,
+        });
+        let cell = inspector2_probe(acct, REGION, &data);
+        assert_eq!(cell.state, State::Off);
+        assert!(cell.detail.contains("DISABLED"), "{cell:?}");
+        data.macie = Collected::Ok(Macie::NotEnabled);
+        assert_eq!(macie_probe(acct, REGION, &data).state, State::Off);
+        data.macie = Collected::Failed(denied("GetMacieSession"));
+        assert_eq!(macie_probe(acct, REGION, &data).state, State::Unknown);
+        assert_eq!(
+            inspector2_probe(acct, REGION, &acct.regional[REGION]).state,
+            State::On
+        );
+    }
+    // --- end SVC: accessanalyzer, inspector2, macie
 }

@@ -11,9 +11,17 @@ use chrono::{DateTime, Utc};
 
 use super::identity::{Identity, Place, Tags, account_resource, bucket_arn};
 use crate::inventory::{
-    AccountAccess, AccountInventory, Collected, CredentialReportRow, Instance,
+    AccountAccess, AccountInventory, Collected, CredentialReportRow, GuardDuty, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
+// --- backbone: cloudtrail
+use crate::inventory::CloudTrail;
+// --- end backbone: cloudtrail
+// --- SVC: accessanalyzer, inspector2, macie
+use crate::inventory::{
+    AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization,
+};
+// --- end SVC: accessanalyzer, inspector2, macie
 // --- SVC: securityhub ---
 use crate::inventory::SecurityHub;
 // --- end SVC: securityhub ---
@@ -31,11 +39,42 @@ pub struct AccountDigest {
     pub s3: Collected<S3Digest>,
     /// Per region: the EC2 data other accounts' resources depend on.
     pub regional: BTreeMap<String, Collected<Ec2Digest>>,
+    // --- backbone: guardduty + detective ---
+    /// Per region: GuardDuty (the detector, and the organization view in the delegated
+    /// administrator), reconciled across accounts.
+    pub guardduty: BTreeMap<String, Collected<GuardDuty>>,
+    // --- end guardduty + detective ---
+    // --- backbone: cloudtrail
+    /// Per region: the trails listed there (the organization trail, its bucket).
+    pub cloudtrail: BTreeMap<String, Collected<CloudTrail>>,
+    /// Per region: the key policies (by key ARN) of the customer-managed KMS keys a trail may
+    /// encrypt with — those a trail listed in the account names, and those whose policy lets
+    /// `cloudtrail.amazonaws.com` in, as CloudTrail requires; `Failed` when the region's keys
+    /// could not be listed. A key whose DescribeKey failed is kept when a trail names it.
+    pub trail_keys: BTreeMap<String, Collected<BTreeMap<String, Collected<String>>>>,
+    // --- end backbone: cloudtrail
+    // --- SVC: accessanalyzer, inspector2, macie
+    /// Per region: Access Analyzer, Inspector and Macie, with the administrator's views.
+    pub analyzers: BTreeMap<String, AnalyzersDigest>,
+    // --- end SVC: accessanalyzer, inspector2, macie
     // --- SVC: securityhub ---
     /// Per region: Security Hub (the hub, its standards, the administrator's view).
     pub securityhub: BTreeMap<String, Collected<SecurityHub>>,
     // --- end SVC: securityhub ---
 }
+
+// --- SVC: accessanalyzer, inspector2, macie
+/// One region's Access Analyzer, Inspector and Macie data of an account (small: copied whole).
+/// An organization analyzer covers other accounts; the administrators' views list members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyzersDigest {
+    pub accessanalyzer: Collected<AccessAnalyzer>,
+    pub inspector2: Collected<Inspector2>,
+    pub inspector2_organization: Option<Collected<Inspector2Organization>>,
+    pub macie: Collected<Macie>,
+    pub macie_organization: Option<Collected<MacieOrganization>>,
+}
+// --- end SVC: accessanalyzer, inspector2, macie
 
 /// The root user and the account-wide IAM facts.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,6 +202,37 @@ impl AccountDigest {
             iam,
             s3,
             regional,
+            // --- backbone: guardduty + detective ---
+            guardduty: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.guardduty.clone()))
+                .collect(),
+            // --- end guardduty + detective ---
+            // --- backbone: cloudtrail
+            cloudtrail: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.cloudtrail.clone()))
+                .collect(),
+            trail_keys: trail_keys(acct),
+            // --- end backbone: cloudtrail
+            // --- SVC: accessanalyzer, inspector2, macie
+            analyzers: acct
+                .regional
+                .iter()
+                .map(|(region, r)| {
+                    let d = AnalyzersDigest {
+                        accessanalyzer: r.accessanalyzer.clone(),
+                        inspector2: r.inspector2.clone(),
+                        inspector2_organization: r.inspector2_organization.clone(),
+                        macie: r.macie.clone(),
+                        macie_organization: r.macie_organization.clone(),
+                    };
+                    (region.clone(), d)
+                })
+                .collect(),
+            // --- end SVC: accessanalyzer, inspector2, macie
             // --- SVC: securityhub ---
             securityhub: acct
                 .regional
@@ -173,6 +243,44 @@ impl AccountDigest {
         }
     }
 }
+
+// --- backbone: cloudtrail
+/// The key policies of the account's customer-managed keys that a trail may use (see
+/// [`AccountDigest::trail_keys`]).
+fn trail_keys(
+    acct: &AccountInventory,
+) -> BTreeMap<String, Collected<BTreeMap<String, Collected<String>>>> {
+    let named: Vec<&str> = acct
+        .regional
+        .values()
+        .filter_map(|r| r.cloudtrail.as_ref().ok())
+        .flat_map(|ct| ct.trails.iter().filter_map(|t| t.kms_key_id.as_deref()))
+        .collect();
+    acct.regional
+        .iter()
+        .map(|(region, r)| {
+            let keys = match &r.kms {
+                Collected::Ok(kms) => Collected::Ok(
+                    kms.keys
+                        .iter()
+                        .filter_map(|k| {
+                            let policy = match &k.details {
+                                Collected::Ok(d) => d.policy.clone(),
+                                Collected::Failed(e) => Collected::Failed(e.clone()),
+                            };
+                            let for_trails = named.contains(&k.arn.as_str())
+                                || matches!(&policy, Collected::Ok(p) if p.contains("cloudtrail.amazonaws.com"));
+                            for_trails.then(|| (k.arn.clone(), policy))
+                        })
+                        .collect(),
+                ),
+                Collected::Failed(e) => Collected::Failed(e.clone()),
+            };
+            (region.clone(), keys)
+        })
+        .collect()
+}
+// --- end backbone: cloudtrail
 
 /// The account a walked item belongs to: a whole inventory or a digest.
 pub trait Owner {
@@ -200,7 +308,13 @@ macro_rules! account_scope {
         }
     )*};
 }
-account_scope!(AccountDigest, IamDigest, S3Digest, Ec2Digest);
+account_scope!(
+    AccountDigest,
+    IamDigest,
+    S3Digest,
+    Ec2Digest,
+    AnalyzersDigest
+);
 
 impl Identity for BucketDigest {
     fn arn(&self, at: &Place) -> String {

@@ -7,6 +7,13 @@
 //! [`Reason`] and does not yield the level. A check built on walkers cannot forget it.
 
 use super::digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, S3Digest};
+// --- SVC: accessanalyzer, inspector2, macie
+use super::digest::AnalyzersDigest;
+use crate::inventory::{AccessAnalyzer, Inspector2, Macie};
+// --- end SVC: accessanalyzer, inspector2, macie
+// --- backbone: guardduty + detective ---
+use crate::inventory::{Detective, GuardDuty};
+// --- end guardduty + detective ---
 use super::identity::{At, Identity, Resource};
 use super::model::{CheckResult, Evidence, Status};
 use super::reason::Reason;
@@ -17,6 +24,9 @@ use crate::inventory::{
     KmsKey, KmsKeyDetails, Lambda, LambdaFunction, LaunchTemplate, Organization, RegionInventory,
     RestApi, S3, Stage, Subnet, VpcEndpoint,
 };
+// --- backbone: cloudtrail
+use crate::inventory::{CloudTrail, Trail};
+// --- end backbone: cloudtrail
 // --- SVC: securityhub ---
 use crate::inventory::SecurityHub;
 // --- end SVC: securityhub ---
@@ -279,6 +289,43 @@ impl Findings {
         }
         out
     }
+
+    // --- backbone: cloudtrail
+    /// CloudTrail in every region: the trails listed there.
+    pub fn cloudtrail<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, CloudTrail>> {
+        self.regional(ctx, |r| &r.cloudtrail)
+    }
+
+    /// Every trail an account owns, once (at its home region's listing when that region was
+    /// scanned, else at its first listing). Trails of other accounts listed there (an
+    /// organization trail seen from a member) are judged in their owner's account.
+    pub fn trails<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Trail>> {
+        let mut out: Vec<At<'i, Trail>> = Vec::new();
+        for ct in self.cloudtrail(ctx) {
+            let owner = ct.account_id();
+            for t in &ct.item.trails {
+                if t.owner_account() != Some(owner) {
+                    continue;
+                }
+                let here = ct.at(t);
+                match out
+                    .iter_mut()
+                    .find(|o| o.account_id() == owner && o.arn == t.arn)
+                {
+                    Some(o)
+                        if !o.homed_in(o.region.unwrap_or_default())
+                            && t.homed_in(ct.region.unwrap_or_default()) =>
+                    {
+                        *o = here
+                    }
+                    Some(_) => {}
+                    None => out.push(here),
+                }
+            }
+        }
+        out
+    }
+    // --- end backbone: cloudtrail
 
     /// Every bucket, with its account's S3 data (account-level Block Public Access).
     pub fn buckets<'i>(&mut self, ctx: &Context<'i>) -> Vec<(At<'i, Bucket>, &'i S3)> {
@@ -559,6 +606,35 @@ impl Findings {
         out
     }
 
+    // --- backbone: cloudtrail
+    /// Every region of every account whose regions could be listed, with the account's trail
+    /// listing there, read or not (an organization trail covers a region whose listing failed):
+    /// the check records what it cannot judge.
+    pub fn digest_cloudtrail_regions<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<(
+        At<'i, AccountDigest, AccountDigest>,
+        &'i Collected<CloudTrail>,
+    )> {
+        let mut out = Vec::new();
+        for acct in self.digests(ctx) {
+            let acct = acct.item;
+            let at = At::new(ctx.partition(), acct, None, acct);
+            if self.collected(&at, &acct.regions).is_none() {
+                continue;
+            }
+            for (region, ct) in &acct.cloudtrail {
+                out.push((
+                    At::new(ctx.partition(), acct, Some(region.as_str()), acct),
+                    ct,
+                ));
+            }
+        }
+        out
+    }
+    // --- end backbone: cloudtrail
+
     pub fn digest_vpc_endpoints<'i>(
         &mut self,
         ctx: &OrgContext<'i>,
@@ -569,6 +645,173 @@ impl Findings {
         }
         out
     }
+
+    // --- SVC: accessanalyzer, inspector2, macie
+
+    /// IAM Access Analyzer in every region of every account.
+    pub fn accessanalyzer<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, AccessAnalyzer>> {
+        self.regional(ctx, |r| &r.accessanalyzer)
+    }
+
+    /// Amazon Inspector's status in every region of every account.
+    pub fn inspector2<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Inspector2>> {
+        self.regional(ctx, |r| &r.inspector2)
+    }
+
+    /// Amazon Macie's session in every region of every account.
+    pub fn macie<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Macie>> {
+        self.regional(ctx, |r| &r.macie)
+    }
+
+    /// Access Analyzer, Inspector and Macie of every region of every account whose regions
+    /// could be listed (each service's own data is still a `Collected` to unwrap).
+    pub fn digest_analyzers<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<At<'i, AnalyzersDigest, AccountDigest>> {
+        let mut out = Vec::new();
+        for acct in self.digests(ctx) {
+            let acct = acct.item;
+            let at = At::new(ctx.partition(), acct, None, acct);
+            if self.collected(&at, &acct.regions).is_none() {
+                continue;
+            }
+            for (region, d) in &acct.analyzers {
+                out.push(At::new(ctx.partition(), acct, Some(region.as_str()), d));
+            }
+        }
+        out
+    }
+
+    /// [`digest_analyzers`](Self::digest_analyzers) of one account (a service's delegated
+    /// administrator); `None` when the account was not scanned (the caller says what that
+    /// leaves unknown). Where it could not be entered, or its regions listed, "not assessed".
+    pub fn digest_analyzers_of<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        account_id: &str,
+    ) -> Option<Vec<At<'i, AnalyzersDigest, AccountDigest>>> {
+        let acct = ctx.accounts.iter().find(|a| a.account_id == account_id)?;
+        let at = At::new(ctx.partition(), acct, None, acct);
+        if let AccountAccess::Denied { role_arn, error } = &acct.access {
+            self.not_assessed(&at, Reason::account_not_accessible(role_arn, error));
+            return Some(Vec::new());
+        }
+        if self.collected(&at, &acct.regions).is_none() {
+            return Some(Vec::new());
+        }
+        Some(
+            acct.analyzers
+                .iter()
+                .map(|(region, d)| At::new(ctx.partition(), acct, Some(region.as_str()), d))
+                .collect(),
+        )
+    }
+
+    /// One account's [`AnalyzersDigest`] in one region (a member an administrator lists);
+    /// where the account or the region was not scanned, or could not be read, "not assessed"
+    /// on the account in that region.
+    pub fn digest_analyzers_at<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        account_id: &str,
+        region: &str,
+    ) -> Option<At<'i, AnalyzersDigest, AccountDigest>> {
+        let subject = super::identity::Subject::named(
+            account_id,
+            Some(region),
+            super::identity::account_resource(account_id),
+        );
+        let Some(acct) = ctx.accounts.iter().find(|a| a.account_id == account_id) else {
+            self.not_assessed(
+                &subject,
+                Reason::outside_scan(format!("account {account_id} was not scanned")),
+            );
+            return None;
+        };
+        if let AccountAccess::Denied { role_arn, error } = &acct.access {
+            self.not_assessed(&subject, Reason::account_not_accessible(role_arn, error));
+            return None;
+        }
+        if let Collected::Failed(e) = &acct.regions {
+            self.not_assessed(&subject, Reason::collection(e));
+            return None;
+        }
+        match acct.analyzers.get_key_value(region) {
+            Some((r, d)) => Some(At::new(ctx.partition(), acct, Some(r.as_str()), d)),
+            None => {
+                self.not_assessed(
+                    &subject,
+                    Reason::outside_scan(format!(
+                        "{region} was not scanned in account {account_id}"
+                    )),
+                );
+                None
+            }
+        }
+    }
+    // --- end SVC: accessanalyzer, inspector2, macie
+
+    // --- backbone: guardduty + detective ---
+
+    /// GuardDuty in every region of every account.
+    pub fn guardduty<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, GuardDuty>> {
+        self.regional(ctx, |r| &r.guardduty)
+    }
+
+    /// Detective in every region of every account.
+    pub fn detective<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Detective>> {
+        self.regional(ctx, |r| &r.detective)
+    }
+
+    /// GuardDuty in every scanned region of one account's digest; where it was not collected,
+    /// "not assessed" on the account in that region.
+    pub fn digest_guardduty_of<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        acct: &'i AccountDigest,
+    ) -> Vec<At<'i, GuardDuty, AccountDigest>> {
+        let mut out = Vec::new();
+        let at = At::new(ctx.partition(), acct, None, acct);
+        if self.collected(&at, &acct.regions).is_none() {
+            return out;
+        }
+        for (region, gd) in &acct.guardduty {
+            let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
+            if let Some(gd) = self.collected_at(&region_at, gd) {
+                out.push(gd);
+            }
+        }
+        out
+    }
+
+    /// GuardDuty of one account's digest in one Region (`label` names the account in the
+    /// reasons): "not assessed" and `None` when the Region was not scanned there
+    /// (`outside-scan`) or GuardDuty was not collected.
+    pub fn digest_guardduty_in<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        acct: &'i AccountDigest,
+        region: &str,
+        label: &str,
+    ) -> Option<At<'i, GuardDuty, AccountDigest>> {
+        let Some((region, gd)) = acct.guardduty.get_key_value(region) else {
+            let at = super::identity::Subject::named(
+                &acct.account_id,
+                Some(region),
+                super::identity::account_resource(&acct.account_id),
+            );
+            self.not_assessed(
+                &at,
+                Reason::outside_scan(format!("{region} was not scanned in {label}")),
+            );
+            return None;
+        };
+        let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
+        self.collected_at(&region_at, gd)
+    }
+
+    // --- end guardduty + detective ---
 
     /// Record results with `body`, then hand each of them to `amend`: evidence that every
     /// result about one resource shares (the credential report's age on every result built

@@ -15,6 +15,17 @@ use crate::inventory::{
     IamUser, Instance, Kms, KmsKey, Lambda, LambdaFunction, LaunchTemplate, Organization,
     RegionInventory, RestApi, RouteTable, S3, Stage, Subnet, Vpc, VpcEndpoint,
 };
+// --- backbone: guardduty + detective ---
+use crate::inventory::{Detective, GuardDuty};
+// --- end guardduty + detective ---
+// --- backbone: cloudtrail
+use crate::inventory::{CloudTrail, Trail};
+// --- end backbone: cloudtrail
+// --- SVC: accessanalyzer, inspector2, macie
+use crate::inventory::{
+    AccessAnalyzer, Inspector2, Inspector2Organization, Macie, MacieOrganization,
+};
+// --- end SVC: accessanalyzer, inspector2, macie
 // --- SVC: securityhub ---
 use crate::inventory::SecurityHub;
 // --- end SVC: securityhub ---
@@ -290,6 +301,26 @@ impl Identity for Certificate {
     }
 }
 
+// --- backbone: cloudtrail
+/// CloudTrail in one region of an account: named by the account, in the region it was read.
+impl Identity for CloudTrail {
+    fn arn(&self, at: &Place) -> String {
+        account_resource(at.account_id)
+    }
+}
+
+/// The trail's ARN as DescribeTrails reports it (home region, owner account); results carry the
+/// trail's home region.
+impl Identity for Trail {
+    fn arn(&self, _: &Place) -> String {
+        self.arn.clone()
+    }
+    fn region<'a>(&'a self, collected_in: Option<&'a str>) -> Option<&'a str> {
+        self.home_region.as_deref().or(collected_in)
+    }
+}
+// --- end backbone: cloudtrail
+
 /// The key's ARN as ListKeys reports it.
 impl Identity for KmsKey {
     fn arn(&self, _: &Place) -> String {
@@ -473,3 +504,81 @@ impl Identity for ApiMethod {
         )
     }
 }
+
+// --- SVC: accessanalyzer, inspector2, macie
+
+/// The state of a regional service in one account, which AWS gives no ARN of its own:
+/// `arn:<partition>:<service>:<region>:<account>:<what>` (`what`: `account` for the account's
+/// own state, `organization-configuration` for what the delegated administrator configures).
+/// One stable name per account and region, whether the service is on or off there.
+fn regional_service_arn(at: &Place, service: &str, what: &str) -> String {
+    format!(
+        "arn:{}:{service}:{}:{}:{what}",
+        at.partition,
+        at.region.unwrap_or_default(),
+        at.account_id
+    )
+}
+
+impl Identity for AccessAnalyzer {
+    fn arn(&self, at: &Place) -> String {
+        regional_service_arn(at, "access-analyzer", "account")
+    }
+}
+
+impl Identity for Inspector2 {
+    fn arn(&self, at: &Place) -> String {
+        regional_service_arn(at, "inspector2", "account")
+    }
+}
+
+impl Identity for Inspector2Organization {
+    fn arn(&self, at: &Place) -> String {
+        regional_service_arn(at, "inspector2", "organization-configuration")
+    }
+}
+
+impl Identity for Macie {
+    fn arn(&self, at: &Place) -> String {
+        regional_service_arn(at, "macie2", "account")
+    }
+}
+
+impl Identity for MacieOrganization {
+    fn arn(&self, at: &Place) -> String {
+        regional_service_arn(at, "macie2", "organization-configuration")
+    }
+}
+// --- end SVC: accessanalyzer, inspector2, macie
+// --- backbone: guardduty + detective ---
+
+/// GuardDuty in a Region is named by its detector,
+/// `arn:<partition>:guardduty:<region>:<account>:detector/<id>`; a Region without a detector by
+/// the account (the result carries the Region).
+impl Identity for GuardDuty {
+    fn arn(&self, at: &Place) -> String {
+        match &self.detector {
+            Some(d) => format!(
+                "arn:{}:guardduty:{}:{}:detector/{}",
+                at.partition,
+                at.region.unwrap_or_default(),
+                at.account_id,
+                d.detector_id
+            ),
+            None => account_resource(at.account_id),
+        }
+    }
+}
+
+/// Detective in a Region is named by the behavior graph the account administers (its ARN as
+/// ListGraphs reports it); otherwise by the account (the result carries the Region).
+impl Identity for Detective {
+    fn arn(&self, at: &Place) -> String {
+        match self.graphs.first() {
+            Some(g) => g.arn.clone(),
+            None => account_resource(at.account_id),
+        }
+    }
+}
+
+// --- end guardduty + detective ---

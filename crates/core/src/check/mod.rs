@@ -33,6 +33,9 @@ use crate::inventory::{AccountInventory, Collected, Inventory, Organization, Sca
 use crate::policy::Boundary;
 
 pub use digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, RootReport, S3Digest};
+// --- SVC: accessanalyzer, inspector2, macie
+pub use digest::AnalyzersDigest;
+// --- end SVC: accessanalyzer, inspector2, macie
 pub use findings::Findings;
 pub use identity::{
     At, Identity, Place, Resource, Subject, Tags, account_resource, bucket_arn, organization_part,

@@ -85,6 +85,24 @@ pub fn base_inventory() -> Inventory {
             apigatewayv2: Collected::Ok(ApiGatewayV2::default()),
             kms: Collected::Ok(Kms::default()),
             lambda: Collected::Ok(Lambda::default()),
+            guardduty: Collected::Ok(guardduty_on(&[("S3_DATA_EVENTS", "ENABLED")])),
+            detective: Collected::Ok(Detective {
+                graphs: vec![],
+                memberships: Collected::Ok(vec![]),
+            }),
+            cloudtrail: Collected::Ok(CloudTrail::default()),
+            // --- SVC: accessanalyzer, inspector2, macie
+            accessanalyzer: Collected::Ok(AccessAnalyzer {
+                analyzers: vec![analyzer("account-analyzer", Analyzer::ACCOUNT, "ACTIVE")],
+            }),
+            inspector2: Collected::Ok(inspector2_enabled()),
+            inspector2_organization: None,
+            macie: Collected::Ok(Macie::Session {
+                status: "ENABLED".into(),
+                finding_publishing_frequency: Some("FIFTEEN_MINUTES".into()),
+            }),
+            macie_organization: None,
+            // --- end SVC: accessanalyzer, inspector2, macie
             securityhub: Collected::Ok(securityhub_hub(ACCOUNT, REGION, &[FSBP])),
         },
     );
@@ -309,6 +327,116 @@ pub fn lambda_function(name: &str, runtime: &str) -> LambdaFunction {
     }
 }
 
+// --- backbone: guardduty + detective ---
+
+pub fn guardduty_mut(inv: &mut Inventory) -> &mut GuardDuty {
+    collected_mut(&mut region_mut(inv).guardduty, "fixture guardduty failed")
+}
+
+pub fn detective_mut(inv: &mut Inventory) -> &mut Detective {
+    collected_mut(&mut region_mut(inv).detective, "fixture detective failed")
+}
+
+/// GuardDuty with a detector of `status` and these features (`(name, status)`).
+pub fn guardduty_detector(status: &str, features: &[(&str, &str)]) -> GuardDuty {
+    GuardDuty {
+        detector: Some(GuardDutyDetector {
+            detector_id: "12abc34d567e8fa901bc2d34e56789f0".into(),
+            details: Collected::Ok(DetectorDetails {
+                status: Some(status.into()),
+                features: features
+                    .iter()
+                    .map(|(name, status)| DetectorFeature {
+                        name: name.to_string(),
+                        status: Some(status.to_string()),
+                        additional_configuration: vec![],
+                    })
+                    .collect(),
+                s3_logs: None,
+                finding_publishing_frequency: Some("SIX_HOURS".into()),
+            }),
+            organization: None,
+        }),
+    }
+}
+
+/// GuardDuty with an enabled detector and these features.
+pub fn guardduty_on(features: &[(&str, &str)]) -> GuardDuty {
+    guardduty_detector("ENABLED", features)
+}
+
+/// A GuardDuty member as the delegated administrator lists it.
+pub fn guardduty_member(account_id: &str, status: &str) -> GuardDutyMember {
+    GuardDutyMember {
+        account_id: account_id.into(),
+        relationship_status: Some(status.into()),
+        detector_id: Some(format!("det{account_id}")),
+        administrator_id: None,
+    }
+}
+
+/// The organization view of a delegated administrator: auto-enable `members` (`ALL`, `NEW`,
+/// `NONE`), S3 protection auto-enable `s3`, these members.
+pub fn guardduty_org_view(
+    members_auto_enable: &str,
+    s3: &str,
+    members: Vec<GuardDutyMember>,
+) -> GuardDutyOrgView {
+    GuardDutyOrgView {
+        configuration: Collected::Ok(GuardDutyOrgConfiguration {
+            auto_enable_organization_members: Some(members_auto_enable.into()),
+            member_account_limit_reached: false,
+            features: vec![OrgFeature {
+                name: "S3_DATA_EVENTS".into(),
+                auto_enable: Some(s3.into()),
+                additional_configuration: vec![],
+            }],
+        }),
+        members: Collected::Ok(members),
+    }
+}
+
+// --- end guardduty + detective ---
+// --- backbone: cloudtrail
+pub fn cloudtrail_mut(inv: &mut Inventory) -> &mut CloudTrail {
+    collected_mut(&mut region_mut(inv).cloudtrail, "fixture cloudtrail failed")
+}
+
+/// A trail of the fixture account homed in the fixture region, as its home region lists it:
+/// multi-region or not, logging or stopped, with the default selectors, validation, KMS,
+/// global service events and CloudWatch Logs on.
+pub fn trail(name: &str, multi_region: bool, logging: bool) -> Trail {
+    Trail {
+        name: name.into(),
+        arn: format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}"),
+        home_region: Some(REGION.into()),
+        is_multi_region: multi_region,
+        is_organization_trail: false,
+        include_global_service_events: true,
+        log_file_validation_enabled: true,
+        s3_bucket_name: Some("trail-logs".into()),
+        s3_key_prefix: None,
+        kms_key_id: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/trail")),
+        cloudwatch_logs_log_group_arn: Some(format!(
+            "arn:aws:logs:{REGION}:{ACCOUNT}:log-group:trail:*"
+        )),
+        cloudwatch_logs_role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/trail-to-logs")),
+        has_custom_event_selectors: false,
+        status: Some(Collected::Ok(TrailStatus {
+            is_logging: logging,
+            ..Default::default()
+        })),
+        management_events: None,
+    }
+}
+
+/// The base inventory with these trails in the fixture region.
+pub fn inventory_with_trails(trails: Vec<Trail>) -> Inventory {
+    let mut inv = base_inventory();
+    cloudtrail_mut(&mut inv).trails = trails;
+    inv
+}
+// --- end backbone: cloudtrail
 // --- SVC: securityhub ---
 pub const FSBP: &str = "standards/aws-foundational-security-best-practices/v/1.0.0";
 pub const CIS_1_2: &str = "ruleset/cis-aws-foundations-benchmark/v/1.2.0";
@@ -962,3 +1090,98 @@ pub fn org_with_policy(
     }
     inv
 }
+
+// --- SVC: accessanalyzer, inspector2, macie
+
+/// An analyzer of the fixture account and region.
+pub fn analyzer(name: &str, analyzer_type: &str, status: &str) -> Analyzer {
+    Analyzer {
+        arn: format!("arn:aws:access-analyzer:{REGION}:{ACCOUNT}:analyzer/{name}"),
+        name: name.into(),
+        analyzer_type: analyzer_type.into(),
+        status: status.into(),
+        status_reason: None,
+    }
+}
+
+/// Inspector enabled with EC2, ECR and Lambda scanning (Lambda code scanning off).
+pub fn inspector2_enabled() -> Inspector2 {
+    Inspector2 {
+        status: "ENABLED".into(),
+        ec2: Some("ENABLED".into()),
+        ecr: Some("ENABLED".into()),
+        lambda: Some("ENABLED".into()),
+        lambda_code: Some("DISABLED".into()),
+    }
+}
+
+/// An account that never enabled Inspector, as BatchGetAccountStatus reports it.
+pub fn inspector2_disabled() -> Inspector2 {
+    Inspector2 {
+        status: "DISABLED".into(),
+        ec2: Some("DISABLED".into()),
+        ecr: Some("DISABLED".into()),
+        lambda: Some("DISABLED".into()),
+        lambda_code: Some("DISABLED".into()),
+    }
+}
+
+/// The region data of account `index` of the inventory.
+pub fn region_of(inv: &mut Inventory, index: usize) -> &mut RegionInventory {
+    inv.accounts[index].regional.get_mut(REGION).unwrap()
+}
+
+/// The organization inventory with a member account `id` (named `name`, in the Security OU when
+/// the name says so), scanned like the management account, added to the organization and the
+/// scan. Returns its index in `inv.accounts`.
+pub fn add_member(inv: &mut Inventory, id: &str, name: &str) -> usize {
+    let mut acct = inv.accounts[0].clone();
+    acct.account_id = id.into();
+    acct.name = Some(name.into());
+    acct.access = AccountAccess::AssumedRole {
+        role_arn: format!("arn:aws:iam::{id}:role/posture"),
+    };
+    for r in acct.regional.values_mut() {
+        if let Collected::Ok(a) = &mut r.accessanalyzer {
+            for an in &mut a.analyzers {
+                an.arn = an.arn.replace(ACCOUNT, id);
+            }
+        }
+        r.inspector2_organization = None;
+        r.macie_organization = None;
+    }
+    inv.accounts.push(acct);
+    if let Some(Collected::Ok(org)) = inv.organization.as_mut() {
+        org.accounts.push(OrgAccount {
+            id: id.into(),
+            name: name.into(),
+            email: None,
+            state: "ACTIVE".into(),
+            parent_id: Some(
+                if name.contains("security") {
+                    "ou-sec"
+                } else {
+                    "ou-wl"
+                }
+                .into(),
+            ),
+        });
+    }
+    inv.accounts.len() - 1
+}
+
+/// Register `account_id` as delegated administrator of `principal` in the organization.
+pub fn delegate(inv: &mut Inventory, account_id: &str, principal: &str) {
+    let Collected::Ok(admins) = &mut org_mut(inv).delegated_administrators else {
+        panic!("fixture delegated administrators failed")
+    };
+    match admins.iter_mut().find(|a| a.account_id == account_id) {
+        Some(a) => a.service_principals.push(principal.into()),
+        None => admins.push(DelegatedAdministrator {
+            account_id: account_id.into(),
+            account_name: None,
+            service_principals: vec![principal.into()],
+        }),
+    }
+}
+// --- end SVC: accessanalyzer, inspector2, macie

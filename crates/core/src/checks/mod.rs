@@ -28,6 +28,16 @@ mod apigateway_stage_waf;
 mod apigatewayv2_domain_tls;
 mod apigatewayv2_route_authorization;
 mod apigatewayv2_stage_access_logging;
+// --- backbone: cloudtrail
+mod cloudtrail_cloudwatch_logs;
+mod cloudtrail_global_service_events;
+mod cloudtrail_kms_encryption;
+mod cloudtrail_log_archive_delivery;
+mod cloudtrail_log_file_validation;
+mod cloudtrail_logging;
+mod cloudtrail_multi_region;
+mod cloudtrail_organization_trail;
+// --- end backbone: cloudtrail
 mod ec2_account_imdsv2_default;
 mod ec2_image_block_public_access;
 mod ec2_instance_imdsv2;
@@ -82,8 +92,26 @@ mod sra_app_data_bucket_restricted;
 mod sra_app_private_instance_imdsv2;
 mod sra_app_private_subnet_s3_path;
 mod vpc_block_public_access;
+// --- SVC: accessanalyzer, inspector2, macie
+mod accessanalyzer_enabled;
+mod accessanalyzer_organization_analyzer;
+mod inspector_enabled;
+mod inspector_member_state_consistent;
+mod inspector_org_auto_enable;
+mod macie_enabled;
+mod macie_member_state_consistent;
+mod macie_org_auto_enable;
+// --- end SVC: accessanalyzer, inspector2, macie
 mod vpc_endpoint_policy_outside_org;
 mod vpc_s3_gateway_endpoint_full_access;
+// --- backbone: guardduty + detective ---
+mod detective_in_use;
+mod guardduty_all_accounts_members;
+mod guardduty_enabled;
+mod guardduty_member_state_consistent;
+mod guardduty_org_auto_enable;
+mod guardduty_protection_plans;
+// --- end guardduty + detective ---
 
 pub mod shared;
 
@@ -202,6 +230,16 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&lambda_function_policy_public::CHECK),
     Entry::Check(&lambda_function_url_auth_none::CHECK),
     Entry::Check(&lambda_runtime_deprecated::CHECK),
+    // --- backbone: cloudtrail
+    Entry::Organization(&cloudtrail_organization_trail::CHECK),
+    Entry::Organization(&cloudtrail_log_archive_delivery::CHECK),
+    Entry::Organization(&cloudtrail_multi_region::CHECK),
+    Entry::Organization(&cloudtrail_global_service_events::CHECK),
+    Entry::Check(&cloudtrail_logging::CHECK),
+    Entry::Check(&cloudtrail_log_file_validation::CHECK),
+    Entry::Check(&cloudtrail_kms_encryption::CHECK),
+    Entry::Check(&cloudtrail_cloudwatch_logs::CHECK),
+    // --- end backbone: cloudtrail
     // --- SVC: securityhub ---
     Entry::Check(&securityhub_enabled::CHECK),
     Entry::Check(&securityhub_standards::CHECK),
@@ -215,6 +253,24 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Organization(&org_security_services_delegated::CHECK),
     Entry::Organization(&org_security_accounts_in_security_ou::CHECK),
     Entry::Organization(&org_management_account_no_workloads::CHECK),
+    // --- SVC: accessanalyzer, inspector2, macie
+    Entry::Organization(&accessanalyzer_enabled::CHECK),
+    Entry::Check(&inspector_enabled::CHECK),
+    Entry::Check(&macie_enabled::CHECK),
+    Entry::Organization(&accessanalyzer_organization_analyzer::CHECK),
+    Entry::Organization(&inspector_org_auto_enable::CHECK),
+    Entry::Organization(&inspector_member_state_consistent::CHECK),
+    Entry::Organization(&macie_org_auto_enable::CHECK),
+    Entry::Organization(&macie_member_state_consistent::CHECK),
+    // --- end SVC: accessanalyzer, inspector2, macie
+    // --- backbone: guardduty + detective ---
+    Entry::Check(&guardduty_enabled::CHECK),
+    Entry::Check(&guardduty_protection_plans::CHECK),
+    Entry::Organization(&guardduty_org_auto_enable::CHECK),
+    Entry::Organization(&guardduty_all_accounts_members::CHECK),
+    Entry::Organization(&guardduty_member_state_consistent::CHECK),
+    Entry::Check(&detective_in_use::CHECK),
+    // --- end guardduty + detective ---
 ];
 
 fn selected(only: Option<&[String]>) -> impl Iterator<Item = &'static Entry> + '_ {

@@ -6,10 +6,29 @@
 //! check can say "not assessed" instead of guessing.
 
 pub mod credential_report;
+// --- backbone: guardduty + detective ---
+mod detective;
+mod guardduty;
+pub use detective::*;
+pub use guardduty::*;
+// --- end guardduty + detective ---
+// --- backbone: cloudtrail
+mod cloudtrail;
+pub use cloudtrail::*;
+// --- end backbone: cloudtrail
 // --- SVC: securityhub ---
 mod securityhub;
 pub use securityhub::*;
 // --- end SVC: securityhub ---
+
+// --- SVC: accessanalyzer, inspector2, macie
+mod accessanalyzer;
+mod inspector2;
+mod macie;
+pub use accessanalyzer::*;
+pub use inspector2::*;
+pub use macie::*;
+// --- end SVC: accessanalyzer, inspector2, macie
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -193,6 +212,40 @@ pub struct RegionInventory {
     /// Lambda functions; an inventory saved before posture collected Lambda has none.
     #[serde(default = "lambda_not_collected")]
     pub lambda: Collected<Lambda>,
+    // --- backbone: guardduty + detective ---
+    /// GuardDuty: the Region's detector, and the organization view in GuardDuty's delegated
+    /// administrator; an inventory saved before posture collected GuardDuty has none.
+    #[serde(default = "guardduty::guardduty_not_collected")]
+    pub guardduty: Collected<GuardDuty>,
+    /// Detective behavior graphs administered or joined; an inventory saved before posture
+    /// collected Detective has none.
+    #[serde(default = "detective::detective_not_collected")]
+    pub detective: Collected<Detective>,
+    // --- end guardduty + detective ---
+    // --- backbone: cloudtrail
+    /// CloudTrail trails listed in the region; an inventory saved before posture collected
+    /// CloudTrail has none.
+    #[serde(default = "cloudtrail::cloudtrail_not_collected")]
+    pub cloudtrail: Collected<CloudTrail>,
+    // --- end backbone: cloudtrail
+    // --- SVC: accessanalyzer, inspector2, macie
+    /// IAM Access Analyzer: the account's analyzers.
+    #[serde(default = "accessanalyzer_not_collected")]
+    pub accessanalyzer: Collected<AccessAnalyzer>,
+    /// Amazon Inspector: the account's scanning status.
+    #[serde(default = "inspector2_not_collected")]
+    pub inspector2: Collected<Inspector2>,
+    /// Inspector's organization view; `None` unless this account is Inspector's delegated
+    /// administrator (no call is made elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspector2_organization: Option<Collected<Inspector2Organization>>,
+    /// Amazon Macie: the account's Macie session.
+    #[serde(default = "macie_not_collected")]
+    pub macie: Collected<Macie>,
+    /// Macie's organization view; `None` unless this account is Macie's delegated administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub macie_organization: Option<Collected<MacieOrganization>>,
+    // --- end SVC: accessanalyzer, inspector2, macie
     // --- SVC: securityhub ---
     /// Security Hub; an inventory saved before posture collected it has none.
     #[serde(default = "securityhub::securityhub_not_collected")]
@@ -1300,6 +1353,36 @@ impl AccountInventory {
                     push(api.stages.error());
                 }
             }
+            // --- backbone: guardduty + detective ---
+            push(r.guardduty.error());
+            if let Collected::Ok(gd) = &r.guardduty {
+                gd.collection_errors()
+                    .into_iter()
+                    .for_each(|e| push(Some(e)));
+            }
+            push(r.detective.error());
+            if let Collected::Ok(d) = &r.detective {
+                d.collection_errors()
+                    .into_iter()
+                    .for_each(|e| push(Some(e)));
+            }
+            // --- end guardduty + detective ---
+            // --- backbone: cloudtrail
+            push(r.cloudtrail.error());
+            if let Collected::Ok(ct) = &r.cloudtrail {
+                for t in &ct.trails {
+                    push(t.status.as_ref().and_then(|s| s.error()));
+                    push(t.management_events.as_ref().and_then(|m| m.error()));
+                }
+            }
+            // --- end backbone: cloudtrail
+            // --- SVC: accessanalyzer, inspector2, macie
+            push(r.accessanalyzer.error());
+            push(r.inspector2.error());
+            push(r.inspector2_organization.as_ref().and_then(|o| o.error()));
+            push(r.macie.error());
+            push(r.macie_organization.as_ref().and_then(|o| o.error()));
+            // --- end SVC: accessanalyzer, inspector2, macie
             // What links the front door path: mappings and integrations.
             if let Collected::Ok(gw) = &r.apigateway {
                 for d in &gw.domain_names {

@@ -22,6 +22,8 @@ pub struct Seen {
     /// The full URI, host included (`https://bucket.s3.us-east-1.amazonaws.com/?policy`).
     pub uri: String,
     pub body: String,
+    /// The `X-Amz-Target` header of a JSON-protocol request (`StarlingDoveService.DescribeDeliveryChannels`).
+    pub target: Option<String>,
 }
 
 impl Seen {
@@ -30,6 +32,14 @@ impl Seen {
         self.body
             .split('&')
             .find_map(|kv| kv.strip_prefix("Action="))
+            .unwrap_or("")
+    }
+
+    /// The operation of a JSON-protocol request, from `X-Amz-Target`.
+    pub fn operation(&self) -> &str {
+        self.target
+            .as_deref()
+            .and_then(|t| t.rsplit('.').next())
             .unwrap_or("")
     }
 }
@@ -146,6 +156,7 @@ impl HttpConnector for FakeAws {
         let seen = Seen {
             method: request.method().to_string(),
             uri: request.uri().to_string(),
+            target: request.headers().get("x-amz-target").map(str::to_string),
             body: request
                 .body()
                 .bytes()

@@ -265,6 +265,20 @@ impl Aws {
     regional_client!(inspector2, aws_sdk_inspector2, "inspector2");
     regional_client!(macie2, aws_sdk_macie2, "macie2");
     regional_client!(securityhub, aws_sdk_securityhub, "securityhub");
+    // --- backbone: config ---
+    regional_client!(config, aws_sdk_config, "config");
+
+    /// The Account Management API (global: one endpoint, signed for us-east-1 in the `aws`
+    /// partition; the SDK's endpoint rules pick it from the home region's partition).
+    pub fn account(&self, conf: &SdkConfig, account: &str) -> aws_sdk_account::Client {
+        let c = aws_sdk_account::config::Builder::from(conf)
+            .retry_partition(Self::partition("account", account, None))
+            .interceptor(self.counter())
+            .retry_classifier(retry::NotImplementedIsFinal)
+            .build();
+        aws_sdk_account::Client::from_conf(c)
+    }
+    // --- end backbone: config ---
     regional_client!(guardduty, aws_sdk_guardduty, "guardduty");
     regional_client!(detective, aws_sdk_detective, "detective");
     regional_client!(apigateway, aws_sdk_apigateway, "apigateway");

@@ -40,6 +40,7 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "ec2:DescribeVpcBlockPublicAccessOptions",
     "ec2:GetSnapshotBlockPublicAccessState",
     "ec2:GetImageBlockPublicAccessState",
+    "ec2:GetEbsEncryptionByDefault",
     "acm:ListCertificates",
     "acm:DescribeCertificate",
     "apigateway:GET",
@@ -50,6 +51,13 @@ pub const MEMBER_ACTIONS: &[&str] = &[
     "lambda:ListFunctions",
     "lambda:GetPolicy",
     "lambda:ListFunctionUrlConfigs",
+    // --- backbone: config ---
+    "config:DescribeConfigurationRecorders",
+    "config:DescribeConfigurationRecorderStatus",
+    "config:DescribeDeliveryChannels",
+    "config:DescribeConfigurationAggregators",
+    "account:GetAlternateContact",
+    // --- end backbone: config ---
     // --- backbone: guardduty + detective ---
     "guardduty:ListDetectors",
     "guardduty:GetDetector",
@@ -254,6 +262,8 @@ mod tests {
                     "apigateway",
                     "kms",
                     "lambda",
+                    "config",
+                    "account",
                     "guardduty",
                     "detective",
                     "cloudtrail",

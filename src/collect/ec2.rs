@@ -171,7 +171,8 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
             .map_err(|e| collection_error("ec2", "GetInstanceMetadataDefaults", r, None, &e))
     };
     let bpa = block_public_access(client, region);
-    let (vpcs, subnets, route_tables, endpoints, instances, templates, defaults, bpa) = tokio::join!(
+    let ebs = super::config::ebs_encryption(client, region);
+    let (vpcs, subnets, route_tables, endpoints, instances, templates, defaults, bpa, ebs) = tokio::join!(
         vpcs,
         subnets,
         route_tables,
@@ -179,7 +180,8 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
         instances,
         templates,
         defaults,
-        bpa
+        bpa,
+        ebs
     );
     let (vpc_bpa, snapshot_bpa, image_bpa) = bpa;
     // The listing calls are all-or-nothing: a partial EC2 picture would let checks pass on
@@ -210,6 +212,7 @@ pub async fn collect(client: &Client, region: &str, concurrency: usize) -> Colle
         vpc_block_public_access: vpc_bpa,
         snapshot_block_public_access: snapshot_bpa,
         image_block_public_access: image_bpa,
+        ebs_encryption_by_default: ebs,
     })
 }
 

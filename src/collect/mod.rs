@@ -10,6 +10,7 @@ mod inspector2;
 mod macie;
 // --- end SVC: accessanalyzer, inspector2, macie
 mod apigatewayv2;
+mod config;
 // --- backbone: guardduty + detective ---
 mod detective;
 mod guardduty;
@@ -439,19 +440,30 @@ async fn scan_account(
                 let gw2_client = aws.apigatewayv2(&conf, account, &region);
                 let kms_client = aws.kms(&conf, account, &region);
                 let lambda_client = aws.lambda(&conf, account, &region);
+                let config_client = aws.config(&conf, account, &region);
                 // --- SVC: securityhub ---
                 let securityhub_client = aws.securityhub(&conf, account, &region);
                 let securityhub_fut =
                     securityhub::collect(&securityhub_client, &region, securityhub_admin);
                 // --- end SVC: securityhub ---
-                let (ec2, acm, apigateway, apigatewayv2, kms, lambda, securityhub, cloudtrail) =
-                    tokio::join!(
+                let (
+                    ec2,
+                    acm,
+                    apigateway,
+                    apigatewayv2,
+                    kms,
+                    lambda,
+                    config,
+                    securityhub,
+                    cloudtrail,
+                ) = tokio::join!(
                     ec2::collect(&ec2_client, &region, opts.calls_for("ec2")),
                     acm::collect(&acm_client, &region, opts.calls_for("acm")),
                     apigateway::collect(&gw_client, &region, opts.calls_for("apigateway")),
                     apigatewayv2::collect(&gw2_client, &region, opts.calls_for("apigatewayv2")),
                     kms::collect(&kms_client, &region, opts.calls_for("kms")),
                     lambda::collect(&lambda_client, &region, opts.calls_for("lambda")),
+                    config::collect(&config_client, &region),
                     securityhub_fut,
                     cloudtrail,
                 );
@@ -502,6 +514,7 @@ async fn scan_account(
                         apigatewayv2,
                         kms,
                         lambda,
+                        config,
                         // --- SVC: accessanalyzer, inspector2, macie
                         accessanalyzer,
                         inspector2,
@@ -519,7 +532,10 @@ async fn scan_account(
         })
         .buffer_unordered(opts.region_concurrency.max(1))
         .collect::<BTreeMap<String, RegionInventory>>();
-    let (iam, s3, regional) = tokio::join!(iam_fut, s3_fut, regional_fut);
+    let account_client = aws.account(&conf, &account_id);
+    let contact_fut = config::security_contact(&account_client);
+    let (iam, s3, regional, security_contact) =
+        tokio::join!(iam_fut, s3_fut, regional_fut, contact_fut);
     AccountInventory {
         account_id,
         name,
@@ -530,6 +546,7 @@ async fn scan_account(
         iam: Collected::Ok(iam),
         s3: Collected::Ok(s3),
         regional,
+        security_contact,
     }
 }
 
@@ -564,8 +581,9 @@ fn denied_account(
         regions: Collected::Failed(error.clone()),
         skipped_regions: BTreeMap::new(),
         iam: Collected::Failed(error.clone()),
-        s3: Collected::Failed(error),
+        s3: Collected::Failed(error.clone()),
         regional: BTreeMap::new(),
+        security_contact: Collected::Failed(error),
     }
 }
 
@@ -580,6 +598,7 @@ fn regional_actions() -> Vec<&'static str> {
                 || a.starts_with("apigateway:")
                 || a.starts_with("kms:")
                 || a.starts_with("lambda:")
+                || a.starts_with("config:")
                 // --- backbone: guardduty + detective ---
                 || a.starts_with("guardduty:")
                 || a.starts_with("detective:")

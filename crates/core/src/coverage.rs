@@ -144,6 +144,13 @@ mod securityhub_tests {
 
 /// The services of the matrix, in the order they are shown.
 pub const PROBES: &[Probe] = &[
+    // --- backbone: config ---
+    Probe {
+        service: "config",
+        title: "AWS Config",
+        region: config_probe,
+    },
+    // --- end backbone: config ---
     // --- SVC: accessanalyzer, inspector2, macie
     Probe {
         service: "accessanalyzer",
@@ -199,6 +206,27 @@ pub const PROBES: &[Probe] = &[
     // --- end backbone: cloudtrail
 ];
 
+// --- backbone: config ---
+/// AWS Config: On where the region's customer managed recorder is recording, Off where there
+/// is none or it is stopped, Unknown where it could not be read: the judgement of
+/// `config-recorder-enabled` (`shared::config::recorder_state`). The probe lives here, not in
+/// `checks::shared`, so that `checks` does not import `coverage` (which imports `checks`).
+fn config_probe(_account: &AccountInventory, _region: &str, data: &RegionInventory) -> Cell {
+    use crate::checks::shared::config::{RecorderState, recorder_state};
+    let c = match Cell::of_failure(&data.config) {
+        Ok(c) => c,
+        Err(cell) => return cell,
+    };
+    match recorder_state(c) {
+        Ok(RecorderState::Recording(rec, _)) => {
+            Cell::on(format!("recorder {} recording", rec.name))
+        }
+        Ok(RecorderState::Stopped(rec, _)) => Cell::off(format!("recorder {} stopped", rec.name)),
+        Ok(RecorderState::Absent) => Cell::off("no configuration recorder"),
+        Err(reason) => Cell::unknown(reason.sentence()),
+    }
+}
+// --- end backbone: config ---
 // --- backbone: guardduty + detective ---
 /// The cell of a shared judgement (`checks/shared/<service>.rs`): on, off or unknown, with why.
 /// The judgement returns plain values, so that `checks` never imports this module (which
@@ -501,6 +529,28 @@ mod tests {
                 a
             })
             .collect()
+    }
+
+    #[test]
+    fn config_probe_agrees_with_config_recorder_enabled() {
+        use super::State;
+        use super::config_probe;
+        use crate::checks::fixtures::*;
+        use crate::inventory::Collected;
+        let mut inv = base_inventory();
+        let state = |inv: &crate::inventory::Inventory| {
+            let a = &inv.accounts[0];
+            config_probe(a, REGION, &a.regional[REGION]).state
+        };
+        assert_eq!(state(&inv), State::On);
+        if let Collected::Ok(s) = &mut config_mut(&mut inv).recorder_statuses {
+            s[0].recording = false;
+        }
+        assert_eq!(state(&inv), State::Off);
+        config_mut(&mut inv).recorders.clear();
+        assert_eq!(state(&inv), State::Off);
+        region_mut(&mut inv).config = Collected::Failed(denied("DescribeConfigurationRecorders"));
+        assert_eq!(state(&inv), State::Unknown);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::identity::{Identity, Place, Tags, account_resource, bucket_arn};
 use crate::inventory::{
-    AccountAccess, AccountInventory, Collected, CredentialReportRow, GuardDuty, Instance,
+    AccountAccess, AccountInventory, Collected, Config, CredentialReportRow, GuardDuty, Instance,
     OrganizationsFeatures, PublicAccessBlock, RouteTable, Subnet, VpcEndpoint,
 };
 // --- backbone: cloudtrail
@@ -39,6 +39,11 @@ pub struct AccountDigest {
     pub s3: Collected<S3Digest>,
     /// Per region: the EC2 data other accounts' resources depend on.
     pub regional: BTreeMap<String, Collected<Ec2Digest>>,
+    // --- backbone: config ---
+    /// Per region: AWS Config (recorder, delivery channels, aggregators), for the delivery to
+    /// the Log Archive account and the organization aggregator.
+    pub config: BTreeMap<String, Collected<Config>>,
+    // --- end backbone: config ---
     // --- backbone: guardduty + detective ---
     /// Per region: GuardDuty (the detector, and the organization view in the delegated
     /// administrator), reconciled across accounts.
@@ -202,6 +207,11 @@ impl AccountDigest {
             iam,
             s3,
             regional,
+            config: acct
+                .regional
+                .iter()
+                .map(|(region, r)| (region.clone(), r.config.clone()))
+                .collect(),
             // --- backbone: guardduty + detective ---
             guardduty: acct
                 .regional

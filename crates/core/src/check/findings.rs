@@ -277,6 +277,13 @@ impl Findings {
         out
     }
 
+    // --- backbone: config ---
+    /// AWS Config in every region of every account.
+    pub fn config<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, crate::inventory::Config>> {
+        self.regional(ctx, |r| &r.config)
+    }
+    // --- end backbone: config ---
+
     pub fn lambda<'i>(&mut self, ctx: &Context<'i>) -> Vec<At<'i, Lambda>> {
         self.regional(ctx, |r| &r.lambda)
     }
@@ -634,6 +641,30 @@ impl Findings {
         out
     }
     // --- end backbone: cloudtrail
+
+    // --- backbone: config ---
+    /// AWS Config in every region of every account whose regions could be listed (digests).
+    pub fn digest_config<'i>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+    ) -> Vec<At<'i, crate::inventory::Config, AccountDigest>> {
+        let mut out = Vec::new();
+        for acct in self.digests(ctx) {
+            let acct = acct.item;
+            let at = At::new(ctx.partition(), acct, None, acct);
+            if self.collected(&at, &acct.regions).is_none() {
+                continue;
+            }
+            for (region, config) in &acct.config {
+                let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
+                if let Some(c) = self.collected_at(&region_at, config) {
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+    // --- end backbone: config ---
 
     pub fn digest_vpc_endpoints<'i>(
         &mut self,

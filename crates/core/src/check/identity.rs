@@ -301,6 +301,18 @@ impl Identity for Certificate {
     }
 }
 
+// --- backbone: config ---
+/// AWS Config in a region: named by its configuration recorder's ARN when AWS reported one,
+/// else by the account (the result carries the region).
+impl Identity for crate::inventory::Config {
+    fn arn(&self, at: &Place) -> String {
+        self.recorders
+            .first()
+            .and_then(|r| r.arn.clone())
+            .unwrap_or_else(|| account_resource(at.account_id))
+    }
+}
+// --- end backbone: config ---
 // --- backbone: cloudtrail
 /// CloudTrail in one region of an account: named by the account, in the region it was read.
 impl Identity for CloudTrail {

@@ -79,12 +79,17 @@ pub fn base_inventory() -> Inventory {
                     state: Some("block-new-sharing".into()),
                     managed_by: Some("account".into()),
                 }),
+                ebs_encryption_by_default: Collected::Ok(EbsEncryptionDefault {
+                    enabled: true,
+                    sse_type: Some("sse-ebs".into()),
+                }),
             }),
             acm: Collected::Ok(Acm::default()),
             apigateway: Collected::Ok(ApiGateway::default()),
             apigatewayv2: Collected::Ok(ApiGatewayV2::default()),
             kms: Collected::Ok(Kms::default()),
             lambda: Collected::Ok(Lambda::default()),
+            config: Collected::Ok(config_recording()),
             guardduty: Collected::Ok(guardduty_on(&[("S3_DATA_EVENTS", "ENABLED")])),
             detective: Collected::Ok(Detective {
                 graphs: vec![],
@@ -142,9 +147,56 @@ pub fn base_inventory() -> Inventory {
                 buckets: Collected::Ok(vec![]),
             }),
             regional,
+            security_contact: Collected::Ok(Some(AlternateContact {
+                contact_type: "SECURITY".into(),
+                name: Some("Security team".into()),
+                title: Some("SOC".into()),
+                has_email: true,
+            })),
         }],
     }
 }
+
+// --- backbone: config ---
+
+/// AWS Config as the SRA wants it in a region: the default recorder records every supported
+/// type and the global IAM types, is recording, its last delivery succeeded, and a delivery
+/// channel writes to `config-logs`; no aggregator.
+pub fn config_recording() -> Config {
+    Config {
+        recorders: vec![ConfigRecorder {
+            name: "default".into(),
+            arn: None,
+            role_arn: Some(format!(
+                "arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+            )),
+            recording_group: Some(RecordingGroup {
+                all_supported: true,
+                include_global_resource_types: true,
+                ..Default::default()
+            }),
+            recording_scope: Some("PAID".into()),
+        }],
+        recorder_statuses: Collected::Ok(vec![ConfigRecorderStatus {
+            name: "default".into(),
+            recording: true,
+            last_status: Some("Success".into()),
+            ..Default::default()
+        }]),
+        delivery_channels: Collected::Ok(vec![ConfigDeliveryChannel {
+            name: "default".into(),
+            s3_bucket_name: Some("config-logs".into()),
+            ..Default::default()
+        }]),
+        aggregators: Collected::Ok(vec![]),
+    }
+}
+
+pub fn config_mut(inv: &mut Inventory) -> &mut Config {
+    collected_mut(&mut region_mut(inv).config, "fixture config failed")
+}
+
+// --- end backbone: config ---
 
 const REPORT_HEADER: &str = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
 

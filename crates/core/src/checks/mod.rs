@@ -13,6 +13,7 @@ pub use crate::check::{
     Status, account_resource, partition_of,
 };
 
+mod account_security_contact;
 mod acm_certificate_expiry;
 mod acm_certificate_imported;
 mod acm_certificate_rsa_key_length;
@@ -28,6 +29,11 @@ mod apigateway_stage_waf;
 mod apigatewayv2_domain_tls;
 mod apigatewayv2_route_authorization;
 mod apigatewayv2_stage_access_logging;
+mod config_delivery_log_archive;
+mod config_organization_aggregator;
+mod config_recorder_all_resources;
+mod config_recorder_enabled;
+mod config_recorder_status_ok;
 // --- backbone: cloudtrail
 mod cloudtrail_cloudwatch_logs;
 mod cloudtrail_global_service_events;
@@ -39,6 +45,7 @@ mod cloudtrail_multi_region;
 mod cloudtrail_organization_trail;
 // --- end backbone: cloudtrail
 mod ec2_account_imdsv2_default;
+mod ec2_ebs_encryption_default;
 mod ec2_image_block_public_access;
 mod ec2_instance_imdsv2;
 mod ec2_launch_template_imdsv2;
@@ -230,6 +237,15 @@ pub static REGISTRY: &[Entry] = &[
     Entry::Check(&lambda_function_policy_public::CHECK),
     Entry::Check(&lambda_function_url_auth_none::CHECK),
     Entry::Check(&lambda_runtime_deprecated::CHECK),
+    // --- backbone: config ---
+    Entry::Check(&config_recorder_enabled::CHECK),
+    Entry::Check(&config_recorder_all_resources::CHECK),
+    Entry::Check(&config_recorder_status_ok::CHECK),
+    Entry::Check(&ec2_ebs_encryption_default::CHECK),
+    Entry::Check(&account_security_contact::CHECK),
+    Entry::Organization(&config_delivery_log_archive::CHECK),
+    Entry::Organization(&config_organization_aggregator::CHECK),
+    // --- end backbone: config ---
     // --- backbone: cloudtrail
     Entry::Organization(&cloudtrail_organization_trail::CHECK),
     Entry::Organization(&cloudtrail_log_archive_delivery::CHECK),

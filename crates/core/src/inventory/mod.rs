@@ -6,6 +6,11 @@
 //! check can say "not assessed" instead of guessing.
 
 pub mod credential_report;
+// --- backbone: config (AWS Config, EBS encryption by default, security alternate contact) ---
+pub mod config;
+pub use config::*;
+use config::{config_not_collected, ebs_encryption_not_collected, security_contact_not_collected};
+// --- end backbone: config ---
 // --- backbone: guardduty + detective ---
 mod detective;
 mod guardduty;
@@ -180,6 +185,12 @@ pub struct AccountInventory {
     pub s3: Collected<S3>,
     #[serde(default)]
     pub regional: BTreeMap<String, RegionInventory>,
+    // --- backbone: config ---
+    /// The SECURITY alternate contact (account:GetAlternateContact); `Ok(None)` when none is
+    /// set (ResourceNotFoundException). Inventories saved before posture read it: not collected.
+    #[serde(default = "security_contact_not_collected")]
+    pub security_contact: Collected<Option<AlternateContact>>,
+    // --- end backbone: config ---
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -212,6 +223,11 @@ pub struct RegionInventory {
     /// Lambda functions; an inventory saved before posture collected Lambda has none.
     #[serde(default = "lambda_not_collected")]
     pub lambda: Collected<Lambda>,
+    // --- backbone: config ---
+    /// AWS Config; an inventory saved before posture collected Config has none.
+    #[serde(default = "config_not_collected")]
+    pub config: Collected<Config>,
+    // --- end backbone: config ---
     // --- backbone: guardduty + detective ---
     /// GuardDuty: the Region's detector, and the organization view in GuardDuty's delegated
     /// administrator; an inventory saved before posture collected GuardDuty has none.
@@ -437,6 +453,9 @@ pub struct Ec2 {
     /// Block public access for AMIs (GetImageBlockPublicAccessState).
     #[serde(default = "image_bpa_not_collected")]
     pub image_block_public_access: Collected<SharingBlock>,
+    /// EBS encryption by default (GetEbsEncryptionByDefault).
+    #[serde(default = "ebs_encryption_not_collected")]
+    pub ebs_encryption_by_default: Collected<EbsEncryptionDefault>,
 }
 
 fn vpc_bpa_not_collected() -> Collected<VpcBlockPublicAccess> {
@@ -1265,6 +1284,7 @@ impl AccountInventory {
             return out;
         }
         push(a.regions.error());
+        push(a.security_contact.error());
         if let Collected::Ok(iam) = &a.iam {
             push(iam.credential_report.error());
             push(iam.users.error());
@@ -1307,6 +1327,7 @@ impl AccountInventory {
                 push(ec2.vpc_block_public_access.error());
                 push(ec2.snapshot_block_public_access.error());
                 push(ec2.image_block_public_access.error());
+                push(ec2.ebs_encryption_by_default.error());
                 for lt in &ec2.launch_templates {
                     push(lt.default_version_metadata.error());
                     push(lt.latest_version_metadata.as_ref().and_then(|m| m.error()));
@@ -1353,6 +1374,14 @@ impl AccountInventory {
                     push(api.stages.error());
                 }
             }
+            // --- backbone: config ---
+            push(r.config.error());
+            if let Collected::Ok(c) = &r.config {
+                push(c.recorder_statuses.error());
+                push(c.delivery_channels.error());
+                push(c.aggregators.error());
+            }
+            // --- end backbone: config ---
             // --- backbone: guardduty + detective ---
             push(r.guardduty.error());
             if let Collected::Ok(gd) = &r.guardduty {

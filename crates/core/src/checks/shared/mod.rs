@@ -9,6 +9,7 @@ pub mod macie;
 pub mod acm;
 pub mod apigateway;
 pub mod boundary;
+pub mod config;
 // --- backbone: guardduty + detective ---
 pub mod detective;
 pub mod guardduty;

@@ -36,9 +36,9 @@ echo "demo:       built in $((SECONDS - start)) s: $bin"
 
 run_step 2 "installing LocalStack and moto into localstack/.venv-* (first run: about a minute)" demo-setup.log \
     "$here/setup.sh"
-run_step 3 "starting LocalStack (127.0.0.1:4566) and moto (127.0.0.1:5000) with empty state" demo-start.log \
+run_step 3 "starting LocalStack (127.0.0.1:4566) and moto (127.0.0.1:5000: Organizations, STS, security services) with empty state" demo-start.log \
     "$here/start.sh"
-run_step 4 "seeding the organization: 5 member accounts, app-hardened and app-misconfigured workloads" demo-seed.log \
+run_step 4 "seeding the organization: 5 member accounts, app-hardened and app-misconfigured workloads, security-services backbone (20-60 s)" demo-seed.log \
     "$here/.venv-moto/bin/python" "$here/seed.py"
 grep '^seed:   ' "$here/.state/demo-seed.log" | sed 's/^seed:   /demo:       /' || true
 

@@ -5,8 +5,12 @@ Run with the moto venv's python after start.sh (it assumes empty emulators):
 
     localstack/.venv-moto/bin/python localstack/seed.py
 
-Organizations lives in moto (127.0.0.1:5000); everything else in LocalStack (127.0.0.1:4566),
-where a 12-digit access key id selects the account. Management account: 123456789012 in both.
+Organizations, STS and the security services (CloudTrail, Config, GuardDuty, Security Hub,
+Inspector, Macie, Account) live in moto (127.0.0.1:5000); everything else in LocalStack
+(127.0.0.1:4566), where a 12-digit access key id selects the account. In moto, each member account
+is reached through its own session from moto's STS (AssumeRole of OrganizationAccountAccessRole:
+moto maps a request to an account only through credentials it issued itself). Management account:
+123456789012 in both (moto's default account).
 What is planted where, and which check must fail for it, is in manifest.toml; README.md says
 what the emulators cannot represent. Writes localstack/.state/org.json.
 
@@ -57,9 +61,14 @@ OUS = {"Security": ["security-tooling", "log-archive"],
        "Infrastructure": ["network"],
        "Workloads": ["app-hardened", "app-misconfigured"]}
 # moto 5.2 accepts a delegated administrator only for guardduty, access-analyzer, macie,
-# config-multiaccountsetup, servicecatalog and ssm: Security Hub is refused ("unrecognized
-# service principal"), so IAM Access Analyzer and Macie stand beside GuardDuty here.
-DELEGATED_SERVICES = ["guardduty.amazonaws.com", "access-analyzer.amazonaws.com", "macie.amazonaws.com"]
+# config-multiaccountsetup, servicecatalog and ssm: Security Hub, Inspector, CloudTrail and Config
+# (config.amazonaws.com) are refused ("unrecognized service principal"). Their service access is
+# still enabled, and each service's own "organization admin" API names security-tooling
+# (seed_backbone).
+DELEGATED_SERVICES = ["guardduty.amazonaws.com", "access-analyzer.amazonaws.com", "macie.amazonaws.com",
+                      "config-multiaccountsetup.amazonaws.com"]
+SERVICE_ACCESS_ONLY = ["securityhub.amazonaws.com", "inspector2.amazonaws.com", "cloudtrail.amazonaws.com",
+                       "config.amazonaws.com"]
 
 CLIENT_CONFIG = Config(retries={"total_max_attempts": 2, "mode": "standard"},
                        connect_timeout=5, read_timeout=30)
@@ -99,6 +108,38 @@ def ls(service: str, account: str, region: str = HOME):
         c.meta.events.register("before-call", _count)
         if service == "s3control":
             c.meta.events.register("before-sign.s3-control.*", _strip_account_prefix)
+        _clients[key] = c
+    return _clients[key]
+
+
+_moto_creds: dict[str, dict] = {}
+
+
+def moto_creds(account: str) -> dict:
+    """Credentials that act as `account` in moto: the management account by its 12-digit key id
+    (moto's default account is 123456789012); a member through moto's own STS, as the scanner
+    reaches it (moto ignores any key it did not issue and would act in its default account)."""
+    if account == MANAGEMENT:
+        return {"aws_access_key_id": MANAGEMENT, "aws_secret_access_key": "test"}
+    if account not in _moto_creds:
+        step(f"sts (moto): AssumeRole OrganizationAccountAccessRole in {account}")
+        sts = boto3.client("sts", endpoint_url=MOTO, region_name=HOME, aws_access_key_id=MANAGEMENT,
+                           aws_secret_access_key="test", config=CLIENT_CONFIG)
+        sts.meta.events.register("before-call", _count)
+        c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
+                            RoleSessionName="posture-seed")["Credentials"]
+        _moto_creds[account] = {"aws_access_key_id": c["AccessKeyId"], "aws_secret_access_key": c["SecretAccessKey"],
+                                "aws_session_token": c["SessionToken"]}
+    return _moto_creds[account]
+
+
+def moto(service: str, account: str, region: str = HOME):
+    """A moto client acting as `account` (see moto_creds)."""
+    key = ("moto", service, account, region)
+    if key not in _clients:
+        c = boto3.client(service, endpoint_url=MOTO, region_name=region, config=CLIENT_CONFIG,
+                         **moto_creds(account))
+        c.meta.events.register("before-call", _count)
         _clients[key] = c
     return _clients[key]
 
@@ -251,6 +292,9 @@ def seed_organization() -> dict:
         org.enable_aws_service_access(ServicePrincipal=principal)
         org.register_delegated_administrator(AccountId=accounts["security-tooling"],
                                              ServicePrincipal=principal)
+    for principal in SERVICE_ACCESS_ONLY:
+        step(f"organizations: EnableAWSServiceAccess {principal}")
+        org.enable_aws_service_access(ServicePrincipal=principal)
     return {"organization_id": o["Id"], "root_id": root["Id"], "ous": ou_ids, "accounts": accounts}
 
 
@@ -803,6 +847,249 @@ def seed_log_archive(account: str) -> None:
     ), access, "org-trail/")
 
 
+# ----------------------------------------------------------------------------------------------
+# The security-services backbone (moto; per-account sessions from moto's STS). The hardened side:
+# every account and Region runs GuardDuty, Security Hub, Config, Inspector and Macie,
+# administered from security-tooling; an organization trail from the management account logs
+# every Region into log-archive. The misconfigured side: app-misconfigured's gaps, each in
+# manifest.toml with the check that must find it.
+# ----------------------------------------------------------------------------------------------
+
+GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS",
+                      "LAMBDA_NETWORK_LOGS", "RUNTIME_MONITORING"]
+INSPECTOR_TYPES = ["EC2", "ECR", "LAMBDA"]
+
+
+def org_trail_arn() -> str:
+    return f"arn:aws:cloudtrail:{HOME}:{MANAGEMENT}:trail/org-trail"
+
+
+def seed_log_archive_backbone(la: str, org_id: str) -> dict:
+    """Log Archive: the organization trail's KMS key and the Config delivery bucket (LocalStack,
+    where posture reads KMS and S3), and the trail bucket's twin in moto's S3 (moto's CreateTrail
+    requires the bucket in its own S3; posture reads buckets from LocalStack)."""
+    access = f"log-archive-access-logs-{la}"
+    config_bucket = f"log-archive-config-{la}"
+    create_bucket(la, config_bucket)
+    harden_bucket(la, config_bucket, policy(
+        deny_insecure_transport(config_bucket),
+        {"Sid": "ConfigAclCheck", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+         "Action": ["s3:GetBucketAcl", "s3:ListBucket"], "Resource": f"arn:aws:s3:::{config_bucket}",
+         "Condition": {"StringEquals": {"aws:SourceOrgID": org_id}}},
+        {"Sid": "ConfigWrite", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{config_bucket}/AWSLogs/*",
+         "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": org_id}}},
+    ), access, "config/")
+
+    step(f"kms: CreateKey org-trail key in {la}")
+    kms = ls("kms", la)
+    key = kms.create_key(Description="Organization trail log files", Policy=policy(
+        {"Sid": "AccountAdministration", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{la}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "CloudTrailEncryptsTheOrganizationTrail", "Effect": "Allow",
+         "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:GenerateDataKey*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:SourceArn": org_trail_arn()},
+                       "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{MANAGEMENT}:trail/*"}}},
+        {"Sid": "CloudTrailDescribesTheKey", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "kms:DescribeKey", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:SourceArn": org_trail_arn()}}},
+    ))["KeyMetadata"]
+    kms.enable_key_rotation(KeyId=key["KeyId"])
+    resources["org-trail-kms-key"] = key["Arn"]
+    resources[config_bucket] = f"arn:aws:s3:::{config_bucket}"
+
+    trail_bucket = f"log-archive-org-trail-{la}"
+    step(f"s3 (moto): CreateBucket {trail_bucket} for moto's CreateTrail, owned by {la}")
+    moto("s3", la).create_bucket(Bucket=trail_bucket)
+    return {"trail_bucket": trail_bucket, "config_bucket": config_bucket, "kms_key": key["Arn"]}
+
+
+def seed_org_trail(la_out: dict) -> None:
+    """The organization trail, from the management account: multi-Region, global service
+    events, log file validation, KMS, CloudWatch Logs, into the Log Archive bucket; logging."""
+    step("logs/iam: CloudWatch Logs group and delivery role for the organization trail (management)")
+    group = "/aws/cloudtrail/org-trail"
+    ls("logs", MANAGEMENT).create_log_group(logGroupName=group)
+    role = "cloudtrail-cloudwatch-logs"
+    iam = ls("iam", MANAGEMENT)
+    iam.create_role(RoleName=role, Description="CloudTrail delivers the organization trail to CloudWatch Logs",
+                    AssumeRolePolicyDocument=policy({"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                                                     "Action": "sts:AssumeRole",
+                                                     "Condition": {"StringEquals": {"aws:SourceArn": org_trail_arn()}}}))
+    iam.put_role_policy(RoleName=role, PolicyName="deliver", PolicyDocument=policy(
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": f"arn:aws:logs:{HOME}:{MANAGEMENT}:log-group:{group}:*"}))
+    step("cloudtrail (moto): CreateTrail org-trail (organization, multi-Region, validation, KMS) + StartLogging")
+    ct = moto("cloudtrail", MANAGEMENT)
+    t = ct.create_trail(Name="org-trail", S3BucketName=la_out["trail_bucket"], IsMultiRegionTrail=True,
+                        IncludeGlobalServiceEvents=True, EnableLogFileValidation=True, IsOrganizationTrail=True,
+                        KmsKeyId=la_out["kms_key"],
+                        CloudWatchLogsLogGroupArn=f"arn:aws:logs:{HOME}:{MANAGEMENT}:log-group:{group}:*",
+                        CloudWatchLogsRoleArn=f"arn:aws:iam::{MANAGEMENT}:role/{role}")
+    if t["TrailARN"] != org_trail_arn():
+        raise SystemExit(f"seed: moto named the organization trail {t['TrailARN']}, expected {org_trail_arn()}")
+    ct.start_logging(Name="org-trail")
+    resources["org-trail"] = t["TrailARN"]
+
+
+def seed_guardduty(accounts: dict) -> None:
+    st = accounts["security-tooling"]
+    mis = accounts["app-misconfigured"]
+    for account in [MANAGEMENT, *accounts.values()]:
+        for region in REGIONS:
+            if account == mis and region == SECOND:
+                continue  # planted: no detector in eu-west-1
+            step(f"guardduty (moto): CreateDetector in {account}/{region}")
+            off = account == mis  # planted: S3 protection (and every other plan) off
+            features = [{"Name": f, "Status": "DISABLED" if off else "ENABLED"} for f in GUARDDUTY_FEATURES]
+            d = moto("guardduty", account, region).create_detector(
+                Enable=True, FindingPublishingFrequency="FIFTEEN_MINUTES",
+                DataSources={"S3Logs": {"Enable": not off}}, Features=features)["DetectorId"]
+            resources[f"guardduty-detector-{account}-{region}"] = d
+    for region in REGIONS:
+        step(f"guardduty (moto): EnableOrganizationAdminAccount security-tooling in {region}")
+        moto("guardduty", MANAGEMENT, region).enable_organization_admin_account(AdminAccountId=st)
+
+
+def seed_securityhub(accounts: dict) -> None:
+    st = accounts["security-tooling"]
+    mis = accounts["app-misconfigured"]
+    members = [a for a in [MANAGEMENT, *accounts.values()] if a not in (st, mis)]
+    for region in REGIONS:
+        for account in [MANAGEMENT, *accounts.values()]:
+            if account == mis:
+                continue  # planted: app-misconfigured is outside Security Hub
+            step(f"securityhub (moto): EnableSecurityHub in {account}/{region}")
+            moto("securityhub", account, region).enable_security_hub(EnableDefaultStandards=True)
+        step(f"securityhub (moto): EnableOrganizationAdminAccount security-tooling in {region}")
+        moto("securityhub", MANAGEMENT, region).enable_organization_admin_account(AdminAccountId=st)
+        hub = moto("securityhub", st, region)
+        step(f"securityhub (moto): UpdateOrganizationConfiguration AutoEnable + CreateMembers in {st}/{region}")
+        hub.update_organization_configuration(AutoEnable=True)
+        hub.create_members(AccountDetails=[{"AccountId": a} for a in members])
+
+
+def seed_config(accounts: dict, la_out: dict) -> None:
+    st = accounts["security-tooling"]
+    mis = accounts["app-misconfigured"]
+    for account in [MANAGEMENT, *accounts.values()]:
+        for region in REGIONS:
+            cfg = moto("config", account, region)
+            group = {"allSupported": True, "includeGlobalResourceTypes": region == HOME}
+            bucket, start = la_out["config_bucket"], True
+            if account == mis and region == HOME:
+                bucket, start = f"misconfigured-config-{mis}", False  # planted: stopped, delivers locally
+            if account == mis and region == SECOND:
+                group = {"allSupported": False, "includeGlobalResourceTypes": False,
+                         "resourceTypes": ["AWS::S3::Bucket", "AWS::EC2::Instance"]}  # planted: two types only
+            step(f"config (moto): recorder + delivery channel in {account}/{region}")
+            cfg.put_configuration_recorder(ConfigurationRecorder={
+                "name": "default", "recordingGroup": group,
+                "roleARN": f"arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"})
+            cfg.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": bucket,
+                                                      "configSnapshotDeliveryProperties": {"deliveryFrequency": "TwentyFour_Hours"}})
+            if start:
+                cfg.start_configuration_recorder(ConfigurationRecorderName="default")
+    step(f"config (moto): organization aggregator over all Regions in {st}")
+    agg = moto("config", st).put_configuration_aggregator(
+        ConfigurationAggregatorName="organization",
+        OrganizationAggregationSource={"RoleArn": f"arn:aws:iam::{st}:role/config-aggregator", "AllAwsRegions": True})
+    resources["config-organization-aggregator"] = agg["ConfigurationAggregator"]["ConfigurationAggregatorArn"]
+    # The misconfigured recorder's bucket, in app-misconfigured itself (LocalStack, where posture
+    # looks for the owner of a delivery bucket): not the Log Archive account.
+    create_bucket(mis, f"misconfigured-config-{mis}")
+
+
+def seed_inspector(accounts: dict) -> None:
+    st = accounts["security-tooling"]
+    mis = accounts["app-misconfigured"]
+    for account in [MANAGEMENT, *accounts.values()]:
+        for region in REGIONS:
+            insp = moto("inspector2", account, region)
+            step(f"inspector2 (moto): Enable in {account}/{region}")
+            if account == mis and region == HOME:
+                insp.enable(accountIds=[account], resourceTypes=["EC2"])  # planted: ECR and Lambda off
+            elif account == mis:
+                # planted: off in eu-west-1. moto leaves a never-enabled account out of
+                # BatchGetAccountStatus (AWS answers DISABLED), so enable, then disable.
+                insp.enable(accountIds=[account], resourceTypes=INSPECTOR_TYPES)
+                insp.disable(accountIds=[account], resourceTypes=INSPECTOR_TYPES)
+            else:
+                insp.enable(accountIds=[account], resourceTypes=INSPECTOR_TYPES)
+    for region in REGIONS:
+        step(f"inspector2 (moto): EnableDelegatedAdminAccount security-tooling, auto-enable, members in {region}")
+        moto("inspector2", MANAGEMENT, region).enable_delegated_admin_account(delegatedAdminAccountId=st)
+        insp = moto("inspector2", st, region)
+        insp.update_organization_configuration(autoEnable={"ec2": True, "ecr": True, "lambda": True})
+        for account in [MANAGEMENT, *accounts.values()]:
+            if account != st:
+                insp.associate_member(accountId=account)
+
+
+def seed_macie(accounts: dict) -> None:
+    st = accounts["security-tooling"]
+    mis = accounts["app-misconfigured"]
+    for account in [MANAGEMENT, *accounts.values()]:
+        for region in REGIONS:
+            # moto answers GetMacieSession with ENABLED for an account that never enabled Macie;
+            # the seed enables it explicitly anyway, as on AWS. UpdateMacieSession is not
+            # implemented, so the paused session is created paused.
+            status = "PAUSED" if account == mis and region == SECOND else "ENABLED"  # planted
+            step(f"macie2 (moto): EnableMacie {status} in {account}/{region}")
+            moto("macie2", account, region).enable_macie(status=status, findingPublishingFrequency="FIFTEEN_MINUTES")
+    for region in REGIONS:
+        step(f"macie2 (moto): EnableOrganizationAdminAccount security-tooling in {region}")
+        moto("macie2", MANAGEMENT, region).enable_organization_admin_account(adminAccountId=st)
+
+
+def seed_account_basics(accounts: dict) -> None:
+    """EBS encryption by default (LocalStack EC2) and the security alternate contact (moto's
+    Account API) in every account but app-misconfigured (planted: neither)."""
+    mis = accounts["app-misconfigured"]
+    for account in [MANAGEMENT, *accounts.values()]:
+        if account == mis:
+            continue
+        for region in REGIONS:
+            step(f"ec2: EnableEbsEncryptionByDefault in {account}/{region}")
+            ls("ec2", account, region).enable_ebs_encryption_by_default()
+        step(f"account (moto): PutAlternateContact SECURITY in {account}")
+        moto("account", account).put_alternate_contact(
+            AlternateContactType="SECURITY", Name="Security Operations", Title="Security team",
+            EmailAddress=f"security+{account}@example.com", PhoneNumber="+1-555-0100")
+
+
+def seed_misconfigured_trails(mis: str) -> None:
+    """app-misconfigured's own trails: a single-Region trail in us-east-1 without log file
+    validation, KMS, CloudWatch Logs or global service events (logging), and a trail in
+    eu-west-1 that was never started. Their bucket exists in moto's S3 only (CreateTrail
+    requires it there; nothing in posture reads it)."""
+    bucket = f"misconfigured-trail-{mis}"
+    step(f"s3 (moto): CreateBucket {bucket} in {mis}")
+    moto("s3", mis).create_bucket(Bucket=bucket)
+    step(f"cloudtrail (moto): CreateTrail misconfigured-local-trail + StartLogging in {mis}/{HOME}")
+    ct = moto("cloudtrail", mis)
+    t = ct.create_trail(Name="misconfigured-local-trail", S3BucketName=bucket, IsMultiRegionTrail=False,
+                        IncludeGlobalServiceEvents=False, EnableLogFileValidation=False)
+    ct.start_logging(Name="misconfigured-local-trail")
+    resources["misconfigured-local-trail"] = t["TrailARN"]
+    step(f"cloudtrail (moto): CreateTrail misconfigured-stopped-trail (never started) in {mis}/{SECOND}")
+    t = moto("cloudtrail", mis, SECOND).create_trail(Name="misconfigured-stopped-trail", S3BucketName=bucket,
+                                                      IsMultiRegionTrail=False, EnableLogFileValidation=True)
+    resources["misconfigured-stopped-trail"] = t["TrailARN"]
+
+
+def seed_backbone(accounts: dict, org_id: str) -> None:
+    la_out = seed_log_archive_backbone(accounts["log-archive"], org_id)
+    seed_org_trail(la_out)
+    seed_misconfigured_trails(accounts["app-misconfigured"])
+    seed_guardduty(accounts)
+    seed_securityhub(accounts)
+    seed_config(accounts, la_out)
+    seed_inspector(accounts)
+    seed_macie(accounts)
+    seed_account_basics(accounts)
+
+
 def main() -> int:
     started = time.monotonic()
     step("connect")
@@ -823,6 +1110,7 @@ def main() -> int:
     seed_log_archive(accounts["log-archive"])
     seed_hardened(accounts["app-hardened"], org["organization_id"])
     seed_misconfigured(accounts["app-misconfigured"], org["organization_id"])
+    seed_backbone(accounts, org["organization_id"])
 
     step("write org.json")
     STATE.mkdir(parents=True, exist_ok=True)
@@ -838,6 +1126,8 @@ def main() -> int:
     print(f"seed:   SCP sra-guardrails on the root; delegated admin {accounts['security-tooling']} for "
           + ", ".join(s.split('.')[0] for s in DELEGATED_SERVICES))
     print(f"seed:   app-hardened {accounts['app-hardened']}: both SRA patterns, nothing planted")
+    print(f"seed:   backbone (moto): organization trail -> log-archive; GuardDuty, Security Hub, Config, Inspector, "
+          f"Macie in every account and Region, administered from security-tooling")
     print(f"seed:   app-misconfigured {accounts['app-misconfigured']}: planted misconfigurations, see manifest.toml")
     print(f"seed: wrote {STATE / 'org.json'}")
     return 0

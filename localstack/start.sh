@@ -25,23 +25,30 @@ done
 rm -rf "$state/localstack" "$state/org.json"
 mkdir -p "$state/localstack"
 
-# The emulators must not pick up the caller's AWS configuration.
+# The emulators must not pick up the caller's AWS configuration (every AWS_ENDPOINT_URL* too).
 clean_env=(env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY
-           -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_ORGANIZATIONS -u AWS_CONFIG_FILE
-           -u AWS_SHARED_CREDENTIALS_FILE)
+           -u AWS_CONFIG_FILE -u AWS_SHARED_CREDENTIALS_FILE)
+for v in $(compgen -e); do
+    [[ "$v" == AWS_ENDPOINT_URL* ]] && clean_env+=(-u "$v")
+done
 
 # GATEWAY_SERVER=hypercorn: the default server binds 0.0.0.0 whatever GATEWAY_LISTEN says.
+# PARITY_AWS_ACCESS_KEY_ID=1: LocalStack reads the account from an AWS-shaped access key id
+# (ASIA.../AKIA... encode it, as on AWS), so the AssumeRole keys that moto's STS issues act in the
+# role's account in LocalStack as they do in moto. A 12-digit key id still selects that account.
 # MOTO_ACM_VALIDATION_WAIT=0: LocalStack's ACM (moto inside) keeps a requested certificate in
 # PENDING_VALIDATION, without NotAfter, for min(10, this) seconds; 0 makes it ISSUED at once.
 setsid "${clean_env[@]}" \
     GATEWAY_LISTEN=127.0.0.1:4566 GATEWAY_SERVER=hypercorn DNS_ADDRESS=0 DISABLE_EVENTS=1 \
     SKIP_SSL_CERT_DOWNLOAD=1 FILESYSTEM_ROOT="$state/localstack" LOCALSTACK_HOST=127.0.0.1:4566 \
-    MOTO_ACM_VALIDATION_WAIT=0 \
+    MOTO_ACM_VALIDATION_WAIT=0 PARITY_AWS_ACCESS_KEY_ID=1 \
     "$here/.venv-localstack/bin/python" -m localstack.runtime.main \
     >"$state/localstack.log" 2>&1 </dev/null &
 echo $! >"$state/localstack.pid"
 
-setsid "${clean_env[@]}" \
+# The request recorder (/moto-api/recorder/*, started by the end-to-end test around its scan)
+# writes here rather than to ./moto_recording in the caller's directory.
+setsid "${clean_env[@]}" MOTO_RECORDER_FILEPATH="$state/moto-recording.jsonl" \
     "$here/.venv-moto/bin/moto_server" -H 127.0.0.1 -p 5000 \
     >"$state/moto.log" 2>&1 </dev/null &
 echo $! >"$state/moto.pid"

@@ -8,7 +8,9 @@ POSTURE_LOCALSTACK_URL, POSTURE_MOTO_URL and POSTURE_STATE_DIR point it at anoth
 pair, as for seed.py (defaults http://127.0.0.1:4566, http://127.0.0.1:5000, localstack/.state).
 
 Member accounts are reached as the scanner reaches them: sts:AssumeRole of
-OrganizationAccountAccessRole with the management credentials, against LocalStack STS.
+OrganizationAccountAccessRole with the management credentials, against moto's STS. The session's
+ASIA... key acts in the member account in moto and in LocalStack (started with
+PARITY_AWS_ACCESS_KEY_ID=1); the management account uses its 12-digit key id in both.
 Rows marked LIMIT are emulator limitations (README.md): they are expected to read back the
 "wrong" way and do not make the script fail. Exit status 1 when any other row is unexpected.
 """
@@ -63,11 +65,11 @@ def _strip_account_prefix(request, **_kw):
 
 
 class Account:
-    """Clients for one member account, with AssumeRole credentials from LocalStack STS."""
+    """Clients for one account, with AssumeRole credentials from moto's STS (as the scanner)."""
 
     def __init__(self, account_id: str):
         self.id = account_id
-        sts = boto3.client("sts", endpoint_url=LOCALSTACK, region_name="us-east-1",
+        sts = boto3.client("sts", endpoint_url=MOTO, region_name="us-east-1",
                            aws_access_key_id=MGMT, aws_secret_access_key="test")
         if account_id == MGMT:
             self.creds = {"aws_access_key_id": MGMT, "aws_secret_access_key": "test"}
@@ -77,11 +79,14 @@ class Account:
             self.creds = {"aws_access_key_id": c["AccessKeyId"], "aws_secret_access_key": c["SecretAccessKey"],
                           "aws_session_token": c["SessionToken"]}
 
-    def client(self, service: str, region: str = "us-east-1"):
-        c = boto3.client(service, endpoint_url=LOCALSTACK, region_name=region, **self.creds)
+    def client(self, service: str, region: str = "us-east-1", endpoint: str = LOCALSTACK):
+        c = boto3.client(service, endpoint_url=endpoint, region_name=region, **self.creds)
         if service == "s3control":
             c.meta.events.register("before-sign.s3-control.*", _strip_account_prefix)
         return c
+
+    def moto(self, service: str, region: str = "us-east-1"):
+        return self.client(service, region, MOTO)
 
 
 def statements(doc: str) -> list[dict]:
@@ -392,8 +397,11 @@ def verify_org(org_json: dict) -> None:
 
 
 def verify_sts(acct: Account, name: str) -> None:
+    ident = acct.moto("sts").get_caller_identity()
+    check(name, "AssumeRole OrganizationAccountAccessRole (moto STS) -> GetCallerIdentity", ident["Account"] == acct.id, ident["Arn"])
     ident = acct.client("sts").get_caller_identity()
-    check(name, "AssumeRole OrganizationAccountAccessRole -> GetCallerIdentity", ident["Account"] == acct.id, ident["Arn"])
+    check(name, "the moto session acts in the same account in LocalStack (PARITY_AWS_ACCESS_KEY_ID=1)",
+          ident["Account"] == acct.id, ident["Arn"])
 
 
 def verify_common(acct: Account, name: str, hardened: bool) -> None:
@@ -746,6 +754,172 @@ def verify_misconfigured(acct: Account, name: str, org_json: dict) -> None:
     verify_boundary_misconfigured(acct, name, org_json)
 
 
+# --- The security-services backbone (moto, each account through its own moto-STS session) -----
+
+REGIONS = ["us-east-1", "eu-west-1"]
+
+
+def verify_backbone(org_json: dict) -> None:
+    accounts = org_json["accounts"]
+    st, la, mis = accounts["security-tooling"], accounts["log-archive"], accounts["app-misconfigured"]
+    res = org_json["resources"]
+    everyone = {"management": MGMT, **accounts}
+    sessions = {name: Account(aid) for name, aid in everyone.items()}
+
+    for name, acct in sessions.items():
+        bad = acct.id == mis
+        for region in REGIONS:
+            where = f"{region}"
+            # GuardDuty
+            gd = acct.moto("guardduty", region)
+            dets = gd.list_detectors()["DetectorIds"]
+            if bad and region == "eu-west-1":
+                check(name, f"{where}: no GuardDuty detector (planted guardduty-enabled)", dets == [], dets)
+            else:
+                d = gd.get_detector(DetectorId=dets[0]) if len(dets) == 1 else {}
+                s3 = d.get("DataSources", {}).get("S3Logs", {}).get("Status")
+                feat = {f["Name"]: f["Status"] for f in d.get("Features", [])}
+                if bad:
+                    check(name, f"{where}: GuardDuty detector ENABLED with S3 protection off (planted guardduty-protection-plans)",
+                          d.get("Status") == "ENABLED" and s3 == "DISABLED" and feat.get("S3_DATA_EVENTS") == "DISABLED", (s3, feat))
+                else:
+                    check(name, f"{where}: GuardDuty detector ENABLED, S3 protection and every plan on",
+                          d.get("Status") == "ENABLED" and s3 == "ENABLED" and set(feat.values()) == {"ENABLED"}, (s3, feat))
+            # Security Hub
+            code = err(acct.moto("securityhub", region).describe_hub)
+            if bad:
+                check(name, f"{where}: Security Hub not subscribed (planted securityhub-enabled)",
+                      code is not None and code.startswith("InvalidAccessException"), code)
+            else:
+                check(name, f"{where}: Security Hub enabled (DescribeHub)", code is None, code)
+            # Config
+            cfg = acct.moto("config", region)
+            rec = cfg.describe_configuration_recorders()["ConfigurationRecorders"]
+            status = cfg.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
+            chan = cfg.describe_delivery_channels()["DeliveryChannels"]
+            group = rec[0]["recordingGroup"] if rec else {}
+            recording = bool(status) and status[0].get("recording") is True
+            bucket = chan[0]["s3BucketName"] if chan else None
+            if bad and region == "us-east-1":
+                check(name, f"{where}: Config recorder stopped, delivering to app-misconfigured's own bucket (planted)",
+                      rec and not recording and bucket == f"misconfigured-config-{mis}", (status, bucket))
+            elif bad:
+                check(name, f"{where}: Config recorder recording two resource types only (planted config-recorder-all-resources)",
+                      recording and group.get("allSupported") is False and len(group.get("resourceTypes", [])) == 2, group)
+            else:
+                check(name, f"{where}: Config recorder recording all resources (global types in us-east-1) into log-archive",
+                      recording and group.get("allSupported") is True
+                      and group.get("includeGlobalResourceTypes") is (region == "us-east-1")
+                      and bucket == f"log-archive-config-{la}", (status, group, bucket))
+            # Inspector
+            st_ = acct.moto("inspector2", region).batch_get_account_status(accountIds=[acct.id])["accounts"]
+            rs = {k: v["status"] for k, v in (st_[0]["resourceState"] if st_ else {}).items()}
+            want = {"ec2": "ENABLED", "ecr": "ENABLED", "lambda": "ENABLED"}
+            if bad and region == "us-east-1":
+                check(name, f"{where}: Inspector EC2 only (planted inspector-enabled)",
+                      rs.get("ec2") == "ENABLED" and rs.get("ecr") == "DISABLED" and rs.get("lambda") == "DISABLED", rs)
+            elif bad:
+                check(name, f"{where}: Inspector DISABLED (planted inspector-enabled)",
+                      st_ and st_[0]["state"]["status"] == "DISABLED", st_)
+            else:
+                check(name, f"{where}: Inspector enabled for EC2, ECR and Lambda",
+                      st_ and st_[0]["state"]["status"] == "ENABLED" and all(rs.get(k) == v for k, v in want.items()), rs)
+            # Macie
+            try:
+                ms = acct.moto("macie2", region).get_macie_session()["status"]
+            except ClientError as e:
+                ms = e.response["Error"]["Code"]
+            want_ms = "PAUSED" if bad and region == "eu-west-1" else "ENABLED"
+            check(name, f"{where}: Macie {want_ms}" + (" (planted macie-enabled)" if want_ms == "PAUSED" else ""), ms == want_ms, ms)
+            # EBS encryption by default (LocalStack EC2)
+            ebs = acct.client("ec2", region).get_ebs_encryption_by_default()["EbsEncryptionByDefault"]
+            check(name, f"{where}: EBS encryption by default {'off (planted)' if bad else 'on'}", ebs is (not bad), ebs)
+        # Alternate contact (moto's Account API)
+        code = err(acct.moto("account").get_alternate_contact, AlternateContactType="SECURITY")
+        if bad:
+            check(name, "no SECURITY alternate contact (planted account-security-contact)",
+                  code is not None and code.startswith("ResourceNotFoundException"), code)
+        else:
+            check(name, "SECURITY alternate contact set", code is None, code)
+
+    mgmt = sessions["management"]
+    for region in REGIONS:
+        admins = [a["AdminAccountId"] for a in mgmt.moto("guardduty", region).list_organization_admin_accounts()["AdminAccounts"]]
+        check("org", f"{region}: GuardDuty organization admin is security-tooling", admins == [st], admins)
+        admins = [a["accountId"] for a in mgmt.moto("macie2", region).list_organization_admin_accounts()["adminAccounts"]]
+        check("org", f"{region}: Macie organization admin is security-tooling", admins == [st], admins)
+        admins = [a["accountId"] for a in mgmt.moto("inspector2", region).list_delegated_admin_accounts()["delegatedAdminAccounts"]]
+        check("org", f"{region}: Inspector delegated admin is security-tooling", admins == [st], admins)
+        code = err(mgmt.moto("securityhub", region).list_organization_admin_accounts)
+        check("org", f"{region}: Security Hub ListOrganizationAdminAccounts (moto: 404; EnableOrganizationAdminAccount was accepted)",
+              code is None, code, limit=True)
+        hub = sessions["security-tooling"].moto("securityhub", region)
+        conf = hub.describe_organization_configuration()
+        members = {m["AccountId"] for m in hub.list_members(OnlyAssociated=False)["Members"]}
+        others = {a for a in everyone.values() if a not in (st, mis)}
+        check("org", f"{region}: Security Hub auto-enable on; members all accounts but app-misconfigured (planted)",
+              conf.get("AutoEnable") is True and members == others, (conf.get("AutoEnable"), sorted(members)))
+        insp = sessions["security-tooling"].moto("inspector2", region)
+        auto = insp.describe_organization_configuration()["autoEnable"]
+        members = {m["accountId"] for m in insp.list_members()["members"]}
+        check("org", f"{region}: Inspector auto-enable EC2/ECR/Lambda, every account a member",
+              auto.get("ec2") and auto.get("ecr") and auto.get("lambda") and members == set(everyone.values()) - {st},
+              (auto, len(members)))
+        gd_st = sessions["security-tooling"].moto("guardduty", region)
+        det = gd_st.list_detectors()["DetectorIds"][0]
+        code = err(gd_st.describe_organization_configuration, DetectorId=det)
+        check("org", f"{region}: GuardDuty DescribeOrganizationConfiguration (moto: 404)", code is None, code, limit=True)
+        code = err(gd_st.list_members, DetectorId=det)
+        check("org", f"{region}: GuardDuty ListMembers (moto: 404)", code is None, code, limit=True)
+        code = err(sessions["security-tooling"].moto("macie2", region).describe_organization_configuration)
+        check("org", f"{region}: Macie DescribeOrganizationConfiguration (moto: 404)", code is None, code, limit=True)
+        code = err(hub.get_enabled_standards)
+        check("org", f"{region}: Security Hub GetEnabledStandards (moto: 404)", code is None, code, limit=True)
+        code = err(sessions["security-tooling"].moto("config", region).describe_delivery_channel_status)
+        check("org", f"{region}: Config DescribeDeliveryChannelStatus (moto: 500)", code is None, code, limit=True)
+        for svc, call in (("accessanalyzer", "list_analyzers"), ("detective", "list_graphs")):
+            code = err(getattr(sessions["security-tooling"].client(svc, region), call))
+            check("org", f"{region}: {svc} exists in neither emulator (LocalStack 501: not assessed)",
+                  code is None, code, limit=True)
+    aggs = sessions["security-tooling"].moto("config").describe_configuration_aggregators()["ConfigurationAggregators"]
+    src = aggs[0].get("OrganizationAggregationSource", {}) if aggs else {}
+    check("org", "Config organization aggregator over all Regions in security-tooling", src.get("AllAwsRegions") is True, src)
+
+    # CloudTrail: the organization trail (management) and app-misconfigured's own trails.
+    trails = {t["Name"]: t for t in mgmt.moto("cloudtrail").describe_trails()["trailList"]}
+    t = trails.get("org-trail", {})
+    logging = mgmt.moto("cloudtrail").get_trail_status(Name="org-trail").get("IsLogging") if t else None
+    check("org", "organization trail: multi-Region, global events, validation, KMS key of log-archive, log-archive bucket, logging",
+          t.get("IsOrganizationTrail") and t.get("IsMultiRegionTrail") and t.get("IncludeGlobalServiceEvents")
+          and t.get("LogFileValidationEnabled") and t.get("KmsKeyId") == res["org-trail-kms-key"]
+          and t.get("S3BucketName") == f"log-archive-org-trail-{la}" and t.get("CloudWatchLogsLogGroupArn") and logging,
+          {k: t.get(k) for k in ("TrailARN", "KmsKeyId", "S3BucketName")})
+    lacct = sessions["log-archive"]
+    key = lacct.client("kms").describe_key(KeyId=res["org-trail-kms-key"])["KeyMetadata"]
+    rot = lacct.client("kms").get_key_rotation_status(KeyId=res["org-trail-kms-key"])["KeyRotationEnabled"]
+    check("log-archive", "organization trail KMS key (LocalStack): enabled, rotation on", key["Enabled"] and rot, key["Arn"])
+    ls_buckets = {b["Name"] for b in lacct.client("s3").list_buckets()["Buckets"]}
+    moto_buckets = {b["Name"] for b in lacct.moto("s3").list_buckets()["Buckets"]}
+    check("log-archive", "organization trail bucket in LocalStack (posture reads it) and in moto's S3 (CreateTrail needs it)",
+          f"log-archive-org-trail-{la}" in ls_buckets and f"log-archive-org-trail-{la}" in moto_buckets, "")
+    check("log-archive", "Config delivery bucket in LocalStack", f"log-archive-config-{la}" in ls_buckets, "")
+    listed = sessions["app-hardened"].moto("cloudtrail").describe_trails()["trailList"]
+    check("app-hardened", "DescribeTrails lists the organization trail (moto lists it only in the management account)",
+          any(x.get("IsOrganizationTrail") for x in listed), [x["Name"] for x in listed], limit=True)
+    m = sessions["app-misconfigured"]
+    local = {x["Name"]: x for x in m.moto("cloudtrail").describe_trails()["trailList"]}.get("misconfigured-local-trail", {})
+    st_local = m.moto("cloudtrail").get_trail_status(Name="misconfigured-local-trail").get("IsLogging") if local else None
+    check("app-misconfigured", "us-east-1 trail: single-Region, no validation, no KMS, no CloudWatch Logs, no global events, logging (planted)",
+          local and not local.get("IsMultiRegionTrail") and not local.get("LogFileValidationEnabled")
+          and not local.get("KmsKeyId") and not local.get("CloudWatchLogsLogGroupArn")
+          and local.get("IncludeGlobalServiceEvents") is False and st_local is True, local)
+    eu = m.moto("cloudtrail", "eu-west-1")
+    stopped = {x["Name"] for x in eu.describe_trails()["trailList"]}
+    st_stopped = eu.get_trail_status(Name="misconfigured-stopped-trail").get("IsLogging") if "misconfigured-stopped-trail" in stopped else None
+    check("app-misconfigured", "eu-west-1 trail misconfigured-stopped-trail never started (planted cloudtrail-logging)",
+          st_stopped is False, stopped)
+
+
 def main() -> int:
     org_json = json.loads((STATE / "org.json").read_text())
     accounts = org_json["accounts"]
@@ -756,6 +930,7 @@ def main() -> int:
         verify_common(acct, name, hardened=name != "app-misconfigured")
     verify_hardened(Account(accounts["app-hardened"]), "app-hardened", org_json)
     verify_misconfigured(Account(accounts["app-misconfigured"]), "app-misconfigured", org_json)
+    verify_backbone(org_json)
     mgmt = Account(MGMT)
     check("management", "runs no instances and no REST APIs",
           not mgmt.client("ec2").describe_instances()["Reservations"] and not mgmt.client("apigateway").get_rest_apis()["items"], "")

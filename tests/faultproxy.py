@@ -14,10 +14,13 @@ The service is read from the SigV4 credential scope; the account from the access
 are learnt from the AssumeRole responses that pass through).
 
 Usage:
-  faultproxy.py --listen 127.0.0.1:4599 --upstream http://127.0.0.1:4566
+  faultproxy.py --listen 127.0.0.1:4599 --upstream http://127.0.0.1:4566 [--route sts=http://127.0.0.1:5000]
                 [--throttle 0.10] [--reset 0.01] [--error500 0.0] [--delay-ms 0]
                 [--deny ACCOUNT:SERVICE ...] [--deny-assume ACCOUNT ...] [--seed 1]
                 [--quotas [FILE]]
+--route SERVICE=URL (repeatable) sends the requests signed for that service (the SigV4 signing
+name) to another upstream: the emulated organization's STS is moto's, and its AssumeRole must
+pass through the proxy for --deny-assume and for learning the keys of each account.
 Statistics (JSON): GET http://LISTEN/__faultproxy/stats (with --quotas: `quota_throttled`, and
 `quota_throttled_by` operation)
 
@@ -188,7 +191,11 @@ def error_response(service, kind):
 
 
 def make_handler(state):
-    upstream = urllib.parse.urlsplit(state.args.upstream)
+    default_upstream = urllib.parse.urlsplit(state.args.upstream)
+    routes = {}
+    for r in state.args.route or []:
+        svc, _, url = r.partition("=")
+        routes[svc] = urllib.parse.urlsplit(url)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -251,6 +258,7 @@ def make_handler(state):
                 return self.send_error_response(service, "internal")
             if state.args.delay_ms:
                 time.sleep(state.args.delay_ms / 1000.0)
+            upstream = routes.get(service, default_upstream)
             conn = http.client.HTTPConnection(upstream.hostname, upstream.port or 80, timeout=120)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
             conn.request(self.command, self.path, body=body, headers=headers)
@@ -293,6 +301,7 @@ def main():
     p.add_argument("--reset", type=float, default=0.0)
     p.add_argument("--error500", type=float, default=0.0)
     p.add_argument("--delay-ms", type=int, default=0)
+    p.add_argument("--route", action="append", metavar="SERVICE=URL")
     p.add_argument("--deny", action="append", metavar="ACCOUNT:SERVICE")
     p.add_argument("--deny-assume", action="append", metavar="ACCOUNT")
     p.add_argument("--seed", type=int, default=1)

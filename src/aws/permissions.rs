@@ -148,6 +148,8 @@ pub fn action_for(service: &str, operation: &str) -> String {
         // The SDK's "AccessAnalyzer" is IAM's `access-analyzer` prefix.
         ("accessanalyzer", op) => format!("access-analyzer:{op}"),
         // --- end SVC: accessanalyzer, inspector2, macie
+        // The SDK's "Config Service" is IAM's `config` prefix.
+        ("configservice", op) => format!("config:{op}"),
         (svc, op) => format!("{svc}:{op}"),
     }
 }
@@ -187,6 +189,15 @@ mod tests {
     fn only_the_credential_report_is_a_write() {
         let writes: Vec<&&str> = MEMBER_ACTIONS.iter().filter(|a| is_mutating(a)).collect();
         assert_eq!(writes, vec![&"iam:GenerateCredentialReport"]);
+    }
+
+    #[test]
+    fn config_service_maps_to_the_iam_config_prefix() {
+        // The SDK names AWS Config "Config Service"; IAM's prefix is `config`.
+        assert_eq!(
+            action_for("Config Service", "DescribeConfigurationRecorders"),
+            "config:DescribeConfigurationRecorders"
+        );
     }
 
     #[test]

@@ -249,14 +249,8 @@ mod tests {
         assert!(text.contains("arn:*:apigateway:*::/restapis"), "{text}");
     }
 
-    /// deploy/member-role.yaml grants exactly MEMBER_ACTIONS.
-    #[test]
-    fn the_member_role_template_grants_exactly_these_actions() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/deploy/member-role.yaml"
-        ))
-        .unwrap();
+    /// The posture read actions a CloudFormation template's lines grant (`- service:Operation`).
+    fn template_actions(text: &str) -> Vec<String> {
         let mut in_template: Vec<String> = text
             .lines()
             .map(str::trim)
@@ -294,8 +288,45 @@ mod tests {
             .collect();
         in_template.sort();
         in_template.dedup();
+        in_template
+    }
+
+    fn member_actions() -> Vec<String> {
         let mut expected: Vec<String> = MEMBER_ACTIONS.iter().map(|s| s.to_string()).collect();
         expected.sort();
-        assert_eq!(in_template, expected);
+        expected
+    }
+
+    /// deploy/member-role.yaml grants exactly MEMBER_ACTIONS.
+    #[test]
+    fn the_member_role_template_grants_exactly_these_actions() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/deploy/member-role.yaml"
+        ))
+        .unwrap();
+        assert_eq!(template_actions(&text), member_actions());
+    }
+
+    /// posture reads the account it runs in with the scanner role's own permissions (it does
+    /// not assume the member role there): the scanner role's `posture-read-own-account` policy
+    /// grants exactly the member read set.
+    #[test]
+    fn the_scanner_role_reads_its_own_account_with_the_member_read_set() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/deploy/scanner-role.yaml"
+        ))
+        .unwrap();
+        let own = text
+            .split("PolicyName: ")
+            .find(|p| p.starts_with("posture-read-own-account"))
+            .expect("scanner-role.yaml has the posture-read-own-account policy");
+        let mut want = member_actions();
+        // The scanner role's identity call is granted in its own statement, with sts:AssumeRole.
+        want.retain(|a| a != "sts:GetCallerIdentity");
+        let mut got = template_actions(own);
+        got.retain(|a| a != "sts:GetCallerIdentity");
+        assert_eq!(got, want);
     }
 }

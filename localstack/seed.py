@@ -829,6 +829,18 @@ def seed_misconfigured(account: str, org_id: str) -> None:
     for u in (f"{p}-console-nomfa", f"{p}-two-keys", f"{p}-console-initial-key"):
         resources[u] = f"arn:aws:iam::{account}:user/{u}"
 
+    # --- KMS: a customer-managed key any principal may use, never rotated ----------------------
+    # (KMS is an RCP service, but the data-perimeter RCP on this account names only the confined
+    # bucket, so nothing confines the key.)
+    step(f"kms: CreateKey {p}-public-key in {account}")
+    key = ls("kms", account).create_key(Description=f"{p}-public-key", Policy=policy(
+        {"Sid": "AccountAdministration", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "AnyoneDecrypts", "Effect": "Allow", "Principal": "*",
+         "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*"},
+    ))["KeyMetadata"]
+    resources[f"{p}-public-key"] = key["Arn"]
+
 
 def seed_log_archive(account: str) -> None:
     """The Log Archive account's organization trail bucket (hardened; no trail: LocalStack has no CloudTrail)."""

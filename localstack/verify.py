@@ -685,6 +685,16 @@ def verify_apis(acct: Account, name: str, hardened: bool) -> None:
 def verify_misconfigured(acct: Account, name: str, org_json: dict) -> None:
     res = org_json["resources"]
     a = acct.id
+    kms = acct.client("kms")
+    key = res.get("misconfigured-public-key", "")
+    try:
+        doc = kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"]
+        rotation = kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"]
+    except ClientError as e:
+        doc, rotation = "", f"error: {e}"
+    check(name, "KMS key misconfigured-public-key: policy lets Principal * decrypt, rotation off",
+          any(st.get("Principal") == "*" and "kms:Decrypt" in as_list(st.get("Action")) and not st.get("Condition")
+              for st in statements(doc)) and rotation is False, (key, rotation))
     iam, s3, ec2 = acct.client("iam"), acct.client("s3"), acct.client("ec2")
     users = {u["UserName"] for u in iam.list_users()["Users"]}
     check(name, "three IAM users", users == {"misconfigured-console-nomfa", "misconfigured-two-keys", "misconfigured-console-initial-key"}, sorted(users))

@@ -2,8 +2,10 @@
 //! administrator, in every region the administrator was scanned in: otherwise its findings
 //! never reach the Security Tooling account.
 
-use super::shared::securityhub::{Administrator, administrator, expected_members};
-use crate::check::{OrgCheck, Reason};
+use super::shared::securityhub::{
+    Administrator, administrator, administrator_parts, expected_members,
+};
+use crate::check::OrgCheck;
 
 pub const CHECK: OrgCheck = OrgCheck {
     id: "securityhub-all-accounts-members",
@@ -20,21 +22,8 @@ pub const CHECK: OrgCheck = OrgCheck {
             Some(Administrator::Scanned(org, admin)) => (org, admin),
         };
         let expected = expected_members(org, &admin.account_id);
-        for sh in out.digest_securityhub_of(ctx, admin) {
+        for (sh, members) in administrator_parts(out, ctx, admin, "members", |v| &v.members) {
             let region = sh.region.unwrap_or_default();
-            let Some(view) = &sh.organization else {
-                out.not_assessed(
-                    &sh,
-                    Reason::inconsistent(format!(
-                        "Organizations lists {} as Security Hub's delegated administrator, but its members in {region} were not read",
-                        admin.account_id
-                    )),
-                );
-                continue;
-            };
-            let Some(members) = out.collected(&sh, &view.members) else {
-                continue;
-            };
             let missing: Vec<String> = expected
                 .iter()
                 .filter_map(|id| match members.iter().find(|m| m.account_id == *id) {

@@ -3,7 +3,7 @@
 //! not listed in another state (its findings would not reach the administrator). One result
 //! per member the administrator lists, in each region the administrator was scanned in.
 
-use super::shared::securityhub::{Administrator, administrator};
+use super::shared::securityhub::{Administrator, administrator, administrator_parts};
 use crate::check::{At, OrgCheck, Reason, Subject};
 use crate::inventory::{AccountAccess, Collected};
 
@@ -21,21 +21,8 @@ pub const CHECK: OrgCheck = OrgCheck {
             }
             Some(Administrator::Scanned(_, admin)) => admin,
         };
-        for sh in out.digest_securityhub_of(ctx, admin) {
+        for (sh, members) in administrator_parts(out, ctx, admin, "members", |v| &v.members) {
             let region = sh.region.unwrap_or_default();
-            let Some(view) = &sh.organization else {
-                out.not_assessed(
-                    &sh,
-                    Reason::inconsistent(format!(
-                        "Organizations lists {} as Security Hub's delegated administrator, but its members in {region} were not read",
-                        admin.account_id
-                    )),
-                );
-                continue;
-            };
-            let Some(members) = out.collected(&sh, &view.members) else {
-                continue;
-            };
             for m in members.iter().filter(|m| m.account_id != admin.account_id) {
                 let id = &m.account_id;
                 let listed = &m.member_status;

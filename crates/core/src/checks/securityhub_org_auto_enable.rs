@@ -2,8 +2,8 @@
 //! effect (configuration policies decide, the SRA's recommended option), or AutoEnable in the
 //! local configuration. Read in the delegated administrator, one result per region.
 
-use super::shared::securityhub::{Administrator, administrator};
-use crate::check::{OrgCheck, Reason};
+use super::shared::securityhub::{Administrator, administrator, administrator_parts};
+use crate::check::OrgCheck;
 
 pub const CHECK: OrgCheck = OrgCheck {
     id: "securityhub-org-auto-enable",
@@ -19,21 +19,10 @@ pub const CHECK: OrgCheck = OrgCheck {
             }
             Some(Administrator::Scanned(_, admin)) => admin,
         };
-        for sh in out.digest_securityhub_of(ctx, admin) {
+        for (sh, c) in administrator_parts(out, ctx, admin, "organization configuration", |v| {
+            &v.configuration
+        }) {
             let region = sh.region.unwrap_or_default();
-            let Some(view) = &sh.organization else {
-                out.not_assessed(
-                    &sh,
-                    Reason::inconsistent(format!(
-                        "Organizations lists {} as Security Hub's delegated administrator, but its organization configuration in {region} was not read",
-                        admin.account_id
-                    )),
-                );
-                continue;
-            };
-            let Some(c) = out.collected(&sh, &view.configuration) else {
-                continue;
-            };
             let kind = c.configuration_type.as_deref().unwrap_or("LOCAL");
             let status = c.configuration_status.as_deref();
             if kind.eq_ignore_ascii_case("CENTRAL") {

@@ -1,9 +1,9 @@
 //! Security Hub judgements shared by its checks and its coverage probe.
 
-use crate::check::{AccountDigest, Findings, OrgContext, Reason};
+use crate::check::{AccountDigest, At, Findings, OrgContext, Reason};
 use crate::inventory::{
     Collected, CollectionError, DelegatedAdministrator, Hub, Organization, SecurityHub,
-    StandardsSubscription,
+    SecurityHubOrganization, StandardsSubscription,
 };
 
 /// The service principal Organizations lists Security Hub's delegated administrator under.
@@ -104,6 +104,37 @@ pub fn administrator<'i>(out: &mut Findings, ctx: &OrgContext<'i>) -> Option<Adm
             None
         }
     }
+}
+
+/// One part of the administrator's organization view (`pick`: its configuration or its
+/// members) in every region the administrator was scanned in, with where it was read. Records
+/// the rest: the view not read in a region (`inconsistent`: Organizations lists the account as
+/// the administrator) or its call failed. `what` names the part: "organization configuration".
+pub fn administrator_parts<'i, T>(
+    out: &mut Findings,
+    ctx: &OrgContext<'i>,
+    admin: &'i AccountDigest,
+    what: &str,
+    pick: fn(&SecurityHubOrganization) -> &Collected<T>,
+) -> Vec<(At<'i, SecurityHub, AccountDigest>, &'i T)> {
+    let mut parts = Vec::new();
+    for sh in out.digest_securityhub_of(ctx, admin) {
+        let region = sh.region.unwrap_or_default();
+        let Some(view) = &sh.item.organization else {
+            out.not_assessed(
+                &sh,
+                Reason::inconsistent(format!(
+                    "Organizations lists {} as Security Hub's delegated administrator, but its {what} in {region} could not be read",
+                    admin.account_id
+                )),
+            );
+            continue;
+        };
+        if let Some(part) = out.collected(&sh, pick(view)) {
+            parts.push((sh, part));
+        }
+    }
+    parts
 }
 
 #[cfg(test)]

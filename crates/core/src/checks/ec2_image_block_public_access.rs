@@ -1,5 +1,5 @@
-use super::shared::ec2::SettingSource;
-use crate::check::{Check, Reason};
+use super::shared::ec2::{SharingSetting, judge_sharing_setting};
+use crate::check::Check;
 
 /// Block public access for AMIs, per Region
 /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html>):
@@ -7,66 +7,29 @@ use crate::check::{Check, Reason};
 /// public stay public), `unblocked` refuses nothing.
 pub const CHECK: Check = Check {
     id: "ec2-image-block-public-access",
-    run: |ctx, out| {
-        let regions = out.ec2(ctx);
-        for (ec2, b) in out.each_collected(regions, |ec2| &ec2.image_block_public_access) {
-            let region = ec2.region.unwrap_or_default();
-            let state = b.state.as_deref();
-            let source = SettingSource::of(
-                ctx,
-                &ec2.account.account_id,
-                &["ec2_attributes", "image_block_public_access"],
-                "state",
-                state,
-                b.managed_by.as_deref(),
-            );
-            match state {
-                Some("block-new-sharing") => {
-                    out.pass(
-                        &ec2,
-                        format!(
-                            "new public sharing of AMIs in {region} is blocked ({}); AMIs shared publicly before stay public",
-                            source.label
-                        ),
-                    );
-                }
-                Some("unblocked") => {
-                    out.fail(
-                        &ec2,
-                        format!(
-                            "AMIs in {region} can be shared publicly: block public access for AMIs is off ({})",
-                            source.label
-                        ),
-                    );
-                }
-                Some(other) => {
-                    out.not_assessed(
-                        &ec2,
-                        Reason::undecidable(format!(
-                            "GetImageBlockPublicAccessState in {region} reports the unknown state {other}"
-                        )),
-                    );
-                }
-                None => {
-                    out.not_assessed(
-                        &ec2,
-                        Reason::not_reported(format!(
-                            "GetImageBlockPublicAccessState in {region} reports no state"
-                        )),
-                    );
-                }
-            }
-            out.evidence("ImageBlockPublicAccessState", state.unwrap_or("(absent)"));
-            if let Some(m) = &b.managed_by {
-                out.evidence("ImageBlockPublicAccess.ManagedBy", m);
-            }
-            source.evidence(
-                out,
-                "ImageBlockPublicAccess",
-                region,
-                "GetImageBlockPublicAccessState",
-            );
-        }
+    run: |ctx, out| judge_sharing_setting(ctx, out, &IMAGES),
+};
+
+const IMAGES: SharingSetting = SharingSetting {
+    field: |ec2| &ec2.image_block_public_access,
+    attribute: "image_block_public_access",
+    api: "GetImageBlockPublicAccessState",
+    evidence: "ImageBlockPublicAccess",
+    state_path: "ImageBlockPublicAccessState",
+    judge: |state, region, source| match state {
+        "block-new-sharing" => Some((
+            true,
+            format!(
+                "new public sharing of AMIs in {region} is blocked ({source}); AMIs shared publicly before stay public"
+            ),
+        )),
+        "unblocked" => Some((
+            false,
+            format!(
+                "AMIs in {region} can be shared publicly: block public access for AMIs is off ({source})"
+            ),
+        )),
+        _ => None,
     },
 };
 

@@ -1,5 +1,5 @@
-use super::shared::ec2::SettingSource;
-use crate::check::{Check, Reason};
+use super::shared::ec2::{SharingSetting, judge_sharing_setting};
+use crate::check::Check;
 
 /// Block public access for EBS snapshots, per Region
 /// (<https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html>):
@@ -7,78 +7,35 @@ use crate::check::{Check, Reason};
 /// refuses new public sharing, `unblocked` refuses nothing.
 pub const CHECK: Check = Check {
     id: "ec2-snapshot-block-public-access",
-    run: |ctx, out| {
-        let regions = out.ec2(ctx);
-        for (ec2, b) in out.each_collected(regions, |ec2| &ec2.snapshot_block_public_access) {
-            let region = ec2.region.unwrap_or_default();
-            let state = b.state.as_deref();
-            let source = SettingSource::of(
-                ctx,
-                &ec2.account.account_id,
-                &["ec2_attributes", "snapshot_block_public_access"],
-                "state",
-                state,
-                b.managed_by.as_deref(),
-            );
-            match state {
-                Some("block-all-sharing") => {
-                    out.pass(
-                        &ec2,
-                        format!(
-                            "EBS snapshots in {region} cannot be shared publicly, and snapshots already public are treated as private ({})",
-                            source.label
-                        ),
-                    );
-                }
-                Some("block-new-sharing") => {
-                    out.pass(
-                        &ec2,
-                        format!(
-                            "new public sharing of EBS snapshots in {region} is blocked ({}); snapshots shared publicly before stay public",
-                            source.label
-                        ),
-                    );
-                }
-                Some("unblocked") => {
-                    out.fail(
-                        &ec2,
-                        format!(
-                            "EBS snapshots in {region} can be shared publicly: block public access for snapshots is off ({})",
-                            source.label
-                        ),
-                    );
-                }
-                Some(other) => {
-                    out.not_assessed(
-                        &ec2,
-                        Reason::undecidable(format!(
-                            "GetSnapshotBlockPublicAccessState in {region} reports the unknown state {other}"
-                        )),
-                    );
-                }
-                None => {
-                    out.not_assessed(
-                        &ec2,
-                        Reason::not_reported(format!(
-                            "GetSnapshotBlockPublicAccessState in {region} reports no state"
-                        )),
-                    );
-                }
-            }
-            out.evidence(
-                "SnapshotBlockPublicAccess.State",
-                state.unwrap_or("(absent)"),
-            );
-            if let Some(m) = &b.managed_by {
-                out.evidence("SnapshotBlockPublicAccess.ManagedBy", m);
-            }
-            source.evidence(
-                out,
-                "SnapshotBlockPublicAccess",
-                region,
-                "GetSnapshotBlockPublicAccessState",
-            );
-        }
+    run: |ctx, out| judge_sharing_setting(ctx, out, &SNAPSHOTS),
+};
+
+const SNAPSHOTS: SharingSetting = SharingSetting {
+    field: |ec2| &ec2.snapshot_block_public_access,
+    attribute: "snapshot_block_public_access",
+    api: "GetSnapshotBlockPublicAccessState",
+    evidence: "SnapshotBlockPublicAccess",
+    state_path: "SnapshotBlockPublicAccess.State",
+    judge: |state, region, source| match state {
+        "block-all-sharing" => Some((
+            true,
+            format!(
+                "EBS snapshots in {region} cannot be shared publicly, and snapshots already public are treated as private ({source})"
+            ),
+        )),
+        "block-new-sharing" => Some((
+            true,
+            format!(
+                "new public sharing of EBS snapshots in {region} is blocked ({source}); snapshots shared publicly before stay public"
+            ),
+        )),
+        "unblocked" => Some((
+            false,
+            format!(
+                "EBS snapshots in {region} can be shared publicly: block public access for snapshots is off ({source})"
+            ),
+        )),
+        _ => None,
     },
 };
 

@@ -17,8 +17,8 @@
 //! <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html>).
 
 use super::org_policies::{Assigned, PathPolicies, along_path};
-use crate::check::{Context, Findings};
-use crate::inventory::MetadataDefaults;
+use crate::check::{Context, Findings, Reason};
+use crate::inventory::{Collected, Ec2, MetadataDefaults, SharingBlock};
 
 /// The account's IMDS defaults as evidence of the last result: HttpTokens, whether it is
 /// enforced, and who manages it (the account or a declarative policy).
@@ -254,5 +254,67 @@ impl<'o> SettingSource<'o> {
                 }
             }
         }
+    }
+}
+/// One of EC2's account-level sharing blocks (EBS snapshots, AMIs), as its check judges it in
+/// every Region: the verdict of each known state, the source of the setting (the account or a
+/// declarative policy), and the evidence paths of its results.
+pub struct SharingSetting {
+    pub field: fn(&Ec2) -> &Collected<SharingBlock>,
+    /// The declarative policy attribute: `snapshot_block_public_access`.
+    pub attribute: &'static str,
+    /// The call that reads it: `GetSnapshotBlockPublicAccessState`.
+    pub api: &'static str,
+    /// The evidence prefix: `SnapshotBlockPublicAccess`.
+    pub evidence: &'static str,
+    /// The evidence path of the state.
+    pub state_path: &'static str,
+    /// A known state's verdict (pass or fail, the message) in `region`, the setting coming from
+    /// `source`; `None` for a state posture does not know (not assessed).
+    pub judge: fn(state: &str, region: &str, source: &str) -> Option<(bool, String)>,
+}
+
+/// Judge `setting` in every Region of the account.
+pub fn judge_sharing_setting(ctx: &Context, out: &mut Findings, setting: &SharingSetting) {
+    let regions = out.ec2(ctx);
+    for (ec2, b) in out.each_collected(regions, setting.field) {
+        let region = ec2.region.unwrap_or_default();
+        let state = b.state.as_deref();
+        let source = SettingSource::of(
+            ctx,
+            &ec2.account.account_id,
+            &["ec2_attributes", setting.attribute],
+            "state",
+            state,
+            b.managed_by.as_deref(),
+        );
+        let api = setting.api;
+        match state.map(|s| (s, (setting.judge)(s, region, &source.label))) {
+            Some((_, Some((true, message)))) => {
+                out.pass(&ec2, message);
+            }
+            Some((_, Some((false, message)))) => {
+                out.fail(&ec2, message);
+            }
+            Some((other, None)) => {
+                out.not_assessed(
+                    &ec2,
+                    Reason::undecidable(format!(
+                        "{api} in {region} reports the unknown state {other}"
+                    )),
+                );
+            }
+            None => {
+                out.not_assessed(
+                    &ec2,
+                    Reason::not_reported(format!("{api} in {region} reports no state")),
+                );
+            }
+        }
+        out.evidence(setting.state_path, state.unwrap_or("(absent)"));
+        if let Some(m) = &b.managed_by {
+            out.evidence(format!("{}.ManagedBy", setting.evidence), m);
+        }
+        source.evidence(out, setting.evidence, region, api);
     }
 }

@@ -6,6 +6,8 @@
 //! collected, or the account could not be entered, it records the result with the structured
 //! [`Reason`] and does not yield the level. A check built on walkers cannot forget it.
 
+use std::collections::BTreeMap;
+
 use super::digest::{AccountDigest, BucketDigest, Ec2Digest, IamDigest, Owner, S3Digest};
 // --- SVC: accessanalyzer, inspector2, macie
 use super::digest::AnalyzersDigest;
@@ -482,22 +484,12 @@ impl Findings {
         ctx: &OrgContext<'i>,
         acct: &'i AccountDigest,
     ) -> Vec<At<'i, SecurityHub, AccountDigest>> {
-        let mut out = Vec::new();
-        let at = At::new(ctx.partition(), acct, None, acct);
         if let AccountAccess::Denied { role_arn, error } = &acct.access {
+            let at = At::new(ctx.partition(), acct, None, acct);
             self.not_assessed(&at, Reason::account_not_accessible(role_arn, error));
-            return out;
+            return Vec::new();
         }
-        if self.collected(&at, &acct.regions).is_none() {
-            return out;
-        }
-        for (region, sh) in &acct.securityhub {
-            let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
-            if let Some(sh) = self.collected_at(&region_at, sh) {
-                out.push(sh);
-            }
-        }
-        out
+        self.regional_digest_of(ctx, acct, |a| &a.securityhub)
     }
     // --- end SVC: securityhub ---
 
@@ -596,18 +588,41 @@ impl Findings {
         &mut self,
         ctx: &OrgContext<'i>,
     ) -> Vec<At<'i, Ec2Digest, AccountDigest>> {
+        self.digest_regional(ctx, |a| &a.regional)
+    }
+
+    /// One per-region part of every account's digest (`pick`), in every region of every account
+    /// whose regions could be listed; where a region's part was not collected, "not assessed"
+    /// on the account in that region.
+    fn digest_regional<'i, T>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        pick: fn(&AccountDigest) -> &BTreeMap<String, Collected<T>>,
+    ) -> Vec<At<'i, T, AccountDigest>> {
         let mut out = Vec::new();
         for acct in self.digests(ctx) {
-            let acct = acct.item;
-            let at = At::new(ctx.partition(), acct, None, acct);
-            if self.collected(&at, &acct.regions).is_none() {
-                continue;
-            }
-            for (region, ec2) in &acct.regional {
-                let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
-                if let Some(ec2) = self.collected_at(&region_at, ec2) {
-                    out.push(ec2);
-                }
+            out.extend(self.regional_digest_of(ctx, acct.item, pick));
+        }
+        out
+    }
+
+    /// [`digest_regional`](Self::digest_regional) of one account: nothing (and "not assessed"
+    /// on the account) when its regions could not be listed.
+    fn regional_digest_of<'i, T>(
+        &mut self,
+        ctx: &OrgContext<'i>,
+        acct: &'i AccountDigest,
+        pick: fn(&AccountDigest) -> &BTreeMap<String, Collected<T>>,
+    ) -> Vec<At<'i, T, AccountDigest>> {
+        let mut out = Vec::new();
+        let at = At::new(ctx.partition(), acct, None, acct);
+        if self.collected(&at, &acct.regions).is_none() {
+            return out;
+        }
+        for (region, part) in pick(acct) {
+            let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
+            if let Some(part) = self.collected_at(&region_at, part) {
+                out.push(part);
             }
         }
         out
@@ -648,21 +663,7 @@ impl Findings {
         &mut self,
         ctx: &OrgContext<'i>,
     ) -> Vec<At<'i, crate::inventory::Config, AccountDigest>> {
-        let mut out = Vec::new();
-        for acct in self.digests(ctx) {
-            let acct = acct.item;
-            let at = At::new(ctx.partition(), acct, None, acct);
-            if self.collected(&at, &acct.regions).is_none() {
-                continue;
-            }
-            for (region, config) in &acct.config {
-                let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
-                if let Some(c) = self.collected_at(&region_at, config) {
-                    out.push(c);
-                }
-            }
-        }
-        out
+        self.digest_regional(ctx, |a| &a.config)
     }
     // --- end backbone: config ---
 
@@ -802,18 +803,7 @@ impl Findings {
         ctx: &OrgContext<'i>,
         acct: &'i AccountDigest,
     ) -> Vec<At<'i, GuardDuty, AccountDigest>> {
-        let mut out = Vec::new();
-        let at = At::new(ctx.partition(), acct, None, acct);
-        if self.collected(&at, &acct.regions).is_none() {
-            return out;
-        }
-        for (region, gd) in &acct.guardduty {
-            let region_at = At::new(ctx.partition(), acct, Some(region.as_str()), acct);
-            if let Some(gd) = self.collected_at(&region_at, gd) {
-                out.push(gd);
-            }
-        }
-        out
+        self.regional_digest_of(ctx, acct, |a| &a.guardduty)
     }
 
     /// GuardDuty of one account's digest in one Region (`label` names the account in the
